@@ -1,0 +1,27 @@
+import pytest
+from rich.text import Text
+
+from workbench.text import safe_markup, strip_control
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("SN123\x1b[2J\x1b[H", "SN123"),  # clear screen + cursor home
+        ("\x1b]0;owned\x07NV7000", "NV7000"),  # OSC window title
+        ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"),  # OSC 8 hyperlink
+        ("A\x00B\x7fC\x9bD", "ABC"),  # NUL, DEL, C1 CSI with its final byte eaten
+        ("line\nnext\tcol", "line next col"),
+    ],
+)
+def test_strip_control_removes_sequences(raw, shown):
+    assert strip_control(raw) == shown
+
+
+def test_strip_control_can_keep_newlines_for_notes():
+    assert strip_control("a\nb\x1b[31m", keep_newlines=True) == "a\nb"
+
+
+@pytest.mark.parametrize("raw", ["[bold]x[/bold]", "[/]", "[link=http://evil]click[/link]", "\\[x]", "[@click=quit]q[/]"])
+def test_safe_markup_renders_literally(raw):
+    assert Text.from_markup(safe_markup(raw)).plain == raw

@@ -1,0 +1,33 @@
+"""Strings from people and drives are data: never markup, never terminal control.
+
+A serial typed by a barcode scanner, a model string from drive firmware (which a
+counterfeiter controls) or a customer's note may carry Rich markup like `[bold]` or
+escape sequences that would repaint or hijack the technician's terminal.
+"""
+
+import re
+
+from rich.markup import escape
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC sequences,
+# then any remaining C0/C1 control character except tab and newline.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[@-Z\\-_]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def strip_control(text: str, *, keep_newlines: bool = False) -> str:
+    """Remove terminal escape sequences and control characters from `text`."""
+    cleaned = _ESCAPE_SEQUENCE.sub("", text)
+    if not keep_newlines:
+        cleaned = cleaned.replace("\n", " ").replace("\t", " ")
+    return cleaned
+
+
+def safe_markup(text: object) -> str:
+    """`text` ready to embed in Rich/Textual markup: shown literally, controls removed."""
+    return escape(strip_control(str(text)))
