@@ -1,0 +1,83 @@
+"""Read drives on the bench with smartctl: `smart list`, `smart read DEVICE [--json]`.
+
+With `--replay DIR` the answers come from recorded smartctl output instead of the
+drives (DIR may be `demo`, the bundled training bench). Otherwise smartctl runs as set
+in the station configuration's [smart] table: smartctl (path), use_sudo, timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = "list the drives on the bench, or read one drive's SMART data"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    listing = verbs.add_parser("list", help="list the drives smartctl finds")
+    reading = verbs.add_parser("read", help="read one drive")
+    reading.add_argument("device", metavar="DEVICE", help="device path, e.g. /dev/sda or /dev/nvme0")
+    reading.add_argument("--json", action="store_true", help="print the readout as one JSON object")
+    reading.add_argument("--raw", action="store_true", help="also print smartctl's raw output")
+    for verb in (listing, reading):
+        verb.add_argument("--replay", metavar="DIR",
+                          help="answer from recorded smartctl output (`demo`: the training bench)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.inspection.smart import list_drives, read_drive
+
+    reader, timeout = _reader(args)
+    if args.verb == "list":
+        drives = list_drives(reader, timeout)
+        if not drives:
+            print("no drives found (smartctl --scan-open listed none)")
+        for drive in drives:
+            status = f"  cannot open: {drive.problem}" if drive.problem else ""
+            print(f"{drive.device:<12} {drive.device_type:<12} {drive.description}{status}")
+        return 0
+    readout = read_drive(reader, args.device, timeout)
+    if args.json:
+        json.dump(readout.to_dict(), sys.stdout, indent=2)
+        print()
+    else:
+        _print_readout(readout)
+    if args.raw:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(readout.raw_output)
+    return 0
+
+
+def _reader(args):
+    from workbench.inspection.smartctl import DEFAULT_TIMEOUT, ReplaySmartctl, reader_from_config
+
+    if args.replay:
+        return ReplaySmartctl(args.replay), DEFAULT_TIMEOUT
+    from workbench.config import load_config
+
+    return reader_from_config(load_config())
+
+
+def _print_readout(r) -> None:
+    def show(value, unit=""):
+        return "-" if value is None else f"{value:,}{unit}" if isinstance(value, int) else str(value)
+
+    written = show(r.host_bytes_written, " bytes")
+    if r.host_bytes_written is not None:
+        written += f" ({r.host_bytes_written / 1e12:.3f} TB)"
+    rows = [
+        ("Device", f"{r.device} ({r.interface}, smartctl -d {r.device_type})"),
+        ("Model", show(r.model)), ("Serial", show(r.serial)), ("Firmware", show(r.firmware)),
+        ("Capacity", show(r.capacity_bytes, " bytes")),
+        ("Controller", show(r.controller or r.family)),
+        ("Health", r.health), ("Power-on hours", show(r.power_on_hours)),
+        ("Temperature", show(r.temperature_c, " °C")),
+        ("Percentage used", show(r.percentage_used, " %")),
+        ("Media errors", show(r.media_errors)),
+        ("Host bytes written", written), ("  basis", r.bytes_written_basis),
+    ]
+    rows += [("Note", message) for message in r.messages]
+    for label, value in rows:
+        print(f"{label:<19} {value}")

@@ -1,0 +1,96 @@
+"""Why a drive could not be read: one distinct, one-line message per cause.
+
+Each message says what the technician can do about it; the CLI prints it as is and the
+TUI shows it on the SMART step instead of a readout.
+"""
+
+from __future__ import annotations
+
+from workbench.errors import WorkbenchError
+
+SUDOERS_RULE = "deploy/sudoers.d/netac-workbench"
+
+
+class SmartError(WorkbenchError):
+    """A SMART readout failed; `device` names the drive (or None for the bench as a whole)."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, device: str | None = None) -> None:
+        self.device = device
+        super().__init__(message)
+
+
+class SmartctlMissing(SmartError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"smartctl not found at {path}: install the Debian package smartmontools "
+            "(./bench start does) or set [smart] smartctl in the station configuration"
+        )
+
+
+class SmartPermissionDenied(SmartError):
+    def __init__(self, device: str | None, detail: str) -> None:
+        where = device or "the drives"
+        super().__init__(
+            f"no permission to read {where} ({detail}): install the sudoers rule "
+            f"{SUDOERS_RULE} and set [smart] use_sudo = true (see README, Reading drives)",
+            device,
+        )
+
+
+class DriveAbsent(SmartError):
+    def __init__(self, device: str) -> None:
+        super().__init__(
+            f"no drive at {device}: check the cable or adapter, then `workbench smart list`",
+            device,
+        )
+
+
+class DriveUnresponsive(SmartError):
+    """The device node opens but the drive does not answer its identify command."""
+
+    def __init__(self, device: str, detail: str) -> None:
+        super().__init__(
+            f"the drive at {device} does not answer ({detail}): it may be dead; "
+            "record it as unreadable, the TBW cannot be verified",
+            device,
+        )
+
+
+class SmartTimeout(SmartError):
+    def __init__(self, device: str | None, seconds: float) -> None:
+        super().__init__(
+            f"smartctl gave no answer for {device or 'the drive scan'} within {seconds:g} s: "
+            "the drive or its USB adapter hangs; reconnect it directly and try again",
+            device,
+        )
+
+
+class UnparseableOutput(SmartError):
+    def __init__(self, device: str, detail: str) -> None:
+        super().__init__(
+            f"smartctl's output for {device} could not be read ({detail}); "
+            "the raw output is kept with the case",
+            device,
+        )
+
+
+class UnsupportedBridge(SmartError):
+    def __init__(self, device: str, device_type: str) -> None:
+        super().__init__(
+            f"{device} is behind an adapter smartctl reports as '{device_type}', which the "
+            "workbench cannot read: connect the drive directly or through a supported adapter",
+            device,
+        )
+
+
+class SmartctlFailed(SmartError):
+    """smartctl refused the command line itself (exit status bit 0)."""
+
+    def __init__(self, device: str | None, detail: str) -> None:
+        super().__init__(f"smartctl rejected the request for {device or 'the scan'}: {detail}", device)
+
+
+class RecordingError(SmartError):
+    """A replay recording is missing, malformed or lacks the call that was made."""

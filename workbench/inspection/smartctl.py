@@ -1,0 +1,211 @@
+"""Where smartctl's answers come from: the real program, or recordings of it.
+
+A reader runs one smartctl command line (the arguments after the program name) and
+returns a `SmartctlCall`: the exact stdout and stderr bytes and the exit status, kept as
+evidence. `LiveSmartctl` runs the program with a timeout (optionally through a narrow
+sudo rule: technicians are not root); `ReplaySmartctl` answers from a recording
+directory, for the tests and for training mode when no drive is attached.
+
+A recording directory holds `calls.toml`, one `[[call]]` per smartctl command line:
+
+    [[call]]
+    args = ["-d", "nvme", "--all", "/dev/nvme0"]
+    stdout = "nvme0-all.txt"      # file next to calls.toml, smartctl's exact output
+    exit_status = 0               # smartctl's exit status bitmask (default 0)
+    seconds = 0.4                 # optional: how long the drive took; beyond the
+                                  # caller's timeout the replay times out like a hung drive
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from workbench.errors import ConfigError
+from workbench.inspection.errors import (
+    RecordingError,
+    SmartctlMissing,
+    SmartPermissionDenied,
+    SmartTimeout,
+)
+
+DEFAULT_SMARTCTL = "/usr/sbin/smartctl"
+DEFAULT_TIMEOUT = 30.0
+BUNDLED_RECORDINGS = Path(__file__).with_name("recordings")
+DEMO = "demo"
+
+
+@dataclass(frozen=True)
+class SmartctlCall:
+    """One smartctl run, exactly as it happened."""
+
+    args: tuple[str, ...]
+    stdout: bytes
+    stderr: bytes
+    exit_status: int
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        """stdout for parsing; smartctl prints ASCII, anything else is the drive's."""
+        return self.stdout.decode("utf-8", errors="replace")
+
+    def transcript(self) -> bytes:
+        header = f"$ smartctl {' '.join(self.args)}\n".encode()
+        footer = f"[exit status {self.exit_status}, {self.seconds:.3f} s]\n".encode()
+        stderr = b"[stderr]\n" + self.stderr if self.stderr else b""
+        return header + self.stdout + (b"" if self.stdout.endswith(b"\n") else b"\n") + stderr + footer
+
+
+class SmartctlReader(Protocol):
+    """Runs `smartctl ARGS`; raises a SmartError when it cannot."""
+
+    description: str
+
+    def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall: ...
+
+
+class LiveSmartctl:
+    """The real smartctl, run as a child process with a hard timeout."""
+
+    def __init__(self, path: str = DEFAULT_SMARTCTL, *, use_sudo: bool = False) -> None:
+        self.path = path
+        self.use_sudo = use_sudo
+        self.description = f"{'sudo ' if use_sudo else ''}{path}"
+
+    def command(self, args: Sequence[str]) -> list[str]:
+        # -n: never prompt for a password (there is no terminal to prompt on in the TUI);
+        # without the sudoers rule sudo fails at once and we say which rule is missing.
+        prefix = ["sudo", "-n", "--"] if self.use_sudo else []
+        return [*prefix, self.path, *args]
+
+    def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
+        if not os.path.isfile(self.path):
+            raise SmartctlMissing(self.path)
+        # smartctl's text is parsed in English; set it for the child only.
+        env = dict(os.environ, LANG="C", LC_ALL="C")
+        started = time.monotonic()
+        try:
+            proc = subprocess.Popen(
+                self.command(args),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+        except FileNotFoundError:
+            raise SmartctlMissing("sudo" if self.use_sudo else self.path) from None
+        except PermissionError as exc:
+            raise SmartPermissionDenied(device, f"cannot run {self.path}: {exc.strerror}") from None
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop(proc)
+            raise SmartTimeout(device, timeout) from None
+        call = SmartctlCall(tuple(args), stdout, stderr, proc.returncode, time.monotonic() - started)
+        if self.use_sudo and proc.returncode == 1 and stderr.startswith(b"sudo:"):
+            raise SmartPermissionDenied(device, stderr.decode(errors="replace").splitlines()[0])
+        return call
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End a hung smartctl without hanging ourselves.
+
+    SIGTERM first: under sudo, only sudo (ours) can be signalled and it relays SIGTERM
+    to smartctl. A process stuck in an uninterruptible ioctl cannot be reaped at all;
+    we give up on it after a moment rather than freeze the counter.
+    """
+    proc.terminate()
+    try:
+        proc.communicate(timeout=1)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        try:
+            proc.communicate(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+@dataclass(frozen=True)
+class _RecordedCall:
+    stdout_file: Path
+    exit_status: int
+    seconds: float
+    stderr: bytes
+
+
+class ReplaySmartctl:
+    """Answers smartctl command lines from a recording directory (see module doc)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = resolve_recording(directory)
+        manifest = self.directory / "calls.toml"
+        try:
+            data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise RecordingError(f"recording {manifest}: cannot read: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RecordingError(f"recording {manifest}: not valid TOML: {exc}") from None
+        self.title = str(data.get("title", self.directory.name))
+        self.description = f"recording {self.directory}"
+        self.calls: dict[tuple[str, ...], _RecordedCall] = {}
+        for number, entry in enumerate(data.get("call", []), start=1):
+            where = f"recording {manifest}, call {number}"
+            args = entry.get("args")
+            if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+                raise RecordingError(f"{where}: args must be a list of strings")
+            if not isinstance(entry.get("stdout"), str):
+                raise RecordingError(f"{where}: stdout must name a file")
+            stdout_file = self.directory / entry["stdout"]
+            if not stdout_file.is_file():
+                raise RecordingError(f"{where}: no such file {stdout_file}")
+            self.calls[tuple(args)] = _RecordedCall(
+                stdout_file,
+                int(entry.get("exit_status", 0)),
+                float(entry.get("seconds", 0.0)),
+                str(entry.get("stderr", "")).encode(),
+            )
+
+    def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
+        recorded = self.calls.get(tuple(args))
+        if recorded is None:
+            raise RecordingError(
+                f"{self.description} has no answer for `smartctl {' '.join(args)}`", device
+            )
+        if recorded.seconds > timeout:
+            time.sleep(timeout)
+            raise SmartTimeout(device, timeout)
+        return SmartctlCall(
+            tuple(args), recorded.stdout_file.read_bytes(), recorded.stderr,
+            recorded.exit_status, recorded.seconds,
+        )
+
+
+def resolve_recording(name: str | Path) -> Path:
+    """A recording directory: a path, or the name of a bundled set such as `demo`."""
+    path = Path(name)
+    if path.is_dir():
+        return path
+    bundled = BUNDLED_RECORDINGS / str(name)
+    if path.parts == (str(name),) and bundled.is_dir():
+        return bundled
+    names = ", ".join(sorted(p.name for p in BUNDLED_RECORDINGS.iterdir() if p.is_dir()))
+    raise RecordingError(f"replay: no recording directory {name} (bundled sets: {names})")
+
+
+def reader_from_config(config) -> tuple[LiveSmartctl, float]:
+    """The live reader and per-read timeout from the station's `[smart]` table."""
+    smart = config.section("smart")
+    path = smart.get("smartctl", str, DEFAULT_SMARTCTL)
+    use_sudo = smart.get("use_sudo", bool, False)
+    timeout = smart.get("timeout", int, int(DEFAULT_TIMEOUT))
+    if timeout <= 0:
+        raise ConfigError("smart.timeout", f"must be a positive number of seconds, got {timeout}")
+    if use_sudo and not os.path.isabs(path):
+        raise ConfigError("smart.smartctl", f"must be an absolute path with use_sudo, got {path!r}")
+    return LiveSmartctl(path, use_sudo=use_sudo), float(timeout)

@@ -1,0 +1,109 @@
+"""Units of host-write counters, from the sourced table in data/write_units.toml.
+
+SATA attribute 241 means different things on different controllers; see the table's
+header. `ata_write_unit` answers with a unit and the reason for it, or with no unit and
+the reason there is none (the TBW is then unverified).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("data") / "write_units.toml"
+
+# PCI vendor ids of NVMe controllers and drive makers, as named in pci.ids (Debian
+# pci.ids 2023.04.11, /usr/share/misc/pci.ids).
+PCI_VENDORS = {
+    "0x1f40": "Netac Technology",
+    "0x1dbe": "InnoGrit",
+    "0x1e4b": "Maxio",
+    "0x126f": "Silicon Motion",
+    "0x1987": "Phison",
+    "0x10ec": "Realtek",
+    "0x1cc1": "ADATA",
+    "0x2646": "Kingston",
+    "0x144d": "Samsung",
+    "0x15b7": "Sandisk/WD",
+    "0x1e0f": "KIOXIA",
+    "0x1179": "Toshiba",
+}
+
+
+@dataclass(frozen=True)
+class WriteUnit:
+    bytes_per_unit: int | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class _Family:
+    family: str
+    controller: str
+    attribute: str
+    bytes_per_unit: int | str
+    firmware: re.Pattern | None
+    source: str
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[tuple[_Family, ...], dict[str, int | str]]:
+    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
+    families = tuple(
+        _Family(
+            entry["family"], entry["controller"], entry["attribute"], entry["bytes_per_unit"],
+            re.compile(entry["firmware"]) if "firmware" in entry else None, entry["source"],
+        )
+        for entry in data["family"]
+    )
+    return families, dict(data["names"])
+
+
+def _bytes(unit: int | str, logical_sector_size: int | None) -> int | None:
+    return logical_sector_size if unit == "logical_sector" else int(unit)
+
+
+def ata_write_unit(
+    *, model: str, firmware: str, family: str | None, attribute_name: str,
+    logical_sector_size: int | None,
+) -> WriteUnit:
+    """The byte size of one unit of attribute 241 on this drive, or why it is unknown."""
+    families, names = _table()
+    known = next((f for f in families if family and f.family == family), None)
+    how = f"smartctl's drive database places it in '{family}'"
+    if known is None:
+        known = next(
+            (f for f in families if f.firmware is not None and f.firmware.fullmatch(firmware)),
+            None,
+        )
+        how = f"firmware {firmware} matches the firmware list of '{known.family}'" if known else ""
+    if known is not None:
+        size = _bytes(known.bytes_per_unit, logical_sector_size)
+        if size is None:
+            return WriteUnit(None, f"{how}, but the logical sector size is unknown")
+        return WriteUnit(size, f"{how}: {known.source}")
+    if family and attribute_name in names:
+        size = _bytes(names[attribute_name], logical_sector_size)
+        if size is not None:
+            return WriteUnit(size, f"smartctl knows the drive ('{family}') and names 241 {attribute_name}")
+    if family:
+        return WriteUnit(None, f"the unit of {attribute_name} for '{family}' is not in the workbench's table")
+    return WriteUnit(
+        None,
+        f"{model} is not in smartctl's drive database and its firmware {firmware} matches no "
+        "known controller, so the unit of attribute 241 is unknown",
+    )
+
+
+def controller_from_pci(vendor_id: str | None, subsystem_id: str | None) -> str | None:
+    """An NVMe controller's maker by PCI ids: the subsystem vendor when the vendor is the brand."""
+    names = [PCI_VENDORS.get((i or "").lower()) for i in (vendor_id, subsystem_id)]
+    if not any(names):
+        return None
+    vendor, subsystem = names
+    if subsystem and subsystem != vendor:
+        return f"{subsystem} (PCI {subsystem_id}, brand {vendor or vendor_id})"
+    return f"{vendor} (PCI {vendor_id})"
