@@ -6,7 +6,15 @@ import sys
 
 import pytest
 
-from workbench.inspection.errors import DriveAbsent, RecordingError
+from workbench.inspection.errors import (
+    DriveAbsent,
+    DriveUnresponsive,
+    RecordingError,
+    SmartPermissionDenied,
+    SmartTimeout,
+    UnparseableOutput,
+    UnsupportedBridge,
+)
 from workbench.inspection.smart import list_drives, read_drive
 from workbench.inspection.smartctl import ReplaySmartctl
 
@@ -50,12 +58,120 @@ def test_unrecorded_call_fails_clearly(demo):
         read_drive(demo, "/dev/sdq")
 
 
-def test_list_drives_reports_the_drive_that_would_not_open(demo):
+def test_list_drives_gives_each_drive_its_type(demo):
     drives = {d.device: d for d in list_drives(demo)}
     assert drives["/dev/nvme0"].device_type == "nvme"
     assert drives["/dev/sdf"].device_type == "sntrealtek"
-    assert drives["/dev/sdg"].problem == "Read Device Identity failed: Input/output error"
-    assert drives["/dev/sda"].problem is None
+    assert drives["/dev/sdf"].description == "/dev/sdf [USB NVMe Realtek], NVMe device"
+    assert all(d.problem is None for d in drives.values())
+
+
+def test_list_drives_without_permission_says_why():
+    drives = list_drives(ReplaySmartctl("no-permission"))
+    assert [(d.device, d.problem) for d in drives] == [
+        ("/dev/sda", "Permission denied"), ("/dev/nvme0", "Permission denied")]
+
+
+@pytest.mark.parametrize("device", ["/dev/sda", "/dev/nvme0"])
+def test_reading_without_permission_points_to_the_sudoers_rule(device):
+    with pytest.raises(SmartPermissionDenied, match=f"no permission to read {device}.*sudoers"):
+        read_drive(ReplaySmartctl("no-permission"), device)
+
+
+@pytest.mark.parametrize("device, written, basis", [
+    # Silicon Motion, known to smartctl: attribute 241 counts 32 MiB.
+    ("/dev/sda", 187_654 * 32 * 2**20, "241 Host_Writes_32MiB 187,654 x 33,554,432"),
+    # Maxio firmware unknown to smartctl 7.3: 241 is misnamed Total_LBAs_Written, counts GiB.
+    ("/dev/sdb", 9_211 * 2**30, "firmware SN15926 matches the firmware list of 'Maxio based SSDs (variant 3)'"),
+    # Known drive whose 241 is LBAs of 512 bytes ("Sector Size: 512 bytes logical/physical").
+    ("/dev/sdc", 29_012_734_021 * 512, "241 Total_LBAs_Written 29,012,734,021 x 512 bytes"),
+    # Unknown 241 unit, but Device Statistics: they win.
+    ("/dev/sdd", 26_826_342_400 * 512, "ATA Device Statistics Logical Sectors Written"),
+])
+def test_sata_bytes_written_are_exact(demo, device, written, basis):
+    readout = read_drive(demo, device)
+    assert readout.host_bytes_written == written
+    assert basis in readout.bytes_written_basis
+    assert readout.interface == "SATA"
+
+
+def test_sata_identity_and_counters(demo):
+    readout = read_drive(demo, "/dev/sda", device_type="sat")
+    assert (readout.model, readout.serial, readout.firmware) == (
+        "KINGSTON SKC600512G", "50026B7784A1C2F3", "S4500107")
+    assert readout.capacity_bytes == 512_110_190_592
+    assert readout.family == "Silicon Motion based SSDs"
+    assert (readout.power_on_hours, readout.temperature_c, readout.media_errors) == (5120, 33, 0)
+    # Device Statistics were asked for in the same smartctl run as --all: one call.
+    assert [c.args for c in readout.calls] == [("-l", "devstat", "-d", "sat", "--all", "/dev/sda")]
+
+
+def test_unknown_241_unit_without_device_statistics_is_unverified(tmp_path, demo):
+    # /dev/sdd without its Device Statistics: a Netac name smartctl does not know.
+    text = (demo.directory / "sdd-all.txt").read_text()
+    (tmp_path / "sdd.txt").write_text(text[: text.index("Device Statistics (GP Log 0x04)")])
+    (tmp_path / "calls.toml").write_text(
+        '[[call]]\nargs = ["-l", "devstat", "-d", "sat", "--all", "/dev/sdd"]\nstdout = "sdd.txt"\n')
+    readout = read_drive(ReplaySmartctl(tmp_path), "/dev/sdd", device_type="sat")
+    assert readout.host_bytes_written is None
+    assert readout.bytes_written_basis.startswith("unverified:")
+    assert "Total_LBAs_Written = 12791" in readout.bytes_written_basis
+
+
+def test_failing_drive_reads_with_health_failed(demo):
+    readout = read_drive(demo, "/dev/sde")
+    assert readout.health == "FAILED"
+    assert readout.percentage_used == 100
+    assert any("Reallocated_Sector_Ct" in m for m in readout.messages)
+    assert readout.host_bytes_written == 116_721_860_608 * 512
+
+
+def test_usb_nvme_bridge_pysmart_rejects_is_read_as_nvme(demo):
+    readout = read_drive(demo, "/dev/sdf")
+    assert readout.interface == "USB-NVMe (Realtek bridge)"
+    assert readout.host_bytes_written == 4_402_118 * 512_000
+    assert readout.power_on_hours == 733
+    assert [c.args for c in readout.calls] == [
+        ("-d", "test", "/dev/sdf"), ("-d", "sntrealtek", "--all", "/dev/sdf")]
+
+
+def test_bridge_type_nobody_can_read_is_named(demo):
+    with pytest.raises(UnsupportedBridge, match="/dev/sdi is behind an adapter.*'jmb39x,0'"):
+        read_drive(demo, "/dev/sdi", device_type="jmb39x,0")
+
+
+def test_dead_drive(demo):
+    with pytest.raises(DriveUnresponsive, match="/dev/sdg does not answer "
+                       r"\(Read Device Identity failed: Input/output error\)"):
+        read_drive(demo, "/dev/sdg")
+
+
+def test_hung_adapter_times_out(demo):
+    with pytest.raises(SmartTimeout, match="no answer for /dev/sdh within 0.2 s"):
+        read_drive(demo, "/dev/sdh", timeout=0.2)
+
+
+def test_truncated_output_is_unparseable_not_an_empty_drive(demo):
+    with pytest.raises(UnparseableOutput, match="/dev/nvme2 could not be read"):
+        read_drive(demo, "/dev/nvme2")
+
+
+def test_counterfeit_recording_reports_what_the_drive_says(demo):
+    readout = read_drive(demo, "/dev/nvme1")
+    assert (readout.model, readout.capacity_bytes) == ("SSD 512GB", 512_110_190_592)
+    assert readout.pci_vendor_id == "0x1e4b"
+    assert readout.controller == "Maxio (PCI 0x1e4b)"
+
+
+def test_drive_strings_are_stripped_of_terminal_controls(tmp_path, demo):
+    raw = (demo.directory / "nvme0-all.txt").read_bytes().replace(
+        b"Netac NVMe SSD 2TB", b"Netac\x1b]0;pwned\x07 NVMe\x1b[2J SSD 2TB")
+    (tmp_path / "evil.txt").write_bytes(raw)
+    (tmp_path / "calls.toml").write_text(
+        '[[call]]\nargs = ["-d", "nvme", "--all", "/dev/nvme0"]\nstdout = "evil.txt"\n')
+    readout = read_drive(ReplaySmartctl(tmp_path), "/dev/nvme0")
+    assert readout.model == "Netac NVMe SSD 2TB"
+    assert b"\x1b]0;pwned\x07" in readout.raw_output  # the evidence keeps the raw bytes
 
 
 def test_pysmart_import_leaves_the_process_as_it_was():

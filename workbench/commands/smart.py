@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.inspection.errors import SmartPermissionDenied
     from workbench.inspection.smart import list_drives, read_drive
 
     reader, timeout = _reader(args)
@@ -37,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
         for drive in drives:
             status = f"  cannot open: {drive.problem}" if drive.problem else ""
             print(f"{drive.device:<12} {drive.device_type:<12} {drive.description}{status}")
+        denied = [d.device for d in drives if d.problem and "Permission denied" in d.problem]
+        if denied:
+            print(f"workbench: {SmartPermissionDenied(None, 'smartctl could not open ' + ', '.join(denied))}",
+                  file=sys.stderr)
         return 0
     readout = read_drive(reader, args.device, timeout)
     if args.json:

@@ -175,8 +175,16 @@ def read_drive(
     return _readout(dev, device, device_type, interface, main, calls)
 
 
+def _run(reader, args, device: str, timeout: float, deadline: float) -> SmartctlCall:
+    """One call within what is left of the read's time; a timeout names the whole budget."""
+    try:
+        return reader.run(args, _remaining(deadline, device, timeout), device)
+    except SmartTimeout:
+        raise SmartTimeout(device, timeout) from None
+
+
 def _detect_type(reader, device, timeout, deadline, calls) -> str:
-    call = reader.run(["-d", "test", device], _remaining(deadline, device, timeout), device)
+    call = _run(reader, ["-d", "test", device], device, timeout, deadline)
     calls.append(call)
     _raise_for_open_failure(call, device)
     match = re.search(r"Device of type '([^']+)' \[[^]]*\] opened", call.text)
@@ -258,7 +266,7 @@ def _readout(dev, device, device_type, interface, main: SmartctlCall, calls) -> 
         power_on_hours = _raw_int(ata[9]) if ata[9] is not None else devstat.get("Power-on Hours")
         percentage_used = devstat.get("Percentage Used Endurance Indicator")
         media_errors = _raw_int(ata[187]) if ata[187] is not None else None
-        written, basis = _ata_bytes_written(dev, devstat, ata[241])
+        written, basis = _ata_bytes_written(dev, _logical_sector_size(text), devstat, ata[241])
         controller = None
     return SmartReadout(
         device=device,
@@ -294,8 +302,7 @@ def _nvme_bytes_written(data_units: int | None) -> tuple[int | None, str]:
     )
 
 
-def _ata_bytes_written(dev, devstat: dict[str, int], attribute_241) -> tuple[int | None, str]:
-    sector = dev.logical_sector_size
+def _ata_bytes_written(dev, sector, devstat: dict[str, int], attribute_241) -> tuple[int | None, str]:
     sectors = devstat.get("Logical Sectors Written")
     if sectors is not None and sector:
         return (
@@ -329,6 +336,15 @@ def _device_statistics(text: str) -> dict[str, int]:
         if match and match.group(1) != "-":
             stats.setdefault(match.group(2), int(match.group(1)))
     return stats
+
+
+def _logical_sector_size(text: str) -> int | None:
+    """From "Sector Size: 512 bytes logical/physical" or "Sector Sizes: 512 bytes logical, ..."
+
+    (pySMART 1.4.3 reads only the second form.)
+    """
+    match = re.search(r"^Sector Sizes?:\s+(\d+) bytes logical", text, re.MULTILINE)
+    return int(match.group(1)) if match else None
 
 
 def _raw_int(attribute) -> int | None:
@@ -408,13 +424,9 @@ def _evidence_smartctl_class(smartctl_base: type) -> type:
                 if arg == "-d":
                     args[i + 1] = self.device_type  # pySMART says "nvme" for a bridge
             try:
-                call = self.reader.run(args, _remaining(self.deadline, self.device, self.timeout),
-                                       self.device)
-            except SmartTimeout:
-                # pySMART swallows errors of its optional calls; keep the first for read_drive.
-                self.failure = self.failure or SmartTimeout(self.device, self.timeout)
-                raise self.failure from None
+                call = _run(self.reader, args, self.device, self.timeout, self.deadline)
             except SmartError as exc:
+                # pySMART swallows errors of its optional calls; keep the first for read_drive.
                 self.failure = self.failure or exc
                 raise
             self.calls.append(call)

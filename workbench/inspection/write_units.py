@@ -63,6 +63,8 @@ def _table() -> tuple[tuple[_Family, ...], dict[str, int | str]]:
 
 
 def _bytes(unit: int | str, logical_sector_size: int | None) -> int | None:
+    if unit == "unknown":
+        return None
     return logical_sector_size if unit == "logical_sector" else int(unit)
 
 
@@ -83,7 +85,7 @@ def ata_write_unit(
     if known is not None:
         size = _bytes(known.bytes_per_unit, logical_sector_size)
         if size is None:
-            return WriteUnit(None, f"{how}, but the logical sector size is unknown")
+            return WriteUnit(None, f"{how}, for which the unit is not established: {known.source}")
         return WriteUnit(size, f"{how}: {known.source}")
     if family and attribute_name in names:
         size = _bytes(names[attribute_name], logical_sector_size)
