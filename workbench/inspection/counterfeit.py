@@ -126,68 +126,66 @@ def _matches_any(patterns: Sequence[str], text: str) -> bool:
     return any(re.fullmatch(p, text, re.IGNORECASE) for p in patterns)
 
 
+def _finder(check: str, evidence: dict[str, Any]):
+    """A check's findings all carry its name and the evidence it gathered."""
+    return lambda severity, message: Finding(check, severity, message, evidence)
+
+
 def _check_model(label: Label, readout: SmartReadout, identity) -> Finding:
     reported = readout.model or ""
     evidence = {"label": label.model, "reported": readout.model}
+    found = _finder("model", evidence)
     patterns = getattr(identity, "model_patterns", None)
     if not reported:
-        return Finding("model", "medium", "The drive reports no model name.", evidence)
+        return found("medium", "The drive reports no model name.")
     if patterns:
         evidence["genuine_patterns"] = list(patterns)
         if _matches_any(patterns, reported):
-            return Finding("model", "pass", f"The drive reports {reported!r}, as a genuine {label.model} does.", evidence)
-        return Finding(
-            "model", "high",
-            f"The drive reports {reported!r}; a genuine {label.model} reports a model matching "
-            f"{' or '.join(patterns)}.", evidence)
+            return found("pass", f"The drive reports {reported!r}, as a genuine {label.model} does.")
+        return found("high", f"The drive reports {reported!r}; a genuine {label.model} reports a model matching "
+                     f"{' or '.join(patterns)}.")
     if _norm(label.model) and _norm(label.model) in _norm(reported):
-        return Finding("model", "pass", f"The drive reports {reported!r}, naming {label.model}.", evidence)
+        return found("pass", f"The drive reports {reported!r}, naming {label.model}.")
     if "NETAC" in _norm(reported):
-        return Finding(
-            "model", "low",
-            f"The drive reports {reported!r}: a Netac model, but the catalog has no reported "
-            f"model on record for {label.model}; confirm it is what a genuine one reports.", evidence)
-    return Finding(
-        "model", "medium",
-        f"The drive reports {reported!r}, which is neither {label.model} nor a Netac name; "
-        "confirm the label against the drive.", evidence)
+        return found("low", f"The drive reports {reported!r}: a Netac model, but the catalog has no reported "
+                     f"model on record for {label.model}; confirm it is what a genuine one reports.")
+    return found("medium", f"The drive reports {reported!r}, which is neither {label.model} nor a Netac name; "
+                 "confirm the label against the drive.")
 
 
 def _check_serial(label: Label, readout: SmartReadout) -> Finding:
     evidence = {"label": label.serial, "reported": readout.serial}
+    found = _finder("serial", evidence)
     on_label, reported = _norm(label.serial), _norm(readout.serial)
     if not reported:
-        return Finding("serial", "medium", "The drive reports no serial number.", evidence)
+        return found("medium", "The drive reports no serial number.")
     if not on_label:
-        return Finding("serial", "low", f"No label serial to compare; the drive reports {readout.serial}.", evidence)
+        return found("low", f"No label serial to compare; the drive reports {readout.serial}.")
     if on_label == reported:
-        return Finding("serial", "pass", "The label serial is the serial the drive reports.", evidence)
+        return found("pass", "The label serial is the serial the drive reports.")
     if on_label in reported or reported in on_label:
-        return Finding(
-            "serial", "medium",
-            f"The label serial {label.serial} and the drive's {readout.serial} only partly match; "
-            "rescan the label and confirm.", evidence)
-    return Finding(
-        "serial", "high",
-        f"The label serial {label.serial} is not the drive's serial {readout.serial}: "
-        "the label does not belong to this drive.", evidence)
+        return found("medium", f"The label serial {label.serial} and the drive's {readout.serial} only partly match; "
+                     "rescan the label and confirm.")
+    return found("high", f"The label serial {label.serial} is not the drive's serial {readout.serial}: "
+                 "the label does not belong to this drive.")
 
 
 def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
     evidence = {"label_gb": label.capacity_gb, "reported_bytes": readout.capacity_bytes}
+    found = _finder("capacity", evidence)
     if not readout.capacity_bytes:
-        return Finding("capacity", "medium", "The drive reports no capacity.", evidence)
+        return found("medium", "The drive reports no capacity.")
     if label.capacity_gb <= 0:
-        return Finding("capacity", "low", "No labelled capacity to compare.", evidence)
+        return found("low", "No labelled capacity to compare.")
     reported_gb = readout.capacity_bytes / 1e9
     ratio = readout.capacity_bytes / (label.capacity_gb * 1e9)
     evidence["ratio"] = round(ratio, 4)
     said = f"The drive reports {reported_gb:,.1f} GB for a label of {label.capacity_gb:,} GB"
     if CAPACITY_MATCH[0] <= ratio <= CAPACITY_MATCH[1]:
-        return Finding("capacity", "pass", f"{said}.", evidence)
+        return found("pass", f"{said}.")
     if CAPACITY_PLAUSIBLE[0] <= ratio <= CAPACITY_PLAUSIBLE[1]:
-        return Finding("capacity", "medium", f"{said}: more than rounding apart; confirm the label.", evidence)
-    return Finding("capacity", "high", f"{said}: it is not the labelled product.", evidence)
+        return found("medium", f"{said}: more than rounding apart; confirm the label.")
+    return found("high", f"{said}: it is not the labelled product.")
 
 
 def _check_identity(readout: SmartReadout, product, identity) -> Finding:
@@ -195,61 +193,52 @@ def _check_identity(readout: SmartReadout, product, identity) -> Finding:
                 "reported_firmware": readout.firmware,
                 "pci_vendor_id": readout.pci_vendor_id,
                 "pci_subsystem_vendor_id": readout.pci_subsystem_vendor_id}
+    found = _finder("identity", evidence)
     if product is None:
-        return Finding("identity", "medium",
-                       "The labelled model and capacity are not in the catalog: no genuine identity to compare.",
-                       evidence)
+        return found("medium", "The labelled model and capacity are not in the catalog: no genuine identity to compare.")
     controller = getattr(identity, "controller", None)
     firmware_patterns = getattr(identity, "firmware_patterns", None)
     if not controller and not firmware_patterns:
-        return Finding("identity", "low",
-                       f"The catalog has no sourced controller or firmware for {product.model}: not checked.",
-                       evidence)
+        return found("low", f"The catalog has no sourced controller or firmware for {product.model}: not checked.")
     reported = f"{readout.controller or ''} {readout.family or ''}"
     if controller:
         evidence["genuine_controller"] = controller
         maker = controller.split()[0]
         if not reported.strip():
-            return Finding("identity", "low",
-                           f"The drive does not show its controller; a genuine {product.model} has {controller}: "
-                           "not checked.", evidence)
+            return found("low", f"The drive does not show its controller; a genuine {product.model} has {controller}: "
+                         "not checked.")
         if maker.upper() not in reported.upper():
-            return Finding("identity", "high",
-                           f"The drive's controller is {reported.strip()}; a genuine {product.model} has {controller}.",
-                           evidence)
+            return found("high", f"The drive's controller is {reported.strip()}; a genuine {product.model} has {controller}.")
     if firmware_patterns:
         evidence["genuine_firmware"] = list(firmware_patterns)
         if not _matches_any(firmware_patterns, readout.firmware or ""):
-            return Finding("identity", "medium",
-                           f"Firmware {readout.firmware} is not one known for a genuine {product.model}; "
-                           "confirm with Netac support before concluding.", evidence)
-    return Finding("identity", "pass", f"Controller and firmware are those of a genuine {product.model}.", evidence)
+            return found("medium", f"Firmware {readout.firmware} is not one known for a genuine {product.model}; "
+                         "confirm with Netac support before concluding.")
+    return found("pass", f"Controller and firmware are those of a genuine {product.model}.")
 
 
 def _check_serial_format(label: Label, product, identity) -> Finding:
     pattern = getattr(identity, "serial_pattern", None)
     evidence = {"label": label.serial, "pattern": pattern}
+    found = _finder("serial_format", evidence)
     if not pattern:
         line = product.line if product is not None else label.model
-        return Finding("serial_format", "low", f"No serial format on record for {line}: not checked.", evidence)
+        return found("low", f"No serial format on record for {line}: not checked.")
     if re.fullmatch(pattern, label.serial.strip().upper()):
-        return Finding("serial_format", "pass", f"The serial has the format of the {product.line} line.", evidence)
-    return Finding("serial_format", "medium",
-                   f"The serial {label.serial} does not have the format of the {product.line} line; "
-                   "rescan it and confirm.", evidence)
+        return found("pass", f"The serial has the format of the {product.line} line.")
+    return found("medium", f"The serial {label.serial} does not have the format of the {product.line} line; "
+                 "rescan it and confirm.")
 
 
 def _check_prior_claims(label: Label, prior: list[PriorClaim]) -> Finding:
     evidence = {"serial": label.serial, "cases": [p.case_number for p in prior]}
+    found = _finder("prior_claims", evidence)
     replaced = [p for p in prior if p.replaced]
     if replaced:
         first = replaced[0]
-        return Finding("prior_claims", "high",
-                       f"Serial {label.serial} was already replaced under case {first.case_number} "
-                       f"({first.claim_date}): that drive went back to Netac, so this one is a copy.",
-                       evidence)
+        return found("high", f"Serial {label.serial} was already replaced under case {first.case_number} "
+                     f"({first.claim_date}): that drive went back to Netac, so this one is a copy.")
     if prior:
         cases = ", ".join(f"{p.case_number} ({p.claim_date}, {p.verdict or 'open'})" for p in prior)
-        return Finding("prior_claims", "low",
-                       f"Serial {label.serial} was claimed before: {cases}; check those cases.", evidence)
-    return Finding("prior_claims", "pass", f"No earlier claim on serial {label.serial}.", evidence)
+        return found("low", f"Serial {label.serial} was claimed before: {cases}; check those cases.")
+    return found("pass", f"No earlier claim on serial {label.serial}.")
