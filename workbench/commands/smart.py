@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+
+from workbench.errors import InputError
 
 HELP = "list the drives on the bench, or read one drive's SMART data"
 
@@ -21,9 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reading.add_argument("device", metavar="DEVICE", help="device path, e.g. /dev/sda or /dev/nvme0")
     reading.add_argument("--json", action="store_true", help="print the readout as one JSON object")
     reading.add_argument("--raw", action="store_true", help="also print smartctl's raw output")
+    reading.add_argument("--type", metavar="TYPE", dest="device_type",
+                         help="smartctl -d type, e.g. sat for a USB adapter (default: as smartctl detects)")
     for verb in (listing, reading):
-        verb.add_argument("--replay", metavar="DIR",
-                          help="answer from recorded smartctl output (`demo`: the training bench)")
+        source = verb.add_mutually_exclusive_group()
+        source.add_argument("--replay", metavar="DIR",
+                            help="answer from recorded smartctl output (`demo`: the training bench)")
+        source.add_argument("--record", metavar="DIR",
+                            help="read the drives and also save smartctl's answers as a recording in DIR")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"workbench: {SmartPermissionDenied(None, 'smartctl could not open ' + ', '.join(denied))}",
                   file=sys.stderr)
         return 0
-    readout = read_drive(reader, args.device, timeout)
+    if args.device_type is not None and not re.fullmatch(r"[a-z0-9+,]{2,24}", args.device_type):
+        raise InputError("--type", f"{args.device_type!r} is not a smartctl device type such as sat or nvme")
+    readout = read_drive(reader, args.device, timeout, device_type=args.device_type)
     if args.json:
         json.dump(readout.to_dict(), sys.stdout, indent=2)
         print()
@@ -56,13 +66,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _reader(args):
-    from workbench.inspection.smartctl import DEFAULT_TIMEOUT, ReplaySmartctl, reader_from_config
+    from workbench.config import load_config
+    from workbench.inspection.smartctl import (
+        DEFAULT_TIMEOUT,
+        RecordingSmartctl,
+        ReplaySmartctl,
+        reader_from_config,
+    )
 
     if args.replay:
         return ReplaySmartctl(args.replay), DEFAULT_TIMEOUT
-    from workbench.config import load_config
-
-    return reader_from_config(load_config())
+    reader, timeout = reader_from_config(load_config())
+    if args.record:
+        return RecordingSmartctl(reader, args.record), timeout
+    return reader, timeout
 
 
 def _print_readout(r) -> None:

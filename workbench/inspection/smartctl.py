@@ -18,7 +18,9 @@ A recording directory holds `calls.toml`, one `[[call]]` per smartctl command li
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import time
 import tomllib
@@ -184,6 +186,45 @@ class ReplaySmartctl:
             tuple(args), recorded.stdout_file.read_bytes(), recorded.stderr,
             recorded.exit_status, recorded.seconds,
         )
+
+
+class RecordingSmartctl:
+    """Passes every call to another reader and adds its answer to a recording directory.
+
+    How a station captures its own drives for training and for reproducing a problem:
+    `workbench smart read /dev/sda --record DIR`. Calls already in DIR are kept; a call
+    made again replaces its earlier answer. A call that timed out is not recorded.
+    """
+
+    def __init__(self, reader: SmartctlReader, directory: str | Path) -> None:
+        self.reader = reader
+        self.directory = Path(directory)
+        self.description = f"{reader.description}, recorded into {self.directory}"
+
+    def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
+        call = self.reader.run(args, timeout, device)
+        self.save(call)
+        return call
+
+    def save(self, call: SmartctlCall) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        manifest = self.directory / "calls.toml"
+        entries = []
+        if manifest.is_file():
+            entries = [e for e in tomllib.loads(manifest.read_text(encoding="utf-8")).get("call", [])
+                       if tuple(e.get("args", ())) != call.args]
+        name = re.sub(r"[^A-Za-z0-9]+", "_", " ".join(call.args)).strip("_") or "no_args"
+        (self.directory / f"{name}.txt").write_bytes(call.stdout)
+        entries.append({"args": list(call.args), "stdout": f"{name}.txt",
+                        "exit_status": call.exit_status, "seconds": round(call.seconds, 3),
+                        "stderr": call.stderr.decode("utf-8", errors="replace")})
+        manifest.write_text("".join(_toml_call(e) for e in entries), encoding="utf-8")
+
+
+def _toml_call(entry: dict) -> str:
+    # JSON strings and arrays of strings are valid TOML values.
+    lines = ["[[call]]"] + [f"{key} = {json.dumps(value)}" for key, value in entry.items()]
+    return "\n".join(lines) + "\n\n"
 
 
 def resolve_recording(name: str | Path) -> Path:
