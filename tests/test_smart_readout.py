@@ -198,3 +198,24 @@ def test_device_must_be_a_device_path(demo, device):
 
     with pytest.raises(InputError, match="device"):
         read_drive(demo, device)
+
+
+def test_pysmart_is_imported_only_when_a_drive_is_read():
+    # The TUI imports the inspection package at start; pySMART (and chardet) wait.
+    code = (
+        "import sys\n"
+        "import workbench.inspection.smart, workbench.inspection.counterfeit\n"
+        "print('pySMART' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_reads_from_worker_threads_at_once(demo):
+    # The TUI reads in thread workers; the first reads race to import pySMART.
+    from concurrent.futures import ThreadPoolExecutor
+
+    devices = ["/dev/nvme0", "/dev/sda", "/dev/sdb", "/dev/sdc", "/dev/sdd", "/dev/sdf"] * 3
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        written = list(pool.map(lambda d: read_drive(demo, d).host_bytes_written, devices))
+    assert written == [read_drive(demo, d).host_bytes_written for d in devices]
