@@ -140,10 +140,14 @@ def test_bridge_type_nobody_can_read_is_named(demo):
         read_drive(demo, "/dev/sdi", device_type="jmb39x,0")
 
 
-def test_dead_drive(demo):
+def test_dead_drive_and_its_evidence(demo):
     with pytest.raises(DriveUnresponsive, match="/dev/sdg does not answer "
-                       r"\(Read Device Identity failed: Input/output error\)"):
+                       r"\(Read Device Identity failed: Input/output error\)") as failure:
         read_drive(demo, "/dev/sdg")
+    # What smartctl said is kept for the case record even though nothing could be read.
+    assert [c.args for c in failure.value.calls] == [
+        ("-d", "test", "/dev/sdg"), ("-l", "devstat", "-d", "sat", "--all", "/dev/sdg")]
+    assert b"Read Device Identity failed: Input/output error" in failure.value.raw_output
 
 
 def test_hung_adapter_times_out(demo):

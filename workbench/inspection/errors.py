@@ -18,7 +18,15 @@ class SmartError(WorkbenchError):
 
     def __init__(self, message: str, device: str | None = None) -> None:
         self.device = device
+        self.calls: tuple = ()  # the SmartctlCalls made before the failure (read_drive sets them)
         super().__init__(message)
+
+    @property
+    def raw_output(self) -> bytes:
+        """The smartctl output that led to this failure, for the case record."""
+        from workbench.inspection.smartctl import transcript  # smartctl imports this module
+
+        return transcript(self.calls)
 
 
 class SmartctlMissing(SmartError):

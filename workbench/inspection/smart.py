@@ -31,7 +31,7 @@ from workbench.inspection.errors import (
     UnparseableOutput,
     UnsupportedBridge,
 )
-from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
+from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader, transcript
 from workbench.inspection.write_units import ata_write_unit, controller_from_pci
 from workbench.text import strip_control
 
@@ -92,11 +92,7 @@ class SmartReadout:
     @property
     def raw_output(self) -> bytes:
         """Every smartctl call of this readout, verbatim, as one evidence transcript."""
-        return b"".join(call.transcript() for call in self.calls)
-
-    @property
-    def tbw_verified(self) -> bool:
-        return self.host_bytes_written is not None
+        return transcript(self.calls)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; the raw bytes travel separately as `raw_output`."""
@@ -139,20 +135,32 @@ def read_drive(
     *,
     device_type: str | None = None,
 ) -> SmartReadout:
-    """Read one drive; `device_type` is smartctl's -d type when known (from list_drives)."""
+    """Read one drive; `device_type` is smartctl's -d type when known (from list_drives).
+
+    A SmartError raised here carries the smartctl calls made so far (`.calls`,
+    `.raw_output`): a dead drive's answer is evidence too.
+    """
     if not _DEVICE_NAME.fullmatch(device) or ".." in device.split("/"):
         raise InputError("device", f"{device!r} is not a device path like /dev/sda or /dev/nvme0")
+    calls: list[SmartctlCall] = []
+    try:
+        return _read(reader, device, timeout, device_type, calls)
+    except SmartError as exc:
+        exc.calls = tuple(calls)
+        raise
+
+
+def _read(reader, device, timeout, device_type, calls: list[SmartctlCall]) -> SmartReadout:
     deadline = time.monotonic() + timeout
-    probe_calls: list[SmartctlCall] = []
     if device_type is None:
         if _NVME_NODE.fullmatch(device):
             device_type = "nvme"
         else:
-            device_type = _detect_type(reader, device, timeout, deadline, probe_calls)
+            device_type = _detect_type(reader, device, timeout, deadline, calls)
     interface, parse_as = _interface(device, device_type)
 
     pysmart, bridge_class = _pysmart()
-    smartctl = bridge_class(reader, device, device_type, timeout, deadline)
+    smartctl = bridge_class(reader, device, device_type, timeout, deadline, calls)
     if parse_as in _ATA_TYPES:
         # Device Statistics carry the exact Logical Sectors Written; asked for in the same
         # smartctl run as --all (pySMART puts options before its own arguments).
@@ -165,14 +173,13 @@ def read_drive(
         raise smartctl.failure or UnparseableOutput(device, f"pySMART: {exc}") from None
     if smartctl.failure:
         raise smartctl.failure
-    calls = tuple(probe_calls + smartctl.calls)
     main = next((c for c in reversed(calls) if "--all" in c.args), None)
     if main is None:
         raise UnparseableOutput(device, "smartctl --all was never run")
     _raise_for_open_failure(main, device)
     if dev.model is None and dev.serial is None:
         raise UnparseableOutput(device, "no model or serial number in it")
-    return _readout(dev, device, device_type, interface, main, calls)
+    return _readout(dev, device, device_type, interface, main, tuple(calls))
 
 
 def _run(reader, args, device: str, timeout: float, deadline: float) -> SmartctlCall:
@@ -408,14 +415,14 @@ def _evidence_smartctl_class(smartctl_base: type) -> type:
     class _EvidenceSmartctl(smartctl_base):
         """pySMART's Smartctl with every call run by a reader, under one deadline, kept."""
 
-        def __init__(self, reader, device, device_type, timeout, deadline):
+        def __init__(self, reader, device, device_type, timeout, deadline, calls):
             super().__init__(smartctl_path="smartctl", options=[], sudo=False)
             self.reader = reader
             self.device = device
             self.device_type = device_type
             self.timeout = timeout
             self.deadline = deadline
-            self.calls: list[SmartctlCall] = []
+            self.calls: list[SmartctlCall] = calls  # shared with read_drive
             self.failure: SmartError | None = None
 
         def _exec(self, cmd):

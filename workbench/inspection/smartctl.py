@@ -64,6 +64,11 @@ class SmartctlCall:
         return header + self.stdout + (b"" if self.stdout.endswith(b"\n") else b"\n") + stderr + footer
 
 
+def transcript(calls) -> bytes:
+    """Several calls as one evidence document, in the order they ran."""
+    return b"".join(call.transcript() for call in calls)
+
+
 class SmartctlReader(Protocol):
     """Runs `smartctl ARGS`; raises a SmartError when it cannot."""
 
