@@ -15,22 +15,21 @@ from pathlib import Path
 
 TABLE = Path(__file__).with_name("data") / "write_units.toml"
 
-# PCI vendor ids of NVMe controllers and drive makers, as named in pci.ids (Debian
-# pci.ids 2023.04.11, /usr/share/misc/pci.ids).
-PCI_VENDORS = {
-    "0x1f40": "Netac Technology",
+# PCI vendor ids as named in pci.ids (Debian, version 2023.04.10): makers of NVMe
+# controllers (their id in PCI Vendor ID or Subsystem ID names the controller), and brands
+# that put their own id there (it names the seller, not the controller).
+CONTROLLER_MAKERS = {
     "0x1dbe": "InnoGrit",
     "0x1e4b": "Maxio",
     "0x126f": "Silicon Motion",
     "0x1987": "Phison",
     "0x10ec": "Realtek",
-    "0x1cc1": "ADATA",
-    "0x2646": "Kingston",
     "0x144d": "Samsung",
     "0x15b7": "Sandisk/WD",
     "0x1e0f": "KIOXIA",
     "0x1179": "Toshiba",
 }
+BRANDS = {"0x1f40": "Netac Technology", "0x1cc1": "ADATA", "0x2646": "Kingston"}
 
 
 @dataclass(frozen=True)
@@ -101,11 +100,10 @@ def ata_write_unit(
 
 
 def controller_from_pci(vendor_id: str | None, subsystem_id: str | None) -> str | None:
-    """An NVMe controller's maker by PCI ids: the subsystem vendor when the vendor is the brand."""
-    names = [PCI_VENDORS.get((i or "").lower()) for i in (vendor_id, subsystem_id)]
-    if not any(names):
-        return None
-    vendor, subsystem = names
-    if subsystem and subsystem != vendor:
-        return f"{subsystem} (PCI {subsystem_id}, brand {vendor or vendor_id})"
-    return f"{vendor} (PCI {vendor_id})"
+    """An NVMe drive's controller maker from its PCI ids, or None when they name only a brand."""
+    for pci_id in (subsystem_id, vendor_id):
+        maker = CONTROLLER_MAKERS.get((pci_id or "").lower())
+        if maker:
+            brand = BRANDS.get((vendor_id or "").lower())
+            return f"{maker} (PCI {pci_id}{', sold by ' + brand if brand else ''})"
+    return None
