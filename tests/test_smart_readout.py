@@ -136,8 +136,18 @@ def test_usb_nvme_bridge_pysmart_rejects_is_read_as_nvme(demo):
 
 
 def test_bridge_type_nobody_can_read_is_named(demo):
-    with pytest.raises(UnsupportedBridge, match="/dev/sdi is behind an adapter.*'jmb39x,0'"):
-        read_drive(demo, "/dev/sdi", device_type="jmb39x,0")
+    with pytest.raises(UnsupportedBridge, match="/dev/sdj is behind an adapter smartctl reaches as 'jmb39x,0'"):
+        read_drive(demo, "/dev/sdj", device_type="jmb39x,0")
+
+
+def test_adapter_passing_no_smart_is_not_taken_for_the_drive(demo):
+    # As plain SCSI only the adapter answers ("JMicron Generic"); its name must not
+    # become the drive's model (the counterfeit checks would accuse the customer).
+    with pytest.raises(UnsupportedBridge, match=r"/dev/sdi is behind an adapter \(JMicron Generic\)"
+                       ".*try --type sat") as failure:
+        read_drive(demo, "/dev/sdi")
+    assert [c.args for c in failure.value.calls] == [
+        ("-d", "test", "/dev/sdi"), ("-d", "scsi", "--all", "/dev/sdi")]
 
 
 def test_dead_drive_and_its_evidence(demo):
@@ -223,3 +233,18 @@ def test_reads_from_worker_threads_at_once(demo):
     with ThreadPoolExecutor(max_workers=6) as pool:
         written = list(pool.map(lambda d: read_drive(demo, d).host_bytes_written, devices))
     assert written == [read_drive(demo, d).host_bytes_written for d in devices]
+
+
+def test_smartctl_7_5_nvme_log_heading(tmp_path, demo):
+    # smartctl 7.5 names the namespace in the heading; pySMART < 1.4.2 then read nothing.
+    text = (demo.directory / "nvme0-all.txt").read_text().replace(
+        "smartctl 7.3 2022-02-28 r5338", "smartctl 7.5 2025-04-30 r5714").replace(
+        "SMART/Health Information (NVMe Log 0x02)",
+        "SMART/Health Information (NVMe Log 0x02, NSID 0xffffffff)")
+    (tmp_path / "nvme0.txt").write_text(text)
+    (tmp_path / "calls.toml").write_text(
+        '[[call]]\nargs = ["-d", "nvme", "--all", "/dev/nvme0"]\nstdout = "nvme0.txt"\n')
+    readout = read_drive(ReplaySmartctl(tmp_path), "/dev/nvme0")
+    assert readout.smartctl_version == "7.5"
+    assert readout.host_bytes_written == 38_117_093 * 512_000
+    assert readout.power_on_hours == 2917

@@ -85,10 +85,12 @@ class UnparseableOutput(SmartError):
 
 
 class UnsupportedBridge(SmartError):
-    def __init__(self, device: str, device_type: str) -> None:
+    def __init__(self, device: str, device_type: str, adapter: str | None = None) -> None:
+        seen = f" ({adapter})" if adapter else ""
         super().__init__(
-            f"{device} is behind an adapter smartctl reports as '{device_type}', which the "
-            "workbench cannot read: connect the drive directly or through a supported adapter",
+            f"{device} is behind an adapter{seen} smartctl reaches as '{device_type}', which "
+            "passes no SMART data the workbench can read: connect the drive directly, "
+            "or try --type sat",
             device,
         )
 

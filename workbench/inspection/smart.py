@@ -41,7 +41,8 @@ _NVME_NODE = re.compile(r"/dev/nvme\d+(n\d+)?")
 
 # smartctl -d types and how pySMART must parse them. USB-NVMe bridges speak NVMe but
 # pySMART rejects their type names, so pySMART is told "nvme" and the real type is put
-# back on the command line (see _EvidenceSmartctl). USB-SATA bridges speak SAT.
+# back on the command line (see _EvidenceSmartctl). USB-SATA bridges speak SAT. A drive
+# smartctl can only reach as plain SCSI is hidden behind its adapter (_refuse_scsi).
 _NVME_BRIDGES = {"sntasmedia": "ASMedia", "sntjmicron": "JMicron", "sntrealtek": "Realtek"}
 _SAT_BRIDGES = ("usbcypress", "usbjmicron", "usbprolific", "usbsunplus", "usbasm1352r")
 _ATA_TYPES = ("ata", "sat", "sata")
@@ -72,7 +73,7 @@ class SmartReadout:
     serial: str | None
     firmware: str | None
     capacity_bytes: int | None
-    interface: str  # NVMe, SATA, USB-NVMe (Realtek bridge), USB-SATA, SCSI
+    interface: str  # NVMe, SATA, USB-NVMe (Realtek bridge), USB-SATA
     health: str  # PASSED, WARNING, FAILED, UNKNOWN
     power_on_hours: int | None
     temperature_c: int | None
@@ -157,10 +158,12 @@ def _read(reader, device, timeout, device_type, calls: list[SmartctlCall]) -> Sm
             device_type = "nvme"
         else:
             device_type = _detect_type(reader, device, timeout, deadline, calls)
+    if device_type == "scsi":
+        _refuse_scsi(reader, device, timeout, deadline, calls)
     interface, parse_as = _interface(device, device_type)
 
     pysmart, bridge_class = _pysmart()
-    smartctl = bridge_class(reader, device, device_type, timeout, deadline, calls)
+    smartctl = bridge_class(reader, device, device_type, parse_as, timeout, deadline, calls)
     if parse_as in _ATA_TYPES:
         # Device Statistics carry the exact Logical Sectors Written; asked for in the same
         # smartctl run as --all (pySMART puts options before its own arguments).
@@ -213,9 +216,20 @@ def _interface(device: str, device_type: str) -> tuple[str, str]:
         return "SATA", "sat"
     if base in _SAT_BRIDGES:
         return "USB-SATA", "sat"
-    if base == "scsi":
-        return "SCSI", "scsi"
     raise UnsupportedBridge(device, device_type)
+
+
+def _refuse_scsi(reader, device, timeout, deadline, calls) -> None:
+    """Netac drives are SATA or NVMe: as plain SCSI, smartctl sees only a USB adapter.
+
+    Its answer names the adapter (kept as evidence); reading on would show the adapter's
+    name as the drive's model and wrongly fail the counterfeit checks.
+    """
+    call = _run(reader, ["-d", "scsi", "--all", device], device, timeout, deadline)
+    calls.append(call)
+    _raise_for_open_failure(call, device)
+    adapter = " ".join(filter(None, (_field(call.text, "Vendor"), _field(call.text, "Product"))))
+    raise UnsupportedBridge(device, "scsi", adapter or None)
 
 
 def _remaining(deadline: float, device: str, timeout: float) -> float:
@@ -415,11 +429,12 @@ def _evidence_smartctl_class(smartctl_base: type) -> type:
     class _EvidenceSmartctl(smartctl_base):
         """pySMART's Smartctl with every call run by a reader, under one deadline, kept."""
 
-        def __init__(self, reader, device, device_type, timeout, deadline, calls):
+        def __init__(self, reader, device, device_type, parse_as, timeout, deadline, calls):
             super().__init__(smartctl_path="smartctl", options=[], sudo=False)
             self.reader = reader
             self.device = device
-            self.device_type = device_type
+            # pySMART is told `parse_as` (nvme for a USB-NVMe bridge); smartctl gets the real type.
+            self.retype = {parse_as: device_type} if parse_as != device_type else {}
             self.timeout = timeout
             self.deadline = deadline
             self.calls: list[SmartctlCall] = calls  # shared with read_drive
@@ -429,7 +444,7 @@ def _evidence_smartctl_class(smartctl_base: type) -> type:
             args = list(cmd[1:])  # cmd[0] is the placeholder program name
             for i, arg in enumerate(args[:-1]):
                 if arg == "-d":
-                    args[i + 1] = self.device_type  # pySMART says "nvme" for a bridge
+                    args[i + 1] = self.retype.get(args[i + 1], args[i + 1])
             try:
                 call = _run(self.reader, args, self.device, self.timeout, self.deadline)
             except SmartError as exc:
