@@ -1,0 +1,25 @@
+"""Netac's warranty policy as data and a pure decision engine (no UI, no database)."""
+
+from policy.catalog import Catalog, Identity, Product, normalise_model
+from policy.claim import Claim, ClaimInputError, parse_claim
+from policy.document import (
+    EXCLUSION_KEYS, Clause, Exclusion, Policy, PolicyFileError, load_policy,
+)
+from policy.engine import (
+    COVERED, NEEDS_REVIEW, NOT_COVERED, REFUSED, Decision, Reason, TbwCheck, Warranty,
+    anniversary, assess,
+)
+
+__all__ = [
+    "Catalog", "Identity", "Product", "normalise_model", "Claim", "ClaimInputError",
+    "parse_claim", "EXCLUSION_KEYS", "EXCLUSIONS", "Clause", "Exclusion", "Policy",
+    "PolicyFileError", "load_policy", "COVERED", "NEEDS_REVIEW", "NOT_COVERED", "REFUSED",
+    "Decision", "Reason", "TbwCheck", "Warranty", "anniversary", "assess",
+]
+
+
+def __getattr__(name: str):
+    # EXCLUSIONS reads the bundled data file; only on first use, so importing stays cheap.
+    if name == "EXCLUSIONS":
+        return load_policy().exclusions
+    raise AttributeError(f"module 'policy' has no attribute {name!r}")

@@ -14,6 +14,7 @@ import sys
 from workbench.errors import WorkbenchError
 
 COMMANDS: dict[str, str] = {
+    "assess": "workbench.commands.assess",
     "smart": "workbench.commands.smart",
 }
 

@@ -78,6 +78,22 @@ class StationConfig:
     def is_supervisor(self, user: str) -> bool:
         return user in self.supervisors
 
+    def load_policy(self):
+        """The policy claims are decided under: the station's own copy or the bundled one.
+
+        `[policy] file` names a station copy of policy/netac_warranty.toml (with the
+        figures it has checked); a relative path is relative to this configuration file.
+        """
+        from policy import PolicyFileError, load_policy
+
+        file = self.section("policy").get("file", str, "")
+        if file and self.source is not None:
+            file = str(self.source.parent / file)
+        try:
+            return load_policy(file or None)
+        except PolicyFileError as exc:
+            raise ConfigError("policy.file", str(exc)) from None
+
     def section(self, name: str) -> _Section:
         """A further table ([smart], [printer], [ticket], ...) for its owner to read."""
         return _Section(name, self.sections.get(name, {}))

@@ -1,0 +1,66 @@
+"""The product catalog: which Netac SSDs exist, and the limits the policy sets for each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a genuine drive of a product line reports; None where unsourced."""
+
+    model_patterns: tuple[str, ...] | None = None
+    controller: str | None = None
+    firmware_patterns: tuple[str, ...] | None = None
+    serial_pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    """One sellable product: a line in one capacity, with its warranty limits."""
+
+    line: str
+    model: str
+    capacity_gb: int
+    interface: str
+    tbw_tb: int | float | None
+    warranty_years: int | None
+    identity: Identity | None
+    sources: tuple[str, ...]
+    unsourced: tuple[str, ...] = ()
+
+    @property
+    def tbw_bytes(self) -> int | None:
+        if self.tbw_tb is None:
+            return None
+        # TB in the policy are decimal; the float path keeps e.g. 0.5 TB exact.
+        return round(self.tbw_tb * 1_000_000_000_000)
+
+
+_PREFIX = re.compile(r"^\s*netac\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)  # a station sees few distinct spellings; matching is on the hot path
+def normalise_model(model: str) -> str:
+    """`Netac nv7000 ` → `NV7000`: how a label's model is matched against the catalog."""
+    return re.sub(r"\s+", " ", _PREFIX.sub("", model)).strip().upper()
+
+
+class Catalog:
+    def __init__(self, products: list[Product]) -> None:
+        self.products = tuple(products)
+        self._by_key = {(normalise_model(p.model), p.capacity_gb): p for p in products}
+        self._capacities: dict[str, list[int]] = {}
+        for p in products:
+            self._capacities.setdefault(normalise_model(p.model), []).append(p.capacity_gb)
+
+    def lookup(self, model: str, capacity_gb: int) -> Product | None:
+        return self._by_key.get((normalise_model(model), capacity_gb))
+
+    def lines(self) -> list[str]:
+        return sorted({p.line for p in self.products})
+
+    def capacities(self, model: str) -> list[int]:
+        return sorted(self._capacities.get(normalise_model(model), []))

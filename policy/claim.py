@@ -1,0 +1,136 @@
+"""A warranty claim as the contract defines it, and its validation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+from policy.document import EXCLUSION_KEYS
+
+
+class ClaimInputError(ValueError):
+    """Invalid claim input; `field` names the key (dotted for inspection items)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_date: date
+    model: str
+    capacity_gb: int
+    serial: str = ""
+    purchase_date: date | None = None
+    manufacture_date: date | None = None
+    failure_description: str = ""
+    inspection: frozenset[str] = field(default_factory=frozenset)
+    counterfeit: bool = False
+    host_bytes_written: int | None = None
+
+
+_FIELDS = (
+    "claim_date", "model", "capacity_gb", "serial", "purchase_date", "manufacture_date",
+    "failure_description", "inspection", "counterfeit", "host_bytes_written",
+)
+_REQUIRED = ("claim_date", "model", "capacity_gb")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_claim(data: Any) -> Claim:
+    """Validate the contract's input object; the first problem raises ClaimInputError."""
+    if not isinstance(data, Mapping):
+        raise ClaimInputError("claim", "expected a JSON object with the claim's fields")
+    for key in data:
+        if key not in _FIELDS:
+            raise ClaimInputError(str(key), "unknown key")
+    for key in _REQUIRED:
+        if key not in data:
+            raise ClaimInputError(key, "is required")
+    claim_date = _date(data, "claim_date", required=True)
+    purchase_date = _date(data, "purchase_date")
+    manufacture_date = _date(data, "manufacture_date")
+    for key, value in (("purchase_date", purchase_date), ("manufacture_date", manufacture_date)):
+        if value is not None and value > claim_date:
+            raise ClaimInputError(key, f"{value.isoformat()} is after claim_date {claim_date.isoformat()}")
+    return Claim(
+        claim_date=claim_date,
+        model=_string(data, "model"),
+        capacity_gb=_count(data, "capacity_gb", positive=True),
+        serial=_string(data, "serial"),
+        purchase_date=purchase_date,
+        manufacture_date=manufacture_date,
+        failure_description=_string(data, "failure_description"),
+        inspection=_inspection(data.get("inspection", {})),
+        counterfeit=_boolean(data, "counterfeit", "counterfeit"),
+        host_bytes_written=None if data.get("host_bytes_written") is None else _count(data, "host_bytes_written"),
+    )
+
+
+def _date(data: Mapping[str, Any], key: str, *, required: bool = False) -> date | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise ClaimInputError(key, "is required (YYYY-MM-DD)")
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ClaimInputError(key, f"{_shown(value)} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ClaimInputError(key, f"{value} is not a calendar date") from None
+
+
+def _string(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ClaimInputError(key, f"expected text, got {_kind(value)}")
+    return value.strip()
+
+
+def _count(data: Mapping[str, Any], key: str, *, positive: bool = False) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ClaimInputError(key, f"expected a whole number, got {_kind(value)}")
+    if value < 0:
+        raise ClaimInputError(key, f"{value} is negative")
+    if positive and value == 0:
+        raise ClaimInputError(key, "must be more than 0")
+    return value
+
+
+def _boolean(data: Mapping[str, Any], key: str, name: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ClaimInputError(name, f"expected true or false, got {_kind(value)}")
+    return value
+
+
+def _inspection(value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, Mapping):
+        raise ClaimInputError("inspection", f"expected an object of true/false findings, got {_kind(value)}")
+    for key in value:
+        if key not in EXCLUSION_KEYS:
+            raise ClaimInputError(f"inspection.{key}", "unknown inspection item")
+    return frozenset(key for key in value if _boolean(value, key, f"inspection.{key}"))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return {str: "text", int: "a number", float: "a decimal number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else _kind(value)

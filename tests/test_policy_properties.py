@@ -1,0 +1,72 @@
+"""Properties of the decision that must hold for every claim, not just the tabled ones."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings, strategies as st
+
+from policy import EXCLUSION_KEYS, assess
+from tests.policy_fixtures import POLICY, TB, claim
+
+dates = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+claims = st.builds(
+    claim,
+    claim_date=st.just(date(2031, 1, 1)),
+    model=st.sampled_from(["NV7000", "N535S", "NV9999"]),
+    capacity_gb=st.sampled_from([240, 480, 2000]),
+    serial=st.sampled_from(["", "RN1"]),
+    purchase_date=st.none() | dates,
+    manufacture_date=st.none() | dates,
+    failure_description=st.sampled_from(["", "dead"]),
+    inspection=st.frozensets(st.sampled_from(EXCLUSION_KEYS)),
+    counterfeit=st.booleans(),
+    host_bytes_written=st.none() | st.integers(0, 2000 * TB),
+)
+fast = settings(max_examples=300, deadline=None)
+
+
+@fast
+@given(claims, st.sampled_from(EXCLUSION_KEYS))
+def test_adding_an_exclusion_never_helps(c, key):
+    before = assess(c, POLICY)
+    after = assess(claim(**{**c.__dict__, "inspection": c.inspection | {key}}), POLICY)
+    assert after.verdict != "covered"
+    if before.verdict in ("not_covered", "refused"):
+        assert after.verdict == before.verdict
+
+
+@fast
+@given(claims, st.integers(1, 4000))
+def test_a_later_claim_date_never_unexpires(c, days):
+    expired = "expired" in [r.code for r in assess(c, POLICY).reasons]
+    later = assess(claim(**{**c.__dict__, "claim_date": c.claim_date + timedelta(days=days)}), POLICY)
+    if expired:
+        assert "expired" in [r.code for r in later.reasons] or later.verdict == "refused"
+
+
+@fast
+@given(claims, st.integers(0, 10**15))
+def test_more_bytes_written_never_unexceeds(c, more):
+    if c.host_bytes_written is None:
+        return
+    before = assess(c, POLICY)
+    after = assess(claim(**{**c.__dict__, "host_bytes_written": c.host_bytes_written + more}), POLICY)
+    if before.tbw.exceeded:
+        assert after.tbw.exceeded
+
+
+@fast
+@given(claims)
+def test_verdicts_and_reasons_agree(c):
+    d = assess(c, POLICY)
+    codes = [r.code for r in d.reasons]
+    if c.counterfeit:
+        assert (d.verdict, codes) == ("refused", ["counterfeit"])
+    assert (d.verdict == "covered") == (d.remedy == "repair_or_replace")
+    assert (d.verdict == "covered") == (codes == [])
+    excluding = {"expired", "tbw_exceeded"} | {f"exclusion.{n}" for n in range(1, 11)}
+    if d.verdict == "not_covered":
+        assert codes and set(codes) <= excluding
+    if d.verdict == "needs_review":
+        assert codes and not set(codes) & excluding

@@ -1,0 +1,62 @@
+"""Decide a warranty claim under the Netac policy: JSON in, JSON out.
+
+    workbench assess CLAIM.json            # or '-' for standard input
+    workbench assess --policy FILE CLAIM.json
+
+Exit 0 with one JSON object for every valid claim, whatever the verdict; exit 2 with one
+line on stderr naming the field for invalid input. The contract is
+shared/contracts/claim-assessment.md; the TUI's decision step calls the same function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from workbench.errors import InputError
+
+HELP = "decide a claim (JSON) under the warranty policy and print the decision (JSON)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("claim", metavar="CLAIM.json", help="the claim as a JSON object, or - for standard input")
+    parser.add_argument("--policy", metavar="FILE",
+                        help="a policy data file (default: the station's [policy] file, else the bundled one)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from policy import ClaimInputError, PolicyFileError, assess, load_policy, parse_claim
+    from workbench.config import load_config
+
+    if args.policy:
+        try:
+            policy = load_policy(args.policy)
+        except PolicyFileError as exc:
+            raise InputError("--policy", str(exc)) from None
+    else:
+        policy = load_config().load_policy()
+    try:
+        claim = parse_claim(_read_json(args.claim))
+    except ClaimInputError as exc:
+        raise InputError(exc.field, exc.problem) from None
+    json.dump(assess(claim, policy).to_dict(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _read_json(source: str) -> object:
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise InputError(source, f"cannot read the claim ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(source, "the claim is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("claim", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
