@@ -135,6 +135,16 @@ def test_usb_nvme_bridge_pysmart_rejects_is_read_as_nvme(demo):
         ("-d", "test", "/dev/sdf"), ("-d", "sntrealtek", "--all", "/dev/sdf")]
 
 
+@pytest.mark.parametrize("bridge, name", [("sntjmicron", "JMicron"), ("sntasmedia", "ASMedia")])
+def test_other_usb_nvme_bridges(tmp_path, demo, bridge, name):
+    (tmp_path / "sdf.txt").write_bytes((demo.directory / "sdf-all.txt").read_bytes())
+    (tmp_path / "calls.toml").write_text(
+        f'[[call]]\nargs = ["-d", "{bridge}", "--all", "/dev/sdf"]\nstdout = "sdf.txt"\n')
+    readout = read_drive(ReplaySmartctl(tmp_path), "/dev/sdf", device_type=bridge)
+    assert readout.interface == f"USB-NVMe ({name} bridge)"
+    assert readout.host_bytes_written == 4_402_118 * 512_000
+
+
 def test_bridge_type_nobody_can_read_is_named(demo):
     with pytest.raises(UnsupportedBridge, match="/dev/sdj is behind an adapter smartctl reaches as 'jmb39x,0'"):
         read_drive(demo, "/dev/sdj", device_type="jmb39x,0")
