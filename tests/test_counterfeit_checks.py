@@ -1,9 +1,11 @@
 """Counterfeit checks on the demo recordings: each constructed mismatch is flagged, the
 genuine drive passes."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
+
+from policy import Identity, load_policy
 
 from workbench.inspection.counterfeit import (
     Finding,
@@ -17,28 +19,8 @@ from workbench.inspection.smart import read_drive
 from workbench.inspection.smartctl import ReplaySmartctl
 
 
-@dataclass(frozen=True)
-class Identity:  # the documented shape of policy's Product.identity
-    controller: str | None
-    firmware_patterns: tuple[str, ...] | None
-    model_patterns: tuple[str, ...] | None
-    serial_pattern: str | None
-
-
-@dataclass(frozen=True)
-class Product:  # the fields of policy's Product the checks read
-    line: str
-    model: str
-    capacity_gb: int
-    identity: Identity | None
-
-
-NV7000_2TB = Product("NV7000", "NV7000", 2000, Identity(
-    controller="InnoGrit IG5236",
-    firmware_patterns=(r"3\.S\.J\.\d+",),
-    model_patterns=(r"Netac NVMe SSD 2TB",),
-    serial_pattern=r"RN\d{8}2TB\d{6}",
-))
+# The catalog's NV7000 2TB, with its sourced genuine identity (policy/netac_warranty.toml).
+NV7000_2TB = load_policy().catalog.lookup("NV7000", 2000)
 GENUINE_LABEL = Label("NV7000", 2000, "RN202406182TB104233")
 
 
@@ -154,3 +136,28 @@ def test_unreadable_drive_still_checks_the_label():
 def test_severity_is_checked():
     with pytest.raises(ValueError, match="severity"):
         Finding("model", "critical", "x")
+
+
+def test_line_without_sourced_identity_asks_instead_of_accusing(demo):
+    # The catalog's N600S has no sourced identity yet: nothing can be high but the label.
+    sata = read_drive(demo, "/dev/sdd")
+    product = load_policy().catalog.lookup("N600S", 1000)
+    findings = check_claim(Label("N600S", 1000, "AA20250311100000487"), sata, product, [])
+    assert [(f.check, f.severity) for f in findings] == [
+        ("model", "low"), ("serial", "pass"), ("capacity", "pass"), ("identity", "low"),
+        ("serial_format", "low"), ("prior_claims", "pass")]
+    assert not not_genuine(findings)
+
+
+def test_a_claim_can_be_the_label():
+    # The intake's Claim carries model, capacity_gb and serial as on the label.
+    from policy import parse_claim
+
+    claim = parse_claim({
+        "claim_date": "2026-11-24", "model": "NV7000", "capacity_gb": 2000,
+        "serial": "RN202406182TB104233", "purchase_date": "2025-01-10", "manufacture_date": None,
+        "failure_description": "not detected", "inspection": {}, "counterfeit": False,
+        "host_bytes_written": None,
+    })
+    genuine = read_drive(ReplaySmartctl("demo"), "/dev/nvme0")
+    assert not not_genuine(check_claim(claim, genuine, NV7000_2TB, []))

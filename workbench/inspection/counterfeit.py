@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Iterable, Sequence
+
+from policy import Identity, Product
 
 from workbench.inspection.smart import SmartReadout
 
@@ -62,26 +64,10 @@ class PriorClaim:
     replaced: bool = False  # the drive was exchanged: Netac kept this serial
 
 
-class GenuineIdentity(Protocol):
-    """policy's Product.identity: what a genuine drive of the product reports (None: unsourced)."""
-
-    controller: str | None
-    firmware_patterns: Sequence[str] | None
-    model_patterns: Sequence[str] | None
-    serial_pattern: str | None
-
-
-class CatalogProduct(Protocol):
-    line: str
-    model: str
-    capacity_gb: int
-    identity: GenuineIdentity | None
-
-
 def check_claim(
     label: Label,
     readout: SmartReadout | None,
-    product: CatalogProduct | None,
+    product: Product | None,
     prior_claims: Iterable[PriorClaim] = (),
 ) -> list[Finding]:
     """All counterfeit checks, in the order a technician reads them.
@@ -89,7 +75,7 @@ def check_claim(
     `readout` is None when the drive could not be read: the checks that need the drive
     then say so (low), the others still run.
     """
-    identity = product.identity if product is not None else None
+    identity = product.identity if product is not None else None  # None: unsourced
     findings = []
     if readout is None:
         findings.append(Finding(
@@ -131,11 +117,11 @@ def _finder(check: str, evidence: dict[str, Any]):
     return lambda severity, message: Finding(check, severity, message, evidence)
 
 
-def _check_model(label: Label, readout: SmartReadout, identity) -> Finding:
+def _check_model(label: Label, readout: SmartReadout, identity: Identity | None) -> Finding:
     reported = readout.model or ""
     evidence = {"label": label.model, "reported": readout.model}
     found = _finder("model", evidence)
-    patterns = getattr(identity, "model_patterns", None)
+    patterns = identity.model_patterns if identity else None
     if not reported:
         return found("medium", "The drive reports no model name.")
     if patterns:
@@ -188,7 +174,7 @@ def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
     return found("high", f"{said}: it is not the labelled product.")
 
 
-def _check_identity(readout: SmartReadout, product, identity) -> Finding:
+def _check_identity(readout: SmartReadout, product: Product | None, identity: Identity | None) -> Finding:
     evidence = {"reported_controller": readout.controller or readout.family,
                 "reported_firmware": readout.firmware,
                 "pci_vendor_id": readout.pci_vendor_id,
@@ -196,8 +182,8 @@ def _check_identity(readout: SmartReadout, product, identity) -> Finding:
     found = _finder("identity", evidence)
     if product is None:
         return found("medium", "The labelled model and capacity are not in the catalog: no genuine identity to compare.")
-    controller = getattr(identity, "controller", None)
-    firmware_patterns = getattr(identity, "firmware_patterns", None)
+    controller = identity.controller if identity else None
+    firmware_patterns = identity.firmware_patterns if identity else None
     if not controller and not firmware_patterns:
         return found("low", f"The catalog has no sourced controller or firmware for {product.model}: not checked.")
     reported = f"{readout.controller or ''} {readout.family or ''}"
@@ -217,8 +203,8 @@ def _check_identity(readout: SmartReadout, product, identity) -> Finding:
     return found("pass", f"Controller and firmware are those of a genuine {product.model}.")
 
 
-def _check_serial_format(label: Label, product, identity) -> Finding:
-    pattern = getattr(identity, "serial_pattern", None)
+def _check_serial_format(label: Label, product: Product | None, identity: Identity | None) -> Finding:
+    pattern = identity.serial_pattern if identity else None
     evidence = {"label": label.serial, "pattern": pattern}
     found = _finder("serial_format", evidence)
     if not pattern:
