@@ -98,8 +98,11 @@ def test_config_smart_table(tmp_path):
         reader_from_config(load_config(config_file))
 
 
-def test_live_smartctl_on_a_missing_device():
-    # The real smartctl (Debian smartmontools, installed by ./bench test) on a node that
-    # does not exist.
-    with pytest.raises(DriveAbsent, match="no drive at /dev/nvme97"):
-        read_drive(LiveSmartctl(DEFAULT_SMARTCTL), "/dev/nvme97")
+@pytest.mark.parametrize("device, device_type", [
+    ("/dev/nvme97", None), ("/dev/sdzz", None), ("/dev/sdzz", "sat"), ("/dev/sdzz", "sntrealtek")])
+def test_real_smartctl_accepts_our_command_lines(device, device_type):
+    # The real smartctl (Debian smartmontools, installed by ./bench test) on nodes that do
+    # not exist: it must parse each command line we build (else exit bit 0, SmartctlFailed)
+    # and report the missing device.
+    with pytest.raises(DriveAbsent, match=f"no drive at {device}"):
+        read_drive(LiveSmartctl(DEFAULT_SMARTCTL), device, device_type=device_type)

@@ -45,7 +45,7 @@ _NVME_NODE = re.compile(r"/dev/nvme\d+(n\d+)?")
 # smartctl can only reach as plain SCSI is hidden behind its adapter (_refuse_scsi).
 _NVME_BRIDGES = {"sntasmedia": "ASMedia", "sntjmicron": "JMicron", "sntrealtek": "Realtek"}
 _SAT_BRIDGES = ("usbcypress", "usbjmicron", "usbprolific", "usbsunplus", "usbasm1352r")
-_ATA_TYPES = ("ata", "sat", "sata")
+_ATA_TYPES = ("ata", "sat")  # how pySMART is told to parse SATA drives
 
 ASSESSMENT = {"PASS": "PASSED", "WARN": "WARNING", "FAIL": "FAILED", None: "UNKNOWN"}
 
