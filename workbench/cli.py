@@ -15,6 +15,8 @@ from workbench.errors import WorkbenchError
 
 COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",
+    "audit": "workbench.commands.audit",
+    "cases": "workbench.commands.cases",
     "smart": "workbench.commands.smart",
 }
 

@@ -107,8 +107,11 @@ def config_path() -> Path | None:
             raise ConfigError("WORKBENCH_CONFIG", f"no such file: {path}")
         return path
     for candidate in (SYSTEM_CONFIG, user_config_file()):
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError as exc:  # e.g. a home directory this login may not enter
+            raise ConfigError(str(candidate), f"cannot be checked: {exc.strerror}") from None
     return None
 
 

@@ -1,0 +1,107 @@
+"""Engines for the case database, and the ways it can fail at the counter.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout;
+write transactions start with BEGIN IMMEDIATE so two technicians' writes queue instead of
+deadlocking on a lock upgrade, and `retrying` repeats a write the timeout did not save.
+Any other SQLAlchemy URL (a chain's central PostgreSQL) gets the same store.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from workbench.errors import WorkbenchError
+
+BUSY_TIMEOUT_MS = 5000
+RETRY_FOR_S = 30.0
+T = TypeVar("T")
+
+
+class StoreError(WorkbenchError):
+    """The case database cannot be used; the message says what to do."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the case database {path.parent}: {exc.strerror}") from None
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # The driver's own transaction handling is off; "begin" below issues ours.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed case
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN " + connection.get_execution_options().get("sqlite_begin", "IMMEDIATE"))
+
+
+def retrying(write: Callable[[], T], *, what: str) -> T:
+    """Run a write, repeating it while another process holds the database."""
+    deadline = time.monotonic() + RETRY_FOR_S
+    delay = 0.02
+    while True:
+        try:
+            return write()
+        except OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                raise explain(exc, what) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+        except DatabaseError as exc:
+            raise explain(exc, what) from None
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+def explain(exc: Exception, what: str) -> StoreError:
+    """A database failure as one line a technician or station manager can act on."""
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    if isinstance(orig, sqlite3.Error) or "sqlite" in type(orig).__module__:
+        if "readonly" in text or "read-only" in text or "attempt to write" in text:
+            return StoreError(f"cannot {what}: the case database is read-only (check the file's and its folder's "
+                              "permissions)")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return StoreError(f"cannot {what}: the case database file is damaged ({orig}); restore the latest "
+                              "backup (the .bak files beside it) or ask the station manager")
+        if "unable to open" in text:
+            return StoreError(f"cannot {what}: the case database cannot be opened ({orig})")
+        if _is_busy(exc) if isinstance(exc, OperationalError) else False:
+            return StoreError(f"cannot {what}: the case database stayed busy for {RETRY_FOR_S:.0f} s; try again")
+    return StoreError(f"cannot {what}: {orig}")

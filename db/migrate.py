@@ -1,0 +1,79 @@
+"""Bring a case database to the latest schema, with a backup of a SQLite file first."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic import command
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from db.connection import StoreError, explain, sqlite_path
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("db").joinpath("migrations")))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
+    """Apply the migrations up to `target`; returns the backup taken, if any."""
+    try:
+        current = current_revision(engine)
+        wanted = head_revision() if target == "head" else target
+        if current == wanted:
+            return None
+        backup = _backup(url, current)
+        config = _config()
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite alters a table by copying it; foreign keys must be off meanwhile,
+                # and that can only be switched outside a transaction.
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+            connection.commit()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.rollback()
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+                if broken:
+                    raise StoreError(f"the upgrade left {len(broken)} rows without their case; restore {backup}")
+        return backup
+    except DBAPIError as exc:
+        raise explain(exc, "open the case database") from None
+
+
+def _backup(url: str, revision: str | None) -> Path | None:
+    """A copy of the file as it was before the upgrade (none for a new, empty database)."""
+    path = sqlite_path(url)
+    if path is None or revision is None or not path.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        with copy:
+            source.backup(copy)  # consistent even while others write
+        copy.close()
+    finally:
+        source.close()
+    return target

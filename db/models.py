@@ -1,0 +1,144 @@
+"""The station's case records as SQLModel tables.
+
+The schema is created and changed only by the migrations in db/migrations; these classes
+describe the latest revision (tests compare the two).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case_record"
+    __table_args__ = (
+        UniqueConstraint("station", "year", "seq", name="uq_case_station_year_seq"),
+        Index("ix_case_serial", "serial"),
+        Index("ix_case_customer", "customer_key"),
+        Index("ix_case_created", "created_at"),
+        Index("ix_case_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_column_kwargs={"unique": True}, max_length=32)
+    station: str = Field(max_length=8)
+    year: int
+    seq: int
+    status: str = Field(default="draft", max_length=16)  # draft | decided | closed
+    step: str = Field(default="intake", max_length=32)  # where the technician is in the flow
+    technician: str = Field(max_length=64)
+    created_at: datetime
+    updated_at: datetime
+    # The claim as entered: the intake form's fields, JSON; the columns below copy the
+    # ones searched on.
+    fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    serial: str = Field(default="", max_length=64)
+    customer_name: str = Field(default="", max_length=200)
+    customer_key: str = Field(default="", max_length=200)  # casefolded, for search
+    model: str = Field(default="", max_length=64)
+    verdict: str | None = Field(default=None, max_length=16)  # the final one, after any override
+
+
+class InspectionItem(SQLModel, table=True):
+    __tablename__ = "inspection_item"
+    __table_args__ = (UniqueConstraint("case_id", "key", name="uq_inspection_case_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    key: str = Field(max_length=64)
+    finding: bool
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
+
+
+class SmartSnapshot(SQLModel, table=True):
+    __tablename__ = "smart_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    taken_at: datetime
+    device: str = Field(default="", max_length=200)
+    readout: str = Field(sa_column=Column(Text, nullable=False))  # SmartReadout.to_dict(), JSON
+    raw_output: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # smartctl's own bytes
+    host_bytes_written: int | None = Field(default=None, sa_column=Column(BigInteger))  # > 2**31 on any drive
+
+
+class CounterfeitFinding(SQLModel, table=True):
+    __tablename__ = "counterfeit_finding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    batch: int  # each run of the checks is a batch; the latest is the case's current one
+    check: str = Field(max_length=32)
+    severity: str = Field(max_length=8)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    evidence: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    confirmed: bool | None = None  # the technician's answer to a medium/low finding
+    recorded_at: datetime
+
+
+class DecisionRecord(SQLModel, table=True):
+    __tablename__ = "decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    decided_at: datetime
+    technician: str = Field(max_length=64)
+    verdict: str = Field(max_length=16)  # the engine's
+    remedy: str | None = Field(default=None, max_length=32)
+    decision: str = Field(sa_column=Column(Text, nullable=False))  # the contract's output, JSON
+    policy_id: str = Field(max_length=64)
+    override_verdict: str | None = Field(default=None, max_length=16)
+    override_by: str | None = Field(default=None, max_length=64)
+    override_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    created_at: datetime
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the signed QR text
+    printer: str = Field(default="", max_length=200)
+    status: str = Field(default="queued", max_length=16)  # queued | printed | failed
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    printed_at: datetime | None = None
+
+
+class CaseSequence(SQLModel, table=True):
+    """The next case number per station and year, allocated inside the writing transaction."""
+
+    __tablename__ = "case_sequence"
+
+    station: str = Field(primary_key=True, max_length=8)
+    year: int = Field(primary_key=True)
+    last_seq: int = 0
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str = Field(max_length=64)
+    station: str = Field(max_length=8)
+    case_number: str | None = Field(default=None, max_length=32, index=True)
+    action: str = Field(max_length=32)
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The chain's newest link: locked by each append, and what `audit verify` ends on."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_id: int = 0
+    last_hash: str = Field(max_length=64)

@@ -1,0 +1,486 @@
+"""CaseStore: every write the workbench makes to a case, each with its audit entry.
+
+Read methods return plain frozen dataclasses (never live ORM objects), so screens and
+commands can hold them across workers and sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+from sqlalchemy import func, or_
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, select
+
+from db.audit import AuditReport, append_entry, verify_chain
+from db.connection import StoreError, explain, make_engine, retrying, sqlite_path
+from db.migrate import upgrade
+from db.models import (
+    AuditEntry, Case, CaseSequence, CounterfeitFinding, DecisionRecord, InspectionItem, SmartSnapshot, Ticket,
+)
+
+T = TypeVar("T")
+STATUSES = ("draft", "decided", "closed")
+TICKET_STATUSES = ("queued", "printed", "failed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    number: str
+    status: str
+    step: str
+    technician: str
+    created_at: datetime
+    updated_at: datetime
+    serial: str
+    customer_name: str
+    model: str
+    verdict: str | None
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    key: str
+    finding: bool
+    note: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class SnapshotView:
+    id: int
+    taken_at: datetime
+    device: str
+    readout: dict[str, Any]
+    raw_output: bytes
+    host_bytes_written: int | None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    check: str
+    severity: str
+    message: str
+    evidence: dict[str, Any]
+    confirmed: bool | None
+    batch: int
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: int
+    decided_at: datetime
+    technician: str
+    verdict: str
+    remedy: str | None
+    decision: dict[str, Any]
+    policy_id: str
+    override_verdict: str | None
+    override_by: str | None
+    override_reason: str | None
+
+    @property
+    def final_verdict(self) -> str:
+        return self.override_verdict or self.verdict
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    created_at: datetime
+    payload: str
+    printer: str
+    status: str
+    attempts: int
+    last_error: str | None
+    printed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything recorded on one case."""
+
+    summary: CaseSummary
+    fields: dict[str, Any]
+    inspection: tuple[InspectionView, ...] = ()
+    snapshots: tuple[SnapshotView, ...] = ()
+    findings: tuple[FindingView, ...] = ()  # the latest run of the checks
+    decisions: tuple[DecisionView, ...] = ()
+    tickets: tuple[TicketView, ...] = ()
+    audit: tuple[AuditView, ...] = field(default=())
+
+    @property
+    def number(self) -> str:
+        return self.summary.number
+
+    @property
+    def decision(self) -> DecisionView | None:
+        return self.decisions[-1] if self.decisions else None
+
+
+class CaseStore:
+    def __init__(self, engine: Engine, *, station_id: str, technician: str) -> None:
+        self.engine = engine
+        self.station_id = station_id
+        self.technician = technician
+        self._reader = engine.execution_options(sqlite_begin="DEFERRED")
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _write(self, what: str, work: Callable[[Session], T]) -> T:
+        def attempt() -> T:
+            with Session(self.engine, expire_on_commit=False) as session:
+                result = work(session)
+                session.commit()
+                return result
+
+        return retrying(attempt, what=what)
+
+    def _read(self, what: str, work: Callable[[Session], T]) -> T:
+        def attempt() -> T:
+            with Session(self._reader) as session:
+                return work(session)
+
+        return retrying(attempt, what=what)
+
+    def _audit(self, session: Session, case_number: str | None, action: str, detail: dict[str, Any]) -> None:
+        append_entry(session, at=utcnow(), actor=self.technician, station=self.station_id,
+                     case_number=case_number, action=action, detail=detail)
+
+    def create_case(self, fields: dict[str, Any] | None = None, *, step: str = "intake") -> CaseSummary:
+        """A new draft case with the next number of this station and year."""
+        fields = dict(fields or {})
+
+        def work(session: Session) -> CaseSummary:
+            now = utcnow()
+            sequence = session.get(CaseSequence, (self.station_id, now.year))
+            if sequence is None:
+                sequence = CaseSequence(station=self.station_id, year=now.year, last_seq=0)
+            sequence.last_seq += 1
+            session.add(sequence)
+            case = Case(number=f"{self.station_id}-{now.year}-{sequence.last_seq:06d}", station=self.station_id,
+                        year=now.year, seq=sequence.last_seq, status="draft", step=step,
+                        technician=self.technician, created_at=now, updated_at=now)
+            _apply_fields(case, fields)
+            session.add(case)
+            session.flush()
+            self._audit(session, case.number, "case_created", {"fields": fields, "step": step})
+            return _summary(case)
+
+        return self._write("create a case", work)
+
+    def save_draft(self, number: str, step: str, fields: dict[str, Any]) -> None:
+        """Merge changed intake fields and the step into the case: durable when this returns."""
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            merged = {**json.loads(case.fields), **fields}
+            changed = {k: v for k, v in fields.items() if json.loads(case.fields).get(k, None) != v}
+            if not changed and case.step == step:
+                return
+            case.step = step
+            case.updated_at = utcnow()
+            _apply_fields(case, merged)
+            session.add(case)
+            self._audit(session, number, "draft_saved", {"step": step, "fields": changed})
+
+        self._write("save the draft", work)
+
+    def record_inspection(self, number: str, items: Iterable[tuple[str, bool, str]]) -> None:
+        items = [(key, bool(found), note or "") for key, found, note in items]
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            now = utcnow()
+            existing = {i.key: i for i in session.exec(select(InspectionItem).where(InspectionItem.case_id == case.id))}
+            for key, found, note in items:
+                item = existing.get(key) or InspectionItem(case_id=case.id, key=key, finding=found, note=note,
+                                                           recorded_at=now)
+                item.finding, item.note, item.recorded_at = found, note, now
+                session.add(item)
+            self._touch(case, session)
+            self._audit(session, number, "inspection_recorded",
+                        {"items": [{"key": k, "finding": f, "note": n} for k, f, n in items]})
+
+        self._write("record the inspection", work)
+
+    def record_smart(self, number: str, readout: dict[str, Any], raw_output: bytes) -> int:
+        def work(session: Session) -> int:
+            case = self._case(session, number)
+            snapshot = SmartSnapshot(case_id=case.id, taken_at=utcnow(), device=str(readout.get("device") or ""),
+                                     readout=json.dumps(readout, sort_keys=True, default=str),
+                                     raw_output=bytes(raw_output), host_bytes_written=readout.get("host_bytes_written"))
+            session.add(snapshot)
+            session.flush()
+            self._touch(case, session)
+            self._audit(session, number, "smart_recorded",
+                        {"snapshot": snapshot.id, "device": snapshot.device,
+                         "serial": readout.get("serial"), "host_bytes_written": snapshot.host_bytes_written,
+                         "raw_output_sha256": _sha256(raw_output)})
+            return snapshot.id
+
+        return self._write("record the SMART readout", work)
+
+    def record_findings(self, number: str, findings: Sequence[dict[str, Any]]) -> None:
+        """A run of the counterfeit checks (check, severity, message, evidence, confirmed)."""
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            batch = (session.exec(select(func.max(CounterfeitFinding.batch))
+                                  .where(CounterfeitFinding.case_id == case.id)).one() or 0) + 1
+            now = utcnow()
+            for f in findings:
+                session.add(CounterfeitFinding(
+                    case_id=case.id, batch=batch, check=f["check"], severity=f["severity"], message=f["message"],
+                    evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
+                    confirmed=f.get("confirmed"), recorded_at=now))
+            self._touch(case, session)
+            self._audit(session, number, "findings_recorded", {"batch": batch, "findings": [
+                {k: f.get(k) for k in ("check", "severity", "confirmed")} for f in findings]})
+
+        self._write("record the counterfeit findings", work)
+
+    def record_decision(self, number: str, decision: dict[str, Any], policy_id: str,
+                        override: dict[str, str] | None = None) -> int:
+        """The engine's decision (the contract's output) and any supervisor override.
+
+        `override` is {"supervisor", "verdict", "reason"}; the case's verdict becomes the
+        override's, the engine's stays recorded beside it.
+        """
+        if override is not None:
+            missing = [k for k in ("supervisor", "verdict", "reason") if not str(override.get(k) or "").strip()]
+            if missing:
+                raise StoreError(f"override: {', '.join(missing)} missing; an override needs a supervisor, "
+                                 "a verdict and a reason")
+
+        def work(session: Session) -> int:
+            case = self._case(session, number)
+            record = DecisionRecord(
+                case_id=case.id, decided_at=utcnow(), technician=self.technician, verdict=decision["verdict"],
+                remedy=decision.get("remedy"), decision=json.dumps(decision, sort_keys=True, default=str),
+                policy_id=policy_id,
+                override_verdict=override and override["verdict"], override_by=override and override["supervisor"],
+                override_reason=override and override["reason"].strip())
+            session.add(record)
+            case.status = "decided"
+            case.verdict = record.override_verdict or record.verdict
+            self._touch(case, session)
+            session.flush()
+            self._audit(session, number, "decided", {
+                "decision": record.id, "verdict": record.verdict, "policy": policy_id,
+                "reasons": [r.get("code") for r in decision.get("reasons", [])], "override": override})
+            return record.id
+
+        return self._write("record the decision", work)
+
+    def add_ticket(self, number: str, payload: str, printer: str) -> int:
+        def work(session: Session) -> int:
+            case = self._case(session, number)
+            ticket = Ticket(case_id=case.id, created_at=utcnow(), payload=payload, printer=printer, status="queued")
+            session.add(ticket)
+            session.flush()
+            self._touch(case, session)
+            self._audit(session, number, "ticket_issued", {"ticket": ticket.id, "printer": printer,
+                                                           "payload_sha256": _sha256(payload.encode())})
+            return ticket.id
+
+        return self._write("issue the ticket", work)
+
+    def mark_ticket(self, ticket_id: int, status: str, error: str | None = None) -> None:
+        """One print attempt's outcome: printed, failed (stays in the queue) or queued."""
+        if status not in TICKET_STATUSES:
+            raise StoreError(f"ticket status: {status!r} is not one of {', '.join(TICKET_STATUSES)}")
+
+        def work(session: Session) -> None:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise StoreError(f"ticket {ticket_id}: no such ticket")
+            case = session.get(Case, ticket.case_id)
+            if status != "queued":
+                ticket.attempts += 1
+            ticket.status = status
+            ticket.last_error = error
+            if status == "printed":
+                ticket.printed_at = utcnow()
+            session.add(ticket)
+            self._touch(case, session)
+            self._audit(session, case.number, f"ticket_{status}",
+                        {"ticket": ticket_id, "printer": ticket.printer, "attempt": ticket.attempts, "error": error})
+
+        self._write("record the print", work)
+
+    def close_case(self, number: str) -> None:
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            if case.status != "decided":
+                raise StoreError(f"case {number}: only a decided case can be closed (it is {case.status})")
+            case.status = "closed"
+            self._touch(case, session)
+            self._audit(session, number, "case_closed", {})
+
+        self._write("close the case", work)
+
+    def _touch(self, case: Case, session: Session) -> None:
+        case.updated_at = utcnow()
+        session.add(case)
+
+    def _case(self, session: Session, number: str) -> Case:
+        case = session.exec(select(Case).where(Case.number == number)).first()
+        if case is None:
+            raise StoreError(f"case {number}: no such case")
+        return case
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get_case(self, number: str) -> CaseView:
+        def work(session: Session) -> CaseView:
+            case = self._case(session, number)
+
+            def rows(model, order):
+                return session.exec(select(model).where(model.case_id == case.id).order_by(order)).all()
+
+            findings = rows(CounterfeitFinding, CounterfeitFinding.id)
+            latest = max((f.batch for f in findings), default=0)
+            audit = session.exec(select(AuditEntry).where(AuditEntry.case_number == number)
+                                 .order_by(AuditEntry.id)).all()
+            return CaseView(
+                summary=_summary(case),
+                fields=json.loads(case.fields),
+                inspection=tuple(InspectionView(i.key, i.finding, i.note, i.recorded_at)
+                                 for i in rows(InspectionItem, InspectionItem.id)),
+                snapshots=tuple(SnapshotView(s.id, s.taken_at, s.device, json.loads(s.readout), s.raw_output,
+                                             s.host_bytes_written) for s in rows(SmartSnapshot, SmartSnapshot.id)),
+                findings=tuple(FindingView(f.check, f.severity, f.message, json.loads(f.evidence), f.confirmed,
+                                           f.batch) for f in findings if f.batch == latest),
+                decisions=tuple(DecisionView(d.id, d.decided_at, d.technician, d.verdict, d.remedy,
+                                             json.loads(d.decision), d.policy_id, d.override_verdict,
+                                             d.override_by, d.override_reason)
+                                for d in rows(DecisionRecord, DecisionRecord.id)),
+                tickets=tuple(TicketView(t.id, t.created_at, t.payload, t.printer, t.status, t.attempts,
+                                         t.last_error, t.printed_at) for t in rows(Ticket, Ticket.id)),
+                audit=tuple(AuditView(a.id, a.at, a.actor, a.action, json.loads(a.detail)) for a in audit),
+            )
+
+        return self._read("read the case", work)
+
+    def list_cases(self, *, status: str | None = None, technician: str | None = None, serial: str | None = None,
+                   verdict: str | None = None, since: date | None = None, until: date | None = None,
+                   limit: int | None = None) -> list[CaseSummary]:
+        """Cases, newest first, filtered; `since`/`until` are days (inclusive) of creation."""
+        query = select(Case)
+        if status:
+            query = query.where(Case.status == status)
+        if technician:
+            query = query.where(Case.technician == technician)
+        if serial:
+            query = query.where(Case.serial == serial)
+        if verdict:
+            query = query.where(Case.verdict == verdict)
+        if since:
+            query = query.where(Case.created_at >= datetime.combine(since, time.min, timezone.utc))
+        if until:
+            query = query.where(Case.created_at <= datetime.combine(until, time.max, timezone.utc))
+        query = query.order_by(col(Case.created_at).desc(), col(Case.id).desc())
+        if limit:
+            query = query.limit(limit)
+        return self._read("list the cases", lambda s: [_summary(c) for c in s.exec(query)])
+
+    def list_drafts(self, technician: str | None = None) -> list[CaseSummary]:
+        """Interrupted cases to resume, the most recently touched first."""
+        query = select(Case).where(Case.status == "draft")
+        if technician:
+            query = query.where(Case.technician == technician)
+        query = query.order_by(col(Case.updated_at).desc())
+        return self._read("list the drafts", lambda s: [_summary(c) for c in s.exec(query)])
+
+    def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
+        """Search as the counter does: a case number, a serial, or the start of a customer's name."""
+        text = text.strip()
+        if not text:
+            return []
+        key = text.casefold()
+        # Three indexed lookups rather than one OR, which SQLite would answer by a full scan.
+        queries = [
+            select(Case).where(Case.number == text.upper()),
+            select(Case).where(Case.serial == text),
+            select(Case).where(Case.customer_key >= key, Case.customer_key < key + "\U0010ffff"),
+        ]
+
+        def work(session: Session) -> list[CaseSummary]:
+            found: dict[int, Case] = {}
+            for query in queries:
+                for case in session.exec(query.order_by(col(Case.created_at).desc()).limit(limit)):
+                    found.setdefault(case.id, case)
+            ordered = sorted(found.values(), key=lambda c: (c.created_at, c.id), reverse=True)
+            return [_summary(c) for c in ordered[:limit]]
+
+        return self._read("search the cases", work)
+
+    def history(self, serial: str) -> list[CaseSummary]:
+        """Every case on one serial, oldest first."""
+        query = select(Case).where(Case.serial == serial).order_by(col(Case.created_at), col(Case.id))
+        return self._read("read the serial's history", lambda s: [_summary(c) for c in s.exec(query)])
+
+    def prior_claims(self, serial: str, exclude: str | None = None) -> list[CaseSummary]:
+        return [c for c in self.history(serial) if c.number != exclude] if serial else []
+
+    def verify_audit(self) -> AuditReport:
+        return self._read("verify the audit trail", verify_chain)
+
+
+def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
+    """Open (and create or upgrade) the case database at `url`."""
+    path = sqlite_path(url)
+    if path is not None and path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise StoreError(f"the case database {path} is read-only for {technician}: nothing could be saved; "
+                         "ask the station manager to fix its permissions (file and folder)")
+    try:
+        engine = make_engine(url)
+        upgrade(engine, url)
+    except DBAPIError as exc:
+        raise explain(exc, "open the case database") from None
+    return CaseStore(engine, station_id=station_id, technician=technician)
+
+
+def open_station_store(config) -> CaseStore:
+    """The store a station's configuration names, for its login user."""
+    return open_store(config.database_url, station_id=config.station_id, technician=config.technician)
+
+
+def _apply_fields(case: Case, fields: dict[str, Any]) -> None:
+    case.fields = json.dumps(fields, sort_keys=True, default=str)
+    case.serial = str(fields.get("serial") or "").strip()
+    case.customer_name = str(fields.get("customer_name") or "").strip()
+    case.customer_key = case.customer_name.casefold()
+    case.model = str(fields.get("model") or "").strip()
+
+
+def _summary(case: Case) -> CaseSummary:
+    return CaseSummary(case.number, case.status, case.step, case.technician, case.created_at, case.updated_at,
+                       case.serial, case.customer_name, case.model, case.verdict)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+__all__ = ["CaseStore", "CaseSummary", "CaseView", "StoreError", "open_store", "open_station_store", "STATUSES"]

@@ -1,0 +1,111 @@
+"""Real processes against one SQLite file: concurrent writers, a killed writer, bad files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from db import StoreError, open_store
+from tests.db_helpers import new_store, sqlite_url
+
+WRITER = str(Path(__file__).with_name("db_writer.py"))
+
+
+def writer(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, WRITER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kwargs)
+
+
+def test_four_processes_writing_500_cases_each_lose_nothing(tmp_path):
+    url = sqlite_url(tmp_path / "cases.db")  # a new file: the four also race to create the schema
+    start = tmp_path / "go"
+    procs = [writer(url, f"ST{n}", "500", str(start)) for n in range(4)]
+    start.touch()
+    results = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, results):
+        assert (p.returncode, err) == (0, "")
+    written = [line for out, _ in results for line in out.split()]
+    assert len(written) == len(set(written)) == 2000
+    store = open_store(url, station_id="ST0", technician="check")
+    cases = store.list_cases()
+    assert sorted(c.number for c in cases) == sorted(written)
+    assert all(c.step == "inspection" and c.model == "NV7000" for c in cases)
+    for n in range(4):  # each station's numbers are 1..500 with no gap or repeat
+        assert sorted(c.number[-6:] for c in cases if c.number.startswith(f"ST{n}-")) == [
+            f"{i:06d}" for i in range(1, 501)]
+    assert store.verify_audit().entries == 4000 and store.verify_audit().intact
+
+
+def test_a_writer_killed_mid_transaction_leaves_every_committed_case(tmp_path):
+    url = sqlite_url(tmp_path / "cases.db")
+    new_store(tmp_path)
+    busy = writer(url, "KL01", "100000")
+    committed = [busy.stdout.readline().strip() for _ in range(40)]
+    busy.send_signal(signal.SIGKILL)  # somewhere inside its next case's transactions
+    busy.wait(timeout=30)
+    holder = writer(url, "KL02", "hold")
+    assert holder.stdout.readline().strip() == "in transaction"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+
+    with sqlite3.connect(tmp_path / "cases.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        numbers = {row[0] for row in db.execute("SELECT number FROM case_record")}
+    assert set(committed) <= numbers
+    assert "KL02-UNCOMMITTED" not in numbers
+    store = new_store(tmp_path, station="KL03")
+    assert store.create_case().number.startswith("KL03-")  # the dead writers' locks are gone
+    assert store.verify_audit().intact
+
+
+def test_a_corrupt_database_file_gets_a_clear_message(tmp_path):
+    (tmp_path / "cases.db").write_bytes(b"this is not a database, it is a shopping list\n" * 200)
+    with pytest.raises(StoreError, match="damaged"):
+        new_store(tmp_path)
+    result = _cli(tmp_path / "cases.db", "cases", "list")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+def _as_other_user() -> list[str]:
+    """Root writes any file: test read-only as 'nobody' when the suite runs as root."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv to drop to another user")
+    return [setpriv, "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder another user can enter (pytest's own tmp folders are private to us)."""
+    path = Path(tempfile.mkdtemp(prefix="workbench-ro-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_read_only_database_gets_a_clear_message(shared_dir):
+    store = new_store(shared_dir)
+    store.create_case({"serial": "RN1"})
+    store.engine.dispose()
+    (shared_dir / "cases.db").chmod(0o444)
+    result = _cli(shared_dir / "cases.db", "cases", "list", prefix=_as_other_user())
+    assert result.returncode == 1, result.stderr
+    assert "read-only" in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def _cli(db_path: Path, *args: str, prefix: list[str] = ()) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(db_path), "HOME": str(db_path.parent)}
+    env.pop("WORKBENCH_CONFIG", None)
+    return subprocess.run([*prefix, sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
+                          env=env, timeout=60, cwd=db_path.parent)

@@ -1,0 +1,64 @@
+"""Migrations create the schema and upgrade a populated database without losing a row."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from db.connection import make_engine
+from db.migrate import current_revision, head_revision, upgrade
+from db.models import SQLModel
+from tests.db_helpers import new_store, sqlite_url
+
+
+def test_the_migrated_schema_is_the_models_schema(tmp_path):
+    store = new_store(tmp_path)
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == []
+    assert current_revision(store.engine) == head_revision()
+
+
+def test_a_populated_first_revision_database_upgrades_with_nothing_lost(tmp_path):
+    path = tmp_path / "cases.db"
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    upgrade(engine, url, target="0001")
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    with sqlite3.connect(path) as db:  # a station's data written by the first release
+        db.executemany(
+            "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, fields, "
+            "serial, customer_name, model, verdict) VALUES (?, 'SZ01', 2025, ?, 'decided', 'ticket', 'ana', ?, "
+            "'{}', ?, ?, 'NV7000', 'covered')",
+            [(f"SZ01-2025-{i:06d}", i, f"2025-03-{i:02d} 10:00:00.000000", f"RN{i}", f"Customer {i}")
+             for i in range(1, 21)])
+        db.execute("INSERT INTO inspection_item (case_id, key, finding, note, recorded_at) "
+                   "VALUES (1, 'misuse', 1, 'note kept', '2025-03-01 10:05:00.000000')")
+        db.execute("INSERT INTO case_sequence VALUES ('SZ01', 2025, 20)")
+
+    store = new_store(tmp_path)  # opening applies the remaining migrations, after a backup
+    backups = list(tmp_path.glob("cases.db.bak-0001-*"))
+    assert len(backups) == 1
+    assert sqlite3.connect(backups[0]).execute("SELECT count(*) FROM case_record").fetchone() == (20,)
+
+    assert current_revision(store.engine) == head_revision()
+    cases = store.list_cases()
+    assert len(cases) == 20
+    seventh = store.get_case("SZ01-2025-000007").summary
+    assert (seventh.serial, seventh.customer_name, seventh.verdict) == ("RN7", "Customer 7", "covered")
+    assert seventh.updated_at == seventh.created_at  # backfilled
+    assert [c.number for c in store.find("customer 13")] == ["SZ01-2025-000013"]
+    assert [(i.key, i.note) for i in store.get_case("SZ01-2025-000001").inspection] == [("misuse", "note kept")]
+    # The sequence continues where the first release left it.
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE case_sequence SET year = strftime('%Y', 'now')")
+    assert store.create_case().number.endswith("-000021")
+
+
+def test_opening_an_up_to_date_database_takes_no_backup(tmp_path):
+    new_store(tmp_path)
+    new_store(tmp_path)
+    assert list(tmp_path.glob("*.bak-*")) == []

@@ -1,0 +1,126 @@
+"""The station's case records from the command line.
+
+    workbench cases list   [--from DAY] [--to DAY] [--verdict V] [--serial S] [--technician T] [--status S]
+    workbench cases show   CASE [--json]
+    workbench cases export --format csv|json [filters as for list] [--output FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+
+from workbench.errors import InputError
+from workbench.text import strip_control
+
+HELP = "list, show and export the station's cases"
+VERDICTS = ("covered", "not_covered", "refused", "needs_review")
+COLUMNS = ("number", "status", "step", "technician", "created_at", "updated_at", "serial", "customer_name",
+           "model", "verdict")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    listing = verbs.add_parser("list", help="one line per case, newest first")
+    show = verbs.add_parser("show", help="everything recorded on one case")
+    export = verbs.add_parser("export", help="cases as CSV or JSON")
+    show.add_argument("number", metavar="CASE", help="case number, e.g. SZ01-2026-000123")
+    show.add_argument("--json", action="store_true", help="print the case as one JSON object")
+    export.add_argument("--format", choices=("csv", "json"), required=True)
+    export.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    for verb in (listing, export):
+        verb.add_argument("--from", dest="since", metavar="DAY", type=_day, help="created on or after DAY (YYYY-MM-DD)")
+        verb.add_argument("--to", dest="until", metavar="DAY", type=_day, help="created on or before DAY (YYYY-MM-DD)")
+        verb.add_argument("--verdict", choices=VERDICTS)
+        verb.add_argument("--serial")
+        verb.add_argument("--technician")
+        verb.add_argument("--status", choices=("draft", "decided", "closed"))
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day in the form YYYY-MM-DD") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from db import open_station_store
+    from workbench.config import load_config
+
+    store = open_station_store(load_config())
+    if args.verb == "show":
+        return _show(store, args)
+    if args.since and args.until and args.since > args.until:
+        raise InputError("--from", f"{args.since} is after --to {args.until}")
+    cases = store.list_cases(since=args.since, until=args.until, verdict=args.verdict, serial=args.serial,
+                             technician=args.technician, status=args.status)
+    if args.verb == "list":
+        for c in cases:
+            print(f"{c.number}  {c.created_at:%Y-%m-%d %H:%M}  {c.status:<7}  {c.verdict or '-':<12}  "
+                  f"{_clean(c.serial):<20}  {_clean(c.model):<8}  {_clean(c.customer_name)}  ({c.technician})")
+        print(f"{len(cases)} case(s)", file=sys.stderr)
+        return 0
+    rows = [{k: _plain(v) for k, v in asdict(c).items()} for c in cases]
+    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            json.dump(rows, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            writer = csv.DictWriter(out, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(_csv_safe(row) for row in rows)
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
+def _show(store, args: argparse.Namespace) -> int:
+    view = store.get_case(args.number.strip().upper())
+    if args.json:
+        data = asdict(view)
+        for snapshot in data["snapshots"]:
+            snapshot["raw_output"] = snapshot["raw_output"].decode("utf-8", "replace")
+        json.dump(data, sys.stdout, indent=2, default=_plain, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    s = view.summary
+    print(f"Case {s.number}: {s.status}, step {s.step}, technician {s.technician}, created {s.created_at:%Y-%m-%d %H:%M} UTC")
+    for key, value in sorted(view.fields.items()):
+        print(f"  {key}: {_clean(str(value))}")
+    for item in view.inspection:
+        print(f"  inspection {item.key}: {'FOUND' if item.finding else 'no'}{'  ' + _clean(item.note) if item.note else ''}")
+    for f in view.findings:
+        print(f"  check {f.check}: {f.severity}  {_clean(f.message)}")
+    for snap in view.snapshots:
+        print(f"  SMART {snap.taken_at:%Y-%m-%d %H:%M} {_clean(snap.device)}: host bytes written "
+              f"{snap.host_bytes_written if snap.host_bytes_written is not None else 'unknown'}")
+    for d in view.decisions:
+        line = f"  decision {d.decided_at:%Y-%m-%d %H:%M}: {d.verdict} under {d.policy_id}"
+        if d.override_verdict:
+            line += f"; overridden to {d.override_verdict} by {d.override_by}: {_clean(d.override_reason or '')}"
+        print(line)
+    for t in view.tickets:
+        print(f"  ticket {t.id} to {t.printer or '-'}: {t.status}, {t.attempts} attempt(s)"
+              f"{'; ' + _clean(t.last_error) if t.last_error else ''}")
+    print(f"  {len(view.audit)} audit entries")
+    return 0
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _clean(text: str) -> str:
+    return strip_control(text)
+
+
+def _csv_safe(row: dict) -> dict:
+    # A spreadsheet runs a cell starting with = + - @ as a formula: quote it as text.
+    return {k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()}
