@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +39,7 @@ _FIELDS = (
     "failure_description", "inspection", "counterfeit", "host_bytes_written",
 )
 _REQUIRED = ("claim_date", "model", "capacity_gb")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, not any Unicode digit
 
 
 def parse_claim(data: Any) -> Claim:
@@ -47,7 +48,7 @@ def parse_claim(data: Any) -> Claim:
         raise ClaimInputError("claim", "expected a JSON object with the claim's fields")
     for key in data:
         if key not in _FIELDS:
-            raise ClaimInputError(str(key), "unknown key")
+            raise ClaimInputError(_key(key), "unknown key")
     for key in _REQUIRED:
         if key not in data:
             raise ClaimInputError(key, "is required")
@@ -119,8 +120,14 @@ def _inspection(value: Any) -> frozenset[str]:
         raise ClaimInputError("inspection", f"expected an object of true/false findings, got {_kind(value)}")
     for key in value:
         if key not in EXCLUSION_KEYS:
-            raise ClaimInputError(f"inspection.{key}", "unknown inspection item")
+            raise ClaimInputError(f"inspection.{_key(key)}", "unknown inspection item")
     return frozenset(key for key in value if _boolean(value, key, f"inspection.{key}"))
+
+
+def _key(key: Any) -> str:
+    """A key as it may be shown in the one-line error: control characters escaped, never sent raw."""
+    text = str(key)
+    return text if text.isprintable() else json.dumps(text)
 
 
 def _kind(value: Any) -> str:

@@ -5,6 +5,7 @@ Pure: no I/O, no clock (the claim carries its date), no UI, no database.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -59,7 +60,10 @@ class TbwCheck:
         """Share of the TBW limit used, for the TBW bar (1.0 = exactly at the limit)."""
         if self.limit_bytes is None or self.written_bytes is None:
             return None
-        return self.written_bytes / self.limit_bytes
+        try:
+            return self.written_bytes / self.limit_bytes
+        except OverflowError:  # a counter too large for a float is far past any limit
+            return math.inf
 
     def to_dict(self) -> dict[str, Any]:
         return {"limit_bytes": self.limit_bytes, "written_bytes": self.written_bytes, "exceeded": self.exceeded}
@@ -141,7 +145,11 @@ def _warranty(claim: Claim, product: Product | None) -> Warranty:
     else:
         basis, start = None, None
     years = product.warranty_years if product else None
-    last_day = anniversary(start, years) - timedelta(days=1) if start and years else None
+    # A period that would end after year 9999 cannot expire within the calendar: no last day.
+    if start and years and start.year + years <= date.max.year:
+        last_day = anniversary(start, years) - timedelta(days=1)
+    else:
+        last_day = None
     return Warranty(basis, start, last_day, years)
 
 
@@ -189,4 +197,6 @@ def _iso(value: date | None) -> str | None:
 
 
 def _tb(count: int) -> str:
-    return f"{count / 1_000_000_000_000:,.3f} TB ({count:,} bytes)"
+    # Integer arithmetic: exact for any counter, where a float would overflow or round.
+    thousandths = (count + 500_000_000) // 1_000_000_000
+    return f"{thousandths // 1000:,}.{thousandths % 1000:03d} TB ({count:,} bytes)"

@@ -72,6 +72,8 @@ def test_bundled_policy_without_sourced_figures_asks_for_review():
     ("{not json", "claim: not valid JSON"),
     ("[]", "claim: expected a JSON object"),
     ("", "claim: not valid JSON"),
+    ("[" * 100_000, "claim: not a claim: the JSON is nested too deeply"),
+    (json.dumps({**CLAIM, "\x1b]0;title\x07": 1}), '"\\u001b]0;title\\u0007": unknown key'),
 ])
 def test_invalid_input_exits_2_with_one_line(stdin, line):
     result = assess("-", stdin=stdin)

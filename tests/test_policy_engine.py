@@ -141,3 +141,22 @@ def test_the_bundled_catalog_sends_unsourced_figures_to_review():
     d = assess(claim(), BUNDLED)
     assert (d.verdict, codes(d)) == ("needs_review", ["unknown_product", "tbw_unverified"])
     assert "no sourced warranty period" in d.reasons[0].text
+
+
+def test_a_counter_too_large_for_a_float_is_still_decided_and_stated_exactly():
+    d = assess(claim(host_bytes_written=10**400), POLICY)
+    assert (d.verdict, codes(d), d.tbw.used_fraction) == ("not_covered", ["tbw_exceeded"], float("inf"))
+    assert "over its TBW limit of 1,200.000 TB (1,200,000,000,000,000 bytes)" in d.reasons[0].text
+
+
+def test_tb_figures_in_reasons_are_rounded_to_the_gigabyte():
+    d = assess(claim(host_bytes_written=1200 * TB + 1_499_499_999_999), POLICY)
+    assert d.reasons[0].text.startswith("The drive reports 1,201.499 TB (1,201,499,499,999,999 bytes)")
+    d = assess(claim(host_bytes_written=1200 * TB + 1_499_500_000_000), POLICY)
+    assert d.reasons[0].text.startswith("The drive reports 1,201.500 TB")
+
+
+def test_a_period_ending_after_year_9999_has_no_last_day_and_does_not_expire():
+    d = assess(claim(purchase_date=date(9998, 6, 1), claim_date=date(9999, 12, 31)), POLICY)
+    assert d.to_dict()["warranty"] == {"basis": "purchase", "start": "9998-06-01", "last_day": None, "years": 5}
+    assert d.verdict == "covered"

@@ -49,6 +49,11 @@ def test_full_claim():
     ({"inspection": {"misuse": "yes"}}, "inspection.misuse", "expected true or false"),
     ({"serial": ["RN1"]}, "serial", "expected text"),
     ({"failure_description": 5}, "failure_description", "expected text"),
+    # digits of other scripts are \d to a regex but not a date to the contract
+    ({"claim_date": "\uff12\uff10\uff12\uff16-11-24"}, "claim_date", "not a date in the form YYYY-MM-DD"),
+    # a key is shown escaped: an error line never carries a raw terminal control sequence
+    ({"\x1b[31mred": 1}, '"\\u001b[31mred"', "unknown key"),
+    ({"inspection": {"\x07bell": True}}, 'inspection."\\u0007bell"', "unknown inspection item"),
 ])
 def test_input_errors_name_the_field(changes, field, problem):
     with pytest.raises(ClaimInputError) as caught:

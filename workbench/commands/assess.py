@@ -60,3 +60,5 @@ def _read_json(source: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError("claim", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise InputError("claim", "not a claim: the JSON is nested too deeply") from None
