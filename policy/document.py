@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -9,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policy.catalog import Catalog, Identity, Product
+from policy.catalog import Catalog, Identity, Product, normalise_model
 
 # The contract's inspection keys, numbered as the policy's exclusion list.
 EXCLUSION_KEYS = (
@@ -109,7 +111,12 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
     if tuple(e.key for e in exclusions) != EXCLUSION_KEYS or [e.number for e in exclusions] != list(range(1, 11)):
         raise reader.error("exclusions", "must be the ten exclusions 1-10 in the policy's order, with the contract's keys")
     products = []
+    seen: dict[str, str] = {}
     for line, body in reader.table(data, "lines").items():
+        # Lines are matched as a label is typed (case, `Netac ` prefix): two must not meet there.
+        twin = seen.setdefault(normalise_model(line), line)
+        if twin != line:
+            raise reader.error(f"lines.{line}", f"is the same model as lines.{twin} as a label is matched")
         products += _line_products(reader, line, body)
     return Policy(
         name=reader.string(head, "policy.id"),
@@ -121,16 +128,30 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
     )
 
 
+_LINE_KEYS = {"interface", "description", "capacities_gb", "warranty_years", "tbw_tb", "identity", "sources",
+              "unsourced"}
+_IDENTITY_KEYS = {"model_patterns", "controller", "firmware_patterns", "serial_pattern"}
+# What a line may declare unsourced; the two figures are also derived per capacity below.
+_UNSOURCED = {"warranty_years", "tbw_tb", "identity", "capacities_gb"}
+
+
 def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[Product]:
     where = f"lines.{line}"
+    if not isinstance(body, dict):
+        raise reader.error(where, "must be a table")
+    # A misspelt key (warranty_year) would silently leave a figure out: refuse it instead.
+    for key in body:
+        if key not in _LINE_KEYS:
+            raise reader.error(f"{where}.{key}", f"is not a line setting (expected one of {', '.join(sorted(_LINE_KEYS))})")
     interface = reader.string(body, f"{where}.interface")
     if interface not in ("SATA", "NVMe"):
         raise reader.error(f"{where}.interface", f"is {interface!r}; expected SATA or NVMe")
     capacities = body.get("capacities_gb")
-    if not capacities or not all(isinstance(c, int) and c > 0 for c in capacities):
-        raise reader.error(f"{where}.capacities_gb", "must list the capacities in GB as positive whole numbers")
+    if (not isinstance(capacities, list) or not capacities
+            or not all(_whole(c) and c > 0 for c in capacities) or len(set(capacities)) != len(capacities)):
+        raise reader.error(f"{where}.capacities_gb", "must list the capacities in GB as positive whole numbers, each once")
     years = body.get("warranty_years")
-    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
+    if years is not None and (not _whole(years) or years < 1):
         raise reader.error(f"{where}.warranty_years", "must be a whole number of years, 1 or more")
     tbw = body.get("tbw_tb", {})
     if not isinstance(tbw, dict):
@@ -139,31 +160,74 @@ def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[P
     for capacity, figure in tbw.items():
         if not capacity.isdigit() or int(capacity) not in capacities:
             raise reader.error(f"{where}.tbw_tb.{capacity}", "is not one of the line's capacities_gb")
-        if isinstance(figure, bool) or not isinstance(figure, (int, float)) or figure <= 0:
+        if (isinstance(figure, bool) or not isinstance(figure, (int, float)) or not math.isfinite(figure)
+                or figure <= 0):
             raise reader.error(f"{where}.tbw_tb.{capacity}", "must be a positive number of TB")
         tbw_by_capacity[int(capacity)] = figure
-    identity = body.get("identity")
-    if identity is not None:
-        identity = Identity(
-            model_patterns=_patterns(identity.get("model_patterns")),
-            controller=identity.get("controller"),
-            firmware_patterns=_patterns(identity.get("firmware_patterns")),
-            serial_pattern=identity.get("serial_pattern"),
-        )
-    sources = tuple(body.get("sources", ()))
-    unsourced = tuple(body.get("unsourced", ()))
+    identity = _identity(reader, f"{where}.identity", body.get("identity"))
+    sources = _strings(reader, f"{where}.sources", body.get("sources", []))
+    declared = _strings(reader, f"{where}.unsourced", body.get("unsourced", []))
+    for name in declared:
+        if name not in _UNSOURCED:
+            raise reader.error(f"{where}.unsourced", f"lists {name!r}; expected any of {', '.join(sorted(_UNSOURCED))}")
+    # `unsourced` is kept true per capacity: a figure a station fills in stops being unsourced.
+    other = tuple(n for n in declared if n not in ("warranty_years", "tbw_tb"))
+
+    def unsourced(capacity: int) -> tuple[str, ...]:
+        missing = (("warranty_years",) if years is None else ()) + (
+            ("tbw_tb",) if capacity not in tbw_by_capacity else ())
+        return missing + other
+
     return [
         Product(
             line=line, model=line, capacity_gb=capacity, interface=interface,
             tbw_tb=tbw_by_capacity.get(capacity), warranty_years=years,
-            identity=identity, sources=sources, unsourced=unsourced,
+            identity=identity, sources=sources, unsourced=unsourced(capacity),
         )
         for capacity in capacities
     ]
 
 
-def _patterns(value: Any) -> tuple[str, ...] | None:
-    return tuple(value) if value else None
+def _identity(reader: "_Reader", where: str, body: Any) -> Identity | None:
+    """A genuine drive's identity; every pattern must compile, as the counterfeit checks use them."""
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        raise reader.error(where, "must be a table")
+    for key in body:
+        if key not in _IDENTITY_KEYS:
+            raise reader.error(f"{where}.{key}", f"is not an identity setting (expected one of "
+                               f"{', '.join(sorted(_IDENTITY_KEYS))})")
+    model_patterns = _strings(reader, f"{where}.model_patterns", body.get("model_patterns", []))
+    firmware_patterns = _strings(reader, f"{where}.firmware_patterns", body.get("firmware_patterns", []))
+    controller, serial_pattern = body.get("controller"), body.get("serial_pattern")
+    for key, value in (("controller", controller), ("serial_pattern", serial_pattern)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise reader.error(f"{where}.{key}", "must be a non-empty text")
+    patterns = [("model_patterns", p) for p in model_patterns] + [("firmware_patterns", p) for p in firmware_patterns]
+    if serial_pattern is not None:
+        patterns.append(("serial_pattern", serial_pattern))
+    for key, pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise reader.error(f"{where}.{key}", f"{pattern!r} is not a regular expression ({exc})") from None
+    return Identity(
+        model_patterns=model_patterns or None,
+        controller=controller,
+        firmware_patterns=firmware_patterns or None,
+        serial_pattern=serial_pattern,
+    )
+
+
+def _strings(reader: "_Reader", where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise reader.error(where, "must be a list of non-empty texts")
+    return tuple(value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class _Reader:

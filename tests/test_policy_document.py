@@ -37,6 +37,8 @@ def test_every_catalog_row_says_where_its_figures_come_from():
             assert getattr(product, figure) is not None or figure in product.unsourced, (product.line, figure)
         if product.identity is not None:
             assert product.sources, product.line
+        if not product.sources:  # nothing on record: the line's capacities are unsourced too
+            assert {"identity", "capacities_gb"} <= set(product.unsourced), product.line
 
 
 def test_lookup():
@@ -45,6 +47,10 @@ def test_lookup():
     assert catalog.lookup("NV7000", 3000) is None
     assert catalog.capacities("nv7000") == [512, 1000, 2000, 4000]
     assert catalog.lookup("N535S", 240).interface == "SATA"
+    assert catalog.lookup("Netac nv7000-t", 2000).line == "NV7000-T"
+
+
+LINE = '\n[lines.X]\ninterface = "SATA"\n'
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -54,9 +60,33 @@ def test_lookup():
     (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = [128]\ntbw_tb = { 256 = 70 }\n', "lines.X.tbw_tb.256 is not one of"),
     (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = [128]\nwarranty_years = 0\n', "lines.X.warranty_years"),
     (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = []\n', "lines.X.capacities_gb"),
+    (lambda t: t + LINE + 'capacities_gb = [128, 128]\n', "lines.X.capacities_gb must list"),
+    (lambda t: t + LINE + 'capacities_gb = [true]\n', "lines.X.capacities_gb must list"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\nwarranty_year = 5\n', "lines.X.warranty_year is not a line setting"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\ntbw_tb = { 128 = nan }\n', "lines.X.tbw_tb.128 must be a positive"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\nsources = "a page"\n', "lines.X.sources must be a list"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\nunsourced = ["tbw"]\n', "lines.X.unsourced lists 'tbw'"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nserial_pattern = "RN[0-9"\n',
+     "lines.X.identity.serial_pattern 'RN[0-9' is not a regular expression"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nmodel_patterns = "Netac.*"\n',
+     "lines.X.identity.model_patterns must be a list"),
+    (lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nvendor = "Netac"\n',
+     "lines.X.identity.vendor is not an identity setting"),
+    (lambda t: t + '\n[lines."netac nv7000"]\ninterface = "NVMe"\ncapacities_gb = [1000]\n',
+     'lines.netac nv7000 is the same model as lines.NV7000'),
 ])
 def test_a_broken_policy_file_is_refused_naming_the_key(tmp_path, edit, message):
     path = tmp_path / "policy.toml"
     path.write_text(edit(BUNDLED_TEXT))
     with pytest.raises(PolicyFileError, match=re.escape(message)):
         load_policy(path)
+
+
+def test_figures_a_station_fills_in_stop_being_unsourced(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text(BUNDLED_TEXT.replace(
+        '[lines.NV7000]\n', '[lines.NV7000]\nwarranty_years = 5\ntbw_tb = { 2000 = 1200 }\n'))
+    catalog = load_policy(path).catalog
+    assert catalog.lookup("NV7000", 2000).unsourced == ("capacities_gb",)
+    assert catalog.lookup("NV7000", 1000).unsourced == ("tbw_tb", "capacities_gb")
+    assert load_policy().catalog.lookup("NV7000", 2000).unsourced == ("warranty_years", "tbw_tb", "capacities_gb")
