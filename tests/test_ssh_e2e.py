@@ -88,3 +88,22 @@ def test_forwarding_is_refused(station):
     assert result.returncode != 0, result.stderr
     assert "stdio forwarding failed" in result.stderr
     assert f"refused local port forward: originator 127.0.0.1 port 65535, target 127.0.0.1 port {station.port}" in station.log()
+
+
+def test_a_login_without_a_terminal_is_told_to_use_ssh_t(station):
+    """`ssh bench id` (no -t), scp, sftp: the workbench says why and ends the session."""
+    result = subprocess.run(station.ssh_command("id", tty=False), capture_output=True, text=True,
+                            timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "workbench: the workbench needs a terminal: run it in one, or connect with `ssh -t`"
+    assert "uid=" not in result.stdout
+    assert wait_until(lambda: not station.workbench_processes(), timeout=10)
+
+
+def test_a_dropped_link_hangs_up_the_workbench(terminals, station):
+    """The ssh client dies without a goodbye: sshd hangs up on the workbench, which ends."""
+    terminal = terminals()
+    terminal.wait_for(TITLE, "E2E")
+    assert station.workbench_processes()
+    terminal.drop()
+    assert wait_until(lambda: not station.workbench_processes(), timeout=15), "the workbench outlived its session"

@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                # `ssh bench` without -t, scp or sftp: nothing to draw on, and a TUI left
+                # waiting on a pipe would outlive the connection.
+                raise WorkbenchError("the workbench needs a terminal: run it in one, or connect with `ssh -t`")
             from workbench.app import run_tui
 
             return run_tui()
