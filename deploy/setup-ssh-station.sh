@@ -24,6 +24,7 @@ PREFIX=/opt/netac-workbench
 SSHD_SNIPPET=/etc/ssh/sshd_config.d/netac-workbench.conf
 CONFIG_DIR=/etc/netac-workbench
 DATA_DIR=/var/lib/netac-workbench
+SSHD_CHANGED=""
 SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 
 say() { printf 'setup-ssh-station: %s\n' "$*" >&2; }
@@ -138,7 +139,7 @@ write_sshd_config() {
     local new; new="$(mktemp)"
     sshd_config > "$new"
     if cmp -s "$new" "$SSHD_SNIPPET"; then
-        rm -f "$new"; say "$SSHD_SNIPPET is up to date"; return
+        rm -f "$new"; say "$SSHD_SNIPPET is up to date"; SSHD_CHANGED=""; return
     fi
     local old=""
     if [ -e "$SSHD_SNIPPET" ]; then old="$(mktemp)"; cp -p "$SSHD_SNIPPET" "$old"; fi
@@ -151,7 +152,7 @@ write_sshd_config() {
     fi
     rm -f "$old"
     say "wrote $SSHD_SNIPPET"
-    reload_sshd
+    SSHD_CHANGED=yes
 }
 
 reload_sshd() {
@@ -196,7 +197,9 @@ command="${1:-install}"; [ $# -gt 0 ] && shift
 case "$command" in
     install)
         parse_options "$@"; need_root install
-        install_workbench; check_runnable_by_others; prepare_station; write_sshd_config ;;
+        # sshd's verdict first: a rejected configuration leaves the station as it was.
+        install_workbench; check_runnable_by_others; write_sshd_config; prepare_station
+        [ -z "$SSHD_CHANGED" ] || reload_sshd ;;
     add-technician)
         need_root add-technician; add_technician "$@" ;;
     print-config)
