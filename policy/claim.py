@@ -6,7 +6,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from policy.document import EXCLUSION_KEYS
 
