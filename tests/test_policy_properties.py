@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from hypothesis import given, settings, strategies as st
 
-from policy import EXCLUSION_KEYS, assess
+from policy import EXCLUSION_KEYS, assess, parse_claim
 from tests.policy_fixtures import POLICY, TB, claim
 
 dates = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
@@ -70,3 +71,28 @@ def test_verdicts_and_reasons_agree(c):
         assert codes and set(codes) <= excluding
     if d.verdict == "needs_review":
         assert codes and not set(codes) & excluding
+
+
+def _as_json(c) -> dict:
+    """The contract's input object for a claim, as a dealer's system would send it."""
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {
+        "claim_date": iso(c.claim_date), "model": c.model, "capacity_gb": c.capacity_gb, "serial": c.serial,
+        "purchase_date": iso(c.purchase_date), "manufacture_date": iso(c.manufacture_date),
+        "failure_description": c.failure_description, "inspection": {k: True for k in c.inspection},
+        "counterfeit": c.counterfeit, "host_bytes_written": c.host_bytes_written,
+    }
+
+
+@fast
+@given(claims)
+def test_the_json_a_claim_travels_as_decides_the_same(c):
+    # What `workbench assess` reads back from JSON is the claim the TUI decides on directly.
+    parsed = parse_claim(json.loads(json.dumps(_as_json(c))))
+    assert parsed == c
+    out = assess(parsed, POLICY).to_dict()
+    assert json.loads(json.dumps(out)) == out == assess(c, POLICY).to_dict()
+    assert set(out) == {"verdict", "remedy", "warranty", "tbw", "reasons", "policy"}
+    assert set(out["warranty"]) == {"basis", "start", "last_day", "years"}
+    assert set(out["tbw"]) == {"limit_bytes", "written_bytes", "exceeded"}
+    assert all(set(r) == {"code", "text"} and r["text"] for r in out["reasons"])
