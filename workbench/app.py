@@ -2,30 +2,155 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import asyncio
+import signal
+import traceback
+from datetime import datetime, timezone
+from functools import cached_property
 
-from workbench.config import StationConfig, load_config
-from workbench.text import safe_markup
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+
+from workbench.config import StationConfig, load_config, user_data_dir
+from workbench.errors import WorkbenchError
+from workbench.screens.commands import WorkbenchCommands
 
 
 class WorkbenchApp(App):
     TITLE = "Netac service-station workbench"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    # Quit works everywhere; the home screen shows it in its footer.
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
 
-    def __init__(self, config: StationConfig) -> None:
+    def __init__(self, config: StationConfig, *, training: bool = False, new_claim: bool = False) -> None:
         super().__init__()
         self.config = config
+        self.training = training
+        self.new_claim = new_claim
+        self.flow = None  # the CaseFlow being worked on, if any
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(
-            f"Station {safe_markup(self.config.station_id)}: the claim screens are being built; "
-            "use `workbench assess` meanwhile."
-        )
-        yield Footer()
+    @cached_property
+    def store(self):
+        """The case records, opened on first use (the first screen paints without them)."""
+        from db import open_station_store
+
+        return open_station_store(self.config)
+
+    @cached_property
+    def policy(self):
+        return self.config.load_policy()
+
+    def smart_reader(self):
+        """The bench's smartctl, or the recorded training bench."""
+        from workbench.inspection.smartctl import ReplaySmartctl, reader_from_config
+
+        if self.training:
+            return ReplaySmartctl("demo"), 30.0
+        return reader_from_config(self.config)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.config.station_name} ({self.config.station_id}) · {self.config.technician}"
+        if self.training:
+            self.sub_title += " · TRAINING BENCH"
+        if not self.is_headless:  # a real terminal, which can hang up
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._hang_up)
+        from workbench.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.new_claim:
+            self.start_claim()
+
+    def open_store(self):
+        """The case records, or None after telling the technician why they cannot be used."""
+        try:
+            return self.store
+        except WorkbenchError as exc:
+            self.notify(str(exc), title="Case records", severity="error", markup=False, timeout=30)
+            return None
+
+    def start_claim(self) -> None:
+        from workbench.case_flow import CaseFlow
+
+        store = self.open_store()
+        if store is not None:
+            self.flow = CaseFlow(store, self.policy)
+            self.show_step("intake")
+
+    def resume_claim(self, number: str) -> None:
+        from workbench.case_flow import CaseFlow
+
+        store = self.open_store()
+        if store is None:
+            return
+        try:
+            self.flow = CaseFlow.resume(store, self.policy, number)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.show_step(self.flow.step)
+
+    def show_step(self, step: str) -> None:
+        """Show a step of the current claim, in place of the step before it."""
+        from workbench.screens import step_screen
+        from workbench.screens.step import StepScreen
+
+        screen = step_screen(step)
+        if isinstance(self.screen, StepScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def finish_claim(self) -> None:
+        """Back to the home screen, with its lists brought up to date."""
+        from workbench.screens.step import StepScreen
+
+        self.flow = None
+        if isinstance(self.screen, StepScreen):
+            self.pop_screen()
+        refresh = getattr(self.screen, "refresh_cases", None)
+        if refresh is not None:
+            refresh()
+
+    def save_draft(self) -> None:
+        """Write what is typed to the case draft now (called on hang-up and on each step)."""
+        if self.flow is not None and self.flow.store is not None:
+            self.flow.save()
+
+    def _hang_up(self) -> None:
+        # The SSH link dropped (SIGHUP) or the station is shutting down (SIGTERM): keep the
+        # draft, then leave; the next login offers to resume it.
+        try:
+            self.save_draft()
+        finally:
+            self.exit(return_code=129)
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: keep the draft, log the details, leave with one line."""
+        error = self._exception
+        try:
+            self.save_draft()
+        except Exception:  # the error may be the database itself
+            pass
+        log = user_data_dir() / "workbench-errors.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(f"--- {datetime.now(timezone.utc).isoformat()}\n")
+                handle.write("".join(traceback.format_exception(error)) if error else "unknown error\n")
+            where = f"details in {log}"
+        except OSError:
+            where = "the details could not be logged"
+        number = f" Case {self.flow.number} is kept as a draft." if self.flow and self.flow.number else ""
+        # Text, not a markup string: the path and the error's name are not markup.
+        self._exit_renderables.append(Text(f"workbench: unexpected error ({type(error).__name__}); {where}.{number}"))
+        self._close_messages_no_wait()
 
 
-def run_tui() -> int:
-    WorkbenchApp(load_config()).run()
-    return 0
+def run_tui(*, training: bool = False, new_claim: bool = False) -> int:
+    app = WorkbenchApp(load_config(), training=training, new_claim=new_claim)
+    app.run()
+    return app.return_code or 0

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "audit": "workbench.commands.audit",
     "cases": "workbench.commands.cases",
     "smart": "workbench.commands.smart",
+    "ticket": "workbench.commands.ticket",
 }
 
 
@@ -26,10 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="workbench",
         description="Netac service-station workbench. Without a command, starts the TUI.",
     )
+    parser.add_argument("--training", action="store_true",
+                        help="read drives from the recorded training bench instead of smartctl")
+    parser.add_argument("--new-claim", action="store_true", help="open a new claim at once")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
-        sub = commands.add_parser(name, help=module.HELP, description=module.__doc__)
+        sub = commands.add_parser(name, help=module.HELP, description=module.__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise WorkbenchError("the workbench needs a terminal: run it in one, or connect with `ssh -t`")
             from workbench.app import run_tui
 
-            return run_tui()
+            return run_tui(training=args.training, new_claim=args.new_claim)
         return args.run(args)
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)

@@ -31,3 +31,10 @@ def strip_control(text: str, *, keep_newlines: bool = False) -> str:
 def safe_markup(text: object) -> str:
     """`text` ready to embed in Rich/Textual markup: shown literally, controls removed."""
     return escape(strip_control(str(text)))
+
+
+def plain(text: object):
+    """`text` as a Rich Text for a table cell or label: never parsed as markup, controls removed."""
+    from rich.text import Text
+
+    return Text(strip_control("" if text is None else str(text)))

@@ -1,0 +1,19 @@
+"""One screen per step of a claim, and the screens around the flow."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+_STEP_SCREENS = {
+    "intake": ("workbench.screens.intake", "IntakeScreen"),
+    "inspection": ("workbench.screens.inspection", "InspectionScreen"),
+    "smart": ("workbench.screens.smart", "SmartScreen"),
+    "counterfeit": ("workbench.screens.counterfeit", "CounterfeitScreen"),
+    "decision": ("workbench.screens.decision", "DecisionScreen"),
+    "ticket": ("workbench.screens.ticket", "TicketScreen"),
+}
+
+
+def step_screen(step: str):
+    module, name = _STEP_SCREENS.get(step, _STEP_SCREENS["intake"])
+    return getattr(import_module(module), name)()

@@ -1,0 +1,47 @@
+"""The QR decodes back to the signed text: from the PNG, and from the terminal drawing."""
+
+from __future__ import annotations
+
+import io
+
+import zxingcpp
+from PIL import Image
+
+from workbench.ticket import qr
+from workbench.ticket.keys import station_key
+from workbench.ticket.payload import TicketFacts, signed_text
+from tests.ticket_helpers import station_config
+
+FACTS = TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000", "2000", "RN202303092TB677720",
+                    "not_covered", "", "netac-warranty 2024.1")
+
+
+def decode(image: Image.Image) -> str:
+    [result] = zxingcpp.read_barcodes(image)
+    return result.text
+
+
+def test_png_decodes_to_the_payload_at_a_receipt_size(tmp_path):
+    text = signed_text(FACTS, station_key(station_config(tmp_path)))
+    assert decode(Image.open(io.BytesIO(qr.png_bytes(text)))) == text
+    version = qr.make(text).version
+    print(f"\nticket QR: {len(text)} characters, version {version} ({17 + 4 * version} modules), error correction M")
+    assert version <= 10  # 57 modules or fewer: >= 0.8 mm a module in 48 mm of 58 mm paper
+
+
+def test_the_terminal_drawing_scans(tmp_path):
+    text = signed_text(FACTS, station_key(station_config(tmp_path)))
+    lines = qr.terminal_lines(text)
+    scale = 6
+    image = Image.new("L", (len(lines[0]) * scale, len(lines) * 2 * scale), 255)
+    pixels = image.load()
+    halves = {"█": (False, False), "▄": (True, False), "▀": (False, True), " ": (True, True)}
+    for row, line in enumerate(lines):
+        for col, glyph in enumerate(line):
+            for half, dark in enumerate(halves[glyph]):
+                if dark:
+                    for y in range(scale):
+                        for x in range(scale):
+                            pixels[col * scale + x, (row * 2 + half) * scale + y] = 0
+    # As the screen shows it: light blocks on the black background set in app.tcss (#qr).
+    assert decode(image) == text

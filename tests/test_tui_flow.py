@@ -1,0 +1,104 @@
+"""A whole claim at the keyboard, from the home screen to the ticket, on the training bench."""
+
+from __future__ import annotations
+
+from workbench.screens.counterfeit import CounterfeitScreen
+from workbench.screens.decision import DecisionScreen
+from workbench.screens.home import HomeScreen
+from workbench.screens.inspection import InspectionScreen
+from workbench.screens.intake import IntakeScreen
+from workbench.screens.smart import SmartScreen
+from workbench.screens.ticket import TicketScreen
+from tests.tui_helpers import SIZE, bench, new_claim, typed_to_inspection, wait_for  # noqa: F401 (fixture)
+
+NVME0 = ["down"] * 8  # /dev/nvme0 in the training bench's list: the Netac NV7000 2TB
+
+
+async def test_a_claim_from_intake_to_ticket(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        number = app.flow.number
+        await pilot.press("space", "tab", *"corner lifted", "ctrl+n")  # first item: the warranty sticker
+        await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#drives").row_count == 10)
+        await pilot.press(*NVME0, "enter")
+        await wait_for(pilot, lambda: (app.flow.fields.get("drive") or {}).get("device") == "/dev/nvme0")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
+        assert [f.severity for f in app.screen.findings if f.severity == "high"] == []
+        await pilot.press("enter", "ctrl+n")  # genuine
+        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
+        assert app.screen.decision.verdict == "not_covered"
+        assert [r.code for r in app.screen.decision.reasons] == ["exclusion.3"]
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await wait_for(pilot, lambda: "queued" in str(app.screen.query_one("#print-status").render()))
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+    view = app.store.get_case(number)
+    assert view.summary.status == "closed" and view.summary.verdict == "not_covered"
+    assert view.fields["serial"] == "RN202406182TB104233" and view.fields["purchase_date"] == "2025-01-10"
+    assert {(i.key, i.finding, i.note) for i in view.inspection if i.finding} == {
+        ("sticker_removed", True, "corner lifted")}
+    assert view.snapshots[-1].host_bytes_written == 19_515_951_616_000
+    assert view.snapshots[-1].raw_output  # smartctl's own output kept as evidence
+    assert view.decision.decision["reasons"][0]["code"] == "exclusion.3"
+    [ticket] = view.tickets
+    assert ticket.status == "failed" and "no printer is configured" in ticket.last_error
+    assert app.store.verify_audit().intact
+
+
+async def test_bad_intake_names_the_field_and_stays(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_claim(pilot)
+        await pilot.press(*"Li Wei", "tab", "tab", *"NV7000", "tab", *"2000", "tab", *"RN1 /x", "enter")
+        assert app.flow.fields["serial"] == "RN1x"  # the scanner's stray characters are refused
+        await pilot.press("tab", *"2027-01-01", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, IntakeScreen)
+        problems = str(app.screen.query_one("#intake-problems").render())
+        assert "purchase date: 2027-01-01 is in the future" in problems
+        assert "failure description: is required" in problems
+        assert "data acknowledgement" in problems
+
+
+async def test_escape_goes_back_a_step_keeping_the_input(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        await pilot.press("space", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert app.screen.query_one("#serial").value == "RN202406182TB104233"
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, InspectionScreen))
+        assert app.screen.query_one("#found-sticker_removed").value is True
+
+
+async def test_a_supervisor_override_is_recorded(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
+        await pilot.press("u", "ctrl+n")  # the drive cannot be read
+        await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
+        await pilot.press("enter", "ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
+        assert app.screen.decision.verdict == "needs_review"
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("enter", "down", "enter")  # supervisor: the first listed (chen)
+        await pilot.press("tab", "enter", "down", "enter")  # new verdict: the first other one
+        await pilot.press("tab", *"drive dead on arrival, seen by chen", "ctrl+s")
+        await pilot.pause()
+        assert app.screen.override["supervisor"] == "chen"
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
+        number = app.flow.number
+    d = app.store.get_case(number).decision
+    assert (d.verdict, d.override_by, d.override_reason) == (
+        "needs_review", "chen", "drive dead on arrival, seen by chen")
+    assert d.override_verdict in ("covered", "not_covered", "refused")

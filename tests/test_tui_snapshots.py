@@ -1,0 +1,86 @@
+"""Each screen at 80x24, as a technician over SSH sees it (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.screens.counterfeit import CounterfeitScreen
+from workbench.screens.decision import DecisionScreen
+from workbench.screens.home import HomeScreen
+from workbench.screens.inspection import InspectionScreen
+from workbench.screens.intake import IntakeScreen
+from workbench.screens.smart import SmartScreen
+from workbench.screens.ticket import TicketScreen
+from tests.tui_helpers import SIZE, bench, wait_for  # noqa: F401
+
+
+async def to_home(pilot):
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    await wait_for(pilot, lambda: "draft(s)" in str(pilot.app.screen.query_one("#home-status").render()))
+
+
+async def to_intake(pilot):
+    await to_home(pilot)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
+
+
+INTAKE = {"customer_name": "Li Wei", "customer_contact": "138 0000 0000", "model": "NV7000", "capacity_gb": "2000",
+          "serial": "RN202406182TB104233", "proof_of_purchase": True, "purchase_date": "2025-01-10",
+          "failure_description": "Not detected by the BIOS", "data_acknowledged": True}
+
+
+async def at_step(pilot, step: str, **fields):
+    """Open a claim with its intake done (typing it is test_tui_flow's job) and show `step`."""
+    from workbench.case_flow import CaseFlow
+
+    await to_home(pilot)
+    app = pilot.app
+    app.flow = CaseFlow(app.store, app.policy)
+    for key, value in {**INTAKE, **fields}.items():
+        app.flow.set_field(key, value)
+    app.flow.save(step)
+    app.show_step(step)
+    await pilot.pause()
+
+
+async def to_inspection(pilot):
+    await at_step(pilot, "inspection")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectionScreen))
+
+
+async def to_smart(pilot):
+    await at_step(pilot, "smart", inspection={"sticker_removed": True})
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SmartScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 10)
+    await pilot.press(*["down"] * 8, "enter")
+    await wait_for(pilot, lambda: (pilot.app.flow.fields.get("drive") or {}).get("device") == "/dev/nvme0")
+
+
+async def to_counterfeit(pilot):
+    await to_smart(pilot)
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CounterfeitScreen))
+
+
+async def to_decision(pilot):
+    await to_counterfeit(pilot)
+    await pilot.press("enter", "ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DecisionScreen))
+
+
+async def to_ticket(pilot):
+    await to_decision(pilot)
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TicketScreen))
+    await wait_for(pilot, lambda: "queued" in str(pilot.app.screen.query_one("#print-status").render()))
+
+
+@pytest.mark.parametrize("reach", [to_home, to_intake, to_inspection, to_smart, to_counterfeit, to_decision,
+                                   to_ticket], ids=lambda f: f.__name__[3:])
+def test_screen_at_80x24(snap_compare, bench, reach):
+    async def run_before(pilot) -> None:
+        await reach(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(bench(), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,75 @@
+"""Tickets: verify a scanned ticket, print or show a case's ticket, show the station's key.
+
+    workbench ticket verify [TEXT | -]   exit 0 genuine, 1 not genuine, 2 not a ticket
+    workbench ticket print CASE          issue the case's ticket, or print its latest again
+    workbench ticket show CASE           the ticket's QR and words in the terminal
+    workbench ticket key                 this station's public key, for the chain's other stations
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "verify, print or show QR tickets; the station's public key"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    verify = verbs.add_parser("verify", help="check a scanned ticket's signature and its case record")
+    verify.add_argument("text", nargs="?", default="-", metavar="TEXT", help="the QR text, or - to read it (default)")
+    verify.add_argument("--offline", action="store_true", help="check the signature only, not the case records")
+    for name, what in (("print", "issue or reprint the ticket of a decided case"), ("show", "show a case's ticket")):
+        verb = verbs.add_parser(name, help=what)
+        verb.add_argument("number", metavar="CASE")
+    verbs.add_parser("key", help="print this station's public ticket key")
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.config import load_config
+    from workbench.text import strip_control
+
+    config = load_config()
+    if args.verb == "key":
+        from workbench.ticket.keys import public_key_text, station_key
+
+        print(f"{config.station_id} = \"{public_key_text(station_key(config).public_key())}\"")
+        return 0
+    if args.verb == "verify":
+        from workbench.ticket.issue import verify_ticket
+
+        text = sys.stdin.readline() if args.text == "-" else args.text
+        store = None if args.offline else _store(config)
+        result = verify_ticket(text, config, store)
+        print(("GOOD: " if result.good else "NOT GENUINE: ") + strip_control(result.message))
+        if result.facts is not None and result.good:
+            f = result.facts
+            print(strip_control(f"case {f.case_number}, {f.date}, {f.model} {f.capacity_gb} GB, serial {f.serial}, "
+                                f"verdict {f.verdict}, policy {f.policy}"))
+        return 0 if result.good and result.record_matches is not False else 1
+    from workbench.ticket.issue import issue_ticket, reprint
+
+    store = _store(config)
+    number = args.number.strip().upper()
+    view = store.get_case(number)
+    if args.verb == "print":
+        outcome = (reprint if view.tickets else issue_ticket)(store, number, config, config.load_policy())
+        print(strip_control(outcome.message))
+        return 0 if outcome.printed else 1
+    from workbench.ticket.content import ticket_content
+    from workbench.ticket.qr import terminal_lines
+
+    if not view.tickets:
+        print(f"case {number} has no ticket yet: workbench ticket print {number}", file=sys.stderr)
+        return 1
+    ticket = view.tickets[-1]
+    print("\n".join(terminal_lines(ticket.payload)))
+    print("\n".join(ticket_content(view, config.load_policy(), config.station_name).lines))
+    print(f"ticket {ticket.id}: {ticket.status}, {ticket.attempts} print attempt(s)")
+    return 0
+
+
+def _store(config):
+    from db import open_station_store
+
+    return open_station_store(config)

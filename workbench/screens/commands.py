@@ -1,0 +1,52 @@
+"""The command palette (Ctrl+P) reaches every screen and every step of the open claim."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from workbench.case_flow import STEP_TITLES, STEPS
+
+
+class WorkbenchCommands(Provider):
+    def _commands(self):
+        app = self.app
+        commands = [
+            ("New claim", "start a claim at intake", app.start_claim),
+            ("Home", "today's cases and drafts", partial(_go_home, app)),
+            ("Search cases", "by serial, case number or customer", partial(_push, app, "search")),
+        ]
+        if app.flow is not None:
+            for step in STEPS[: STEPS.index(app.flow.step) + 1]:
+                commands.append((f"Go to step: {STEP_TITLES[step]}", "within the open claim",
+                                 partial(_go_step, app, step)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _go_home(app) -> None:
+    app.save_draft()
+    app.finish_claim()
+
+
+def _push(app, name: str) -> None:
+    from workbench.screens.search import SearchScreen
+
+    app.push_screen(SearchScreen())
+
+
+def _go_step(app, step: str) -> None:
+    app.save_draft()
+    app.flow.step = step
+    app.show_step(step)

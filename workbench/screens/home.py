@@ -1,0 +1,119 @@
+"""The home screen: today's cases and the interrupted drafts to resume."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from workbench import case_flow
+from workbench.case_flow import STEP_TITLES
+from workbench.errors import WorkbenchError
+from workbench.text import plain
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new_claim", "New claim"),
+        Binding("r", "resume", "Resume draft"),
+        Binding("slash,s", "search", "Search"),
+        Binding("h", "history", "Case history"),
+        Binding("g", "refresh_cases", "Refresh", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Interrupted drafts (r resumes the highlighted one)", classes="section-title", markup=False)
+        drafts = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+        drafts.add_columns("Case", "Step", "Serial", "Model", "Customer", "Technician")
+        yield drafts
+        yield Static("Today's cases (h shows the whole case)", classes="section-title", markup=False)
+        today = DataTable(id="today", cursor_type="row", zebra_stripes=True)
+        today.add_columns("Case", "Status", "Verdict", "Serial", "Model", "Customer")
+        yield today
+        yield Static("Opening the case records…", id="home-status", classes="note", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_cases()
+
+    def refresh_cases(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="home")
+    def _load(self) -> None:
+        # Opening the database imports SQLAlchemy and may migrate: off the UI thread.
+        try:
+            store = self.app.store
+            drafts = store.list_drafts()
+            day = case_flow.today()
+            today = store.list_cases(since=day, until=day)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
+            return
+        self.app.call_from_thread(self._show, drafts, today)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#home-status", Static).update(text)
+
+    def _show(self, drafts, today) -> None:
+        table = self.query_one("#drafts", DataTable)
+        table.clear()
+        for c in drafts:
+            table.add_row(plain(c.number), plain(STEP_TITLES.get(c.step, c.step)), plain(c.serial), plain(c.model),
+                          plain(c.customer_name), plain(c.technician), key=c.number)
+        listing = self.query_one("#today", DataTable)
+        listing.clear()
+        for c in today:
+            listing.add_row(plain(c.number), plain(c.status), plain(c.verdict or "-"), plain(c.serial), plain(c.model),
+                            plain(c.customer_name), key=c.number)
+        mine = [c for c in drafts if c.technician == self.app.config.technician]
+        self._status(f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
+                     + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else ""))
+        (table if drafts else listing).focus()
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_new_claim(self) -> None:
+        self.app.start_claim()
+
+    def action_resume(self) -> None:
+        number = self._selected("#drafts")
+        if number is None:
+            self.notify("No draft to resume.", markup=False)
+            return
+        self.app.resume_claim(number)
+
+    @on(DataTable.RowSelected, "#drafts")
+    def _draft_chosen(self, event: DataTable.RowSelected) -> None:
+        self.app.resume_claim(event.row_key.value)
+
+    @on(DataTable.RowSelected, "#today")
+    def _case_chosen(self, event: DataTable.RowSelected) -> None:
+        self._open_history(event.row_key.value)
+
+    def action_history(self) -> None:
+        focused = self.focused if isinstance(self.focused, DataTable) else self.query_one("#today", DataTable)
+        number = self._selected(f"#{focused.id}")
+        if number:
+            self._open_history(number)
+
+    def _open_history(self, number: str) -> None:
+        from workbench.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(number))
+
+    def action_search(self) -> None:
+        from workbench.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())

@@ -1,0 +1,126 @@
+"""Step 1, intake: the customer, the drive's label, the proof of purchase, the failure."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
+
+from workbench import case_flow
+from workbench.case_flow import FIELD_NAMES, intake_problems
+from workbench.screens.step import StepScreen
+
+SAVE_AFTER_S = 0.4  # a pause in typing this long writes the draft
+
+
+class SerialInput(Input):
+    """The serial: typed by hand or by a barcode scanner, which ends with Enter."""
+
+    def restricted(self) -> None:
+        self.notify("serial: only letters, digits and '-' (as printed on the label)", severity="warning",
+                    markup=False, timeout=4)
+
+
+class IntakeScreen(StepScreen):
+    STEP = "intake"
+
+    def body(self) -> ComposeResult:
+        fields = self.flow.fields
+        lines = self.app.policy.catalog.lines()
+        yield from _row("customer_name", Input(fields.get("customer_name", ""), placeholder="Name", id="customer_name",
+                                               max_length=200))
+        yield from _row("customer_contact", Input(fields.get("customer_contact", ""), placeholder="Phone or e-mail",
+                                                  id="customer_contact", max_length=200))
+        yield from _row("model", Input(fields.get("model", ""), placeholder="e.g. NV7000, N600S", id="model",
+                                       suggester=SuggestFromList(lines, case_sensitive=False), max_length=64))
+        yield from _row("capacity_gb", Input(str(fields.get("capacity_gb", "")), placeholder="e.g. 512, 1000, 2000",
+                                             id="capacity_gb", type="integer", max_length=6))
+        yield from _row("serial", SerialInput(fields.get("serial", ""), placeholder="scan or type the label's serial",
+                                              id="serial", restrict=r"[A-Za-z0-9-]*", max_length=64))
+        with Horizontal(classes="row"):
+            yield Label("Proof of purchase", classes="field-label")
+            yield Switch(bool(fields.get("proof_of_purchase", True)), id="proof_of_purchase")
+        yield from _row("purchase_date", Input(fields.get("purchase_date", ""), placeholder="YYYY-MM-DD on the receipt",
+                                               id="purchase_date", max_length=10))
+        yield from _row("manufacture_date", Input(fields.get("manufacture_date", ""),
+                                                  placeholder="YYYY-MM-DD from the label", id="manufacture_date",
+                                                  max_length=10))
+        yield Label("Failure description (as the customer tells it)", classes="field-label wide")
+        yield TextArea(fields.get("failure_description", ""), id="failure_description", tab_behavior="focus",
+                       soft_wrap=True)
+        yield Checkbox("The customer acknowledges their data is their own responsibility and has a backup "
+                       "(policy, other terms 2)", bool(fields.get("data_acknowledged", False)),
+                       id="data_acknowledged")
+        yield Static("", id="intake-problems", markup=False)
+
+    def on_mount(self) -> None:
+        if "proof_of_purchase" not in self.flow.fields:  # the switch starts on: most customers bring one
+            self.flow.set_field("proof_of_purchase", True)
+        self.query_one("#customer_name", Input).focus()
+        self._sync_proof()
+        self._timer = None
+
+    # Every change goes to the draft after a short pause; leaving the step saves at once.
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        self._changed(event.input.id, event.value)
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        self._changed("failure_description", event.text_area.text)
+
+    @on(Switch.Changed)
+    def _switch_changed(self, event: Switch.Changed) -> None:
+        self._changed("proof_of_purchase", event.value)
+        self._sync_proof()
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._changed("data_acknowledged", event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        # Enter (a scanner's last key) moves on to the next field.
+        self._save_now()
+        self.focus_next()
+
+    def _changed(self, key: str, value) -> None:
+        self.flow.set_field(key, value)
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_AFTER_S, self._save_now)
+
+    def _save_now(self) -> None:
+        try:
+            self.flow.save()
+        except Exception as exc:  # shown, never a traceback: the fields stay in the form
+            self.notify(f"draft not saved: {exc}", severity="error", markup=False)
+
+    def _sync_proof(self) -> None:
+        proof = self.query_one("#proof_of_purchase", Switch).value
+        self.query_one("#purchase_date", Input).disabled = not proof
+
+    def keep_input(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    def leave(self) -> bool:
+        self.keep_input()
+        problems = intake_problems(self.flow.fields, case_flow.today())
+        box = self.query_one("#intake-problems", Static)
+        box.update("\n".join(str(p) for p in problems))
+        if problems:
+            first = problems[0]
+            target = self.query(f"#{first.field}")
+            if target:
+                target.first().focus()
+            return self.problem(str(first))
+        return True
+
+
+def _row(key: str, widget) -> ComposeResult:
+    with Horizontal(classes="row"):
+        yield Label(FIELD_NAMES[key].capitalize(), classes="field-label")
+        yield widget

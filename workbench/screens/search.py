@@ -1,0 +1,51 @@
+"""Search by serial, case number or the beginning of a customer's name."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from workbench.errors import WorkbenchError
+from workbench.text import plain
+
+
+class SearchScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="serial, case number or customer name; Enter searches", id="query", max_length=200)
+        table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Case", "Created", "Status", "Verdict", "Serial", "Customer")
+        yield table
+        yield Static("", id="search-status", classes="note", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    @on(Input.Submitted, "#query")
+    def _search(self, event: Input.Submitted) -> None:
+        try:
+            found = self.app.store.find(event.value)
+        except WorkbenchError as exc:
+            self.query_one("#search-status", Static).update(str(exc))
+            return
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for c in found:
+            table.add_row(plain(c.number), plain(f"{c.created_at:%Y-%m-%d}"), plain(c.status), plain(c.verdict or "-"),
+                          plain(c.serial), plain(c.customer_name), key=c.number)
+        self.query_one("#search-status", Static).update(
+            f"{len(found)} case(s). Enter on a row shows the case." if found else "Nothing found.")
+        if found:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from workbench.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(event.row_key.value))

@@ -1,0 +1,190 @@
+"""Step 3, SMART readout: pick the drive on the bench, read it off the UI thread, show the TBW used."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, LoadingIndicator, ProgressBar, Static
+
+from workbench.errors import WorkbenchError
+from workbench.screens.step import StepScreen
+from workbench.text import plain, strip_control
+
+
+class SmartScreen(StepScreen):
+    STEP = "smart"
+    BINDINGS = [
+        Binding("enter", "read", "Read"),
+        Binding("l", "list_drives", "Rescan"),
+        Binding("t", "training", "Training"),
+        Binding("u", "unreadable", "Unreadable"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Static("Drives on the bench (Enter reads the highlighted one):", classes="note", markup=False)
+        table = DataTable(id="drives", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Device", "Type", "What smartctl sees")
+        yield table
+        yield LoadingIndicator(id="reading")
+        yield Static("", id="smart-status", markup=False)
+        yield Static("", id="readout", markup=False)
+        yield ProgressBar(id="tbw-bar", show_eta=False)
+        yield Static("", id="tbw-text", markup=False)
+
+    def on_mount(self) -> None:
+        self._reading = False
+        self.query_one("#reading").display = False
+        self.query_one("#tbw-bar").display = False
+        self._show_known_readout()
+        self.action_list_drives()
+
+    def busy(self) -> bool:
+        if self._reading:
+            self.notify("The drive is still being read.", markup=False)
+        return self._reading
+
+    def _status(self, text: str) -> None:
+        self.query_one("#smart-status", Static).update(text)
+
+    # -- listing -------------------------------------------------------------------------
+
+    def action_list_drives(self) -> None:
+        self._status("Looking for drives…")
+        self._list_drives()
+
+    @work(thread=True, exclusive=True, group="smart")
+    def _list_drives(self) -> None:
+        from workbench.inspection.smart import list_drives
+
+        try:
+            reader, timeout = self.app.smart_reader()
+            drives = list_drives(reader, timeout)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._no_drives, str(exc))
+            return
+        self.app.call_from_thread(self._show_drives, drives)
+
+    def _show_drives(self, drives) -> None:
+        table = self.query_one("#drives", DataTable)
+        table.clear()
+        for drive in drives:
+            what = drive.description + (f" — cannot open: {drive.problem}" if drive.problem else "")
+            table.add_row(plain(drive.device), plain(drive.device_type), plain(what), key=drive.device)
+        self._drives = {d.device: d for d in drives}
+        if drives:
+            self._status(f"{len(drives)} drive(s). Highlight the claimed drive and press Enter.")
+            table.focus()
+        else:
+            self._no_drives("smartctl found no drive on the bench.")
+
+    def _no_drives(self, why: str) -> None:
+        self._drives = {}
+        self._status(f"{why} Press t for the training bench (recorded drives), or u if the claimed drive "
+                     "cannot be read at all.")
+
+    def action_training(self) -> None:
+        self.app.training = True
+        self.app.sub_title += " · TRAINING BENCH" if "TRAINING" not in self.app.sub_title else ""
+        self.action_list_drives()
+
+    # -- reading -------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#drives")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._read(event.row_key.value)
+
+    def action_read(self) -> None:
+        table = self.query_one("#drives", DataTable)
+        if table.row_count == 0:
+            self.notify("No drive to read: press l to rescan or t for the training bench.", markup=False)
+            return
+        self._read(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _read(self, device: str) -> None:
+        if self._reading:
+            return
+        self._reading = True
+        self.query_one("#reading").display = True
+        self._status(f"Reading {device}… (up to the configured timeout)")
+        self._read_worker(device, self._drives.get(device))
+
+    @work(thread=True, exclusive=True, group="smart")
+    def _read_worker(self, device: str, drive) -> None:
+        from workbench.inspection.smart import read_drive
+
+        try:
+            reader, timeout = self.app.smart_reader()
+            readout = read_drive(reader, device, timeout, device_type=drive.device_type if drive else None)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._read_failed, device, exc)
+            return
+        self.app.call_from_thread(self._read_done, readout)
+
+    def _read_failed(self, device: str, exc: WorkbenchError) -> None:
+        self._reading = False
+        self.query_one("#reading").display = False
+        self._failure = str(exc)
+        self._status(f"{exc}\nPress Enter to try again, or u to go on without SMART (TBW unverified).")
+
+    def _read_done(self, readout) -> None:
+        self._reading = False
+        self.query_one("#reading").display = False
+        try:
+            self.flow.record_smart(readout)
+            self.flow.save()
+        except WorkbenchError as exc:
+            self._status(str(exc))
+            return
+        self._status(f"Read {readout.device}: recorded with smartctl's own output as evidence. "
+                     "Ctrl+N for the counterfeit checks.")
+        self._show_readout(readout.to_dict())
+
+    def _show_known_readout(self) -> None:
+        readout = self.flow.latest_readout()
+        if readout is not None:
+            self._show_readout(readout.to_dict())
+            self._status("This case's drive was read already; Enter reads it again.")
+
+    def _show_readout(self, r: dict) -> None:
+        def show(value, unit=""):
+            return "—" if value is None else f"{value:,}{unit}" if isinstance(value, int) else strip_control(str(value))
+
+        written = r.get("host_bytes_written")
+        lines = [
+            f"Model      {show(r.get('model'))}   Firmware {show(r.get('firmware'))}   {show(r.get('interface'))}",
+            f"Serial     {show(r.get('serial'))}",
+            f"Capacity   {show(r.get('capacity_bytes'), ' bytes')}   Health {show(r.get('health'))}",
+            f"Power-on   {show(r.get('power_on_hours'), ' h')}   Temp {show(r.get('temperature_c'), ' °C')}   "
+            f"Used {show(r.get('percentage_used'), ' %')}   Media errors {show(r.get('media_errors'))}",
+            f"Written    {show(written, ' bytes')}",
+            f"           {strip_control(str(r.get('bytes_written_basis') or ''))}",
+        ]
+        self.query_one("#readout", Static).update("\n".join(lines))
+        product = self.flow.product
+        bar = self.query_one("#tbw-bar", ProgressBar)
+        limit = product.tbw_bytes if product else None
+        if written is not None and limit:
+            bar.display = True
+            bar.update(total=limit, progress=min(written, limit))
+            self.query_one("#tbw-text", Static).update(
+                f"TBW used: {written / 1e12:,.3f} of {limit / 1e12:,.0f} TB ({written / limit:.1%})")
+        else:
+            bar.display = False
+            why = ("bytes written unknown" if written is None else
+                   "the catalog has no sourced TBW limit for this product")
+            self.query_one("#tbw-text", Static).update(f"TBW: not compared ({why}).")
+
+    # -- leaving -------------------------------------------------------------------------
+
+    def action_unreadable(self) -> None:
+        reason = getattr(self, "_failure", None) or "the drive could not be read at the bench"
+        self.flow.record_unreadable(reason)
+        self.flow.save()
+        self._status(f"Recorded as unreadable ({reason}); the TBW is unverified. Ctrl+N to go on.")
+
+    def leave(self) -> bool:
+        drive = self.flow.fields.get("drive")
+        if not drive:
+            return self.problem("SMART: read the claimed drive (Enter), or press u if it cannot be read.")
+        return True

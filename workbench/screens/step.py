@@ -1,0 +1,81 @@
+"""What every step of a claim shares: its heading, Back and Next, and saving the draft."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from workbench.case_flow import STEP_TITLES, STEPS
+from workbench.errors import WorkbenchError
+
+
+class StepScreen(Screen):
+    """A step of the current claim. Subclasses compose `body()` and implement `leave()`."""
+
+    STEP = "intake"
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    @property
+    def flow(self):
+        return self.app.flow
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        number = self.flow.number if self.flow and self.flow.number else "new case"
+        index = STEPS.index(self.STEP) + 1
+        yield Static(f"Step {index}/{len(STEPS)} · {STEP_TITLES[self.STEP]} · {number}", id="step-title",
+                     markup=False)
+        with VerticalScroll(id="step-body"):
+            yield from self.body()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def leave(self) -> bool:
+        """Record this step's input; False (after telling the technician why) to stay."""
+        return True
+
+    def action_next(self) -> None:
+        if self.busy():
+            return
+        try:
+            if not self.leave():
+                return
+            following = STEPS[STEPS.index(self.STEP) + 1]
+            self.flow.save(following)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=15)
+            return
+        self.app.show_step(following)
+
+    def action_back(self) -> None:
+        """One step back, keeping everything entered; from the first step, to the home screen."""
+        try:
+            self.keep_input()
+            if self.STEP == STEPS[0]:
+                self.flow.save()
+                self.app.finish_claim()
+                return
+            previous = STEPS[STEPS.index(self.STEP) - 1]
+            self.flow.save(previous)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=15)
+            return
+        self.app.show_step(previous)
+
+    def keep_input(self) -> None:
+        """Put what is on screen into the draft before going back."""
+
+    def busy(self) -> bool:
+        return False
+
+    def problem(self, message: str) -> bool:
+        self.notify(message, severity="error", markup=False, timeout=10)
+        return False

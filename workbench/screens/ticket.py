@@ -1,0 +1,82 @@
+"""Step 6, ticket: sign and record it, show the QR, send it to the printer."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from workbench.errors import WorkbenchError
+from workbench.screens.step import StepScreen
+
+
+class TicketScreen(StepScreen):
+    STEP = "ticket"
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Finish case"),
+        Binding("p", "reprint", "Print again"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Static("Signing and printing the ticket…", id="print-status", markup=False)
+        yield Static("", id="qr", markup=False)
+        yield Static("", id="ticket-words", markup=False)
+
+    def on_mount(self) -> None:
+        self._printing = False
+        self._print(first=True)
+
+    def busy(self) -> bool:
+        return self._printing
+
+    def action_reprint(self) -> None:
+        if not self._printing:
+            self._print(first=False)
+
+    def _print(self, first: bool) -> None:
+        self._printing = True
+        self.query_one("#print-status", Static).update("Printing…")
+        self._print_worker(first)
+
+    @work(thread=True, exclusive=True, group="ticket")
+    def _print_worker(self, first: bool) -> None:
+        from workbench.ticket.issue import issue_ticket, reprint
+
+        view = self.flow.store.get_case(self.flow.number)
+        action = reprint if view.tickets else issue_ticket
+        try:
+            outcome = action(self.flow.store, self.flow.number, self.app.config, self.app.policy)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._done, outcome)
+
+    def _failed(self, message: str) -> None:
+        self._printing = False
+        self.query_one("#print-status", Static).update(f"No ticket: {message}")
+
+    def _done(self, outcome) -> None:
+        from workbench.ticket.qr import terminal_lines
+
+        self._printing = False
+        state = "Printed" if outcome.printed else "NOT printed"
+        self.query_one("#print-status", Static).update(f"{state}: {outcome.message}. p prints again; Ctrl+N "
+                                                       "finishes the case.")
+        self.query_one("#qr", Static).update("\n".join(terminal_lines(outcome.qr_text)))
+        self.query_one("#ticket-words", Static).update("\n".join(outcome.content.lines))
+
+    def action_next(self) -> None:
+        if self._printing:
+            return
+        try:
+            self.app.store.close_case(self.flow.number)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"Case {self.flow.number} closed.", markup=False)
+        self.app.finish_claim()
+
+    def action_back(self) -> None:
+        # A decided case is not re-decided by going back: the ticket is issued already.
+        self.app.finish_claim()

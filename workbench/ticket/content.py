@@ -1,0 +1,66 @@
+"""What the ticket says in words, from the case record and the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.text import strip_control
+
+VERDICT_LINES = {
+    "covered": "COVERED - repair or replacement under warranty",
+    "not_covered": "NOT COVERED by the warranty",
+    "refused": "REFUSED - not a genuine Netac product",
+    "needs_review": "UNDER REVIEW - no decision yet",
+}
+NEXT_STEPS = {
+    "covered": "Netac repairs or replaces the drive free of charge. Keep this ticket; we will contact "
+               "you when the drive is ready.",
+    "not_covered": "The drive is returned to you. You may ask for a paid repair or quotation at the counter.",
+    "refused": "Service is refused under the policy. The drive is returned to you.",
+    "needs_review": "The station or Netac will review the claim and contact you; keep this ticket.",
+}
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    title: str
+    lines: tuple[str, ...]  # the words under the QR, in order
+
+
+def ticket_content(view, policy, station_name: str) -> TicketContent:
+    """The ticket's words: case, product, verdict, reasons with clauses, next steps, notes."""
+    decision = view.decision
+    verdict = decision.final_verdict
+    fields = view.fields
+    lines = [
+        f"Case {view.number}",
+        f"{station_name}",
+        f"Date {decision.decided_at:%Y-%m-%d}",
+        f"Product Netac {strip_control(str(fields.get('model', '')))} {fields.get('capacity_gb', '')} GB",
+        f"Serial {strip_control(str(fields.get('serial', '')))}",
+        f"Verdict: {VERDICT_LINES[verdict]}",
+    ]
+    if decision.override_verdict:
+        lines.append(f"(Supervisor {strip_control(decision.override_by or '')} changed "
+                     f"{decision.verdict} to {verdict}: {strip_control(decision.override_reason or '')})")
+    for reason in decision.decision.get("reasons", []):
+        lines.append(f"- {strip_control(reason['text'])} [{clause_ref(policy, reason['code'])}]")
+    lines += [
+        f"Next: {NEXT_STEPS[verdict]}",
+        f"Your data: {policy.clauses['data_backup'].text}",
+        f"Proof of purchase: {policy.clauses['required_information'].text} "
+        f"{policy.clauses['warranty_start'].text}",
+        f"Policy {decision.policy_id}. Verify this ticket: workbench ticket verify.",
+    ]
+    return TicketContent(title="Netac warranty service ticket", lines=tuple(lines))
+
+
+def clause_ref(policy, code: str) -> str:
+    """Where a reason code's clause is in the policy, for the customer to read."""
+    if code.startswith("exclusion."):
+        number = int(code.split(".", 1)[1])
+        return policy.exclusions[number - 1].clause.ref
+    key = {"expired": "expired", "tbw_exceeded": "tbw_exceeded", "counterfeit": "counterfeit",
+           "no_start_date": "warranty_start", "date_conflict": "warranty_start",
+           "missing_information": "required_information", "tbw_unverified": "tbw_exceeded"}.get(code)
+    return policy.clauses[key].ref if key else "product catalog"

@@ -1,0 +1,106 @@
+"""Issuing a ticket for a decided case: build, sign, record, print; and checking one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.config import StationConfig
+from workbench.errors import WorkbenchError
+from workbench.ticket.content import TicketContent, ticket_content
+from workbench.ticket.keys import station_key, trusted_keys, verify_signature
+from workbench.ticket.payload import TicketFacts, parse, signed_text
+from workbench.ticket.printers import PrintError, print_ticket, printer_name
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+    ticket_id: int
+    qr_text: str
+    content: TicketContent
+    printed: bool
+    message: str  # what the printer did, or why the ticket is still queued
+
+
+def facts_for(view, station_id: str) -> TicketFacts:
+    decision = view.decision
+    if decision is None:
+        raise WorkbenchError(f"case {view.number}: not decided yet, so there is no ticket to print")
+    fields = view.fields
+    return TicketFacts(
+        case_number=view.number, station=station_id, date=f"{decision.decided_at:%Y-%m-%d}",
+        model=str(fields.get("model", "")), capacity_gb=str(fields.get("capacity_gb", "")),
+        serial=str(fields.get("serial", "")), verdict=decision.final_verdict,
+        # The contract's one remedy goes with covered, whether the engine or a supervisor said so.
+        remedy="repair_or_replace" if decision.final_verdict == "covered" else "",
+        policy=decision.policy_id,
+    )
+
+
+def issue_ticket(store, number: str, config: StationConfig, policy) -> TicketOutcome:
+    """Sign and record a ticket for the case's latest decision, then try the printer once."""
+    view = store.get_case(number)
+    facts = facts_for(view, config.station_id)
+    qr_text = signed_text(facts, station_key(config))
+    content = ticket_content(view, policy, config.station_name)
+    ticket_id = store.add_ticket(number, qr_text, printer_name(config))
+    return _attempt(store, config, ticket_id, content, qr_text)
+
+
+def reprint(store, number: str, config: StationConfig, policy) -> TicketOutcome:
+    """Print the case's latest ticket again (the same signed text)."""
+    view = store.get_case(number)
+    if not view.tickets:
+        return issue_ticket(store, number, config, policy)
+    ticket = view.tickets[-1]
+    return _attempt(store, config, ticket.id, ticket_content(view, policy, config.station_name), ticket.payload)
+
+
+def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str) -> TicketOutcome:
+    try:
+        done = print_ticket(config, content, qr_text)
+    except PrintError as exc:
+        store.mark_ticket(ticket_id, "failed", str(exc))
+        return TicketOutcome(ticket_id, qr_text, content, False, f"{exc} (queued: reprint from the case)")
+    store.mark_ticket(ticket_id, "printed")
+    return TicketOutcome(ticket_id, qr_text, content, True, done)
+
+
+@dataclass(frozen=True)
+class Verification:
+    good: bool
+    station: str | None
+    facts: TicketFacts | None
+    message: str
+    record_matches: bool | None = None  # None: no case record to compare with
+
+
+def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
+    """Check a scanned ticket: its signature, its station, and (with a store) the case record."""
+    parsed = parse(text)  # InputError for text that is not a ticket at all
+    facts = parsed.facts
+    key = trusted_keys(config).get(facts.station.upper())
+    if key is None:
+        return Verification(False, facts.station, facts,
+                            f"station {facts.station} is not among this station's trusted keys ([ticket.trusted_keys])")
+    if not verify_signature(key, parsed.signature, parsed.body):
+        return Verification(False, facts.station, facts,
+                            f"the signature does not match: the text was altered, or not signed by {facts.station}")
+    if store is None:
+        return Verification(True, facts.station, facts, f"genuine ticket signed by station {facts.station}")
+    try:
+        recorded = facts_for(store.get_case(facts.case_number), facts.station)
+    except WorkbenchError:
+        return Verification(True, facts.station, facts, f"genuine ticket signed by station {facts.station}; "
+                            f"case {facts.case_number} is not in this station's records")
+    differences = [name for name, a, b in zip(TicketFacts.__dataclass_fields__, _values(recorded), _values(facts))
+                   if a != b]
+    if differences:
+        return Verification(True, facts.station, facts, f"signed by station {facts.station}, but the case record "
+                            f"now differs in: {', '.join(differences)} (a later decision?)", record_matches=False)
+    return Verification(True, facts.station, facts,
+                        f"genuine ticket signed by station {facts.station}; matches case {facts.case_number}",
+                        record_matches=True)
+
+
+def _values(facts: TicketFacts):
+    return [getattr(facts, name) for name in TicketFacts.__dataclass_fields__]
