@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 import traceback
 from datetime import datetime, timezone
 from functools import cached_property
@@ -30,13 +31,18 @@ class WorkbenchApp(App):
         self.training = training
         self.new_claim = new_claim
         self.flow = None  # the CaseFlow being worked on, if any
+        self._store = None
+        self._store_lock = threading.Lock()
 
-    @cached_property
+    @property
     def store(self):
-        """The case records, opened on first use (the first screen paints without them)."""
-        from db import open_station_store
+        """The case records, opened on first use by whichever thread needs them first."""
+        with self._store_lock:
+            if self._store is None:
+                from db import open_station_store
 
-        return open_station_store(self.config)
+                self._store = open_station_store(self.config)
+            return self._store
 
     @cached_property
     def policy(self):
@@ -58,11 +64,15 @@ class WorkbenchApp(App):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(signum, self._hang_up)
+        if self.new_claim:
+            self.start_claim()  # the home screen comes when the claim is done
+        else:
+            self.show_home()
+
+    def show_home(self) -> None:
         from workbench.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        if self.new_claim:
-            self.start_claim()
 
     def open_store(self):
         """The case records, or None after telling the technician why they cannot be used."""
@@ -75,10 +85,8 @@ class WorkbenchApp(App):
     def start_claim(self) -> None:
         from workbench.case_flow import CaseFlow
 
-        store = self.open_store()
-        if store is not None:
-            self.flow = CaseFlow(store, self.policy)
-            self.show_step("intake")
+        self.flow = CaseFlow(lambda: self.store, self.policy)
+        self.show_step("intake")
 
     def resume_claim(self, number: str) -> None:
         from workbench.case_flow import CaseFlow
@@ -114,10 +122,12 @@ class WorkbenchApp(App):
         refresh = getattr(self.screen, "refresh_cases", None)
         if refresh is not None:
             refresh()
+        else:  # started with --new-claim: no home screen yet
+            self.show_home()
 
     def save_draft(self) -> None:
         """Write what is typed to the case draft now (called on hang-up and on each step)."""
-        if self.flow is not None and self.flow.store is not None:
+        if self.flow is not None:
             self.flow.save()
 
     def _hang_up(self) -> None:

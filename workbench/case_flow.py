@@ -90,13 +90,21 @@ class CaseFlow:
 
     def __init__(self, store, policy: Policy, *, number: str | None = None, fields: dict[str, Any] | None = None,
                  step: str = "intake") -> None:
-        self.store = store
+        # `store` is the CaseStore, or a function returning it: a new claim's form shows at
+        # once and the database is only needed at the first save.
+        self._store = store
         self.policy = policy
         self.number = number
         self.fields: dict[str, Any] = dict(fields or {})
         self.step = step
         self._unsaved: dict[str, Any] = {}
         self.readout = None  # the SmartReadout read in this session, if any
+
+    @property
+    def store(self):
+        if callable(self._store):
+            self._store = self._store()
+        return self._store
 
     @classmethod
     def resume(cls, store, policy: Policy, number: str) -> "CaseFlow":
