@@ -1,0 +1,77 @@
+"""The workbench in a real pseudo-terminal: 16 colours, NO_COLOR, and a hang-up keeping the draft."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import sys
+import time
+
+import pexpect
+import pytest
+
+
+def spawn(tmp_path, **env) -> pexpect.spawn:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR", "COLORTERM"))}
+    environment.update(WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db", XDG_DATA_HOME=str(tmp_path / "d"),
+                       XDG_CONFIG_HOME=str(tmp_path / "c"), **env)
+    return pexpect.spawn(sys.executable, ["-m", "workbench", "--training"], env=environment,
+                         dimensions=(24, 80), timeout=30)
+
+
+def screen_until(child: pexpect.spawn, text: str) -> bytes:
+    child.expect(re.escape(text))
+    return child.before + child.after
+
+
+GREYS = {0, 7, 8, 15, 16, 231} | set(range(232, 256))  # xterm-256 colours without hue
+
+
+def colours(output: bytes) -> set[int]:
+    return {int(n) for n in re.findall(rb"[34]8;5;(\d+)", output)}
+
+
+def test_sixteen_colours(tmp_path):
+    child = spawn(tmp_path, TERM="xterm-16color")
+    try:
+        output = screen_until(child, "New claim")
+        assert not re.search(rb"[34]8;[25];", output)  # no 256-colour or true-colour sequences
+        assert re.search(rb"\x1b\[[0-9;]*[34][0-7]m", output)  # but the 16 colours are used
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_no_color_draws_in_greys(tmp_path):
+    child = spawn(tmp_path, TERM="xterm-256color", NO_COLOR="1")
+    try:
+        output = screen_until(child, "New claim")
+        assert colours(output) and colours(output) <= GREYS
+        assert not re.search(rb"[34]8;2;", output)
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_a_hang_up_keeps_what_was_typed(tmp_path):
+    child = spawn(tmp_path, TERM="xterm-256color")
+    try:
+        screen_until(child, "New claim")
+        child.send("n")
+        screen_until(child, "Intake")
+        child.send("Li Wei")
+        time.sleep(0.2)
+        child.send("\t")
+        time.sleep(0.2)
+        child.send("138")  # typed, then the link drops before the 0.4 s pause saves it
+        time.sleep(0.1)
+        child.kill(signal.SIGHUP)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    [(fields,)] = sqlite3.connect(tmp_path / "cases.db").execute("SELECT fields FROM case_record").fetchall()
+    assert '"customer_name": "Li Wei"' in fields and '"customer_contact": "138"' in fields
