@@ -15,7 +15,7 @@ class WorkbenchCommands(Provider):
         commands = [
             ("New claim", "start a claim at intake", app.start_claim),
             ("Home", "today's cases and drafts", partial(_go_home, app)),
-            ("Search cases", "by serial, case number or customer", partial(_push, app, "search")),
+            ("Search cases", "by serial, case number or customer", partial(_search, app)),
         ]
         if app.flow is not None:
             for step in STEPS[: STEPS.index(app.flow.step) + 1]:
@@ -40,7 +40,7 @@ def _go_home(app) -> None:
     app.finish_claim()
 
 
-def _push(app, name: str) -> None:
+def _search(app) -> None:
     from workbench.screens.search import SearchScreen
 
     app.push_screen(SearchScreen())

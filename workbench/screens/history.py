@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -49,19 +50,26 @@ class HistoryScreen(Screen):
             self.notify("Only a draft can be resumed.", markup=False)
 
     def action_reprint(self) -> None:
-        from workbench.ticket.issue import issue_ticket, reprint
-
         if self.view is None or self.view.decision is None:
             self.notify("This case is not decided: no ticket yet.", markup=False)
             return
+        self.notify("Printing…", markup=False)
+        self._reprint()
+
+    @work(thread=True, exclusive=True, group="ticket")
+    def _reprint(self) -> None:
+        # A printer may take up to lp's timeout to answer: never on the UI thread.
+        from workbench.ticket.issue import issue_ticket, reprint
+
         action = reprint if self.view.tickets else issue_ticket
         try:
             outcome = action(self.app.store, self.number, self.app.config, self.app.policy)
         except WorkbenchError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.notify(outcome.message, severity="information" if outcome.printed else "warning", markup=False)
-        self._show()
+        self.app.call_from_thread(self.notify, outcome.message,
+                                  severity="information" if outcome.printed else "warning", markup=False)
+        self.app.call_from_thread(self._show)
 
 
 def history_lines(view) -> list[str]:

@@ -1,0 +1,46 @@
+"""Search, a case's history, and printing its ticket again from there."""
+
+from __future__ import annotations
+
+from workbench.screens.history import HistoryScreen
+from workbench.screens.home import HomeScreen
+from workbench.screens.search import SearchScreen
+from tests.tui_helpers import SIZE, bench, screen_text, wait_for  # noqa: F401
+
+DECISION = {"verdict": "covered", "remedy": "repair_or_replace", "warranty": {}, "tbw": {}, "reasons": [],
+            "policy": "netac-warranty 2024.1"}
+
+
+async def test_search_by_serial_then_reprint_from_the_history(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        store = app.store
+        number = store.create_case({"customer_name": "Li Wei", "serial": "RN77", "model": "NV7000",
+                                    "capacity_gb": "2000"}).number
+        store.record_decision(number, DECISION, "netac-warranty 2024.1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"RN77", "enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#results").row_count == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        assert "Decision" in screen_text(app) and "covered" in screen_text(app)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: len(store.get_case(number).tickets) == 1)
+        [ticket] = store.get_case(number).tickets
+        assert ticket.status == "failed" and ticket.payload.startswith(f"NW1|{number}|SZ01|")
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_the_command_palette_reaches_the_search(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"search cases")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
