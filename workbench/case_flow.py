@@ -196,6 +196,8 @@ class CaseFlow:
         return check_claim(self.label(), readout, self.product, prior)
 
     def record_counterfeit(self, findings, *, not_genuine: bool, note: str) -> None:
+        # `confirmed` on a doubt: True when the technician upheld it (not genuine), False
+        # when they set it aside; a passed check has nothing to confirm.
         self.store.record_findings(self.number, [
             {**f.to_dict(), "confirmed": not_genuine if f.severity != "pass" else None} for f in findings])
         self.set_field("counterfeit", not_genuine)

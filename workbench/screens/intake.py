@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
 from workbench import case_flow
 from workbench.case_flow import FIELD_NAMES, intake_problems
+from workbench.errors import WorkbenchError
 from workbench.screens.step import StepScreen
 
 SAVE_AFTER_S = 0.4  # a pause in typing this long writes the draft
@@ -95,7 +96,7 @@ class IntakeScreen(StepScreen):
     def _save_now(self) -> None:
         try:
             self.flow.save()
-        except Exception as exc:  # shown, never a traceback: the fields stay in the form
+        except WorkbenchError as exc:  # e.g. the database is busy or read-only: the fields stay in the form
             self.notify(f"draft not saved: {exc}", severity="error", markup=False)
 
     def _sync_proof(self) -> None:
