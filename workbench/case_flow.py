@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from policy import Decision, Policy, Product, assess, parse_claim, ClaimInputError
+from policy import Decision, Policy, Product, assess, parse_claim
 
 # The steps in the order a technician meets them. The drive is read before the
 # counterfeit checks because they compare the label with what the drive reports.
@@ -23,8 +23,6 @@ STEP_TITLES = {
     "counterfeit": "Counterfeit checks", "decision": "Decision", "ticket": "Ticket",
 }
 SERIAL = re.compile(r"[A-Za-z0-9-]+")
-INTAKE_FIELDS = ("customer_name", "customer_contact", "model", "capacity_gb", "serial", "proof_of_purchase",
-                 "purchase_date", "manufacture_date", "failure_description", "data_acknowledged")
 FIELD_NAMES = {
     "customer_name": "customer", "customer_contact": "contact", "model": "model", "capacity_gb": "capacity (GB)",
     "serial": "serial", "purchase_date": "purchase date", "manufacture_date": "manufacturing date",
@@ -231,4 +229,4 @@ class CaseFlow:
         self.store.record_decision(self.number, decision.to_dict(), decision.policy_id, override)
 
 
-__all__ = ["CaseFlow", "ClaimInputError", "FieldProblem", "STEPS", "STEP_TITLES", "intake_problems"]
+__all__ = ["CaseFlow", "FieldProblem", "STEPS", "STEP_TITLES", "intake_problems"]
