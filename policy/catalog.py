@@ -44,8 +44,12 @@ _PREFIX = re.compile(r"^\s*netac\s+", re.IGNORECASE)
 
 @lru_cache(maxsize=4096)  # a station sees few distinct spellings; matching is on the hot path
 def normalise_model(model: str) -> str:
-    """`Netac nv7000 ` → `NV7000`: how a label's model is matched against the catalog."""
-    return re.sub(r"\s+", " ", _PREFIX.sub("", model)).strip().upper()
+    """`Netac nv7000-t ` → `NV7000T`: how a label's model is matched against the catalog.
+
+    Labels, receipts and technicians write the same model with or without a hyphen or a
+    space before a suffix (NV7000-T, NV7000 T, NV7000T): those never tell models apart.
+    """
+    return re.sub(r"[\s_-]+", "", _PREFIX.sub("", model)).upper()
 
 
 class Catalog:

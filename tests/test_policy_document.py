@@ -92,3 +92,9 @@ def test_figures_a_station_fills_in_stop_being_unsourced(tmp_path):
     assert catalog.lookup("NV7000", 2000).unsourced == ("capacities_gb",)
     assert catalog.lookup("NV7000", 1000).unsourced == ("tbw_tb", "capacities_gb")
     assert load_policy().catalog.lookup("NV7000", 2000).unsourced == ("warranty_years", "tbw_tb", "capacities_gb")
+
+
+def test_lookup_ignores_hyphens_and_spaces_in_the_model():
+    catalog = load_policy().catalog
+    assert catalog.lookup("NV7000T", 2000) is catalog.lookup("netac nv7000-t", 2000) is catalog.lookup("NV7000 T", 2000)
+    assert catalog.lookup("NV7000-T", 2000).line == "NV7000-T"
