@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import grp
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -71,7 +72,10 @@ class SshStation:
         for key in (self.host_key, self.client_key):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "e2e", "-f", str(key)], check=True)
         (tmp / "authorized_keys").write_text(self.client_key.with_suffix(".pub").read_text())
-        self.config_file.write_text(station_toml or '[station]\nid = "E2E"\nname = "SSH test station"\n')
+        # A whole station in tmp: its ticket key, no printer, its own data folder (below).
+        self.config_file.write_text(station_toml or (
+            '[station]\nid = "E2E"\nname = "SSH test station"\nsupervisors = ["chen"]\n'
+            f'[ticket]\nkey_file = "{tmp / "ticket-key.pem"}"\n[printer]\nkind = "none"\n'))
 
     # -- sshd -----------------------------------------------------------------------------
 
@@ -86,6 +90,8 @@ class SshStation:
         env = {
             "WORKBENCH_CONFIG": self.config_file,
             "WORKBENCH_DATABASE_URL": f"sqlite:///{self.database}",
+            "XDG_DATA_HOME": self.tmp / "data",
+            "XDG_CONFIG_HOME": self.tmp / "config",
             "LANG": "C.UTF-8",
         }
         self.sshd_config.write_text(
@@ -221,6 +227,34 @@ class Terminal:
             )
         return shown
 
+    def highlighted_rows(self) -> frozenset[int]:
+        """Rows drawn in a background colour no other row uses: where the focus is.
+
+        Textual routes keys to the widget focused when they are read, so text typed right
+        after Tab can land in the field being left; `move_focus` waits for the highlight to
+        move before anything else is typed. A blinking cursor does not move it.
+        """
+        colours = [set(BACKGROUND.findall(line)) for line in self.styled_screen().splitlines()]
+        return frozenset(i for i, mine in enumerate(colours)
+                         if any(all(c not in other for j, other in enumerate(colours) if j != i) for c in mine))
+
+    def move_focus(self, key: str = "Tab", timeout: float = 10) -> None:
+        before = self.highlighted_rows()
+        self.send(key)
+        if not wait_until(lambda: self.highlighted_rows() != before, timeout):
+            raise AssertionError(f"{key} did not visibly move the focus; the screen shows:\n{self.screen()}")
+
+    def press(self, key: str, timeout: float = 10) -> None:
+        """One key whose effect is drawn (a radio button or checkbox set), waited for: keys
+        sent together reach the workbench together, before a widget has finished with one."""
+        before = self.styled_screen()
+        self.send(key)
+        if not wait_until(lambda: self.styled_screen() != before, timeout):
+            raise AssertionError(f"{key} changed nothing on the screen:\n{self.screen()}")
+
+    def styled_screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-e", "-t", "e2e")
+
     def send(self, *keys: str) -> None:
         """tmux key names: "Enter", "Tab", "Escape", "C-s", "Down", or "y"."""
         self._tmux("send-keys", "-t", "e2e", *keys)
@@ -245,6 +279,9 @@ class Terminal:
             self._tmux("kill-server")
         except AssertionError:
             pass  # already gone
+
+
+BACKGROUND = re.compile(r"\x1b\[(?:[0-9;]*;)?(48;(?:5;\d+|2;\d+;\d+;\d+))")
 
 
 def free_port() -> int:

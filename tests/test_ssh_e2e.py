@@ -108,3 +108,84 @@ def test_a_dropped_link_hangs_up_the_workbench(terminals, station):
     assert station.workbench_processes()
     terminal.drop()
     assert wait_until(lambda: not station.workbench_processes(), timeout=15), "the workbench outlived its session"
+
+
+SERIAL = "RN202406182TB104233"  # the training bench's Netac NV7000 2TB at /dev/nvme0
+
+
+def type_intake(terminal: Terminal) -> None:
+    """Intake as a technician types it: each field, then Tab; the scanner's Enter after the serial."""
+    for value in ("Li Wei", "138 0000 0000", "NV7000", "2000"):
+        terminal.type(value)
+        terminal.wait_for(value)
+        terminal.move_focus()
+    terminal.type(SERIAL)
+    terminal.wait_for(SERIAL)
+    terminal.move_focus("Enter")  # from the serial to the proof-of-purchase switch (on)
+    terminal.move_focus()
+    for value in ("2025-01-10", "2024-12-01", "Not detected by the BIOS"):
+        terminal.type(value)
+        terminal.wait_for(value)
+        terminal.move_focus()
+    terminal.press("Space")  # the customer's data acknowledgement
+
+
+def test_a_claim_over_ssh_survives_a_dropped_link(terminals, station):
+    from db import open_store
+
+    first = terminals()
+    first.wait_for("n New claim")
+    first.send("n")
+    first.wait_for("Step 1/6 · Intake")
+    type_intake(first)
+    first.send("C-n")
+    screen = first.wait_for("Step 2/6 · Physical inspection")
+    number = screen.split("Physical inspection · ")[1].split()[0]
+    first.press("Space")  # the warranty sticker, first on the list, is torn
+    first.move_focus()
+    first.type("corner lifted")
+    first.wait_for("corner lifted")
+
+    # The link dies mid-case: sshd hangs up on the workbench, which keeps the draft and ends.
+    first.drop()
+    assert wait_until(lambda: not station.workbench_processes(), timeout=15), "the workbench outlived its session"
+    store = open_store(f"sqlite:///{station.database}", station_id="E2E", technician=station.user)
+    [draft] = store.list_drafts()
+    assert (draft.number, draft.step, draft.technician) == (number, "inspection", station.user)
+    fields = store.get_case(number).fields
+    assert (fields["serial"], fields["purchase_date"], fields["data_acknowledged"]) == (SERIAL, "2025-01-10", True)
+    assert fields["inspection"]["sticker_removed"] is True
+    assert fields["inspection_notes"] == {"sticker_removed": "corner lifted"}
+
+    # Logging in again offers the case at the step it was on, with what was typed.
+    second = terminals()
+    second.wait_for(f"You left {number} at", "r resumes it")
+    second.send("r")
+    second.wait_for(f"Step 2/6 · Physical inspection · {number}", "corner lifted")
+    second.send("C-n")
+    second.wait_for("Step 3/6 · SMART readout")
+    second.send("t")  # the recorded training bench: no drive is attached to the test machine
+    second.wait_for("10 drive(s)")
+    second.send(*["Down"] * 8, "Enter")  # /dev/nvme0
+    second.wait_for("Read /dev/nvme0", "19,515,951,616,000 bytes")
+    second.send("C-n")
+    second.wait_for("Step 4/6 · Counterfeit checks", "No earlier claim on serial")
+    second.press("Enter")  # genuine
+    second.send("C-n")
+    second.wait_for("Step 5/6 · Decision", "NOT COVERED", "exclusion.3")
+    second.send("C-n")
+    second.wait_for("Step 6/6 · Ticket", "no printer is configured")
+    second.send("C-n")
+    second.wait_for(f"Case {number} closed.")
+    second.send("C-q")
+    assert wait_until(second.client_exited, timeout=15), second.screen()
+
+    view = store.get_case(number)
+    assert (view.summary.status, view.summary.verdict, view.summary.technician) == ("closed", "not_covered", station.user)
+    assert [r["code"] for r in view.decision.decision["reasons"]] == ["exclusion.3"]
+    assert {(i.key, i.finding, i.note) for i in view.inspection if i.finding} == {
+        ("sticker_removed", True, "corner lifted")}
+    assert view.snapshots[-1].host_bytes_written == 19_515_951_616_000
+    assert [t.status for t in view.tickets] == ["failed"]
+    assert store.list_drafts() == []
+    assert store.verify_audit().intact

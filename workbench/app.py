@@ -127,7 +127,11 @@ class WorkbenchApp(App):
 
     def save_draft(self) -> None:
         """Write what is typed to the case draft now (called on hang-up and on each step)."""
+        from workbench.screens.step import StepScreen
+
         if self.flow is not None:
+            if isinstance(self.screen, StepScreen):
+                self.screen.keep_input()  # e.g. inspection ticks and notes, kept only on leaving
             self.flow.save()
 
     def _hang_up(self) -> None:
