@@ -263,6 +263,10 @@ class Terminal:
         """Literal text, as a barcode scanner or a person types it."""
         self._tmux("send-keys", "-t", "e2e", "-l", text)
 
+    def resize(self, width: int, height: int) -> None:
+        """The technician resizes the window: ssh tells sshd, which tells the workbench."""
+        self._tmux("resize-window", "-t", "e2e", "-x", str(width), "-y", str(height))
+
     def client_pid(self) -> int:
         return int(self._tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}").strip())
 

@@ -72,6 +72,18 @@ def test_login_starts_the_workbench_and_quitting_ends_the_session(terminals, sta
     assert wait_until(lambda: not station.workbench_processes(), timeout=10)
 
 
+def test_the_workbench_follows_a_resized_window(terminals):
+    terminal = terminals()
+    terminal.wait_for("n New claim")
+    terminal.resize(100, 30)
+
+    def redrawn() -> bool:
+        lines = terminal.screen().splitlines()
+        return len(lines) == 30 and lines[-1].rstrip().endswith("palette") and len(lines[-1].rstrip()) > 80
+
+    assert wait_until(redrawn, timeout=15), terminal.screen()
+
+
 def test_a_login_cannot_run_a_shell_command(terminals, station):
     """ForceCommand: whatever the client asks for, the workbench runs instead."""
     evidence = station.tmp / "the-shell-ran"
