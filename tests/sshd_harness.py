@@ -213,17 +213,17 @@ class Terminal:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "e2e")
 
-    def wait_for(self, *texts: str, timeout: float = 20) -> str:
-        """Wait until the screen shows every one of `texts`; the screen then."""
+    def wait_for(self, *texts: str, timeout: float = 20, any_of: bool = False) -> str:
+        """Wait until the screen shows every one of `texts` (or one, `any_of`); the screen then."""
         def showing() -> str | None:
             screen = self.screen()
-            return screen if all(text in screen for text in texts) else None
+            return screen if (any if any_of else all)(text in screen for text in texts) else None
 
         shown = wait_until(showing, timeout)
         if shown is None:
             raise AssertionError(
-                f"screen never showed {texts!r} within {timeout}s; it shows:\n{self.screen()}\n"
-                f"--- sshd log ---\n{self.station.log()}"
+                f"screen never showed {'any' if any_of else 'all'} of {texts!r} within {timeout}s; it shows:\n"
+                f"{self.screen()}\n--- sshd log ---\n{self.station.log()}"
             )
         return shown
 
