@@ -34,6 +34,7 @@ class SmartScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._reading = False
+        self._drives = {}
         self.query_one("#reading").display = False
         self.query_one("#tbw-bar").display = False
         self._show_known_readout()
@@ -51,21 +52,26 @@ class SmartScreen(StepScreen):
 
     def action_list_drives(self) -> None:
         self._status("Looking for drives…")
-        self._list_drives()
+        # A thread cannot be cancelled: a scan still running when the technician switches
+        # benches must not overwrite the newer list, so each scan carries its number.
+        self._scan = getattr(self, "_scan", 0) + 1
+        self._list_drives(self._scan)
 
-    @work(thread=True, exclusive=True, group="smart")
-    def _list_drives(self) -> None:
+    @work(thread=True, group="smart-scan")
+    def _list_drives(self, scan: int) -> None:
         from workbench.inspection.smart import list_drives
 
         try:
             reader, timeout = self.app.smart_reader()
             drives = list_drives(reader, timeout)
         except WorkbenchError as exc:
-            self.app.call_from_thread(self._no_drives, str(exc))
+            self.app.call_from_thread(self._no_drives, str(exc), scan)
             return
-        self.app.call_from_thread(self._show_drives, drives)
+        self.app.call_from_thread(self._show_drives, drives, scan)
 
-    def _show_drives(self, drives) -> None:
+    def _show_drives(self, drives, scan: int) -> None:
+        if scan != self._scan:
+            return
         table = self.query_one("#drives", DataTable)
         table.clear()
         for drive in drives:
@@ -76,9 +82,11 @@ class SmartScreen(StepScreen):
             self._status(f"{len(drives)} drive(s). Highlight the claimed drive and press Enter.")
             table.focus()
         else:
-            self._no_drives("smartctl found no drive on the bench.")
+            self._no_drives("smartctl found no drive on the bench.", scan)
 
-    def _no_drives(self, why: str) -> None:
+    def _no_drives(self, why: str, scan: int) -> None:
+        if scan != self._scan:
+            return
         self._drives = {}
         self._status(f"{why} Press t for the training bench (recorded drives), or u if the claimed drive "
                      "cannot be read at all.")
@@ -109,7 +117,7 @@ class SmartScreen(StepScreen):
         self._status(f"Reading {device}… (up to the configured timeout)")
         self._read_worker(device, self._drives.get(device))
 
-    @work(thread=True, exclusive=True, group="smart")
+    @work(thread=True, group="smart-read")
     def _read_worker(self, device: str, drive) -> None:
         from workbench.inspection.smart import read_drive
 
