@@ -22,7 +22,7 @@ from db.audit import AuditReport, append_entry, verify_chain
 from db.connection import StoreError, explain, make_engine, retrying, sqlite_path
 from db.migrate import upgrade
 from db.models import (
-    AuditEntry, Case, CaseSequence, CounterfeitFinding, DecisionRecord, InspectionItem, SmartSnapshot, Ticket,
+    AuditEntry, AuditHead, Case, CaseSequence, CounterfeitFinding, DecisionRecord, InspectionItem, SmartSnapshot, Ticket,
 )
 
 T = TypeVar("T")
@@ -149,6 +149,9 @@ class CaseStore:
     def _write(self, what: str, work: Callable[[Session], T]) -> T:
         def attempt() -> T:
             with Session(self.engine, expire_on_commit=False) as session:
+                # Writers queue here first (SQLite's BEGIN IMMEDIATE does the same), so on a
+                # server two writers never read the same case sequence or audit link.
+                session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
                 result = work(session)
                 session.commit()
                 return result
