@@ -247,10 +247,24 @@ class Terminal:
     def press(self, key: str, timeout: float = 10) -> None:
         """One key whose effect is drawn (a radio button or checkbox set), waited for: keys
         sent together reach the workbench together, before a widget has finished with one."""
-        before = self.styled_screen()
+        before = self.settled_screen()
         self.send(key)
         if not wait_until(lambda: self.styled_screen() != before, timeout):
             raise AssertionError(f"{key} changed nothing on the screen:\n{self.screen()}")
+
+    def settled_screen(self, quiet: float = 0.3, timeout: float = 10) -> str:
+        """The styled screen once it stops changing: a screen that has just opened may still
+        be drawing its focus, which must not pass for the effect of the next key."""
+        last, since = self.styled_screen(), time.monotonic()
+        deadline = since + timeout
+        while time.monotonic() - since < quiet:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the screen never settled:\n{self.screen()}")
+            time.sleep(0.05)
+            now = self.styled_screen()
+            if now != last:
+                last, since = now, time.monotonic()
+        return last
 
     def styled_screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-e", "-t", "e2e")
