@@ -40,3 +40,14 @@ async def test_intake_fields_reach_the_draft_as_they_are_typed(bench):
         await wait_for(pilot, lambda: app.flow.number is not None and not app.flow.unsaved)
         fields = app.store.get_case(app.flow.number).fields
         assert (fields["customer_name"], fields["model"]) == ("Li Wei", "NV7000")
+
+
+async def test_inspection_ticks_and_notes_reach_the_draft_as_they_change(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        await pilot.press("space", "tab", *"corner lifted")
+        await wait_for(pilot, lambda: (app.store.get_case(app.flow.number).fields.get("inspection_notes") or {})
+                       .get("sticker_removed") == "corner lifted")
+        fields = app.store.get_case(app.flow.number).fields
+        assert fields["inspection"]["sticker_removed"] is True and fields["inspection"]["misuse"] is False

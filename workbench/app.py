@@ -23,7 +23,13 @@ class WorkbenchApp(App):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     # Quit works everywhere; the home screen shows it in its footer.
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
+    # Tab and Shift+Tab move the focus before the next key is read, so keys typed ahead
+    # (a slow SSH link, a scanner) land in the field they were typed for.
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        Binding("tab", "focus_next", "Next field", priority=True, show=False),
+        Binding("shift+tab", "focus_previous", "Previous field", priority=True, show=False),
+    ]
 
     def __init__(self, config: StationConfig, *, training: bool = False, new_claim: bool = False) -> None:
         super().__init__()
@@ -131,8 +137,12 @@ class WorkbenchApp(App):
 
         if self.flow is not None:
             if isinstance(self.screen, StepScreen):
-                self.screen.keep_input()  # e.g. inspection ticks and notes, kept only on leaving
+                self.screen.keep_input()  # the step's unsaved input: ticks, notes, the field being typed
             self.flow.save()
+
+    async def action_quit(self) -> None:
+        self.save_draft()  # Ctrl+Q mid-case keeps what was typed, as a hang-up does
+        self.exit()
 
     def _hang_up(self) -> None:
         # The SSH link dropped (SIGHUP) or the station is shutting down (SIGTERM): keep the

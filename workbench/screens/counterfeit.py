@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 
@@ -40,6 +41,10 @@ class CounterfeitScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#conclusion", RadioSet).focus()
+
+    @on(Input.Changed, "#counterfeit_note")
+    def _note_typed(self) -> None:
+        self.changed()
 
     def _conclusion(self) -> bool | None:
         pressed = self.query_one("#conclusion", RadioSet).pressed_index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Static
 
@@ -28,6 +29,11 @@ class InspectionScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query(Checkbox).first().focus()
+
+    @on(Checkbox.Changed)
+    @on(Input.Changed)
+    def _ticked_or_typed(self) -> None:
+        self.changed()
 
     def items(self) -> list[tuple[str, bool, str]]:
         return [(e.key, self.query_one(f"#found-{e.key}", Checkbox).value,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
 from workbench import case_flow
 from workbench.case_flow import FIELD_NAMES, intake_problems
-from workbench.errors import WorkbenchError
 from workbench.screens.step import StepScreen
-
-SAVE_AFTER_S = 0.4  # a pause in typing this long writes the draft
 
 
 class SerialInput(Input):
@@ -26,6 +25,7 @@ class SerialInput(Input):
 
 class IntakeScreen(StepScreen):
     STEP = "intake"
+    BINDINGS = [Binding("enter", "enter_field", "Next field", show=False, priority=True)]
 
     def body(self) -> ComposeResult:
         fields = self.flow.fields
@@ -61,9 +61,7 @@ class IntakeScreen(StepScreen):
             self.flow.set_field("proof_of_purchase", True)
         self.query_one("#customer_name", Input).focus()
         self._sync_proof()
-        self._timer = None
 
-    # Every change goes to the draft after a short pause; leaving the step saves at once.
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         self._changed(event.input.id, event.value)
@@ -81,34 +79,26 @@ class IntakeScreen(StepScreen):
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._changed("data_acknowledged", event.value)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        # Enter (a scanner's last key) moves on to the next field.
-        self._save_now()
+    def action_enter_field(self) -> None:
+        """Enter in a field (a scanner's last key) saves and moves on at once.
+
+        A priority binding, so the move happens before any key typed after Enter is read:
+        otherwise Textual would deliver those keys to the field being left.
+        """
+        if not isinstance(self.focused, Input):
+            raise SkipAction()  # a switch, checkbox or the text box handles its own Enter
+        self.save_now()
         self.focus_next()
 
     def _changed(self, key: str, value) -> None:
         self.flow.set_field(key, value)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SAVE_AFTER_S, self._save_now)
-
-    def _save_now(self) -> None:
-        try:
-            self.flow.save()
-        except WorkbenchError as exc:  # e.g. the database is busy or read-only: the fields stay in the form
-            self.notify(f"draft not saved: {exc}", severity="error", markup=False)
+        self.changed()
 
     def _sync_proof(self) -> None:
         proof = self.query_one("#proof_of_purchase", Switch).value
         self.query_one("#purchase_date", Input).disabled = not proof
 
-    def keep_input(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-
     def leave(self) -> bool:
-        self.keep_input()
         problems = intake_problems(self.flow.fields, case_flow.today())
         box = self.query_one("#intake-problems", Static)
         box.update("\n".join(str(p) for p in problems))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -41,6 +42,27 @@ class StepScreen(Screen):
     def leave(self) -> bool:
         """Record this step's input; False (after telling the technician why) to stay."""
         return True
+
+    # Every change reaches the case draft after a short pause in typing (and at once on
+    # leaving the step or on hang-up): a crash loses at most the field being typed.
+    SAVE_AFTER_S = 0.4
+    _save_timer = None
+
+    def changed(self) -> None:
+        """Call when the technician changed something on this step."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(self.SAVE_AFTER_S, self.save_now)
+
+    def save_now(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self.keep_input()
+        try:
+            self.flow.save()
+        except WorkbenchError as exc:  # e.g. the database is busy or read-only: the input stays on screen
+            self.notify(f"draft not saved: {exc}", severity="error", markup=False)
 
     def action_next(self) -> None:
         if self.busy():
