@@ -17,6 +17,9 @@ from sqlalchemy.exc import DBAPIError
 from db.connection import StoreError, explain, sqlite_path
 
 
+UPGRADE_LOCK = 0x4E65746163  # an arbitrary key of the workbench's own ("Netac")
+
+
 def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("db").joinpath("migrations")))
@@ -47,6 +50,10 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
                 # SQLite alters a table by copying it; foreign keys must be off meanwhile,
                 # and that can only be switched outside a transaction.
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+            elif engine.dialect.name == "postgresql":
+                # Stations starting at once on a new server database queue here; each then
+                # reads the revision inside the lock and finds the work done.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
             config.attributes["connection"] = connection
             command.upgrade(config, target)
             connection.commit()

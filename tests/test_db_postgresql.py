@@ -94,3 +94,20 @@ def test_four_processes_on_one_server_get_unique_numbers(pg_url):
         assert numbers == [f"{i:06d}" for i in range(1, 121)]
     report = store.verify_audit()
     assert report.intact, report.problem
+
+
+def test_four_processes_opening_a_new_server_database_at_once(pg_url, tmp_path):
+    import psycopg
+
+    host = pg_url.split("host=")[1]
+    with psycopg.connect(host=host, user="workbench", dbname="postgres", autocommit=True) as admin:
+        admin.execute("CREATE DATABASE fresh")
+    url = pg_url.replace("/postgres?", "/fresh?")
+    start = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, WRITER, url, f"PN{n}", "5", str(start)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in range(4)]
+    start.touch()  # all four find no schema and race to create it
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (_, err) in zip(procs, results):
+        assert (p.returncode, err) == (0, "")
+    assert len(open_store(url, station_id="PN0", technician="check").list_cases()) == 20
