@@ -102,3 +102,18 @@ async def test_a_supervisor_override_is_recorded(bench):
     assert (d.verdict, d.override_by, d.override_reason) == (
         "needs_review", "chen", "drive dead on arrival, seen by chen")
     assert d.override_verdict in ("covered", "not_covered", "refused")
+
+
+async def test_escape_right_after_typing_keeps_the_field_and_nothing_breaks(bench):
+    """Escape within the save pause: the step saves as it leaves; a save still due later is harmless."""
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_claim(pilot)
+        intake = app.screen
+        await pilot.press(*"[bold]Li", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        [draft] = app.store.list_drafts()
+        assert draft.customer_name == "[bold]Li"
+        assert intake._save_timer is None  # the pending save was dropped on leaving
+        intake.save_now()  # and one that fires anyway saves into its own case, not into "no claim"
+        assert app.store.get_case(draft.number).fields["customer_name"] == "[bold]Li"

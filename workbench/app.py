@@ -112,7 +112,7 @@ class WorkbenchApp(App):
         from workbench.screens import step_screen
         from workbench.screens.step import StepScreen
 
-        screen = step_screen(step)
+        screen = step_screen(step, self.flow)
         if isinstance(self.screen, StepScreen):
             self.switch_screen(screen)
         else:

@@ -14,6 +14,7 @@ _STEP_SCREENS = {
 }
 
 
-def step_screen(step: str):
+def step_screen(step: str, flow):
+    """The screen for `step` of the claim `flow` carries."""
     module, name = _STEP_SCREENS.get(step, _STEP_SCREENS["intake"])
-    return getattr(import_module(module), name)()
+    return getattr(import_module(module), name)(flow)

@@ -22,9 +22,11 @@ class StepScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    @property
-    def flow(self):
-        return self.app.flow
+    def __init__(self, flow) -> None:
+        super().__init__()
+        # The screen keeps its own claim: a save still pending when the technician has
+        # moved on belongs to this case, whatever the app is showing by then.
+        self.flow = flow
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,10 +56,13 @@ class StepScreen(Screen):
             self._save_timer.stop()
         self._save_timer = self.set_timer(self.SAVE_AFTER_S, self.save_now)
 
-    def save_now(self) -> None:
+    def _cancel_pending_save(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
+
+    def save_now(self) -> None:
+        self._cancel_pending_save()
         self.keep_input()
         try:
             self.flow.save()
@@ -67,6 +72,7 @@ class StepScreen(Screen):
     def action_next(self) -> None:
         if self.busy():
             return
+        self._cancel_pending_save()  # leaving writes everything at once
         try:
             if not self.leave():
                 return
@@ -79,6 +85,7 @@ class StepScreen(Screen):
 
     def action_back(self) -> None:
         """One step back, keeping everything entered; from the first step, to the home screen."""
+        self._cancel_pending_save()  # leaving writes everything at once
         try:
             self.keep_input()
             if self.STEP == STEPS[0]:
