@@ -55,6 +55,15 @@ class Exclusion:
         return Clause(f"Warranty exclusions, {self.number})", self.text)
 
 
+# The clause each of the contract's reason codes cites (exclusion.N cites exclusion N;
+# unknown_product cites the catalog, not a clause).
+REASON_CLAUSES = {
+    "counterfeit": "counterfeit", "expired": "expired", "tbw_exceeded": "tbw_exceeded",
+    "tbw_unverified": "tbw_exceeded", "no_start_date": "warranty_start", "date_conflict": "warranty_start",
+    "missing_information": "required_information",
+}
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -67,6 +76,13 @@ class Policy:
     @property
     def id(self) -> str:
         return f"{self.name} {self.version}"
+
+    def clause_for(self, code: str) -> Clause | None:
+        """The clause a decision's reason cites, from its code (as recorded with the case)."""
+        if code.startswith("exclusion."):
+            return self.exclusions[int(code.split(".", 1)[1]) - 1].clause
+        key = REASON_CLAUSES.get(code)
+        return self.clauses[key] if key else None
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

@@ -103,30 +103,29 @@ def assess(claim: Claim, policy: Policy) -> Decision:
     product = policy.catalog.lookup(claim.model, claim.capacity_gb)
     warranty = _warranty(claim, product)
     tbw = TbwCheck(product.tbw_bytes if product else None, claim.host_bytes_written)
-    clauses = policy.clauses
 
     def decided(verdict: str, reasons: list[Reason]) -> Decision:
         remedy = REPAIR_OR_REPLACE if verdict == COVERED else None
         return Decision(verdict, remedy, warranty, tbw, tuple(reasons), policy.id, product)
 
     if claim.counterfeit:
-        return decided(REFUSED, [Reason(
-            "counterfeit", "The counterfeit checks concluded the product is not a genuine Netac product; "
-            "service is refused.", clauses["counterfeit"])])
+        return decided(REFUSED, [_reason(
+            policy, "counterfeit", "The counterfeit checks concluded the product is not a genuine Netac product; "
+            "service is refused.")])
 
     excluded = [
         Reason(f"exclusion.{e.number}", f"Exclusion {e.number}: {e.check}.", e.clause)
         for e in policy.exclusions if e.key in claim.inspection
     ]
     if warranty.last_day is not None and claim.claim_date > warranty.last_day:
-        excluded.append(Reason(
-            "expired", f"The warranty period ({warranty.years} years from the {warranty.basis} date "
+        excluded.append(_reason(
+            policy, "expired", f"The warranty period ({warranty.years} years from the {warranty.basis} date "
             f"{warranty.start.isoformat()}) ended on {warranty.last_day.isoformat()}; the claim is dated "
-            f"{claim.claim_date.isoformat()}.", clauses["expired"]))
+            f"{claim.claim_date.isoformat()}."))
     if tbw.exceeded:
-        excluded.append(Reason(
-            "tbw_exceeded", f"The drive reports {_tb(tbw.written_bytes)} written by the host, over its TBW "
-            f"limit of {_tb(tbw.limit_bytes)}.", clauses["tbw_exceeded"]))
+        excluded.append(_reason(
+            policy, "tbw_exceeded", f"The drive reports {_tb(tbw.written_bytes)} written by the host, over its TBW "
+            f"limit of {_tb(tbw.limit_bytes)}."))
     if excluded:
         return decided(NOT_COVERED, excluded)
 
@@ -155,41 +154,41 @@ def _warranty(claim: Claim, product: Product | None) -> Warranty:
 
 def _review_reasons(claim: Claim, product: Product | None, warranty: Warranty, tbw: TbwCheck,
                     policy: Policy) -> list[Reason]:
-    clauses = policy.clauses
     label = f"{claim.model} {claim.capacity_gb} GB"
     reasons = []
     if product is None:
         known = policy.catalog.capacities(claim.model)
         hint = (f" (the catalog has it in {', '.join(f'{c} GB' for c in known)})" if known
                 else "")
-        reasons.append(Reason("unknown_product", f"{label} is not in the catalog{hint}.", None))
+        reasons.append(_reason(policy, "unknown_product", f"{label} is not in the catalog{hint}."))
     elif product.warranty_years is None:
-        reasons.append(Reason(
-            "unknown_product", f"The catalog has no sourced warranty period for {product.line}: "
-            "the expiry cannot be decided.", None))
+        reasons.append(_reason(
+            policy, "unknown_product", f"The catalog has no sourced warranty period for {product.line}: "
+            "the expiry cannot be decided."))
     if warranty.start is None:
-        reasons.append(Reason(
-            "no_start_date", "Neither a proof of purchase date nor a manufacturing date was given.",
-            clauses["warranty_start"]))
+        reasons.append(_reason(
+            policy, "no_start_date", "Neither a proof of purchase date nor a manufacturing date was given."))
     if (claim.purchase_date is not None and claim.manufacture_date is not None
             and claim.purchase_date < claim.manufacture_date):
-        reasons.append(Reason(
-            "date_conflict", f"The purchase date {claim.purchase_date.isoformat()} is before the "
-            f"manufacturing date {claim.manufacture_date.isoformat()}.", clauses["warranty_start"]))
+        reasons.append(_reason(
+            policy, "date_conflict", f"The purchase date {claim.purchase_date.isoformat()} is before the "
+            f"manufacturing date {claim.manufacture_date.isoformat()}."))
     missing = [name for name, value in (("serial number", claim.serial),
                                         ("failure description", claim.failure_description)) if not value]
     if missing:
-        reasons.append(Reason(
-            "missing_information", f"Missing: {' and '.join(missing)}.", clauses["required_information"]))
+        reasons.append(_reason(policy, "missing_information", f"Missing: {' and '.join(missing)}."))
     if claim.host_bytes_written is None:
-        reasons.append(Reason(
-            "tbw_unverified", "SMART could not be read: host bytes written against the TBW limit is unverified.",
-            clauses["tbw_exceeded"]))
+        reasons.append(_reason(
+            policy, "tbw_unverified", "SMART could not be read: host bytes written against the TBW limit is unverified."))
     elif product is not None and tbw.limit_bytes is None:
-        reasons.append(Reason(
-            "tbw_unverified", f"The catalog has no sourced TBW limit for {product.line} "
-            f"{product.capacity_gb} GB: bytes written cannot be compared.", clauses["tbw_exceeded"]))
+        reasons.append(_reason(
+            policy, "tbw_unverified", f"The catalog has no sourced TBW limit for {product.line} "
+            f"{product.capacity_gb} GB: bytes written cannot be compared."))
     return reasons
+
+
+def _reason(policy: Policy, code: str, text: str) -> Reason:
+    return Reason(code, text, policy.clause_for(code))
 
 
 def _iso(value: date | None) -> str | None:

@@ -62,6 +62,8 @@ def test_more_bytes_written_never_unexceeds(c, more):
 def test_verdicts_and_reasons_agree(c):
     d = assess(c, POLICY)
     codes = [r.code for r in d.reasons]
+    # The code alone (all a recorded decision keeps) finds the clause the engine cited.
+    assert all(POLICY.clause_for(r.code) == r.clause for r in d.reasons)
     if c.counterfeit:
         assert (d.verdict, codes) == ("refused", ["counterfeit"])
     assert (d.verdict == "covered") == (d.remedy == "repair_or_replace")

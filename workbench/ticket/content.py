@@ -57,10 +57,5 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
 
 def clause_ref(policy, code: str) -> str:
     """Where a reason code's clause is in the policy, for the customer to read."""
-    if code.startswith("exclusion."):
-        number = int(code.split(".", 1)[1])
-        return policy.exclusions[number - 1].clause.ref
-    key = {"expired": "expired", "tbw_exceeded": "tbw_exceeded", "counterfeit": "counterfeit",
-           "no_start_date": "warranty_start", "date_conflict": "warranty_start",
-           "missing_information": "required_information", "tbw_unverified": "tbw_exceeded"}.get(code)
-    return policy.clauses[key].ref if key else "product catalog"
+    clause = policy.clause_for(code)
+    return clause.ref if clause is not None else "product catalog"
