@@ -22,6 +22,13 @@ STEP_TITLES = {
     "intake": "Intake", "inspection": "Physical inspection", "smart": "SMART readout",
     "counterfeit": "Counterfeit checks", "decision": "Decision", "ticket": "Ticket",
 }
+# A verdict in words, the same on the screen and on the customer's ticket.
+VERDICT_WORDS = {
+    "covered": "COVERED: repair or replace under warranty",
+    "not_covered": "NOT COVERED under the warranty policy",
+    "refused": "REFUSED: not a genuine Netac product",
+    "needs_review": "NEEDS REVIEW before a decision",
+}
 SERIAL = re.compile(r"[A-Za-z0-9-]+")
 FIELD_NAMES = {
     "customer_name": "customer", "customer_contact": "contact", "model": "model", "capacity_gb": "capacity (GB)",
@@ -229,4 +236,4 @@ class CaseFlow:
         self.store.record_decision(self.number, decision.to_dict(), decision.policy_id, override)
 
 
-__all__ = ["CaseFlow", "FieldProblem", "STEPS", "STEP_TITLES", "intake_problems"]
+__all__ = ["CaseFlow", "FieldProblem", "STEPS", "STEP_TITLES", "VERDICT_WORDS", "intake_problems"]

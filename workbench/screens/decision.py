@@ -10,16 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from policy import ClaimInputError
+from workbench.case_flow import VERDICT_WORDS
 from workbench.screens.step import StepScreen
 from workbench.text import plain
-
-VERDICT_WORDS = {
-    "covered": "COVERED: repair or replace under warranty",
-    "not_covered": "NOT COVERED under the warranty policy",
-    "refused": "REFUSED: not a genuine Netac product",
-    "needs_review": "NEEDS REVIEW before a decision",
-}
-
 
 class DecisionScreen(StepScreen):
     STEP = "decision"

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.case_flow import VERDICT_WORDS
 from workbench.text import strip_control
 
-VERDICT_LINES = {
-    "covered": "COVERED - repair or replacement under warranty",
-    "not_covered": "NOT COVERED by the warranty",
-    "refused": "REFUSED - not a genuine Netac product",
-    "needs_review": "UNDER REVIEW - no decision yet",
-}
 NEXT_STEPS = {
     "covered": "Netac repairs or replaces the drive free of charge. Keep this ticket; we will contact "
                "you when the drive is ready.",
@@ -38,7 +33,7 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
         f"Date {decision.decided_at:%Y-%m-%d}",
         f"Product Netac {strip_control(str(fields.get('model', '')))} {fields.get('capacity_gb', '')} GB",
         f"Serial {strip_control(str(fields.get('serial', '')))}",
-        f"Verdict: {VERDICT_LINES[verdict]}",
+        f"Verdict: {VERDICT_WORDS[verdict]}",
     ]
     if decision.override_verdict:
         lines.append(f"(Supervisor {strip_control(decision.override_by or '')} changed "
