@@ -117,3 +117,42 @@ async def test_escape_right_after_typing_keeps_the_field_and_nothing_breaks(benc
         assert intake._save_timer is None  # the pending save was dropped on leaving
         intake.save_now()  # and one that fires anyway saves into its own case, not into "no claim"
         assert app.store.get_case(draft.number).fields["customer_name"] == "[bold]Li"
+
+
+XT100 = """
+[lines.XT100]
+interface = "NVMe"
+capacities_gb = [2000]
+warranty_years = 3
+tbw_tb = { 2000 = 10 }
+sources = ["test line with figures"]
+"""
+
+
+async def test_tbw_over_the_limit_shows_on_the_gauge_and_decides(bench):
+    """A product with a TBW limit: the demo drive has written 19.5 TB against 10 TB."""
+    from workbench.case_flow import CaseFlow
+    from workbench.screens.tbw import TbwGauge
+
+    app = bench(station_lines=XT100)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        app.flow = CaseFlow(app.store, app.policy)
+        for key, value in {"customer_name": "Li Wei", "model": "XT100", "capacity_gb": "2000", "serial": "RN1",
+                           "proof_of_purchase": True, "purchase_date": "2025-01-10",
+                           "failure_description": "slow", "data_acknowledged": True}.items():
+            app.flow.set_field(key, value)
+        app.flow.save("smart")
+        app.show_step("smart")
+        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#drives").row_count == 10)
+        await pilot.press(*NVME0, "enter")
+        await wait_for(pilot, lambda: "EXCEEDED" in str(app.screen.query_one(TbwGauge).query_one("Static").render()))
+        assert "TBW used 195.2%: 19.516 of 10 TB" in str(app.screen.query_one(TbwGauge).query_one("Static").render())
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
+        await pilot.press("enter", "tab", *"model string differs: test line", "ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
+        assert [r.code for r in app.screen.decision.reasons] == ["tbw_exceeded"]
+        assert "EXCEEDED" in str(app.screen.query_one(TbwGauge).query_one("Static").render())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from importlib import resources
 from datetime import date, datetime, timezone
 
 import pytest
@@ -37,7 +38,13 @@ def bench(tmp_path, monkeypatch):
     monkeypatch.setattr(db.store, "utcnow",
                         lambda: datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc).replace(microsecond=next(clock)))
 
-    def make(**kwargs) -> WorkbenchApp:
+    def make(station_lines: str = "", **kwargs) -> WorkbenchApp:
+        """`station_lines`: product lines (TOML) the station adds to its copy of the policy."""
+        if station_lines:
+            policy = tmp_path / "policy.toml"
+            policy.write_text(resources.files("policy").joinpath("netac_warranty.toml").read_text() + station_lines)
+            with config.open("a") as out:
+                out.write(f'[policy]\nfile = "{policy}"\n')
         return WorkbenchApp(load_config(), training=True, **kwargs)
 
     return make

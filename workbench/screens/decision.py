@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from policy import ClaimInputError
 from workbench.case_flow import VERDICT_WORDS
 from workbench.screens.step import StepScreen
+from workbench.screens.tbw import TbwGauge
 from workbench.text import plain
 
 class DecisionScreen(StepScreen):
@@ -21,8 +22,7 @@ class DecisionScreen(StepScreen):
     def body(self) -> ComposeResult:
         yield Static("", id="verdict", markup=False)
         yield Static("", id="warranty", markup=False)
-        yield ProgressBar(id="tbw-bar", show_eta=False)
-        yield Static("", id="tbw-text", markup=False)
+        yield TbwGauge(id="tbw")
         table = DataTable(id="reasons", cursor_type="row", zebra_stripes=True)
         table.add_columns("Reason", "Policy clause", "Why")
         yield table
@@ -43,15 +43,7 @@ class DecisionScreen(StepScreen):
         period = (f"{w.years} years from the {w.basis} date {w.start}, last day {w.last_day}" if w.last_day else
                   f"start {w.start or 'unknown'} ({w.basis or 'no date'}); period not in the catalog")
         self.query_one("#warranty", Static).update(f"Warranty: {period}. Policy {d.policy_id}.")
-        bar = self.query_one("#tbw-bar", ProgressBar)
-        if d.tbw.used_fraction is not None:
-            bar.update(total=d.tbw.limit_bytes, progress=min(d.tbw.written_bytes, d.tbw.limit_bytes))
-            self.query_one("#tbw-text", Static).update(
-                f"TBW used {d.tbw.used_fraction:.1%}: {d.tbw.written_bytes:,} of {d.tbw.limit_bytes:,} bytes"
-                + (" — EXCEEDED" if d.tbw.exceeded else ""))
-        else:
-            bar.display = False
-            self.query_one("#tbw-text", Static).update("TBW: not compared (no limit in the catalog, or SMART unread).")
+        self.query_one(TbwGauge).show(d.tbw, "no limit in the catalog, or SMART unread")
         table = self.query_one("#reasons", DataTable)
         for reason in d.reasons:
             table.add_row(plain(reason.code), plain(reason.clause.ref if reason.clause else "product catalog"), plain(reason.text))

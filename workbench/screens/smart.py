@@ -5,10 +5,12 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, LoadingIndicator, ProgressBar, Static
+from textual.widgets import DataTable, LoadingIndicator, Static
 
+from policy import TbwCheck
 from workbench.errors import WorkbenchError
 from workbench.screens.step import StepScreen
+from workbench.screens.tbw import TbwGauge
 from workbench.text import plain, strip_control
 
 
@@ -29,14 +31,13 @@ class SmartScreen(StepScreen):
         yield LoadingIndicator(id="reading")
         yield Static("", id="smart-status", markup=False)
         yield Static("", id="readout", markup=False)
-        yield ProgressBar(id="tbw-bar", show_eta=False)
-        yield Static("", id="tbw-text", markup=False)
+        yield TbwGauge(id="tbw")
 
     def on_mount(self) -> None:
         self._reading = False
         self._drives = {}
         self.query_one("#reading").display = False
-        self.query_one("#tbw-bar").display = False
+        self.query_one(TbwGauge).display = False  # until the drive is read
         self._show_known_readout()
         self.action_list_drives()
 
@@ -170,18 +171,11 @@ class SmartScreen(StepScreen):
         ]
         self.query_one("#readout", Static).update("\n".join(lines))
         product = self.flow.product
-        bar = self.query_one("#tbw-bar", ProgressBar)
-        limit = product.tbw_bytes if product else None
-        if written is not None and limit:
-            bar.display = True
-            bar.update(total=limit, progress=min(written, limit))
-            self.query_one("#tbw-text", Static).update(
-                f"TBW used: {written / 1e12:,.3f} of {limit / 1e12:,.0f} TB ({written / limit:.1%})")
-        else:
-            bar.display = False
-            why = ("bytes written unknown" if written is None else
-                   "the catalog has no sourced TBW limit for this product")
-            self.query_one("#tbw-text", Static).update(f"TBW: not compared ({why}).")
+        gauge = self.query_one(TbwGauge)
+        gauge.display = True
+        gauge.show(
+            TbwCheck(product.tbw_bytes if product else None, written),
+            "bytes written unknown" if written is None else "the catalog has no sourced TBW limit for this product")
 
     # -- leaving -------------------------------------------------------------------------
 

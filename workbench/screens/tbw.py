@@ -1,0 +1,29 @@
+"""The TBW gauge: host bytes written against the product's limit, on the SMART and decision steps."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import ProgressBar, Static
+
+
+class TbwGauge(Vertical):
+    DEFAULT_CSS = "TbwGauge { height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(show_eta=False)
+        yield Static("", markup=False)
+
+    def show(self, check, unknown: str) -> None:
+        """`check` is policy's TbwCheck; `unknown` says why nothing is compared when it cannot be."""
+        bar = self.query_one(ProgressBar)
+        text = self.query_one(Static)
+        if check.used_fraction is None:
+            bar.display = False
+            text.update(f"TBW: not compared ({unknown}).")
+            return
+        bar.display = True
+        bar.update(total=check.limit_bytes, progress=min(check.written_bytes, check.limit_bytes))
+        text.update(f"TBW used {check.used_fraction:.1%}: {check.written_bytes / 1e12:,.3f} of "
+                    f"{check.limit_bytes / 1e12:,.0f} TB ({check.written_bytes:,} bytes)"
+                    + (" — EXCEEDED" if check.exceeded else ""))
