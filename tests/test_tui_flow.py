@@ -156,3 +156,12 @@ async def test_tbw_over_the_limit_shows_on_the_gauge_and_decides(bench):
         await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
         assert [r.code for r in app.screen.decision.reasons] == ["tbw_exceeded"]
         assert "EXCEEDED" in str(app.screen.query_one(TbwGauge).query_one("Static").render())
+
+
+async def test_a_claim_left_untouched_leaves_no_case(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_claim(pilot)
+        await pilot.press("tab", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert app.store.list_cases() == []

@@ -135,9 +135,9 @@ class WorkbenchApp(App):
         """Write what is typed to the case draft now (called on hang-up and on each step)."""
         from workbench.screens.step import StepScreen
 
-        if self.flow is not None:
-            if isinstance(self.screen, StepScreen):
-                self.screen.keep_input()  # the step's unsaved input: ticks, notes, the field being typed
+        if isinstance(self.screen, StepScreen):
+            self.screen.save_now()  # with the step's unsaved input: ticks, notes, the field being typed
+        elif self.flow is not None:
             self.flow.save()
 
     async def action_quit(self) -> None:

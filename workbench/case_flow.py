@@ -128,11 +128,16 @@ class CaseFlow:
     def unsaved(self) -> bool:
         return bool(self._unsaved)
 
+    def _typed(self) -> bool:
+        """Whether anything was entered beyond the form's blanks and its one default."""
+        return any(value not in ("", None, False) and not (key == "proof_of_purchase" and value is True)
+                   for key, value in self.fields.items())
+
     def save(self, step: str | None = None) -> None:
         """Write the changed fields (and the step) to the case draft; creates the case."""
         step = step or self.step
         if self.number is None:
-            if not self._unsaved and step == "intake":
+            if step == "intake" and not self._typed():
                 return  # nothing typed yet: no empty case in the records
             fields = {"claim_date": today().isoformat(), **self.fields}
             self.fields = fields
@@ -145,16 +150,25 @@ class CaseFlow:
     # -- evidence ---------------------------------------------------------------------------
 
     @property
-    def product(self) -> Product | None:
+    def capacity_gb(self) -> int | None:
+        """The labelled capacity as entered, when it is a whole number."""
         capacity = str(self.fields.get("capacity_gb") or "")
-        if not capacity.isdigit():
+        return int(capacity) if capacity.isdigit() else None
+
+    @property
+    def product(self) -> Product | None:
+        if self.capacity_gb is None:
             return None
-        return self.policy.catalog.lookup(str(self.fields.get("model") or ""), int(capacity))
+        return self.policy.catalog.lookup(str(self.fields.get("model") or ""), self.capacity_gb)
+
+    def set_inspection(self, items: list[tuple[str, bool, str]]) -> None:
+        """The checklist as it stands (key, found, note), into the draft."""
+        self.set_field("inspection", {key: found for key, found, _ in items})
+        self.set_field("inspection_notes", {key: note for key, _, note in items if note})
 
     def record_inspection(self, items: list[tuple[str, bool, str]]) -> None:
         self.store.record_inspection(self.number, items)
-        self.set_field("inspection", {key: found for key, found, _ in items})
-        self.set_field("inspection_notes", {key: note for key, _, note in items if note})
+        self.set_inspection(items)
 
     def record_smart(self, readout) -> None:
         self.store.record_smart(self.number, readout.to_dict(), readout.raw_output)
@@ -188,8 +202,7 @@ class CaseFlow:
     def label(self):
         from workbench.inspection.counterfeit import Label
 
-        capacity = str(self.fields.get("capacity_gb") or "0")
-        return Label(model=str(self.fields.get("model") or ""), capacity_gb=int(capacity) if capacity.isdigit() else 0,
+        return Label(model=str(self.fields.get("model") or ""), capacity_gb=self.capacity_gb or 0,
                      serial=str(self.fields.get("serial") or ""))
 
     def counterfeit_findings(self, readout):
@@ -213,11 +226,11 @@ class CaseFlow:
     def claim_input(self) -> dict[str, Any]:
         """The contract's claim object from what was entered and gathered."""
         f = self.fields
-        capacity = str(f.get("capacity_gb") or "")
         return {
             "claim_date": f.get("claim_date") or today().isoformat(),
             "model": str(f.get("model") or ""),
-            "capacity_gb": int(capacity) if capacity.isdigit() else capacity,
+            # As typed when it is not a number, so parse_claim names the field.
+            "capacity_gb": self.capacity_gb if self.capacity_gb is not None else str(f.get("capacity_gb") or ""),
             "serial": str(f.get("serial") or ""),
             "purchase_date": (f.get("purchase_date") or None) if f.get("proof_of_purchase") else None,
             "manufacture_date": f.get("manufacture_date") or None,

@@ -41,9 +41,7 @@ class InspectionScreen(StepScreen):
                 for e in self.app.policy.exclusions]
 
     def keep_input(self) -> None:
-        items = self.items()
-        self.flow.set_field("inspection", {key: found for key, found, _ in items})
-        self.flow.set_field("inspection_notes", {key: note for key, _, note in items if note})
+        self.flow.set_inspection(self.items())
 
     def leave(self) -> bool:
         self.flow.record_inspection(self.items())

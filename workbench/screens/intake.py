@@ -28,6 +28,8 @@ class IntakeScreen(StepScreen):
     BINDINGS = [Binding("enter", "enter_field", "Next field", show=False, priority=True)]
 
     def body(self) -> ComposeResult:
+        if "proof_of_purchase" not in self.flow.fields:  # the switch starts on: most customers bring one
+            self.flow.set_field("proof_of_purchase", True)
         fields = self.flow.fields
         lines = self.app.policy.catalog.lines()
         yield from _row("customer_name", Input(fields.get("customer_name", ""), placeholder="Name", id="customer_name",
@@ -42,7 +44,7 @@ class IntakeScreen(StepScreen):
                                               id="serial", restrict=r"[A-Za-z0-9-]*", max_length=64))
         with Horizontal(classes="row"):
             yield Label("Proof of purchase", classes="field-label")
-            yield Switch(bool(fields.get("proof_of_purchase", True)), id="proof_of_purchase")
+            yield Switch(bool(fields["proof_of_purchase"]), id="proof_of_purchase")
         yield from _row("purchase_date", Input(fields.get("purchase_date", ""), placeholder="YYYY-MM-DD on the receipt",
                                                id="purchase_date", max_length=10))
         yield from _row("manufacture_date", Input(fields.get("manufacture_date", ""),
@@ -57,27 +59,28 @@ class IntakeScreen(StepScreen):
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:
-        if "proof_of_purchase" not in self.flow.fields:  # the switch starts on: most customers bring one
-            self.flow.set_field("proof_of_purchase", True)
         self.query_one("#customer_name", Input).focus()
         self._sync_proof()
 
     @on(Input.Changed)
-    def _input_changed(self, event: Input.Changed) -> None:
-        self._changed(event.input.id, event.value)
-
     @on(TextArea.Changed)
-    def _text_changed(self, event: TextArea.Changed) -> None:
-        self._changed("failure_description", event.text_area.text)
+    @on(Checkbox.Changed)
+    def _typed(self) -> None:
+        self.changed()
 
     @on(Switch.Changed)
-    def _switch_changed(self, event: Switch.Changed) -> None:
-        self._changed("proof_of_purchase", event.value)
+    def _switch_changed(self) -> None:
         self._sync_proof()
+        self.changed()
 
-    @on(Checkbox.Changed)
-    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self._changed("data_acknowledged", event.value)
+    def keep_input(self) -> None:
+        """The form as it is on screen, into the draft: read from the widgets, so a save at any
+        moment (a hang-up between a key and its Changed message) has the last key too."""
+        for field in self.query(Input):
+            self.flow.set_field(field.id, field.value)
+        self.flow.set_field("failure_description", self.query_one("#failure_description", TextArea).text)
+        self.flow.set_field("proof_of_purchase", self.query_one("#proof_of_purchase", Switch).value)
+        self.flow.set_field("data_acknowledged", self.query_one("#data_acknowledged", Checkbox).value)
 
     def action_enter_field(self) -> None:
         """Enter in a field (a scanner's last key) saves and moves on at once.
@@ -90,15 +93,12 @@ class IntakeScreen(StepScreen):
         self.save_now()
         self.focus_next()
 
-    def _changed(self, key: str, value) -> None:
-        self.flow.set_field(key, value)
-        self.changed()
-
     def _sync_proof(self) -> None:
         proof = self.query_one("#proof_of_purchase", Switch).value
         self.query_one("#purchase_date", Input).disabled = not proof
 
     def leave(self) -> bool:
+        self.keep_input()
         problems = intake_problems(self.flow.fields, case_flow.today())
         box = self.query_one("#intake-problems", Static)
         box.update("\n".join(str(p) for p in problems))

@@ -36,6 +36,8 @@ class SmartScreen(StepScreen):
     def on_mount(self) -> None:
         self._reading = False
         self._drives = {}
+        self._scan = 0  # the number of the latest drive scan
+        self._failure = None  # why the last read failed
         self.query_one("#reading").display = False
         self.query_one(TbwGauge).display = False  # until the drive is read
         self._show_known_readout()
@@ -55,7 +57,7 @@ class SmartScreen(StepScreen):
         self._status("Looking for drives…")
         # A thread cannot be cancelled: a scan still running when the technician switches
         # benches must not overwrite the newer list, so each scan carries its number.
-        self._scan = getattr(self, "_scan", 0) + 1
+        self._scan += 1
         self._list_drives(self._scan)
 
     @work(thread=True, group="smart-scan")
@@ -180,7 +182,7 @@ class SmartScreen(StepScreen):
     # -- leaving -------------------------------------------------------------------------
 
     def action_unreadable(self) -> None:
-        reason = getattr(self, "_failure", None) or "the drive could not be read at the bench"
+        reason = self._failure or "the drive could not be read at the bench"
         self.flow.record_unreadable(reason)
         self.flow.save()
         self._status(f"Recorded as unreadable ({reason}); the TBW is unverified. Ctrl+N to go on.")

@@ -63,7 +63,8 @@ class StepScreen(Screen):
 
     def save_now(self) -> None:
         self._cancel_pending_save()
-        self.keep_input()
+        if self.is_attached:  # a step already left put its input in the draft as it went
+            self.keep_input()
         try:
             self.flow.save()
         except WorkbenchError as exc:  # e.g. the database is busy or read-only: the input stays on screen
