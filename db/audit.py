@@ -27,10 +27,16 @@ def entry_hash(prev_hash: str, entry_id: int, at: datetime, actor: str, station:
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
+def lock_head(session: Session) -> AuditHead | None:
+    """Take the chain's newest link for this transaction: every writer queues here (SQLite's
+    BEGIN IMMEDIATE does the same), so two never read the same link or case sequence."""
+    return session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+
+
 def append_entry(session: Session, *, at: datetime, actor: str, station: str, case_number: str | None,
                  action: str, detail: dict[str, Any]) -> AuditEntry:
-    """Append inside the caller's transaction, after the newest link (locked on servers)."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    """Append inside the caller's transaction, which holds the head (lock_head)."""
+    head = session.get(AuditHead, 1)  # already loaded by lock_head: no second query
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
     text = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)

@@ -18,11 +18,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from db.audit import AuditReport, append_entry, verify_chain
+from db.audit import AuditReport, append_entry, lock_head, verify_chain
 from db.connection import StoreError, explain, make_engine, retrying, sqlite_path
 from db.migrate import upgrade
 from db.models import (
-    AuditEntry, AuditHead, Case, CaseSequence, CounterfeitFinding, DecisionRecord, InspectionItem, SmartSnapshot, Ticket,
+    AuditEntry, Case, CaseSequence, CounterfeitFinding, DecisionRecord, InspectionItem, SmartSnapshot, Ticket,
 )
 
 T = TypeVar("T")
@@ -149,9 +149,7 @@ class CaseStore:
     def _write(self, what: str, work: Callable[[Session], T]) -> T:
         def attempt() -> T:
             with Session(self.engine, expire_on_commit=False) as session:
-                # Writers queue here first (SQLite's BEGIN IMMEDIATE does the same), so on a
-                # server two writers never read the same case sequence or audit link.
-                session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+                lock_head(session)
                 result = work(session)
                 session.commit()
                 return result
@@ -196,14 +194,13 @@ class CaseStore:
 
         def work(session: Session) -> None:
             case = self._case(session, number)
-            merged = {**json.loads(case.fields), **fields}
-            changed = {k: v for k, v in fields.items() if json.loads(case.fields).get(k, None) != v}
+            stored = json.loads(case.fields)
+            changed = {k: v for k, v in fields.items() if stored.get(k) != v}
             if not changed and case.step == step:
                 return
             case.step = step
-            case.updated_at = utcnow()
-            _apply_fields(case, merged)
-            session.add(case)
+            _apply_fields(case, {**stored, **fields})
+            self._touch(case, session)
             self._audit(session, number, "draft_saved", {"step": step, "fields": changed})
 
         self._write("save the draft", work)
