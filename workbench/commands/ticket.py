@@ -47,17 +47,18 @@ def run(args: argparse.Namespace) -> int:
             print(strip_control(f"case {f.case_number}, {f.date}, {f.model} {f.capacity_gb} GB, serial {f.serial}, "
                                 f"verdict {f.verdict}, policy {f.policy}"))
         return 0 if result.good and result.record_matches is not False else 1
-    from workbench.ticket.issue import issue_ticket, reprint
-
     store = _store(config)
     number = args.number.strip().upper()
-    view = store.get_case(number)
     if args.verb == "print":
-        outcome = (reprint if view.tickets else issue_ticket)(store, number, config, config.load_policy())
+        from workbench.ticket.issue import reprint
+
+        outcome = reprint(store, number, config, config.load_policy())
         print(strip_control(outcome.message))
         return 0 if outcome.printed else 1
     from workbench.ticket.content import ticket_content
     from workbench.ticket.qr import terminal_lines
+
+    view = store.get_case(number)
 
     if not view.tickets:
         print(f"case {number} has no ticket yet: workbench ticket print {number}", file=sys.stderr)

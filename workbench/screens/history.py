@@ -59,11 +59,10 @@ class HistoryScreen(Screen):
     @work(thread=True, exclusive=True, group="ticket")
     def _reprint(self) -> None:
         # A printer may take up to lp's timeout to answer: never on the UI thread.
-        from workbench.ticket.issue import issue_ticket, reprint
+        from workbench.ticket.issue import reprint
 
-        action = reprint if self.view.tickets else issue_ticket
         try:
-            outcome = action(self.app.store, self.number, self.app.config, self.app.policy)
+            outcome = reprint(self.app.store, self.number, self.app.config, self.app.policy)
         except WorkbenchError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return

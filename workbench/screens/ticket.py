@@ -25,28 +25,26 @@ class TicketScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._printing = False
-        self._print(first=True)
+        self._print()
 
     def busy(self) -> bool:
         return self._printing
 
     def action_reprint(self) -> None:
         if not self._printing:
-            self._print(first=False)
+            self._print()
 
-    def _print(self, first: bool) -> None:
+    def _print(self) -> None:
         self._printing = True
         self.query_one("#print-status", Static).update("Printing…")
-        self._print_worker(first)
+        self._print_worker()
 
     @work(thread=True, exclusive=True, group="ticket")
-    def _print_worker(self, first: bool) -> None:
-        from workbench.ticket.issue import issue_ticket, reprint
+    def _print_worker(self) -> None:
+        from workbench.ticket.issue import reprint  # issues the ticket first when there is none
 
-        view = self.flow.store.get_case(self.flow.number)
-        action = reprint if view.tickets else issue_ticket
         try:
-            outcome = action(self.flow.store, self.flow.number, self.app.config, self.app.policy)
+            outcome = reprint(self.flow.store, self.flow.number, self.app.config, self.app.policy)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return

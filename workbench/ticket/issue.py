@@ -47,7 +47,7 @@ def issue_ticket(store, number: str, config: StationConfig, policy) -> TicketOut
 
 
 def reprint(store, number: str, config: StationConfig, policy) -> TicketOutcome:
-    """Print the case's latest ticket again (the same signed text)."""
+    """Print the case's latest ticket again (the same signed text); issue one if it has none."""
     view = store.get_case(number)
     if not view.tickets:
         return issue_ticket(store, number, config, policy)
