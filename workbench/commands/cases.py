@@ -15,6 +15,7 @@ from dataclasses import asdict
 from datetime import date
 
 from workbench.errors import InputError
+from workbench.case_text import case_lines
 from workbench.text import strip_control
 
 HELP = "list, show and export the station's cases"
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if args.verb == "list":
         for c in cases:
             print(f"{c.number}  {c.created_at:%Y-%m-%d %H:%M}  {c.status:<7}  {c.verdict or '-':<12}  "
-                  f"{_clean(c.serial):<20}  {_clean(c.model):<8}  {_clean(c.customer_name)}  ({c.technician})")
+                  f"{strip_control(c.serial):<20}  {strip_control(c.model):<8}  {strip_control(c.customer_name)}  "
+                  f"({c.technician})")
         print(f"{len(cases)} case(s)", file=sys.stderr)
         return 0
     rows = [{k: _plain(v) for k, v in asdict(c).items()} for c in cases]
@@ -90,35 +92,12 @@ def _show(store, args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2, default=_plain, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    s = view.summary
-    print(f"Case {s.number}: {s.status}, step {s.step}, technician {s.technician}, created {s.created_at:%Y-%m-%d %H:%M} UTC")
-    for key, value in sorted(view.fields.items()):
-        print(f"  {key}: {_clean(str(value))}")
-    for item in view.inspection:
-        print(f"  inspection {item.key}: {'FOUND' if item.finding else 'no'}{'  ' + _clean(item.note) if item.note else ''}")
-    for f in view.findings:
-        print(f"  check {f.check}: {f.severity}  {_clean(f.message)}")
-    for snap in view.snapshots:
-        print(f"  SMART {snap.taken_at:%Y-%m-%d %H:%M} {_clean(snap.device)}: host bytes written "
-              f"{snap.host_bytes_written if snap.host_bytes_written is not None else 'unknown'}")
-    for d in view.decisions:
-        line = f"  decision {d.decided_at:%Y-%m-%d %H:%M}: {d.verdict} under {d.policy_id}"
-        if d.override_verdict:
-            line += f"; overridden to {d.override_verdict} by {d.override_by}: {_clean(d.override_reason or '')}"
-        print(line)
-    for t in view.tickets:
-        print(f"  ticket {t.id} to {t.printer or '-'}: {t.status}, {t.attempts} attempt(s)"
-              f"{'; ' + _clean(t.last_error) if t.last_error else ''}")
-    print(f"  {len(view.audit)} audit entries")
+    print("\n".join(case_lines(view)))
     return 0
 
 
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _clean(text: str) -> str:
-    return strip_control(text)
 
 
 def _csv_safe(row: dict) -> dict:

@@ -1,0 +1,35 @@
+"""A case's record as text: the case history screen and `workbench cases show` print the same."""
+
+from __future__ import annotations
+
+from workbench.text import strip_control
+
+
+def case_lines(view) -> list[str]:
+    """A case's whole record as lines of plain text (people's and drives' strings cleaned)."""
+    s = view.summary
+    out = [f"Case {s.number}: {s.status}, step {s.step}, technician {s.technician}, "
+           f"opened {s.created_at:%Y-%m-%d %H:%M} UTC",
+           "", "Claim:"]
+    out += [f"  {key}: {value}" for key, value in sorted(view.fields.items())
+            if key not in ("inspection", "inspection_notes", "drive")]
+    if view.inspection:
+        out += ["", "Inspection:"]
+        out += [f"  {'FOUND' if i.finding else 'no   '} {i.key}" + (f" — {i.note}" if i.note else "")
+                for i in view.inspection]
+    for snap in view.snapshots:
+        r = snap.readout
+        out += ["", f"SMART {snap.taken_at:%Y-%m-%d %H:%M}: {r.get('model')} {r.get('serial')} fw {r.get('firmware')}, "
+                    f"health {r.get('health')}, written {snap.host_bytes_written}"]
+    if view.findings:
+        out += ["", "Counterfeit checks:"] + [f"  {f.severity:<6} {f.check}: {f.message}" for f in view.findings]
+    for d in view.decisions:
+        out += ["", f"Decision {d.decided_at:%Y-%m-%d %H:%M} by {d.technician}: {d.verdict} ({d.policy_id})"]
+        out += [f"  {r['code']}: {r['text']}" for r in d.decision.get("reasons", [])]
+        if d.override_verdict:
+            out.append(f"  OVERRIDE by {d.override_by}: {d.override_verdict} — {d.override_reason}")
+    for t in view.tickets:
+        out += ["", f"Ticket {t.id}: {t.status}, {t.attempts} attempt(s) on {t.printer}"
+                    + (f"; last error: {t.last_error}" if t.last_error else "")]
+    out += ["", "Audit trail:"] + [f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}" for a in view.audit]
+    return [strip_control(line) for line in out]
