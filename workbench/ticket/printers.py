@@ -30,21 +30,27 @@ class PrintError(WorkbenchError):
     """The printer did not take the ticket; it stays queued in the case record."""
 
 
+def printer_kind(config: StationConfig) -> str:
+    kind = config.section("printer").get("kind", str, "none")
+    if kind not in ("cups", "escpos", "none"):
+        raise ConfigError("printer.kind", f"{kind!r} is not one of cups, escpos, none")
+    return kind
+
+
 def printer_name(config: StationConfig) -> str:
+    """The printer as the case record names it, e.g. cups:counter or escpos:network."""
     section = config.section("printer")
-    kind = section.get("kind", str, "none")
+    kind = printer_kind(config)
     if kind == "cups":
         return f"cups:{section.get('queue', str, '') or 'default'}"
     if kind == "escpos":
         return f"escpos:{section.get('connection', str, 'file')}"
-    if kind == "none":
-        return "none"
-    raise ConfigError("printer.kind", f"{kind!r} is not one of cups, escpos, none")
+    return kind
 
 
 def print_ticket(config: StationConfig, content: TicketContent, qr_text: str) -> str:
     """Print; returns what was done. Raises PrintError when the printer did not take it."""
-    kind = printer_name(config).split(":")[0]
+    kind = printer_kind(config)
     if kind == "none":
         raise PrintError("no printer is configured ([printer] kind); the ticket is queued for printing")
     if kind == "cups":
