@@ -385,7 +385,9 @@ class CaseStore:
     def list_cases(self, *, status: str | None = None, technician: str | None = None, serial: str | None = None,
                    verdict: str | None = None, since: date | None = None, until: date | None = None,
                    limit: int | None = None) -> list[CaseSummary]:
-        """Cases, newest first, filtered; `since`/`until` are days (inclusive) of creation."""
+        """Cases, newest first, filtered; `since`/`until` are days (inclusive) of creation, in the
+        station's own time zone: a case opened at 07:30 in Shenzhen is that day's, not the
+        previous day's as in UTC."""
         query = select(Case)
         if status:
             query = query.where(Case.status == status)
@@ -396,9 +398,9 @@ class CaseStore:
         if verdict:
             query = query.where(Case.verdict == verdict)
         if since:
-            query = query.where(Case.created_at >= datetime.combine(since, time.min, timezone.utc))
+            query = query.where(Case.created_at >= datetime.combine(since, time.min).astimezone())
         if until:
-            query = query.where(Case.created_at <= datetime.combine(until, time.max, timezone.utc))
+            query = query.where(Case.created_at <= datetime.combine(until, time.max).astimezone())
         query = query.order_by(col(Case.created_at).desc(), col(Case.id).desc())
         if limit:
             query = query.limit(limit)
