@@ -44,3 +44,19 @@ async def test_the_command_palette_reaches_the_search(bench):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+async def test_the_palette_goes_back_to_an_earlier_step_and_the_draft_follows(bench):
+    from workbench.screens.intake import IntakeScreen
+    from tests.tui_helpers import typed_to_inspection
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"step: intake")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert app.store.get_case(app.flow.number).summary.step == "intake"

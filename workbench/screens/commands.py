@@ -48,5 +48,5 @@ def _search(app) -> None:
 
 def _go_step(app, step: str) -> None:
     app.save_draft()
-    app.flow.step = step
+    app.flow.save(step)  # the draft resumes where the technician now is
     app.show_step(step)
