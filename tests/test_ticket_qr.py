@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import zxingcpp
 from PIL import Image
@@ -26,7 +27,19 @@ def test_png_decodes_to_the_payload_at_a_receipt_size(tmp_path):
     assert decode(Image.open(io.BytesIO(qr.png_bytes(text)))) == text
     version = qr.make(text).version
     print(f"\nticket QR: {len(text)} characters, version {version} ({17 + 4 * version} modules), error correction M")
-    assert version <= 10  # 57 modules or fewer: >= 0.8 mm a module in 48 mm of 58 mm paper
+    assert version <= 6  # 41 modules: about 1 mm a module in 48 mm of 58 mm paper
+
+
+def test_a_usual_ticket_fits_23_lines_of_an_80x24_terminal(tmp_path):
+    text = signed_text(FACTS, station_key(station_config(tmp_path)))
+    code = qr.for_screen(text, 23)
+    assert code is not None and len(qr.terminal_lines(code)) <= 23
+    print(f"\nscreen QR: version {code.version}, error correction {qr.LEVEL_NAMES[code.error_correction]}, "
+          f"{len(code.get_matrix())} modules with the quiet zone, {len(qr.terminal_lines(code))} lines")
+    # A long serial still fits, with less error correction; a terminal of 10 lines fits none.
+    long_serial = signed_text(replace(FACTS, serial="RN202303092TB6777201234", model="NV7000-T"),
+                              station_key(station_config(tmp_path)))
+    assert qr.for_screen(long_serial, 23).version <= 6 and qr.for_screen(text, 10) is None
 
 
 def test_the_terminal_drawing_scans(tmp_path):
