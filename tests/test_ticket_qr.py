@@ -6,12 +6,14 @@ import io
 from dataclasses import replace
 
 import zxingcpp
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from workbench.ticket import qr
 from workbench.ticket.keys import station_key
 from workbench.ticket.payload import TicketFacts, signed_text
+from workbench.ticket.issue import verify_ticket
 from tests.ticket_helpers import station_config
+from tests.tui_helpers import SIZE, bench, wait_for  # noqa: F401
 
 FACTS = TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000", "2000", "RN202303092TB677720",
                     "not_covered", "", "netac-warranty 2024.1")
@@ -58,3 +60,52 @@ def test_the_terminal_drawing_scans(tmp_path):
                             pixels[col * scale + x, (row * 2 + half) * scale + y] = 0
     # As the screen shows it: light blocks on the black background set in app.tcss (#qr).
     assert decode(image) == text
+
+
+def cells_image(app, cell_width: int = 4, cell_height: int = 8) -> Image.Image:
+    """The screen exactly as the terminal draws it, cell by cell with its colours: block glyphs
+    fill their halves with the foreground, everything else shows the cell's background."""
+    strips = app.screen._compositor.render_strips()
+    width, height = app.size
+    image = Image.new("L", (width * cell_width, height * cell_height), 128)
+    draw = ImageDraw.Draw(image)
+    halves = {"█": (True, True), "▀": (True, False), "▄": (False, True)}
+
+    def grey(color, default):
+        if color is None:
+            return default
+        r, g, b = color.get_truecolor()
+        return int(0.299 * r + 0.587 * g + 0.114 * b)
+
+    for y, strip in enumerate(strips):
+        x = 0
+        for segment in strip:
+            style = segment.style
+            fg, bg = grey(style.color if style else None, 255), grey(style.bgcolor if style else None, 0)
+            for char in segment.text:
+                top, bottom = halves.get(char, (False, False))
+                for half, filled in enumerate((top, bottom)):
+                    box = (x * cell_width, y * cell_height + half * cell_height // 2,
+                           (x + 1) * cell_width - 1, y * cell_height + (half + 1) * cell_height // 2 - 1)
+                    draw.rectangle(box, fill=fg if filled else bg)
+                x += 1
+    return image
+
+
+async def test_the_whole_screen_qr_scans_at_80x24(bench):
+    from tests.test_tui_snapshots import to_ticket
+    from workbench.screens.ticket_qr import TicketQrScreen
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_ticket(pilot)
+        number = app.flow.number
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketQrScreen))
+        await pilot.pause(0.2)
+        assert app.size == SIZE
+        text = decode(cells_image(app))
+        assert text == app.store.get_case(number).tickets[-1].payload
+        assert verify_ticket(text, app.config, app.store).record_matches
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TicketQrScreen))

@@ -76,8 +76,16 @@ async def to_ticket(pilot):
     await wait_for(pilot, lambda: "queued" in str(pilot.app.screen.query_one("#print-status").render()))
 
 
+async def to_ticket_qr(pilot):
+    from workbench.screens.ticket_qr import TicketQrScreen
+
+    await to_ticket(pilot)
+    await pilot.press("v")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TicketQrScreen))
+
+
 @pytest.mark.parametrize("reach", [to_home, to_intake, to_inspection, to_smart, to_counterfeit, to_decision,
-                                   to_ticket], ids=lambda f: f.__name__[3:])
+                                   to_ticket, to_ticket_qr], ids=lambda f: f.__name__[3:])
 def test_screen_at_80x24(snap_compare, bench, reach):
     async def run_before(pilot) -> None:
         await reach(pilot)

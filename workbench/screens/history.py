@@ -18,6 +18,7 @@ class HistoryScreen(Screen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "resume", "Resume draft"),
         Binding("p", "reprint", "Print ticket"),
+        Binding("v", "show_qr", "Ticket QR"),
     ]
 
     def __init__(self, number: str) -> None:
@@ -55,6 +56,14 @@ class HistoryScreen(Screen):
             return
         self.notify("Printing…", markup=False)
         self._reprint()
+
+    def action_show_qr(self) -> None:
+        from workbench.screens.ticket_qr import TicketQrScreen
+
+        if self.view is None or not self.view.tickets:
+            self.notify("This case has no ticket yet.", markup=False)
+            return
+        self.app.push_screen(TicketQrScreen(self.number, self.view.tickets[-1].payload))
 
     @work(thread=True, exclusive=True, group="ticket")
     def _reprint(self) -> None:

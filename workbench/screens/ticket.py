@@ -16,15 +16,16 @@ class TicketScreen(StepScreen):
     BINDINGS = [
         Binding("ctrl+n", "next", "Finish case"),
         Binding("p", "reprint", "Print again"),
+        Binding("v", "show_qr", "QR on screen"),
     ]
 
     def body(self) -> ComposeResult:
         yield Static("Signing and printing the ticket…", id="print-status", markup=False)
-        yield Static("", id="qr", markup=False)
         yield Static("", id="ticket-words", markup=False)
 
     def on_mount(self) -> None:
         self._printing = False
+        self._qr_text = None
         self._print()
 
     def busy(self) -> bool:
@@ -55,14 +56,18 @@ class TicketScreen(StepScreen):
         self.query_one("#print-status", Static).update(f"No ticket: {message}")
 
     def _done(self, outcome) -> None:
-        from workbench.ticket.qr import terminal_lines
-
         self._printing = False
+        self._qr_text = outcome.qr_text
         state = "Printed" if outcome.printed else "NOT printed"
-        self.query_one("#print-status", Static).update(f"{state}: {outcome.message}. p prints again; Ctrl+N "
-                                                       "finishes the case.")
-        self.query_one("#qr", Static).update("\n".join(terminal_lines(outcome.qr_text)))
+        self.query_one("#print-status", Static).update(f"{state}: {outcome.message}. p prints again; v shows "
+                                                       "the QR to scan from the screen; Ctrl+N finishes the case.")
         self.query_one("#ticket-words", Static).update("\n".join(outcome.content.lines))
+
+    def action_show_qr(self) -> None:
+        from workbench.screens.ticket_qr import TicketQrScreen
+
+        if self._qr_text is not None:
+            self.app.push_screen(TicketQrScreen(self.flow.number, self._qr_text))
 
     def action_next(self) -> None:
         if self._printing:

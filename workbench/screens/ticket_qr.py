@@ -1,0 +1,42 @@
+"""A ticket's QR on the whole screen, so a scanner or a phone can read it off the terminal."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class TicketQrScreen(Screen):
+    """The code as large as the terminal allows: at 80x24, 23 lines and the footer."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, number: str, qr_text: str) -> None:
+        super().__init__()
+        self.number = number
+        self.qr_text = qr_text
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="qr-whole", markup=False)
+        yield Footer()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        from workbench.ticket.qr import for_screen, terminal_lines
+
+        lines = self.size.height - 1  # the footer's line
+        code = for_screen(self.qr_text, lines)
+        qr = self.query_one("#qr-whole", Static)
+        qr.set_class(code is None, "too-small")
+        if code is None:
+            qr.update(f"Case {self.number}: the ticket's QR needs more than {lines} lines. "
+                      "Enlarge the terminal, or scan the printed ticket.")
+        else:
+            qr.update("\n".join(terminal_lines(code)))
