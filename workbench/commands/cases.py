@@ -17,9 +17,10 @@ from datetime import date
 from workbench.errors import InputError
 from workbench.case_text import case_lines
 from workbench.text import strip_control
+from workbench.vocabulary import VERDICTS
 
 HELP = "list, show and export the station's cases"
-VERDICTS = ("covered", "not_covered", "refused", "needs_review")
+
 COLUMNS = ("number", "status", "step", "technician", "created_at", "updated_at", "serial", "customer_name",
            "model", "verdict")
 

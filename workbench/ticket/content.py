@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.case_flow import VERDICT_WORDS
+from workbench.claim_draft import ClaimDraft
 from workbench.text import strip_control
-
-NEXT_STEPS = {
-    "covered": "Netac repairs or replaces the drive free of charge. Keep this ticket; we will contact "
-               "you when the drive is ready.",
-    "not_covered": "The drive is returned to you. You may ask for a paid repair or quotation at the counter.",
-    "refused": "Service is refused under the policy. The drive is returned to you.",
-    "needs_review": "The station or Netac will review the claim and contact you; keep this ticket.",
-}
+from workbench.vocabulary import NEXT_STEPS, VERDICT_WORDS
 
 
 @dataclass(frozen=True)
@@ -26,13 +19,13 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
     """The ticket's words: case, product, verdict, reasons with clauses, next steps, notes."""
     decision = view.decision
     verdict = decision.final_verdict
-    fields = view.fields
+    claim = ClaimDraft.from_json(view.fields)
     lines = [
         f"Case {view.number}",
         f"{station_name}",
         f"Date {decision.decided_at:%Y-%m-%d}",
-        f"Product Netac {strip_control(str(fields.get('model', '')))} {fields.get('capacity_gb', '')} GB",
-        f"Serial {strip_control(str(fields.get('serial', '')))}",
+        f"Product Netac {strip_control(claim.model)} {strip_control(claim.capacity_gb)} GB",
+        f"Serial {strip_control(claim.serial)}",
         f"Verdict: {VERDICT_WORDS[verdict]}",
     ]
     if decision.override_verdict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.claim_draft import ClaimDraft
 from workbench.config import StationConfig
 from workbench.errors import WorkbenchError
 from workbench.ticket.content import TicketContent, ticket_content
@@ -20,16 +21,21 @@ class TicketOutcome:
     printed: bool
     message: str  # what the printer did, or why the ticket is still queued
 
+    def qr_lines(self) -> list[str]:
+        """The QR drawn in the terminal's half blocks."""
+        from workbench.ticket.qr import terminal_lines
+
+        return terminal_lines(self.qr_text)
+
 
 def facts_for(view, station_id: str) -> TicketFacts:
     decision = view.decision
     if decision is None:
         raise WorkbenchError(f"case {view.number}: not decided yet, so there is no ticket to print")
-    fields = view.fields
+    claim = ClaimDraft.from_json(view.fields)
     return TicketFacts(
         case_number=view.number, station=station_id, date=f"{decision.decided_at:%Y-%m-%d}",
-        model=str(fields.get("model", "")), capacity_gb=str(fields.get("capacity_gb", "")),
-        serial=str(fields.get("serial", "")), verdict=decision.final_verdict,
+        model=claim.model, capacity_gb=claim.capacity_gb, serial=claim.serial, verdict=decision.final_verdict,
         # The contract's one remedy goes with covered, whether the engine or a supervisor said so.
         remedy="repair_or_replace" if decision.final_verdict == "covered" else "",
         policy=decision.policy_id,
