@@ -29,5 +29,5 @@ async def test_an_unexpected_error_keeps_the_draft_and_logs(bench, tmp_path, mon
     assert f"Case {number} is kept as a draft." in shown
     log = tmp_path / "data" / "netac-workbench" / "workbench-errors.log"
     assert "RuntimeError: a bug in a step" in log.read_text()  # the details, for the station manager
-    case = app.store.get_case(number).summary
+    case = app.station.store.get_case(number).summary
     assert (case.status, case.step) == ("draft", "decision")  # resumable where it broke

@@ -23,7 +23,7 @@ async def test_a_claim_from_intake_to_ticket(bench):
         await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
         await wait_for(pilot, lambda: app.screen.query_one("#drives").row_count == 10)
         await pilot.press(*NVME0, "enter")
-        await wait_for(pilot, lambda: (app.flow.fields.get("drive") or {}).get("device") == "/dev/nvme0")
+        await wait_for(pilot, lambda: (app.flow.claim.drive and app.flow.claim.drive.device) == "/dev/nvme0")
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
         assert [f.severity for f in app.screen.findings if f.severity == "high"] == []
@@ -37,7 +37,7 @@ async def test_a_claim_from_intake_to_ticket(bench):
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
 
-    view = app.store.get_case(number)
+    view = app.station.store.get_case(number)
     assert view.summary.status == "closed" and view.summary.verdict == "not_covered"
     assert view.fields["serial"] == "RN202406182TB104233" and view.fields["purchase_date"] == "2025-01-10"
     assert {(i.key, i.finding, i.note) for i in view.inspection if i.finding} == {
@@ -47,7 +47,7 @@ async def test_a_claim_from_intake_to_ticket(bench):
     assert view.decision.decision["reasons"][0]["code"] == "exclusion.3"
     [ticket] = view.tickets
     assert ticket.status == "failed" and "no printer is configured" in ticket.last_error
-    assert app.store.verify_audit().intact
+    assert app.station.store.verify_audit().intact
 
 
 async def test_bad_intake_names_the_field_and_stays(bench):
@@ -55,7 +55,7 @@ async def test_bad_intake_names_the_field_and_stays(bench):
     async with app.run_test(size=SIZE) as pilot:
         await new_claim(pilot)
         await pilot.press(*"Li Wei", "tab", "tab", *"NV7000", "tab", *"2000", "tab", *"RN1 /x", "enter")
-        assert app.flow.fields["serial"] == "RN1x"  # the scanner's stray characters are refused
+        assert app.flow.claim.serial == "RN1x"  # the scanner's stray characters are refused
         await pilot.press("tab", *"2027-01-01", "ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, IntakeScreen)
@@ -94,11 +94,11 @@ async def test_a_supervisor_override_is_recorded(bench):
         await pilot.press("tab", "enter", "down", "enter")  # new verdict: the first other one
         await pilot.press("tab", *"drive dead on arrival, seen by chen", "ctrl+s")
         await pilot.pause()
-        assert app.screen.override["supervisor"] == "chen"
+        assert app.screen.override.supervisor == "chen"
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
         number = app.flow.number
-    d = app.store.get_case(number).decision
+    d = app.station.store.get_case(number).decision
     assert (d.verdict, d.override_by, d.override_reason) == (
         "needs_review", "chen", "drive dead on arrival, seen by chen")
     assert d.override_verdict in ("covered", "not_covered", "refused")
@@ -112,11 +112,11 @@ async def test_escape_right_after_typing_keeps_the_field_and_nothing_breaks(benc
         intake = app.screen
         await pilot.press(*"[bold]Li", "escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        [draft] = app.store.list_drafts()
+        [draft] = app.station.store.list_drafts()
         assert draft.customer_name == "[bold]Li"
         assert intake._save_timer is None  # the pending save was dropped on leaving
         intake.save_now()  # and one that fires anyway saves into its own case, not into "no claim"
-        assert app.store.get_case(draft.number).fields["customer_name"] == "[bold]Li"
+        assert app.station.store.get_case(draft.number).fields["customer_name"] == "[bold]Li"
 
 
 XT100 = """
@@ -131,17 +131,15 @@ sources = ["test line with figures"]
 
 async def test_tbw_over_the_limit_shows_on_the_gauge_and_decides(bench):
     """A product with a TBW limit: the demo drive has written 19.5 TB against 10 TB."""
-    from workbench.case_flow import CaseFlow
     from workbench.screens.tbw import TbwGauge
 
     app = bench(station_lines=XT100)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        app.flow = CaseFlow(app.store, app.policy)
-        for key, value in {"customer_name": "Li Wei", "model": "XT100", "capacity_gb": "2000", "serial": "RN1",
-                           "proof_of_purchase": True, "purchase_date": "2025-01-10",
-                           "failure_description": "slow", "data_acknowledged": True}.items():
-            app.flow.set_field(key, value)
+        app.flow = app.station.new_claim()
+        app.flow.update(customer_name="Li Wei", model="XT100", capacity_gb="2000", serial="RN1",
+                        proof_of_purchase=True, purchase_date="2025-01-10", failure_description="slow",
+                        data_acknowledged=True)
         app.flow.save("smart")
         app.show_step("smart")
         await pilot.pause()
@@ -164,4 +162,4 @@ async def test_a_claim_left_untouched_leaves_no_case(bench):
         await new_claim(pilot)
         await pilot.press("tab", "escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert app.store.list_cases() == []
+        assert app.station.store.list_cases() == []

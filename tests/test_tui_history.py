@@ -15,7 +15,7 @@ DECISION = {"verdict": "covered", "remedy": "repair_or_replace", "warranty": {},
 async def test_search_by_serial_then_reprint_from_the_history(bench):
     app = bench()
     async with app.run_test(size=SIZE) as pilot:
-        store = app.store
+        store = app.station.store
         number = store.create_case({"customer_name": "Li Wei", "serial": "RN77", "model": "NV7000",
                                     "capacity_gb": "2000"}).number
         store.record_decision(number, DECISION, "netac-warranty 2024.1")
@@ -60,4 +60,4 @@ async def test_the_palette_goes_back_to_an_earlier_step_and_the_draft_follows(be
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
-        assert app.store.get_case(app.flow.number).summary.step == "intake"
+        assert app.station.store.get_case(app.flow.number).summary.step == "intake"

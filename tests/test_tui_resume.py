@@ -38,7 +38,7 @@ async def test_intake_fields_reach_the_draft_as_they_are_typed(bench):
         await new_claim(pilot)
         await pilot.press(*"Li Wei", "tab", "tab", *"NV7000")
         await wait_for(pilot, lambda: app.flow.number is not None and not app.flow.unsaved)
-        fields = app.store.get_case(app.flow.number).fields
+        fields = app.station.store.get_case(app.flow.number).fields
         assert (fields["customer_name"], fields["model"]) == ("Li Wei", "NV7000")
 
 
@@ -47,7 +47,7 @@ async def test_inspection_ticks_and_notes_reach_the_draft_as_they_change(bench):
     async with app.run_test(size=SIZE) as pilot:
         await typed_to_inspection(pilot)
         await pilot.press("space", "tab", *"corner lifted")
-        await wait_for(pilot, lambda: (app.store.get_case(app.flow.number).fields.get("inspection_notes") or {})
+        await wait_for(pilot, lambda: (app.station.store.get_case(app.flow.number).fields.get("inspection_notes") or {})
                        .get("sticker_removed") == "corner lifted")
-        fields = app.store.get_case(app.flow.number).fields
+        fields = app.station.store.get_case(app.flow.number).fields
         assert fields["inspection"]["sticker_removed"] is True and fields["inspection"]["misuse"] is False

@@ -13,7 +13,7 @@ HOSTILE = "[bold]Zhang[/] [link=http://evil.example]Wei[/link] \x1b[2J\x1b]0;own
 async def test_hostile_strings_show_literally_everywhere(bench):
     app = bench()
     async with app.run_test(size=(120, 40)) as pilot:
-        store = app.store
+        store = app.station.store
         store.create_case({"customer_name": HOSTILE, "serial": "RN1", "model": "NV7000[/]",
                            "failure_description": "[red]x"})
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
@@ -44,8 +44,7 @@ async def test_a_drive_reporting_markup_and_escapes(bench, tmp_path):
         await pilot.press("n")
         await pilot.pause()
         flow = app.flow
-        for key, value in {"customer_name": "x", "model": "NV7000", "capacity_gb": "2000"}.items():
-            flow.set_field(key, value)
+        flow.update(customer_name="x", model="NV7000", capacity_gb="2000")
         flow.save("smart")
         readout = read_drive(ReplaySmartctl("demo"), "/dev/nvme0", 30)
         evil = readout.__class__(**{**readout.__dict__, "model": "[bold]Netac[/bold] \x1b[31mNVMe",

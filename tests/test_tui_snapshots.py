@@ -32,13 +32,10 @@ INTAKE = {"customer_name": "Li Wei", "customer_contact": "138 0000 0000", "model
 
 async def at_step(pilot, step: str, **fields):
     """Open a claim with its intake done (typing it is test_tui_flow's job) and show `step`."""
-    from workbench.case_flow import CaseFlow
-
     await to_home(pilot)
     app = pilot.app
-    app.flow = CaseFlow(app.store, app.policy)
-    for key, value in {**INTAKE, **fields}.items():
-        app.flow.set_field(key, value)
+    app.flow = app.station.new_claim()
+    app.flow.update(**{**INTAKE, **fields})
     app.flow.save(step)
     app.show_step(step)
     await pilot.pause()
@@ -54,7 +51,7 @@ async def to_smart(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SmartScreen))
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 10)
     await pilot.press(*["down"] * 8, "enter")
-    await wait_for(pilot, lambda: (pilot.app.flow.fields.get("drive") or {}).get("device") == "/dev/nvme0")
+    await wait_for(pilot, lambda: (pilot.app.flow.claim.drive and pilot.app.flow.claim.drive.device) == "/dev/nvme0")
 
 
 async def to_counterfeit(pilot):

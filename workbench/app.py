@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import threading
 import traceback
 from datetime import datetime, timezone
-from functools import cached_property
 
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 
+from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
 from workbench.errors import WorkbenchError
 from workbench.screens.commands import WorkbenchCommands
@@ -33,39 +32,12 @@ class WorkbenchApp(App):
 
     def __init__(self, config: StationConfig, *, training: bool = False, new_claim: bool = False) -> None:
         super().__init__()
-        self.config = config
-        self.training = training
+        self.station = Station(config, training=training)
         self.new_claim = new_claim
-        self.flow = None  # the CaseFlow being worked on, if any
-        self._store = None
-        self._store_lock = threading.Lock()
-
-    @property
-    def store(self):
-        """The case records, opened on first use by whichever thread needs them first."""
-        with self._store_lock:
-            if self._store is None:
-                from db import open_station_store
-
-                self._store = open_station_store(self.config)
-            return self._store
-
-    @cached_property
-    def policy(self):
-        return self.config.load_policy()
-
-    def smart_reader(self):
-        """The bench's smartctl, or the recorded training bench."""
-        from workbench.inspection.smartctl import ReplaySmartctl, reader_from_config
-
-        if self.training:
-            return ReplaySmartctl("demo"), 30.0
-        return reader_from_config(self.config)
+        self.flow: CaseFlow | None = None  # the claim being worked on, if any
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.config.station_name} ({self.config.station_id}) · {self.config.technician}"
-        if self.training:
-            self.sub_title += " · TRAINING BENCH"
+        self.sub_title = self.station.title()
         if not self.is_headless:  # a real terminal, which can hang up
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
@@ -80,28 +52,17 @@ class WorkbenchApp(App):
 
         self.push_screen(HomeScreen())
 
-    def open_store(self):
-        """The case records, or None after telling the technician why they cannot be used."""
-        try:
-            return self.store
-        except WorkbenchError as exc:
-            self.notify(str(exc), title="Case records", severity="error", markup=False, timeout=30)
-            return None
+    def use_training_bench(self) -> None:
+        self.station.training = True
+        self.sub_title = self.station.title()
 
     def start_claim(self) -> None:
-        from workbench.case_flow import CaseFlow
-
-        self.flow = CaseFlow(lambda: self.store, self.policy)
+        self.flow = self.station.new_claim()
         self.show_step("intake")
 
     def resume_claim(self, number: str) -> None:
-        from workbench.case_flow import CaseFlow
-
-        store = self.open_store()
-        if store is None:
-            return
         try:
-            self.flow = CaseFlow.resume(store, self.policy, number)
+            self.flow = self.station.resume(number)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -112,6 +73,7 @@ class WorkbenchApp(App):
         from workbench.screens import step_screen
         from workbench.screens.step import StepScreen
 
+        assert self.flow is not None
         screen = step_screen(step, self.flow)
         if isinstance(self.screen, StepScreen):
             self.switch_screen(screen)

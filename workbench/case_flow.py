@@ -1,50 +1,31 @@
-"""One claim's way through the bench, with no screen in it.
+"""The one door between the screens and everything below them.
 
-The screens collect input and show results; this class carries a case from step to step:
-it saves every field to the case draft, gathers evidence through workbench.inspection,
-asks policy.assess for the decision and records everything through db. It holds no
-policy rule of its own: it only turns what was entered into the contract's claim.
+The screens collect input and show results. `Station` is what the counter can do without
+a claim open (the case records, the drives on the bench, tickets of decided cases);
+`CaseFlow` carries one claim from step to step: it keeps the typed claim record
+(`ClaimDraft`) in the case draft, gathers evidence through workbench.inspection, asks
+policy.assess for the decision and records everything through db. Neither holds a policy
+rule of its own. Every method that touches the database, smartctl or a printer blocks:
+screens call them from workers.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from policy import Decision, Policy, Product, assess, parse_claim
+from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, parse_claim
+from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
+from workbench.config import StationConfig
 
-# The steps in the order a technician meets them. The drive is read before the
-# counterfeit checks because they compare the label with what the drive reports.
-STEPS = ("intake", "inspection", "smart", "counterfeit", "decision", "ticket")
-STEP_TITLES = {
-    "intake": "Intake", "inspection": "Physical inspection", "smart": "SMART readout",
-    "counterfeit": "Counterfeit checks", "decision": "Decision", "ticket": "Ticket",
-}
-# A verdict in words, the same on the screen and on the customer's ticket.
-VERDICT_WORDS = {
-    "covered": "COVERED: repair or replace under warranty",
-    "not_covered": "NOT COVERED under the warranty policy",
-    "refused": "REFUSED: not a genuine Netac product",
-    "needs_review": "NEEDS REVIEW before a decision",
-}
-SERIAL = re.compile(r"[A-Za-z0-9-]+")
-FIELD_NAMES = {
-    "customer_name": "customer", "customer_contact": "contact", "model": "model", "capacity_gb": "capacity (GB)",
-    "serial": "serial", "purchase_date": "purchase date", "manufacture_date": "manufacturing date",
-    "failure_description": "failure description", "data_acknowledged": "data acknowledgement",
-    "claim_date": "claim date", "counterfeit": "counterfeit conclusion", "host_bytes_written": "bytes written",
-}
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{FIELD_NAMES.get(self.field, self.field)}: {self.problem}"
+if TYPE_CHECKING:
+    from workbench.ticket.issue import TicketOutcome
+    from db.store import CaseStore, CaseSummary, CaseView
+    from policy import Exclusion
+    from workbench.inspection.counterfeit import Finding, Label
+    from workbench.inspection.smart import DriveInfo, SmartReadout
 
 
 def today() -> date:
@@ -52,138 +33,212 @@ def today() -> date:
     return date.today()
 
 
-def intake_problems(fields: dict[str, Any], today: date) -> list[FieldProblem]:
-    """What stops the intake form from moving on, one message per field."""
-    problems = []
-    for key in ("customer_name", "model", "capacity_gb", "serial", "failure_description"):
-        if not str(fields.get(key) or "").strip():
-            problems.append(FieldProblem(key, "is required"))
-    serial = str(fields.get("serial") or "")
-    if serial and not SERIAL.fullmatch(serial):
-        problems.append(FieldProblem("serial", "only letters, digits and '-' (as on the label)"))
-    capacity = str(fields.get("capacity_gb") or "")
-    if capacity and (not capacity.isdigit() or int(capacity) == 0):
-        problems.append(FieldProblem("capacity_gb", f"{capacity!r} is not a capacity in GB such as 512 or 1000"))
-    for key in ("purchase_date", "manufacture_date"):
-        text = str(fields.get(key) or "").strip()
-        if text:
-            problem = date_problem(text, today)
-            if problem:
-                problems.append(FieldProblem(key, problem))
-    if fields.get("proof_of_purchase") and not str(fields.get("purchase_date") or "").strip():
-        problems.append(FieldProblem("purchase_date", "is required when a proof of purchase is presented"))
-    if not fields.get("data_acknowledged"):
-        problems.append(FieldProblem("data_acknowledged", "the customer must acknowledge that their data is "
-                                                          "their own responsibility (policy, other terms 2)"))
-    return problems
+class Station:
+    """The station as the counter sees it: its records, its policy, its bench, its tickets."""
+
+    def __init__(self, config: StationConfig, *, training: bool = False) -> None:
+        self.config = config
+        self.training = training  # the recorded training bench instead of the drives attached
+        self._store: CaseStore | None = None
+        self._store_lock = threading.Lock()
+        self._policy: Policy | None = None
+
+    # -- what it is ---------------------------------------------------------------------------
+
+    @property
+    def store(self) -> CaseStore:
+        """The case records, opened (and created or upgraded) by whichever thread needs them first."""
+        with self._store_lock:
+            if self._store is None:
+                from db import open_station_store
+
+                self._store = open_station_store(self.config)
+            return self._store
+
+    @property
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = self.config.load_policy()
+        return self._policy
+
+    @property
+    def technician(self) -> str:
+        return self.config.technician
+
+    @property
+    def supervisors(self) -> tuple[str, ...]:
+        return tuple(self.config.supervisors)
+
+    def title(self) -> str:
+        """Who and where, for the screen's header."""
+        title = f"{self.config.station_name} ({self.config.station_id}) · {self.config.technician}"
+        return title + (" · TRAINING BENCH" if self.training else "")
+
+    def catalog_lines(self) -> list[str]:
+        return self.policy.catalog.lines()
+
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        return tuple(self.policy.exclusions)
+
+    def clause_ref(self, key: str) -> str:
+        return self.policy.clauses[key].ref
+
+    # -- claims -------------------------------------------------------------------------------
+
+    def new_claim(self) -> CaseFlow:
+        return CaseFlow(self)
+
+    def resume(self, number: str) -> CaseFlow:
+        view = self.store.get_case(number)
+        return CaseFlow(self, number=number, claim=ClaimDraft.from_json(view.fields), step=view.summary.step)
+
+    # -- the records --------------------------------------------------------------------------
+
+    def drafts(self) -> list[CaseSummary]:
+        return self.store.list_drafts()
+
+    def cases_of(self, day: date) -> list[CaseSummary]:
+        return self.store.list_cases(since=day, until=day)
+
+    def find(self, text: str) -> list[CaseSummary]:
+        return self.store.find(text)
+
+    def case(self, number: str) -> CaseView:
+        return self.store.get_case(number)
+
+    def close_case(self, number: str) -> None:
+        self.store.close_case(number)
+
+    def reprint(self, number: str) -> TicketOutcome:
+        """Print the case's ticket again (issuing it first when it has none)."""
+        from workbench.ticket.issue import reprint
+
+        return reprint(self.store, number, self.config, self.policy)
+
+    @staticmethod
+    def ticket_qr(qr_text: str, lines: int) -> list[str] | None:
+        """A ticket's QR in half blocks within `lines` terminal lines, or None when it cannot fit."""
+        from workbench.ticket.qr import for_screen, terminal_lines
+
+        code = for_screen(qr_text, lines)
+        return None if code is None else terminal_lines(code)
+
+    # -- the bench ----------------------------------------------------------------------------
+
+    def _reader(self) -> tuple[Any, float]:
+        from workbench.inspection.smartctl import ReplaySmartctl, reader_from_config
+
+        if self.training:
+            return ReplaySmartctl("demo"), 30.0
+        return reader_from_config(self.config)
+
+    def drives(self) -> list[DriveInfo]:
+        from workbench.inspection.smart import list_drives
+
+        reader, timeout = self._reader()
+        return list_drives(reader, timeout)
+
+    def read_drive(self, device: str, device_type: str | None = None) -> SmartReadout:
+        from workbench.inspection.smart import read_drive
+
+        reader, timeout = self._reader()
+        return read_drive(reader, device, timeout, device_type=device_type)
 
 
-def date_problem(text: str, today: date) -> str | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return f"{text!r} is not a date in the form YYYY-MM-DD"
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        return f"{text} is not a calendar date"
-    if value > today:
-        return f"{text} is in the future"
-    return None
+@dataclass(frozen=True)
+class Override:
+    """A supervisor's change of the verdict, recorded with the decision."""
+
+    supervisor: str
+    verdict: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"supervisor": self.supervisor, "verdict": self.verdict, "reason": self.reason}
 
 
 class CaseFlow:
-    """The case being worked on: its number (None until the first save), fields and step."""
+    """The case being worked on: its number (None until the first save), claim and step."""
 
-    def __init__(self, store, policy: Policy, *, number: str | None = None, fields: dict[str, Any] | None = None,
+    def __init__(self, station: Station, *, number: str | None = None, claim: ClaimDraft | None = None,
                  step: str = "intake") -> None:
-        # `store` is the CaseStore, or a function returning it: a new claim's form shows at
-        # once and the database is only needed at the first save.
-        self._store = store
-        self.policy = policy
+        self.station = station
         self.number = number
-        self.fields: dict[str, Any] = dict(fields or {})
+        self.claim = claim or ClaimDraft()
         self.step = step
-        self._unsaved: dict[str, Any] = {}
-        self.readout = None  # the SmartReadout read in this session, if any
+        self._unsaved: set[str] = set()
+        self.readout: SmartReadout | None = None  # the drive as read in this session, if it was
 
     @property
-    def store(self):
-        if callable(self._store):
-            self._store = self._store()
-        return self._store
+    def policy(self) -> Policy:
+        return self.station.policy
 
-    @classmethod
-    def resume(cls, store, policy: Policy, number: str) -> "CaseFlow":
-        view = store.get_case(number)
-        return cls(store, policy, number=number, fields=view.fields, step=view.summary.step)
+    # -- the draft ----------------------------------------------------------------------------
 
-    # -- the draft ------------------------------------------------------------------------
-
-    def set_field(self, key: str, value: Any) -> None:
-        """Change a field; it reaches the database on the next save()."""
-        if self.fields.get(key) != value:
-            self.fields[key] = value
-            self._unsaved[key] = value
+    def update(self, **changes: Any) -> None:
+        """Change fields of the claim; they reach the database on the next save()."""
+        changed = {name for name, value in changes.items() if getattr(self.claim, name) != value}
+        if changed:
+            self.claim = self.claim.with_changes(**changes)
+            self._unsaved |= changed
 
     @property
     def unsaved(self) -> bool:
         return bool(self._unsaved)
 
-    def _typed(self) -> bool:
-        """Whether anything was entered beyond the form's blanks and its one default."""
-        return any(value not in ("", None, False) and not (key == "proof_of_purchase" and value is True)
-                   for key, value in self.fields.items())
-
     def save(self, step: str | None = None) -> None:
         """Write the changed fields (and the step) to the case draft; creates the case."""
         step = step or self.step
         if self.number is None:
-            if step == "intake" and not self._typed():
+            if step == "intake" and not self.claim.anything_typed:
                 return  # nothing typed yet: no empty case in the records
-            fields = {"claim_date": today().isoformat(), **self.fields}
-            self.fields = fields
-            self.number = self.store.create_case(fields, step=step).number
+            self.claim = self.claim.with_changes(claim_date=self.claim.claim_date or today().isoformat())
+            self.number = self.station.store.create_case(self.claim.to_json(), step=step).number
         elif self._unsaved or step != self.step:
-            self.store.save_draft(self.number, step, dict(self._unsaved))
+            self.station.store.save_draft(self.number, step,
+                                          {name: self.claim.json_value(name) for name in sorted(self._unsaved)})
         self._unsaved.clear()
         self.step = step
 
-    # -- evidence ---------------------------------------------------------------------------
+    def intake_problems(self) -> list[FieldProblem]:
+        return self.claim.intake_problems(today())
 
-    @property
-    def capacity_gb(self) -> int | None:
-        """The labelled capacity as entered, when it is a whole number."""
-        capacity = str(self.fields.get("capacity_gb") or "")
-        return int(capacity) if capacity.isdigit() else None
+    # -- evidence -----------------------------------------------------------------------------
 
     @property
     def product(self) -> Product | None:
-        if self.capacity_gb is None:
+        if self.claim.capacity is None:
             return None
-        return self.policy.catalog.lookup(str(self.fields.get("model") or ""), self.capacity_gb)
+        return self.policy.catalog.lookup(self.claim.model, self.claim.capacity)
+
+    def tbw_check(self, written: int | None) -> TbwCheck:
+        """Bytes written against the catalog's TBW limit for the labelled product."""
+        product = self.product
+        return TbwCheck(product.tbw_bytes if product else None, written)
 
     def set_inspection(self, items: list[tuple[str, bool, str]]) -> None:
         """The checklist as it stands (key, found, note), into the draft."""
-        self.set_field("inspection", {key: found for key, found, _ in items})
-        self.set_field("inspection_notes", {key: note for key, _, note in items if note})
+        self.update(inspection={key: found for key, found, _ in items},
+                    inspection_notes={key: note for key, _, note in items if note})
 
     def record_inspection(self, items: list[tuple[str, bool, str]]) -> None:
-        self.store.record_inspection(self.number, items)
+        self.station.store.record_inspection(self._number(), items)
         self.set_inspection(items)
 
-    def record_smart(self, readout) -> None:
-        self.store.record_smart(self.number, readout.to_dict(), readout.raw_output)
+    def record_smart(self, readout: SmartReadout) -> None:
+        self.station.store.record_smart(self._number(), readout.to_dict(), readout.raw_output)
         self.readout = readout
-        self.set_field("host_bytes_written", readout.host_bytes_written)
-        self.set_field("drive", {"device": readout.device, "model": readout.model, "serial": readout.serial,
-                                 "capacity_bytes": readout.capacity_bytes, "health": readout.health})
+        self.update(host_bytes_written=readout.host_bytes_written,
+                    drive=DriveRecord(device=readout.device, model=readout.model or "", serial=readout.serial or "",
+                                      capacity_bytes=readout.capacity_bytes, health=readout.health or ""))
 
-    def latest_readout(self):
+    def latest_readout(self) -> SmartReadout | None:
         """The drive's readout: read in this session, or rebuilt from the case's latest snapshot."""
         if self.readout is not None or self.number is None:
             return self.readout
         from workbench.inspection.smart import SmartReadout
 
-        snapshots = self.store.get_case(self.number).snapshots
+        snapshots = self.station.store.get_case(self.number).snapshots
         if not snapshots:
             return None
         data = {k: v for k, v in snapshots[-1].readout.items() if k != "calls"}
@@ -196,57 +251,61 @@ class CaseFlow:
     def record_unreadable(self, reason: str) -> None:
         """The drive could not be read: the TBW stays unverified, and the reason is kept."""
         self.readout = None
-        self.set_field("host_bytes_written", None)
-        self.set_field("drive", {"unreadable": reason})
+        self.update(host_bytes_written=None, drive=DriveRecord(unreadable=reason))
 
-    def label(self):
+    def label(self) -> Label:
         from workbench.inspection.counterfeit import Label
 
-        return Label(model=str(self.fields.get("model") or ""), capacity_gb=self.capacity_gb or 0,
-                     serial=str(self.fields.get("serial") or ""))
+        return Label(model=self.claim.model, capacity_gb=self.claim.capacity or 0, serial=self.claim.serial)
 
-    def counterfeit_findings(self, readout):
-        """Run the counterfeit checks on the label, the readout and the serial's history."""
+    def counterfeit_findings(self) -> list[Finding]:
+        """Run the counterfeit checks on the label, the drive's readout and the serial's history."""
         from workbench.inspection.counterfeit import PriorClaim, check_claim
 
         prior = [PriorClaim(c.number, c.created_at.date().isoformat(), c.verdict)
-                 for c in self.store.prior_claims(str(self.fields.get("serial") or ""), exclude=self.number)]
-        return check_claim(self.label(), readout, self.product, prior)
+                 for c in self.station.store.prior_claims(self.claim.serial, exclude=self.number)]
+        return check_claim(self.label(), self.latest_readout(), self.product, prior)
 
-    def record_counterfeit(self, findings, *, not_genuine: bool, note: str) -> None:
+    @staticmethod
+    def supports_refusal(findings: list[Finding]) -> bool:
+        """Whether the findings hold a high one: only that supports concluding "not genuine"."""
+        from workbench.inspection.counterfeit import not_genuine
+
+        return not_genuine(findings)
+
+    def record_counterfeit(self, findings: list[Finding], *, not_genuine: bool, note: str) -> None:
         # `confirmed` on a doubt: True when the technician upheld it (not genuine), False
         # when they set it aside; a passed check has nothing to confirm.
-        self.store.record_findings(self.number, [
+        self.station.store.record_findings(self._number(), [
             {**f.to_dict(), "confirmed": not_genuine if f.severity != "pass" else None} for f in findings])
-        self.set_field("counterfeit", not_genuine)
-        self.set_field("counterfeit_note", note)
+        self.update(counterfeit=not_genuine, counterfeit_note=note)
 
-    # -- the decision -----------------------------------------------------------------------
+    # -- the decision and the ticket ----------------------------------------------------------
 
     def claim_input(self) -> dict[str, Any]:
         """The contract's claim object from what was entered and gathered."""
-        f = self.fields
-        return {
-            "claim_date": f.get("claim_date") or today().isoformat(),
-            "model": str(f.get("model") or ""),
-            # As typed when it is not a number, so parse_claim names the field.
-            "capacity_gb": self.capacity_gb if self.capacity_gb is not None else str(f.get("capacity_gb") or ""),
-            "serial": str(f.get("serial") or ""),
-            "purchase_date": (f.get("purchase_date") or None) if f.get("proof_of_purchase") else None,
-            "manufacture_date": f.get("manufacture_date") or None,
-            "failure_description": str(f.get("failure_description") or ""),
-            "inspection": dict(f.get("inspection") or {}),
-            "counterfeit": bool(f.get("counterfeit")),
-            "host_bytes_written": f.get("host_bytes_written"),
-        }
+        return self.claim.contract_claim(today())
 
     def decide(self) -> Decision:
         """policy.assess on this claim; a ClaimInputError names the field to correct."""
         return assess(parse_claim(self.claim_input()), self.policy)
 
-    def record_decision(self, decision: Decision, override: dict[str, str] | None = None) -> None:
+    def record_decision(self, decision: Decision, override: Override | None = None) -> None:
         self.save("decision")
-        self.store.record_decision(self.number, decision.to_dict(), decision.policy_id, override)
+        self.station.store.record_decision(self._number(), decision.to_dict(), decision.policy_id,
+                                           override.to_dict() if override else None)
+
+    def print_ticket(self) -> TicketOutcome:
+        """Sign, record and print the case's ticket (or print it again)."""
+        return self.station.reprint(self._number())
+
+    def close(self) -> None:
+        self.station.close_case(self._number())
+
+    def _number(self) -> str:
+        if self.number is None:
+            raise ValueError("the claim has no case number before its first save")
+        return self.number
 
 
-__all__ = ["CaseFlow", "FieldProblem", "STEPS", "STEP_TITLES", "VERDICT_WORDS", "intake_problems"]
+__all__ = ["CaseFlow", "ClaimDraft", "ClaimInputError", "DriveRecord", "FieldProblem", "Override", "Station", "today"]

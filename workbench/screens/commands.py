@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from workbench.case_flow import STEP_TITLES, STEPS
+from workbench.vocabulary import STEP_TITLES, STEPS
+
+if TYPE_CHECKING:
+    from workbench.app import WorkbenchApp
 
 
 class WorkbenchCommands(Provider):
     def _commands(self):
-        app = self.app
+        app = cast("WorkbenchApp", self.app)
         commands = [
             ("New claim", "start a claim at intake", app.start_claim),
             ("Home", "today's cases and drafts", partial(_go_home, app)),
@@ -35,18 +39,19 @@ class WorkbenchCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-def _go_home(app) -> None:
+def _go_home(app: WorkbenchApp) -> None:
     app.save_draft()
     app.finish_claim()
 
 
-def _search(app) -> None:
+def _search(app: WorkbenchApp) -> None:
     from workbench.screens.search import SearchScreen
 
     app.push_screen(SearchScreen())
 
 
-def _go_step(app, step: str) -> None:
+def _go_step(app: WorkbenchApp, step: str) -> None:
     app.save_draft()
+    assert app.flow is not None  # the palette offers steps only while a claim is open
     app.flow.save(step)  # the draft resumes where the technician now is
     app.show_step(step)

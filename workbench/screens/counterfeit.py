@@ -17,10 +17,8 @@ class CounterfeitScreen(StepScreen):
     STEP = "counterfeit"
 
     def body(self) -> ComposeResult:
-        from workbench.inspection.counterfeit import not_genuine
-
-        self.findings = self.flow.counterfeit_findings(self.flow.latest_readout())
-        self.can_refuse = not_genuine(self.findings)
+        self.findings = self.flow.counterfeit_findings()
+        self.can_refuse = self.flow.supports_refusal(self.findings)
         table = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         table.add_columns("Check", "Result", "Finding")
         for f in self.findings:
@@ -31,12 +29,12 @@ class CounterfeitScreen(StepScreen):
             if self.can_refuse else
             "No high finding: the drive can only be concluded genuine here; look at any doubt above by hand.",
             classes="note", markup=False)
-        decided = self.flow.fields.get("counterfeit")
+        decided = self.flow.claim.counterfeit
         with RadioSet(id="conclusion"):
             yield RadioButton("Genuine: the findings are explained", value=decided is False)
             yield RadioButton("Not genuine: refuse service (policy, other terms 3)", value=bool(decided),
                               disabled=not self.can_refuse)
-        yield Input(self.flow.fields.get("counterfeit_note", ""), id="counterfeit_note",
+        yield Input(self.flow.claim.counterfeit_note, id="counterfeit_note",
                     placeholder="what you checked (required when a high finding is set aside)", max_length=500)
 
     def on_mount(self) -> None:
@@ -51,7 +49,7 @@ class CounterfeitScreen(StepScreen):
         return None if pressed < 0 else pressed == 1
 
     def keep_input(self) -> None:
-        self.flow.set_field("counterfeit_note", self.query_one("#counterfeit_note", Input).value.strip())
+        self.flow.update(counterfeit_note=self.query_one("#counterfeit_note", Input).value.strip())
 
     def leave(self) -> bool:
         conclusion = self._conclusion()

@@ -9,11 +9,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from policy import ClaimInputError
-from workbench.case_flow import VERDICT_WORDS
+from workbench.case_flow import ClaimInputError, Override
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.text import plain
+from workbench.vocabulary import VERDICT_WORDS
 
 class DecisionScreen(StepScreen):
     STEP = "decision"
@@ -48,22 +48,22 @@ class DecisionScreen(StepScreen):
         for reason in d.reasons:
             table.add_row(plain(reason.code), plain(reason.clause.ref if reason.clause else "product catalog"), plain(reason.text))
         if not d.reasons:
-            table.add_row(plain("covered"), plain(self.app.policy.clauses["warranty_service"].ref),
+            table.add_row(plain("covered"), plain(self.station.clause_ref("warranty_service")),
                           plain("Within the warranty period and the TBW limit; no exclusion found."))
 
     def action_override(self) -> None:
         if self.decision is None:
             return
-        supervisors = self.app.config.supervisors
+        supervisors = self.station.supervisors
         if not supervisors:
             self.notify("No supervisors are listed in the station configuration ([station] supervisors).",
                         severity="warning", markup=False)
             return
         self.app.push_screen(OverrideDialog(supervisors, self.decision.verdict), self._overridden)
 
-    def _overridden(self, override: dict | None) -> None:
+    def _overridden(self, override: Override | None) -> None:
         self.override = override
-        text = (f"Override by {override['supervisor']}: {override['verdict']} — {override['reason']}"
+        text = (f"Override by {override.supervisor}: {override.verdict} — {override.reason}"
                 if override else "")
         self.query_one("#override", Static).update(text)
 
@@ -74,7 +74,7 @@ class DecisionScreen(StepScreen):
         return True
 
 
-class OverrideDialog(ModalScreen[dict | None]):
+class OverrideDialog(ModalScreen[Override | None]):
     """A supervisor changes the verdict; who and why are recorded with the case."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "confirm", "Record override")]
@@ -110,4 +110,4 @@ class OverrideDialog(ModalScreen[dict | None]):
         if not reason:
             self.notify("reason: an override needs a reason", severity="error", markup=False)
             return
-        self.dismiss({"supervisor": supervisor, "verdict": verdict, "reason": reason})
+        self.dismiss(Override(str(supervisor), str(verdict), reason))

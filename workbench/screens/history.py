@@ -6,14 +6,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from workbench.errors import WorkbenchError
 from workbench.case_text import case_lines
+from workbench.errors import WorkbenchError
+from workbench.screens.base import WorkbenchScreen
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "resume", "Resume draft"),
@@ -36,7 +36,7 @@ class HistoryScreen(Screen):
 
     def _show(self) -> None:
         try:
-            self.view = self.app.store.get_case(self.number)
+            self.view = self.station.case(self.number)
         except WorkbenchError as exc:
             self.query_one("#history", Static).update(str(exc))
             self.view = None
@@ -46,7 +46,7 @@ class HistoryScreen(Screen):
     def action_resume(self) -> None:
         if self.view is not None and self.view.summary.status == "draft":
             self.app.pop_screen()
-            self.app.resume_claim(self.number)
+            self.workbench.resume_claim(self.number)
         else:
             self.notify("Only a draft can be resumed.", markup=False)
 
@@ -68,10 +68,8 @@ class HistoryScreen(Screen):
     @work(thread=True, exclusive=True, group="ticket")
     def _reprint(self) -> None:
         # A printer may take up to lp's timeout to answer: never on the UI thread.
-        from workbench.ticket.issue import reprint
-
         try:
-            outcome = reprint(self.app.store, self.number, self.app.config, self.app.policy)
+            outcome = self.station.reprint(self.number)
         except WorkbenchError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return

@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench import case_flow
-from workbench.case_flow import STEP_TITLES
 from workbench.errors import WorkbenchError
+from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain
+from workbench.vocabulary import STEP_TITLES
 
 
-class HomeScreen(Screen):
+class HomeScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("n", "new_claim", "New claim"),
         Binding("r", "resume", "Resume draft"),
@@ -50,10 +50,8 @@ class HomeScreen(Screen):
     def _load(self) -> None:
         # Opening the database imports SQLAlchemy and may migrate: off the UI thread.
         try:
-            store = self.app.store
-            drafts = store.list_drafts()
-            day = case_flow.today()
-            today = store.list_cases(since=day, until=day)
+            drafts = self.station.drafts()
+            today = self.station.cases_of(case_flow.today())
         except WorkbenchError as exc:
             self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
             return
@@ -73,7 +71,7 @@ class HomeScreen(Screen):
         for c in today:
             listing.add_row(plain(c.number), plain(c.status), plain(c.verdict or "-"), plain(c.serial), plain(c.model),
                             plain(c.customer_name), key=c.number)
-        mine = [c for c in drafts if c.technician == self.app.config.technician]
+        mine = [c for c in drafts if c.technician == self.station.technician]
         self._status(f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
                      + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else ""))
         (table if drafts else listing).focus()
@@ -85,18 +83,18 @@ class HomeScreen(Screen):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def action_new_claim(self) -> None:
-        self.app.start_claim()
+        self.workbench.start_claim()
 
     def action_resume(self) -> None:
         number = self._selected("#drafts")
         if number is None:
             self.notify("No draft to resume.", markup=False)
             return
-        self.app.resume_claim(number)
+        self.workbench.resume_claim(number)
 
     @on(DataTable.RowSelected, "#drafts")
     def _draft_chosen(self, event: DataTable.RowSelected) -> None:
-        self.app.resume_claim(event.row_key.value)
+        self.workbench.resume_claim(event.row_key.value)
 
     @on(DataTable.RowSelected, "#today")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:

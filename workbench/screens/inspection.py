@@ -19,9 +19,9 @@ class InspectionScreen(StepScreen):
     def body(self) -> ComposeResult:
         yield Static("Tick what you find (Space); a note says what you saw. Unticked = not found.",
                      classes="note", markup=False)
-        found = self.flow.fields.get("inspection") or {}
-        notes = self.flow.fields.get("inspection_notes") or {}
-        for exclusion in _bench_order(self.app.policy.exclusions):
+        found = self.flow.claim.inspection
+        notes = self.flow.claim.inspection_notes
+        for exclusion in _bench_order(self.station.exclusions()):
             yield Checkbox(f"{exclusion.check} (exclusion {exclusion.number})", bool(found.get(exclusion.key)),
                            id=f"found-{exclusion.key}")
             yield Input(notes.get(exclusion.key, ""), placeholder="note", id=f"note-{exclusion.key}",
@@ -38,7 +38,7 @@ class InspectionScreen(StepScreen):
     def items(self) -> list[tuple[str, bool, str]]:
         return [(e.key, self.query_one(f"#found-{e.key}", Checkbox).value,
                  self.query_one(f"#note-{e.key}", Input).value.strip())
-                for e in self.app.policy.exclusions]
+                for e in self.station.exclusions()]
 
     def keep_input(self) -> None:
         self.flow.set_inspection(self.items())

@@ -10,8 +10,7 @@ from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
-from workbench import case_flow
-from workbench.case_flow import FIELD_NAMES, intake_problems
+from workbench.claim_draft import FIELD_NAMES
 from workbench.screens.step import StepScreen
 
 
@@ -28,34 +27,31 @@ class IntakeScreen(StepScreen):
     BINDINGS = [Binding("enter", "enter_field", "Next field", show=False, priority=True)]
 
     def body(self) -> ComposeResult:
-        if "proof_of_purchase" not in self.flow.fields:  # the switch starts on: most customers bring one
-            self.flow.set_field("proof_of_purchase", True)
-        fields = self.flow.fields
-        lines = self.app.policy.catalog.lines()
-        yield from _row("customer_name", Input(fields.get("customer_name", ""), placeholder="Name", id="customer_name",
+        claim = self.flow.claim
+        lines = self.station.catalog_lines()
+        yield from _row("customer_name", Input(claim.customer_name, placeholder="Name", id="customer_name",
                                                max_length=200))
-        yield from _row("customer_contact", Input(fields.get("customer_contact", ""), placeholder="Phone or e-mail",
+        yield from _row("customer_contact", Input(claim.customer_contact, placeholder="Phone or e-mail",
                                                   id="customer_contact", max_length=200))
-        yield from _row("model", Input(fields.get("model", ""), placeholder="e.g. NV7000, N600S", id="model",
+        yield from _row("model", Input(claim.model, placeholder="e.g. NV7000, N600S", id="model",
                                        suggester=SuggestFromList(lines, case_sensitive=False), max_length=64))
-        yield from _row("capacity_gb", Input(str(fields.get("capacity_gb", "")), placeholder="e.g. 512, 1000, 2000",
+        yield from _row("capacity_gb", Input(claim.capacity_gb, placeholder="e.g. 512, 1000, 2000",
                                              id="capacity_gb", type="integer", max_length=6))
-        yield from _row("serial", SerialInput(fields.get("serial", ""), placeholder="scan or type the label's serial",
+        yield from _row("serial", SerialInput(claim.serial, placeholder="scan or type the label's serial",
                                               id="serial", restrict=r"[A-Za-z0-9-]*", max_length=64))
         with Horizontal(classes="row"):
             yield Label("Proof of purchase", classes="field-label")
-            yield Switch(bool(fields["proof_of_purchase"]), id="proof_of_purchase")
-        yield from _row("purchase_date", Input(fields.get("purchase_date", ""), placeholder="YYYY-MM-DD on the receipt",
+            yield Switch(claim.proof_of_purchase, id="proof_of_purchase")
+        yield from _row("purchase_date", Input(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt",
                                                id="purchase_date", max_length=10))
-        yield from _row("manufacture_date", Input(fields.get("manufacture_date", ""),
+        yield from _row("manufacture_date", Input(claim.manufacture_date,
                                                   placeholder="YYYY-MM-DD from the label", id="manufacture_date",
                                                   max_length=10))
         yield Label("Failure description (as the customer tells it)", classes="field-label wide")
-        yield TextArea(fields.get("failure_description", ""), id="failure_description", tab_behavior="focus",
+        yield TextArea(claim.failure_description, id="failure_description", tab_behavior="focus",
                        soft_wrap=True)
         yield Checkbox("The customer acknowledges their data is their own responsibility and has a backup "
-                       "(policy, other terms 2)", bool(fields.get("data_acknowledged", False)),
-                       id="data_acknowledged")
+                       "(policy, other terms 2)", claim.data_acknowledged, id="data_acknowledged")
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:
@@ -76,11 +72,12 @@ class IntakeScreen(StepScreen):
     def keep_input(self) -> None:
         """The form as it is on screen, into the draft: read from the widgets, so a save at any
         moment (a hang-up between a key and its Changed message) has the last key too."""
-        for field in self.query(Input):
-            self.flow.set_field(field.id, field.value)
-        self.flow.set_field("failure_description", self.query_one("#failure_description", TextArea).text)
-        self.flow.set_field("proof_of_purchase", self.query_one("#proof_of_purchase", Switch).value)
-        self.flow.set_field("data_acknowledged", self.query_one("#data_acknowledged", Checkbox).value)
+        self.flow.update(
+            **{field.id: field.value for field in self.query(Input) if field.id},
+            failure_description=self.query_one("#failure_description", TextArea).text,
+            proof_of_purchase=self.query_one("#proof_of_purchase", Switch).value,
+            data_acknowledged=self.query_one("#data_acknowledged", Checkbox).value,
+        )
 
     def action_enter_field(self) -> None:
         """Enter in a field (a scanner's last key) saves and moves on at once.
@@ -99,7 +96,7 @@ class IntakeScreen(StepScreen):
 
     def leave(self) -> bool:
         self.keep_input()
-        problems = intake_problems(self.flow.fields, case_flow.today())
+        problems = self.flow.intake_problems()
         box = self.query_one("#intake-problems", Static)
         box.update("\n".join(str(p) for p in problems))
         if problems:
@@ -111,7 +108,7 @@ class IntakeScreen(StepScreen):
         return True
 
 
-def _row(key: str, widget) -> ComposeResult:
+def _row(key: str, widget: Input) -> ComposeResult:
     with Horizontal(classes="row"):
         yield Label(FIELD_NAMES[key].capitalize(), classes="field-label")
         yield widget

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.errors import WorkbenchError
+from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain
 
 
-class SearchScreen(Screen):
+class SearchScreen(WorkbenchScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -30,7 +30,7 @@ class SearchScreen(Screen):
     @on(Input.Submitted, "#query")
     def _search(self, event: Input.Submitted) -> None:
         try:
-            found = self.app.store.find(event.value)
+            found = self.station.find(event.value)
         except WorkbenchError as exc:
             self.query_one("#search-status", Static).update(str(exc))
             return

@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, LoadingIndicator, Static
 
-from policy import TbwCheck
 from workbench.errors import WorkbenchError
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
@@ -62,11 +61,8 @@ class SmartScreen(StepScreen):
 
     @work(thread=True, group="smart-scan")
     def _list_drives(self, scan: int) -> None:
-        from workbench.inspection.smart import list_drives
-
         try:
-            reader, timeout = self.app.smart_reader()
-            drives = list_drives(reader, timeout)
+            drives = self.station.drives()
         except WorkbenchError as exc:
             self.app.call_from_thread(self._no_drives, str(exc), scan)
             return
@@ -95,8 +91,7 @@ class SmartScreen(StepScreen):
                      "cannot be read at all.")
 
     def action_training(self) -> None:
-        self.app.training = True
-        self.app.sub_title += " · TRAINING BENCH" if "TRAINING" not in self.app.sub_title else ""
+        self.workbench.use_training_bench()
         self.action_list_drives()
 
     # -- reading -------------------------------------------------------------------------
@@ -122,11 +117,8 @@ class SmartScreen(StepScreen):
 
     @work(thread=True, group="smart-read")
     def _read_worker(self, device: str, drive) -> None:
-        from workbench.inspection.smart import read_drive
-
         try:
-            reader, timeout = self.app.smart_reader()
-            readout = read_drive(reader, device, timeout, device_type=drive.device_type if drive else None)
+            readout = self.station.read_drive(device, drive.device_type if drive else None)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._read_failed, device, exc)
             return
@@ -172,11 +164,10 @@ class SmartScreen(StepScreen):
             f"           {strip_control(str(r.get('bytes_written_basis') or ''))}",
         ]
         self.query_one("#readout", Static).update("\n".join(lines))
-        product = self.flow.product
         gauge = self.query_one(TbwGauge)
         gauge.display = True
         gauge.show(
-            TbwCheck(product.tbw_bytes if product else None, written),
+            self.flow.tbw_check(written),
             "bytes written unknown" if written is None else "the catalog has no sourced TBW limit for this product")
 
     # -- leaving -------------------------------------------------------------------------
@@ -188,7 +179,6 @@ class SmartScreen(StepScreen):
         self._status(f"Recorded as unreadable ({reason}); the TBW is unverified. Ctrl+N to go on.")
 
     def leave(self) -> bool:
-        drive = self.flow.fields.get("drive")
-        if not drive:
+        if self.flow.claim.drive is None:
             return self.problem("SMART: read the claimed drive (Enter), or press u if it cannot be read.")
         return True

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from workbench.case_flow import STEP_TITLES, STEPS
+from workbench.case_flow import CaseFlow
 from workbench.errors import WorkbenchError
+from workbench.screens.base import WorkbenchScreen
+from workbench.vocabulary import STEP_TITLES, STEPS, step_after, step_before
 
 
-class StepScreen(Screen):
+class StepScreen(WorkbenchScreen):
     """A step of the current claim. Subclasses compose `body()` and implement `leave()`."""
 
     STEP = "intake"
@@ -22,7 +22,7 @@ class StepScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, flow) -> None:
+    def __init__(self, flow: CaseFlow) -> None:
         super().__init__()
         # The screen keeps its own claim: a save still pending when the technician has
         # moved on belongs to this case, whatever the app is showing by then.
@@ -30,7 +30,7 @@ class StepScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        number = self.flow.number if self.flow and self.flow.number else "new case"
+        number = self.flow.number or "new case"
         index = STEPS.index(self.STEP) + 1
         yield Static(f"Step {index}/{len(STEPS)} · {STEP_TITLES[self.STEP]} · {number}", id="step-title",
                      markup=False)
@@ -77,12 +77,12 @@ class StepScreen(Screen):
         try:
             if not self.leave():
                 return
-            following = STEPS[STEPS.index(self.STEP) + 1]
+            following = step_after(self.STEP)
             self.flow.save(following)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=15)
             return
-        self.app.show_step(following)
+        self.workbench.show_step(following)
 
     def action_back(self) -> None:
         """One step back, keeping everything entered; from the first step, to the home screen."""
@@ -91,14 +91,14 @@ class StepScreen(Screen):
             self.keep_input()
             if self.STEP == STEPS[0]:
                 self.flow.save()
-                self.app.finish_claim()
+                self.workbench.finish_claim()
                 return
-            previous = STEPS[STEPS.index(self.STEP) - 1]
+            previous = step_before(self.STEP)
             self.flow.save(previous)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=15)
             return
-        self.app.show_step(previous)
+        self.workbench.show_step(previous)
 
     def keep_input(self) -> None:
         """Put what is on screen into the draft before going back."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,9 @@ from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
 from workbench.screens.step import StepScreen
+
+if TYPE_CHECKING:
+    from workbench.case_flow import TicketOutcome
 
 
 class TicketScreen(StepScreen):
@@ -42,10 +47,8 @@ class TicketScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="ticket")
     def _print_worker(self) -> None:
-        from workbench.ticket.issue import reprint  # issues the ticket first when there is none
-
         try:
-            outcome = reprint(self.flow.store, self.flow.number, self.app.config, self.app.policy)
+            outcome = self.flow.print_ticket()  # issues the ticket first when there is none
         except WorkbenchError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -55,7 +58,7 @@ class TicketScreen(StepScreen):
         self._printing = False
         self.query_one("#print-status", Static).update(f"No ticket: {message}")
 
-    def _done(self, outcome) -> None:
+    def _done(self, outcome: TicketOutcome) -> None:
         self._printing = False
         self._qr_text = outcome.qr_text
         state = "Printed" if outcome.printed else "NOT printed"
@@ -73,13 +76,13 @@ class TicketScreen(StepScreen):
         if self._printing:
             return
         try:
-            self.app.store.close_case(self.flow.number)
+            self.flow.close()
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.notify(f"Case {self.flow.number} closed.", markup=False)
-        self.app.finish_claim()
+        self.workbench.finish_claim()
 
     def action_back(self) -> None:
         # A decided case is not re-decided by going back: the ticket is issued already.
-        self.app.finish_claim()
+        self.workbench.finish_claim()

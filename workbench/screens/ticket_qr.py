@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from workbench.screens.base import WorkbenchScreen
 
-class TicketQrScreen(Screen):
+
+class TicketQrScreen(WorkbenchScreen):
     """The code as large as the terminal allows: at 80x24, 23 lines and the footer."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
@@ -29,14 +30,12 @@ class TicketQrScreen(Screen):
         self._draw()
 
     def _draw(self) -> None:
-        from workbench.ticket.qr import for_screen, terminal_lines
-
         lines = self.size.height - 1  # the footer's line
-        code = for_screen(self.qr_text, lines)
+        drawing = self.station.ticket_qr(self.qr_text, lines)
         qr = self.query_one("#qr-whole", Static)
-        qr.set_class(code is None, "too-small")
-        if code is None:
+        qr.set_class(drawing is None, "too-small")
+        if drawing is None:
             qr.update(f"Case {self.number}: the ticket's QR needs more than {lines} lines. "
                       "Enlarge the terminal, or scan the printed ticket.")
         else:
-            qr.update("\n".join(terminal_lines(code)))
+            qr.update("\n".join(drawing))

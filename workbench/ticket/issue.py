@@ -21,12 +21,6 @@ class TicketOutcome:
     printed: bool
     message: str  # what the printer did, or why the ticket is still queued
 
-    def qr_lines(self) -> list[str]:
-        """The QR drawn in the terminal's half blocks."""
-        from workbench.ticket.qr import terminal_lines
-
-        return terminal_lines(self.qr_text)
-
 
 def facts_for(view, station_id: str) -> TicketFacts:
     decision = view.decision
