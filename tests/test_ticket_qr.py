@@ -106,6 +106,6 @@ async def test_the_whole_screen_qr_scans_at_80x24(bench):
         assert app.size == SIZE
         text = decode(cells_image(app))
         assert text == app.station.store.get_case(number).tickets[-1].payload
-        assert verify_ticket(text, app.config, app.store).record_matches
+        assert verify_ticket(text, app.station.config, app.station.store).record_matches
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, TicketQrScreen))
