@@ -46,8 +46,8 @@ async def to_inspection(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectionScreen))
 
 
-async def to_smart(pilot):
-    await at_step(pilot, "smart", inspection={"sticker_removed": True})
+async def to_smart(pilot, inspection=None):
+    await at_step(pilot, "smart", inspection={"sticker_removed": True} if inspection is None else inspection)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SmartScreen))
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 10)
     await pilot.press(*["down"] * 8, "enter")
@@ -62,6 +62,15 @@ async def to_counterfeit(pilot):
 
 async def to_decision(pilot):
     await to_counterfeit(pilot)
+    await pilot.press("enter", "ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DecisionScreen))
+
+
+async def to_decision_nothing_found(pilot):
+    """A genuine NV7000 with nothing found at inspection: the reasons are the catalog's."""
+    await to_smart(pilot, inspection={})
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CounterfeitScreen))
     await pilot.press("enter", "ctrl+n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, DecisionScreen))
 
@@ -82,7 +91,7 @@ async def to_ticket_qr(pilot):
 
 
 @pytest.mark.parametrize("reach", [to_home, to_intake, to_inspection, to_smart, to_counterfeit, to_decision,
-                                   to_ticket, to_ticket_qr], ids=lambda f: f.__name__[3:])
+                                   to_decision_nothing_found, to_ticket, to_ticket_qr], ids=lambda f: f.__name__[3:])
 def test_screen_at_80x24(snap_compare, bench, reach):
     async def run_before(pilot) -> None:
         await reach(pilot)

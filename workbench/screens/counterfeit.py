@@ -20,9 +20,13 @@ class CounterfeitScreen(StepScreen):
         self.findings = self.flow.counterfeit_findings()
         self.can_refuse = self.flow.supports_refusal(self.findings)
         table = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Check", "Result", "Finding")
+        # Widths that fit 80 columns with both scroll bars; a finding wraps onto more lines.
+        table.add_column("Check", width=13)
+        table.add_column("Result", width=6)
+        table.add_column("Finding", width=49)
         for f in self.findings:
-            table.add_row(plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message))
+            table.add_row(plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message),
+                          height=None)
         yield table
         yield Static(
             "A high finding is evidence the drive is not genuine; medium and low are doubts to look at by hand."

@@ -24,7 +24,9 @@ class DecisionScreen(StepScreen):
         yield Static("", id="warranty", markup=False)
         yield TbwGauge(id="tbw")
         table = DataTable(id="reasons", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Reason", "Policy clause", "Why")
+        # Each reason's words and its clause side by side within 80 columns, wrapped.
+        table.add_column("Why", width=46)
+        table.add_column("Policy clause", width=24)
         yield table
         yield Static("", id="override", markup=False)
 
@@ -46,10 +48,11 @@ class DecisionScreen(StepScreen):
         self.query_one(TbwGauge).show(d.tbw, "no limit in the catalog, or SMART unread")
         table = self.query_one("#reasons", DataTable)
         for reason in d.reasons:
-            table.add_row(plain(reason.code), plain(reason.clause.ref if reason.clause else "product catalog"), plain(reason.text))
+            table.add_row(plain(reason.text), _clause(reason.clause.ref if reason.clause else "product catalog",
+                                                      reason.code), height=None)
         if not d.reasons:
-            table.add_row(plain("covered"), plain(self.station.clause_ref("warranty_service")),
-                          plain("Within the warranty period and the TBW limit; no exclusion found."))
+            table.add_row(plain("Within the warranty period and the TBW limit; no exclusion found."),
+                          _clause(self.station.clause_ref("warranty_service"), "covered"), height=None)
 
     def action_override(self) -> None:
         if self.decision is None:
@@ -72,6 +75,13 @@ class DecisionScreen(StepScreen):
             return self.problem("The claim cannot be decided yet: go back (Escape) and correct it.")
         self.flow.record_decision(self.decision, self.override)
         return True
+
+
+def _clause(ref: str, code: str) -> Text:
+    """The clause as the policy page names it, then the reason's code (what `assess` reports)."""
+    text = plain(ref)
+    text.append(f"\n{code}", style="dim")
+    return text
 
 
 class OverrideDialog(ModalScreen[Override | None]):
