@@ -49,6 +49,7 @@ class Exclusion:
     key: str
     check: str
     text: str
+    label: str  # `check` in a few words, for a checkbox on an 80-column terminal
 
     @property
     def clause(self) -> Clause:
@@ -121,6 +122,9 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
             key=reader.string(item, f"exclusions[{i}].key"),
             check=reader.string(item, f"exclusions[{i}].check"),
             text=reader.string(item, f"exclusions[{i}].text"),
+            # Optional: a station's copy written before labels existed shows its `check`.
+            label=reader.string(item, f"exclusions[{i}].label") if "label" in item
+            else reader.string(item, f"exclusions[{i}].check"),
         )
         for i, item in enumerate(data.get("exclusions", []))
     )

@@ -98,3 +98,15 @@ def test_lookup_ignores_hyphens_and_spaces_in_the_model():
     catalog = load_policy().catalog
     assert catalog.lookup("NV7000T", 2000) is catalog.lookup("netac nv7000-t", 2000) is catalog.lookup("NV7000 T", 2000)
     assert catalog.lookup("NV7000-T", 2000).line == "NV7000-T"
+
+
+def test_every_exclusion_has_a_label_for_80_columns(tmp_path):
+    for exclusion in load_policy().exclusions:
+        assert 0 < len(f"{exclusion.label} ({exclusion.number})") <= 39  # the checkbox holds 44 with its box
+    # A station's copy written before labels existed shows each check's full wording.
+    path = tmp_path / "policy.toml"
+    path.write_text(re.sub(r'\nlabel = "[^"]*"', "", BUNDLED_TEXT))
+    assert [e.label for e in load_policy(path).exclusions] == [e.check for e in load_policy(path).exclusions]
+    path.write_text(BUNDLED_TEXT.replace('label = "Virus or antivirus damage"', 'label = 6'))
+    with pytest.raises(PolicyFileError, match=re.escape("exclusions[5].label is missing or not a text")):
+        load_policy(path)

@@ -11,7 +11,7 @@ from workbench.screens.inspection import InspectionScreen
 from workbench.screens.intake import IntakeScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
-from tests.tui_helpers import SIZE, bench, wait_for  # noqa: F401
+from tests.tui_helpers import SIZE, bench, screen_text, wait_for  # noqa: F401
 
 
 async def to_home(pilot):
@@ -98,3 +98,32 @@ def test_screen_at_80x24(snap_compare, bench, reach):
         await pilot.pause(0.2)
 
     assert snap_compare(bench(), terminal_size=SIZE, run_before=run_before)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def test_inspection_checks_fit_and_the_focused_one_shows_its_clause(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_inspection(pilot)
+        shown = screen_text(app)
+        for exclusion in app.policy.exclusions:  # whole labels, all ten without scrolling
+            assert f"{exclusion.label} ({exclusion.number})" in shown
+        await pilot.press("tab", "tab", "tab", "tab")  # sticker, its note, housing, its note: liquid
+        [liquid] = [e for e in app.policy.exclusions if e.key == "physical_or_liquid_damage"]
+        await wait_for(pilot, lambda: words(liquid.clause.text) in words(screen_text(app)))
+
+
+async def test_decision_shows_each_reason_and_its_clause_at_80x24(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_decision_nothing_found(pilot)
+        await pilot.pause(0.2)
+        shown = words(screen_text(app))
+        reasons = app.screen.decision.reasons
+        assert [r.code for r in reasons] == ["unknown_product", "tbw_unverified"]
+        for reason in reasons:  # every word of the reason and of its clause, none cut at the edge
+            for word in reason.text.split() + (reason.clause.ref.split() if reason.clause else ["catalog"]):
+                assert word in shown.split(), word

@@ -23,7 +23,7 @@ from workbench.config import StationConfig
 if TYPE_CHECKING:
     from workbench.ticket.issue import TicketOutcome
     from db.store import CaseStore, CaseSummary, CaseView
-    from policy import Exclusion
+    from policy import Clause, Exclusion
     from workbench.inspection.counterfeit import Finding, Label
     from workbench.inspection.smart import DriveInfo, SmartReadout
 
@@ -81,7 +81,10 @@ class Station:
         return tuple(self.policy.exclusions)
 
     def clause_ref(self, key: str) -> str:
-        return self.policy.clauses[key].ref
+        return self.clause(key).ref
+
+    def clause(self, key: str) -> Clause:
+        return self.policy.clauses[key]
 
     # -- claims -------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from workbench.screens.step import StepScreen
@@ -17,18 +18,29 @@ class InspectionScreen(StepScreen):
     STEP = "inspection"
 
     def body(self) -> ComposeResult:
-        yield Static("Tick what you find (Space); a note says what you saw. Unticked = not found.",
+        yield Static("Space ticks what you find, a note says what you saw; its clause is below.",
                      classes="note", markup=False)
         found = self.flow.claim.inspection
         notes = self.flow.claim.inspection_notes
+        # One line a check (its short label and exclusion number, then the note), so all ten
+        # fit at 80x24; the focused check's whole clause is shown under them.
         for exclusion in _bench_order(self.station.exclusions()):
-            yield Checkbox(f"{exclusion.check} (exclusion {exclusion.number})", bool(found.get(exclusion.key)),
-                           id=f"found-{exclusion.key}")
-            yield Input(notes.get(exclusion.key, ""), placeholder="note", id=f"note-{exclusion.key}",
-                        classes="inspection-note", max_length=500)
+            with Horizontal(classes="row"):
+                yield Checkbox(f"{exclusion.label} ({exclusion.number})", bool(found.get(exclusion.key)),
+                               id=f"found-{exclusion.key}")
+                yield Input(notes.get(exclusion.key, ""), placeholder="note", id=f"note-{exclusion.key}",
+                            classes="inspection-note", max_length=500)
+        yield Static("", id="clause", classes="note", markup=False)
 
     def on_mount(self) -> None:
         self.query(Checkbox).first().focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        key = (event.widget.id or "").partition("-")[2]
+        for exclusion in self.station.exclusions():
+            if exclusion.key == key:
+                self.query_one("#clause", Static).update(
+                    f"{exclusion.check}. {exclusion.clause.ref}: {exclusion.clause.text}")
 
     @on(Checkbox.Changed)
     @on(Input.Changed)

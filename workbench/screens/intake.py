@@ -50,8 +50,11 @@ class IntakeScreen(StepScreen):
         yield Label("Failure description (as the customer tells it)", classes="field-label wide")
         yield TextArea(claim.failure_description, id="failure_description", tab_behavior="focus",
                        soft_wrap=True)
-        yield Checkbox("The customer acknowledges their data is their own responsibility and has a backup "
-                       "(policy, other terms 2)", claim.data_acknowledged, id="data_acknowledged")
+        # Short enough for 80 columns; the clause the customer agrees to is read out from below it.
+        backup = self.station.clause("data_backup")
+        yield Checkbox(f"Customer has a backup; their data is their own · {backup.ref}", claim.data_acknowledged,
+                       id="data_acknowledged")
+        yield Static(backup.text, id="data-clause", classes="note", markup=False)
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:
