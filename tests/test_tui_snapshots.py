@@ -109,10 +109,10 @@ async def test_inspection_checks_fit_and_the_focused_one_shows_its_clause(bench)
     async with app.run_test(size=SIZE) as pilot:
         await to_inspection(pilot)
         shown = screen_text(app)
-        for exclusion in app.policy.exclusions:  # whole labels, all ten without scrolling
+        for exclusion in app.station.exclusions():  # whole labels, all ten without scrolling
             assert f"{exclusion.label} ({exclusion.number})" in shown
         await pilot.press("tab", "tab", "tab", "tab")  # sticker, its note, housing, its note: liquid
-        [liquid] = [e for e in app.policy.exclusions if e.key == "physical_or_liquid_damage"]
+        [liquid] = [e for e in app.station.exclusions() if e.key == "physical_or_liquid_damage"]
         await wait_for(pilot, lambda: words(liquid.clause.text) in words(screen_text(app)))
 
 
