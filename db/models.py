@@ -91,6 +91,7 @@ class DecisionRecord(SQLModel, table=True):
     remedy: str | None = Field(default=None, max_length=32)
     decision: str = Field(sa_column=Column(Text, nullable=False))  # the contract's output, JSON
     policy_id: str = Field(max_length=64)
+    policy_sha256: str | None = Field(default=None, max_length=64)  # the policy file that decided
     override_verdict: str | None = Field(default=None, max_length=16)
     override_by: str | None = Field(default=None, max_length=64)
     override_reason: str | None = Field(default=None, sa_column=Column(Text))

@@ -88,6 +88,7 @@ class DecisionView:
     override_verdict: str | None
     override_by: str | None
     override_reason: str | None
+    policy_sha256: str | None = None  # the policy file that decided; None before revision 0004
 
     @property
     def final_verdict(self) -> str:
@@ -166,6 +167,10 @@ class CaseStore:
     def _audit(self, session: Session, case_number: str | None, action: str, detail: dict[str, Any]) -> None:
         append_entry(session, at=utcnow(), actor=self.technician, station=self.station_id,
                      case_number=case_number, action=action, detail=detail)
+
+    def record_station_event(self, action: str, detail: dict[str, Any]) -> None:
+        """Something done to the station rather than to a case (e.g. its policy file changed), in the audit trail."""
+        self._write(f"record {action}", lambda session: self._audit(session, None, action, detail))
 
     def create_case(self, fields: dict[str, Any] | None = None, *, step: str = "intake") -> CaseSummary:
         """A new draft case with the next number of this station and year."""
@@ -260,7 +265,7 @@ class CaseStore:
         self._write("record the counterfeit findings", work)
 
     def record_decision(self, number: str, decision: dict[str, Any], policy_id: str,
-                        override: dict[str, str] | None = None) -> int:
+                        override: dict[str, str] | None = None, *, policy_sha256: str | None = None) -> int:
         """The engine's decision (the contract's output) and any supervisor override.
 
         `override` is {"supervisor", "verdict", "reason"}; the case's verdict becomes the
@@ -277,7 +282,7 @@ class CaseStore:
             record = DecisionRecord(
                 case_id=case.id, decided_at=utcnow(), technician=self.technician, verdict=decision["verdict"],
                 remedy=decision.get("remedy"), decision=json.dumps(decision, sort_keys=True, default=str),
-                policy_id=policy_id,
+                policy_id=policy_id, policy_sha256=policy_sha256 or None,
                 override_verdict=override and override["verdict"], override_by=override and override["supervisor"],
                 override_reason=override and override["reason"].strip())
             session.add(record)
@@ -286,7 +291,7 @@ class CaseStore:
             self._touch(case, session)
             session.flush()
             self._audit(session, number, "decided", {
-                "decision": record.id, "verdict": record.verdict, "policy": policy_id,
+                "decision": record.id, "verdict": record.verdict, "policy": policy_id, "policy_sha256": policy_sha256,
                 "reasons": [r.get("code") for r in decision.get("reasons", [])], "override": override})
             return record.id
 
@@ -373,7 +378,7 @@ class CaseStore:
                                            f.batch) for f in findings if f.batch == latest),
                 decisions=tuple(DecisionView(d.id, d.decided_at, d.technician, d.verdict, d.remedy,
                                              json.loads(d.decision), d.policy_id, d.override_verdict,
-                                             d.override_by, d.override_reason)
+                                             d.override_by, d.override_reason, d.policy_sha256)
                                 for d in rows(DecisionRecord, DecisionRecord.id)),
                 tickets=tuple(TicketView(t.id, t.created_at, t.payload, t.printer, t.status, t.attempts,
                                          t.last_error, t.printed_at) for t in rows(Ticket, Ticket.id)),

@@ -3,7 +3,7 @@
 from policy.catalog import Catalog, Identity, Product, normalise_model
 from policy.claim import Claim, ClaimInputError, parse_claim
 from policy.document import (
-    EXCLUSION_KEYS, Clause, Exclusion, Policy, PolicyFileError, load_policy,
+    EXCLUSION_KEYS, Clause, Exclusion, Policy, PolicyFileError, bundled_bytes, load_policy, parse_policy,
 )
 from policy.engine import (
     COVERED, NEEDS_REVIEW, NOT_COVERED, REFUSED, Decision, Reason, TbwCheck, Warranty,
@@ -13,7 +13,7 @@ from policy.engine import (
 __all__ = [
     "Catalog", "Identity", "Product", "normalise_model", "Claim", "ClaimInputError",
     "parse_claim", "EXCLUSION_KEYS", "EXCLUSIONS", "Clause", "Exclusion", "Policy",
-    "PolicyFileError", "load_policy", "COVERED", "NEEDS_REVIEW", "NOT_COVERED", "REFUSED",
+    "PolicyFileError", "bundled_bytes", "load_policy", "parse_policy", "COVERED", "NEEDS_REVIEW", "NOT_COVERED", "REFUSED",
     "Decision", "Reason", "TbwCheck", "Warranty", "anniversary", "assess",
 ]
 

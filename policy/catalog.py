@@ -30,6 +30,10 @@ class Product:
     identity: Identity | None
     sources: tuple[str, ...]
     unsourced: tuple[str, ...] = ()
+    # Where this capacity's warranty period and TBW come from: an entry of the file's
+    # [figures] table (Netac's table as a station received it), else the line's sources.
+    figure_source: str | None = None
+    figure_note: str | None = None  # e.g. where sources disagree, which figure the station uses and why
 
     @property
     def tbw_bytes(self) -> int | None:

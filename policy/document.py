@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -73,6 +74,8 @@ class Policy:
     clauses: dict[str, Clause]
     exclusions: tuple[Exclusion, ...]
     catalog: Catalog
+    origin: str = "netac_warranty.toml"  # the file it was read from ("bundled" for the packaged one)
+    sha256: str = ""  # of the file's bytes: which file decided, whatever its version says
 
     @property
     def id(self) -> str:
@@ -92,22 +95,37 @@ def load_policy(path: str | Path | None = None) -> Policy:
         return _bundled()
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise PolicyFileError(f"{path}: cannot read the policy file ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyFileError(f"{path}: not a valid TOML policy file ({exc})") from None
-    return _build(data, str(path))
+    return parse_policy(raw, str(path))
 
 
 @cache
 def _bundled() -> Policy:
-    text = resources.files("policy").joinpath("netac_warranty.toml").read_text(encoding="utf-8")
-    return _build(tomllib.loads(text), "netac_warranty.toml")
+    return parse_policy(bundled_bytes(), "bundled")
+
+
+def bundled_bytes() -> bytes:
+    """The packaged policy file as it is on disk (a station copy starts from it)."""
+    return resources.files("policy").joinpath("netac_warranty.toml").read_bytes()
+
+
+def parse_policy(raw: bytes, origin: str) -> Policy:
+    """A policy file's bytes, checked strictly; errors name `origin` and the key."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PolicyFileError(f"{origin}: not a valid TOML policy file ({exc})") from None
+    policy = _build(data, origin)
+    return replace(policy, origin=origin, sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _build(data: dict[str, Any], origin: str) -> Policy:
     reader = _Reader(origin)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise reader.error(key, f"is not a policy table (expected one of {', '.join(sorted(_TOP_KEYS))})")
     head = reader.table(data, "policy")
     clauses = {
         key: Clause(reader.string(body, f"clauses.{key}.ref"), reader.string(body, f"clauses.{key}.text"))
@@ -138,6 +156,9 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
         if twin != line:
             raise reader.error(f"lines.{line}", f"is the same model as lines.{twin} as a label is matched")
         products += _line_products(reader, line, body)
+    # Sourced figures: first the file's own, then a station's import of Netac's table, which wins.
+    for table in ("figures", "station_figures"):
+        products = _with_figures(reader, products, table, data.get(table, {}))
     return Policy(
         name=reader.string(head, "policy.id"),
         version=reader.string(head, "policy.version"),
@@ -148,6 +169,11 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
     )
 
 
+# Bounds no real figure comes near; past them a typo (1e300) would overflow the date or byte arithmetic.
+MAX_TBW_TB = 1_000_000
+MAX_YEARS = 50
+_TOP_KEYS = {"policy", "clauses", "exclusions", "lines", "figures", "station_figures"}
+_FIGURE_KEYS = {"tbw_tb", "warranty_years", "source", "note"}
 _LINE_KEYS = {"interface", "description", "capacities_gb", "warranty_years", "tbw_tb", "identity", "sources",
               "unsourced"}
 _IDENTITY_KEYS = {"model_patterns", "controller", "firmware_patterns", "serial_pattern"}
@@ -171,8 +197,8 @@ def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[P
             or not all(_whole(c) and c > 0 for c in capacities) or len(set(capacities)) != len(capacities)):
         raise reader.error(f"{where}.capacities_gb", "must list the capacities in GB as positive whole numbers, each once")
     years = body.get("warranty_years")
-    if years is not None and (not _whole(years) or years < 1):
-        raise reader.error(f"{where}.warranty_years", "must be a whole number of years, 1 or more")
+    if years is not None and (not _whole(years) or not 1 <= years <= MAX_YEARS):
+        raise reader.error(f"{where}.warranty_years", f"must be a whole number of years, 1 to {MAX_YEARS}")
     tbw = body.get("tbw_tb", {})
     if not isinstance(tbw, dict):
         raise reader.error(f"{where}.tbw_tb", "must be a table of capacity in GB = TBW in TB")
@@ -181,8 +207,8 @@ def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[P
         if not capacity.isdigit() or int(capacity) not in capacities:
             raise reader.error(f"{where}.tbw_tb.{capacity}", "is not one of the line's capacities_gb")
         if (isinstance(figure, bool) or not isinstance(figure, (int, float)) or not math.isfinite(figure)
-                or figure <= 0):
-            raise reader.error(f"{where}.tbw_tb.{capacity}", "must be a positive number of TB")
+                or not 0 < figure <= MAX_TBW_TB):
+            raise reader.error(f"{where}.tbw_tb.{capacity}", f"must be a positive number of TB, at most {MAX_TBW_TB:,}")
         tbw_by_capacity[int(capacity)] = figure
     identity = _identity(reader, f"{where}.identity", body.get("identity"))
     sources = _strings(reader, f"{where}.sources", body.get("sources", []))
@@ -190,6 +216,9 @@ def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[P
     for name in declared:
         if name not in _UNSOURCED:
             raise reader.error(f"{where}.unsourced", f"lists {name!r}; expected any of {', '.join(sorted(_UNSOURCED))}")
+    if (years is not None or tbw_by_capacity) and not sources:
+        raise reader.error(f"{where}.sources", "must say where the line's warranty_years and tbw_tb come from: "
+                                               "no source, no figure")
     # `unsourced` is kept true per capacity: a figure a station fills in stops being unsourced.
     other = tuple(n for n in declared if n not in ("warranty_years", "tbw_tb"))
 
@@ -203,9 +232,69 @@ def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[P
             line=line, model=line, capacity_gb=capacity, interface=interface,
             tbw_tb=tbw_by_capacity.get(capacity), warranty_years=years,
             identity=identity, sources=sources, unsourced=unsourced(capacity),
+            figure_source="; ".join(sources) if years is not None or capacity in tbw_by_capacity else None,
         )
         for capacity in capacities
     ]
+
+
+def _with_figures(reader: "_Reader", products: list[Product], table: str, figures: Any) -> list[Product]:
+    """A figures table: Netac's figures per line and capacity, each with its source.
+
+    `<table>.<line>.<capacity_gb> = { tbw_tb = T, warranty_years = Y, source = "...", note = "..." }`
+    (either figure may be left out). A capacity the line does not list yet is added to it.
+    """
+    if not isinstance(figures, dict):
+        raise reader.error(table, "must be a table of line = { capacity_gb = { ... } }")
+    by_key = {(normalise_model(p.line), p.capacity_gb): p for p in products}
+    lines = {normalise_model(p.line): p.line for p in products}
+    for line, capacities in figures.items():
+        if normalise_model(line) not in lines:
+            raise reader.error(f"{table}.{line}", "is not a line of the catalog ([lines.<name>])")
+        if not isinstance(capacities, dict):
+            raise reader.error(f"{table}.{line}", "must be a table of capacity_gb = { tbw_tb, warranty_years, source }")
+        for capacity, entry in capacities.items():
+            where = f"{table}.{line}.{capacity}"
+            if not capacity.isdigit() or int(capacity) == 0:
+                raise reader.error(where, "is not a capacity in GB (a positive whole number)")
+            if not isinstance(entry, dict):
+                raise reader.error(where, "must be a table { tbw_tb, warranty_years, source }")
+            for key in entry:
+                if key not in _FIGURE_KEYS:
+                    raise reader.error(f"{where}.{key}", f"is not a figure setting (expected one of "
+                                                         f"{', '.join(sorted(_FIGURE_KEYS))})")
+            source = entry.get("source")
+            if not isinstance(source, str) or not source.strip():
+                raise reader.error(f"{where}.source", "is missing: no source, no figure")
+            tbw, years = entry.get("tbw_tb"), entry.get("warranty_years")
+            if tbw is None and years is None:
+                raise reader.error(where, "gives neither tbw_tb nor warranty_years")
+            if tbw is not None and (isinstance(tbw, bool) or not isinstance(tbw, (int, float))
+                                    or not math.isfinite(tbw) or not 0 < tbw <= MAX_TBW_TB):
+                raise reader.error(f"{where}.tbw_tb", f"must be a positive number of TB, at most {MAX_TBW_TB:,}")
+            if years is not None and (not _whole(years) or not 1 <= years <= MAX_YEARS):
+                raise reader.error(f"{where}.warranty_years", f"must be a whole number of years, 1 to {MAX_YEARS}")
+            key = (normalise_model(line), int(capacity))
+            product = by_key.get(key) or _new_capacity(products, key[0], int(capacity))
+            tbw = tbw if tbw is not None else product.tbw_tb
+            years = years if years is not None else product.warranty_years
+            unsourced = tuple(n for n in product.unsourced
+                              if not (n == "tbw_tb" and tbw is not None) and not (n == "warranty_years" and years is not None))
+            note = entry.get("note")
+            if note is not None and not isinstance(note, str):
+                raise reader.error(f"{where}.note", "must be a text")
+            by_key[key] = replace(product, tbw_tb=tbw, warranty_years=years, unsourced=unsourced,
+                                  figure_source=source.strip(), figure_note=note or None)
+    return list(by_key.values())
+
+
+def _new_capacity(products: list[Product], line_key: str, capacity: int) -> Product:
+    """A capacity Netac's table lists that the line did not: the line's identity, no figures yet."""
+    like = next(p for p in products if normalise_model(p.line) == line_key)
+    missing = ("warranty_years",) if like.warranty_years is None else ()
+    other = tuple(n for n in like.unsourced if n not in ("warranty_years", "tbw_tb"))
+    return replace(like, capacity_gb=capacity, tbw_tb=None, unsourced=missing + ("tbw_tb",) + other,
+                   figure_source=None)
 
 
 def _identity(reader: "_Reader", where: str, body: Any) -> Identity | None:

@@ -294,9 +294,15 @@ class CaseFlow:
         return assess(parse_claim(self.claim_input()), self.policy)
 
     def record_decision(self, decision: Decision, override: Override | None = None) -> None:
+        """Record the decision with the clause each reason cites and the policy file that decided,
+        so the case stays explained after the station's policy file changes."""
         self.save("decision")
-        self.station.store.record_decision(self._number(), decision.to_dict(), decision.policy_id,
-                                           override.to_dict() if override else None)
+        recorded = decision.to_dict()
+        recorded["reasons"] = [{**r, "clause": r_.clause.ref if r_.clause else "product catalog"}
+                               for r, r_ in zip(recorded["reasons"], decision.reasons)]
+        self.station.store.record_decision(self._number(), recorded, decision.policy_id,
+                                           override.to_dict() if override else None,
+                                           policy_sha256=self.policy.sha256)
 
     def print_ticket(self) -> TicketOutcome:
         """Sign, record and print the case's ticket (or print it again)."""

@@ -24,8 +24,10 @@ def case_lines(view) -> list[str]:
     if view.findings:
         out += ["", "Counterfeit checks:"] + [f"  {f.severity:<6} {f.check}: {f.message}" for f in view.findings]
     for d in view.decisions:
-        out += ["", f"Decision {d.decided_at:%Y-%m-%d %H:%M} by {d.technician}: {d.verdict} ({d.policy_id})"]
-        out += [f"  {r['code']}: {r['text']}" for r in d.decision.get("reasons", [])]
+        out += ["", f"Decision {d.decided_at:%Y-%m-%d %H:%M} by {d.technician}: {d.verdict} ({d.policy_id})",
+                f"  policy file sha256 {d.policy_sha256 or 'not recorded (decided before revision 0004)'}"]
+        out += [f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
+                for r in d.decision.get("reasons", [])]
         if d.override_verdict:
             out.append(f"  OVERRIDE by {d.override_by}: {d.override_verdict} — {d.override_reason}")
     for t in view.tickets:

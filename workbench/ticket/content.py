@@ -32,13 +32,16 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
         lines.append(f"(Supervisor {strip_control(decision.override_by or '')} changed "
                      f"{decision.verdict} to {verdict}: {strip_control(decision.override_reason or '')})")
     for reason in decision.decision.get("reasons", []):
-        lines.append(f"- {strip_control(reason['text'])} [{clause_ref(policy, reason['code'])}]")
+        # The clause recorded with the decision: the one in force when the case was decided.
+        clause = reason.get("clause") or clause_ref(policy, reason["code"])
+        lines.append(f"- {strip_control(reason['text'])} [{strip_control(clause)}]")
     lines += [
         f"Next: {NEXT_STEPS[verdict]}",
         f"Your data: {policy.clauses['data_backup'].text}",
         f"Proof of purchase: {policy.clauses['required_information'].text} "
         f"{policy.clauses['warranty_start'].text}",
-        f"Policy {decision.policy_id}. Verify this ticket: workbench ticket verify.",
+        f"Policy {decision.policy_id}" + (f", file sha256 {decision.policy_sha256[:16]}" if decision.policy_sha256
+                                          else "") + ". Verify this ticket: workbench ticket verify.",
     ]
     return TicketContent(title="Netac warranty service ticket", lines=tuple(lines))
 
