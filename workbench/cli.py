@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",
     "audit": "workbench.commands.audit",
     "cases": "workbench.commands.cases",
+    "policy": "workbench.commands.policy",
     "smart": "workbench.commands.smart",
     "ticket": "workbench.commands.ticket",
 }

@@ -26,6 +26,7 @@ from workbench.errors import ConfigError
 APP_NAME = "netac-workbench"
 SYSTEM_CONFIG = Path("/etc/netac-workbench/workbench.toml")
 STATION_ID = re.compile(r"[A-Z0-9]{2,8}")
+STATION_POLICY = "station-policy.toml"  # a station's copy of the policy, found without configuration
 
 
 def user_config_file() -> Path:
@@ -78,19 +79,27 @@ class StationConfig:
     def is_supervisor(self, user: str) -> bool:
         return user in self.supervisors
 
-    def load_policy(self):
-        """The policy claims are decided under: the station's own copy or the bundled one.
+    def policy_target(self) -> Path:
+        """Where the station's copy of the policy is: `[policy] file` (relative to this
+        configuration file), else station-policy.toml beside it (or in the user's data
+        folder when there is no configuration file). `workbench policy import` writes it."""
+        file = self.section("policy").get("file", str, "")
+        folder = self.source.parent if self.source is not None else user_data_dir()
+        return folder / file if file else folder / STATION_POLICY
 
-        `[policy] file` names a station copy of policy/netac_warranty.toml (with the
-        figures it has checked); a relative path is relative to this configuration file.
-        """
+    def policy_file(self) -> Path | None:
+        """The station copy claims are decided under, or None for the bundled policy."""
+        target = self.policy_target()
+        if self.section("policy").get("file", str, "") or target.is_file():
+            return target
+        return None
+
+    def load_policy(self):
+        """The policy claims are decided under: the station's own copy or the bundled one."""
         from policy import PolicyFileError, load_policy
 
-        file = self.section("policy").get("file", str, "")
-        if file and self.source is not None:
-            file = str(self.source.parent / file)
         try:
-            return load_policy(file or None)
+            return load_policy(self.policy_file())
         except PolicyFileError as exc:
             raise ConfigError("policy.file", str(exc)) from None
 

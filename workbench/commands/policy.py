@@ -1,0 +1,176 @@
+"""The warranty policy the station decides under: see it, check a file, compare two, enter Netac's table.
+
+    workbench policy show [LINE]             # the catalog: capacities, TBW, years, source, what is unsourced
+    workbench policy check FILE              # exit 0 when FILE loads; exit 2 naming the key that is wrong
+    workbench policy diff OLD NEW            # what NEW changes (figures, clauses, lines); exit 0 same, 1 differs
+    workbench policy import FILE.csv [--output PATH] [--dry-run]
+
+`import` takes Netac's current table as CSV with the columns line, capacity_gb, tbw_tb,
+warranty_years, source (one row per capacity; every row says where its figures come
+from), shows what it changes against the policy in use, checks the result as the
+workbench will load it and writes the station's copy: by default where the station
+configuration's `[policy] file` points, else station-policy.toml beside the configuration
+(or in the user's data folder), which the workbench then uses without further setting.
+OLD and NEW may be `bundled` for the policy that ships with the workbench.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from workbench.errors import InputError, WorkbenchError
+
+HELP = "show the warranty policy in use, check or compare policy files, import Netac's table (CSV)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    show = verbs.add_parser("show", help="the catalog as a table, with sources and what is unsourced")
+    show.add_argument("line", nargs="?", metavar="LINE", help="one product line, e.g. NV7000")
+    check = verbs.add_parser("check", help="load a policy file strictly; exit 2 naming the key that is wrong")
+    check.add_argument("file", metavar="FILE")
+    compare = verbs.add_parser("diff", help="what a new policy file changes against an old one")
+    compare.add_argument("old", metavar="OLD")
+    compare.add_argument("new", metavar="NEW")
+    importing = verbs.add_parser("import", help="enter Netac's table (CSV) into the station's copy of the policy")
+    importing.add_argument("csv", metavar="FILE.csv")
+    importing.add_argument("--output", metavar="PATH", help="where to write the station copy "
+                                                           "(default: the station configuration's [policy] file)")
+    importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"show": _show, "check": _check, "diff": _diff, "import": _import}[args.verb](args)
+
+
+def _load(name: str):
+    from policy import PolicyFileError, load_policy
+
+    try:
+        return load_policy(None if name == "bundled" else name)
+    except PolicyFileError as exc:  # names the file and the key already
+        raise WorkbenchError(str(exc), exit_code=2) from None
+
+
+def _show(args: argparse.Namespace) -> int:
+    from policy.catalog import normalise_model
+    from policy.station_copy import unsourced_products
+    from workbench.config import load_config
+    from workbench.text import strip_control
+
+    config = load_config()
+    policy = config.load_policy()
+    products = sorted(policy.catalog.products, key=lambda p: (p.line, p.capacity_gb))
+    if args.line:
+        products = [p for p in products if normalise_model(p.line) == normalise_model(args.line)]
+        if not products:
+            raise InputError("LINE", f"{strip_control(args.line)[:40]!r} is not a line of the catalog "
+                                     f"({', '.join(policy.catalog.lines())})")
+    print(f"Policy {policy.id}, file {_where(policy.origin)}, sha256 {policy.sha256}")
+    print(f"{'line':<10} {'GB':>6} {'TBW (TB)':>9} {'years':>5}  source")
+    for p in products:
+        missing = [name for name in ("tbw_tb", "warranty_years") if name in p.unsourced]
+        source = p.figure_source or "-"
+        print(f"{p.line:<10} {p.capacity_gb:>6} {_figure(p.tbw_tb):>9} {_figure(p.warranty_years):>5}  "
+              + strip_control(source if not missing else f"UNSOURCED: {', '.join(missing)}"
+                              + (f" (other figure: {source})" if p.figure_source else "")))
+        if p.figure_note:
+            print(f"{'':<34}note: {strip_control(p.figure_note)}")
+    waiting = [p for p in unsourced_products(policy) if p in products]
+    if waiting:
+        print(f"{len(waiting)} of {len(products)} product(s) have no sourced warranty period or TBW: claims on them "
+              "go to review. Enter Netac's current table with `workbench policy import FILE.csv`.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from policy.station_copy import unsourced_products
+
+    policy = _load(args.file)
+    print(f"{args.file}: good: {policy.id}, sha256 {policy.sha256}, {len(policy.catalog.lines())} lines, "
+          f"{len(policy.catalog.products)} products, {len(unsourced_products(policy))} without a sourced figure")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from policy.station_copy import diff
+
+    changes = diff(_load(args.old), _load(args.new))
+    print("\n".join(changes) if changes else "no differences")
+    return 1 if changes else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from policy import PolicyFileError, bundled_bytes
+    from policy.station_copy import diff, parse_figures_csv, station_copy
+    from workbench.config import load_config
+
+    config = load_config()
+    if config.supervisors and config.technician not in config.supervisors:
+        raise WorkbenchError(f"policy import: changing the station's policy is a supervisor's action; "
+                             f"{config.technician} is not one of the station's supervisors")
+    target = Path(args.output) if args.output else config.policy_target()
+    current = config.load_policy()
+    try:
+        base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
+        text = Path(args.csv).read_text(encoding="utf-8-sig")  # spreadsheets write a byte-order mark
+    except OSError as exc:
+        raise InputError(exc.filename or args.csv, f"cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(args.csv, "is not UTF-8 text (save the table as CSV UTF-8)") from None
+    try:
+        rows = parse_figures_csv(text, args.csv, current)
+        content, new = station_copy(base, rows, f"imported from {Path(args.csv).name} on {date.today().isoformat()}",
+                                    str(target))
+    except PolicyFileError as exc:  # names the file, the row and the column already
+        raise WorkbenchError(str(exc), exit_code=2) from None
+    changes = diff(current, new)
+    print(f"Against the policy in use ({_where(current.origin)}):")
+    print("\n".join(f"  {line}" for line in changes) if changes else "  no differences")
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    _write(target, content)
+    _audit(config, target, current.sha256, new.sha256, len(rows))
+    print(f"wrote {target} (sha256 {new.sha256}); claims are decided under it from the next start"
+          + ("" if args.output is None or Path(args.output) == config.policy_target()
+             else f". Point the station at it: [policy] file = \"{target}\" in the station configuration"))
+    return 0
+
+
+def _write(target: Path, content: str) -> None:
+    """Whole or not at all: a station never decides under half a file."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)  # the policy is no secret: every technician's session reads it
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise InputError("--output", f"{target}: cannot be written ({exc.strerror})") from None
+
+
+def _audit(config, target: Path, old_sha: str, new_sha: str, rows: int) -> None:
+    from db import open_station_store
+
+    open_station_store(config).record_station_event("policy_changed", {
+        "file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": rows})
+
+
+def _where(origin: str) -> str:
+    return "bundled with the workbench" if origin == "bundled" else origin
+
+
+def _figure(value: object) -> str:
+    return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
