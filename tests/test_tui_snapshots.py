@@ -11,6 +11,7 @@ from workbench.screens.inspection import InspectionScreen
 from workbench.screens.intake import IntakeScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
+from workbench.screens.too_small import TooSmallScreen
 from tests.tui_helpers import SIZE, bench, screen_text, wait_for  # noqa: F401
 
 
@@ -127,3 +128,29 @@ async def test_decision_shows_each_reason_and_its_clause_at_80x24(bench):
         for reason in reasons:  # every word of the reason and of its clause, none cut at the edge
             for word in reason.text.split() + (reason.clause.ref.split() if reason.clause else ["catalog"]):
                 assert word in shown.split(), word
+
+
+def test_terminal_too_small_at_60x20(snap_compare, bench):
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TooSmallScreen))
+        await pilot.pause(0.2)
+
+    assert snap_compare(bench(), terminal_size=(60, 20), run_before=run_before)
+
+
+async def test_the_too_small_notice_goes_when_the_terminal_grows(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_inspection(pilot)
+        await pilot.press("space")  # the first check (sticker) found
+        for size in ((60, 20), (79, 24), (80, 23)):
+            await pilot.resize_terminal(*size)
+            await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+            assert f"needs 80x24. This one is {size[0]}x{size[1]}:" in words(screen_text(app))
+        await pilot.press("space", "ctrl+n", "escape")  # under the notice nothing is reached
+        app.save_draft()  # a hang-up now keeps the step's input
+        found = app.station.resume(app.flow.number).claim.inspection
+        assert [key for key, ticked in found.items() if ticked] == ["sticker_removed"]
+        await pilot.resize_terminal(*SIZE)
+        await wait_for(pilot, lambda: isinstance(app.screen, InspectionScreen))
+        assert app.screen.query_one("#found-sticker_removed").value is True and len(app.screen_stack) == 3

@@ -12,12 +12,12 @@ import pexpect
 import pytest
 
 
-def spawn(tmp_path, **env) -> pexpect.spawn:
+def spawn(tmp_path, dimensions=(24, 80), **env) -> pexpect.spawn:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR", "COLORTERM"))}
     environment.update(WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db", XDG_DATA_HOME=str(tmp_path / "d"),
                        XDG_CONFIG_HOME=str(tmp_path / "c"), **env)
     return pexpect.spawn(sys.executable, ["-m", "workbench", "--training"], env=environment,
-                         dimensions=(24, 80), timeout=30)
+                         dimensions=dimensions, timeout=30)
 
 
 def screen_until(child: pexpect.spawn, text: str) -> bytes:
@@ -93,3 +93,19 @@ def test_keys_typed_ahead_land_in_their_fields(tmp_path):
                                         "purchase_date")} == {
         "customer_name": "Li Wei", "customer_contact": "138 0000 0000", "model": "NV7000", "capacity_gb": "2000",
         "serial": "RN202406182TB104233", "purchase_date": "2025-01-10"}
+
+
+def test_a_terminal_too_small_says_so_until_it_grows(tmp_path):
+    child = spawn(tmp_path, dimensions=(20, 60), TERM="xterm-256color")
+    try:
+        screen_until(child, "Terminal too small: needs 80x24.")
+        child.send("n")  # reaches nothing under the notice
+        child.setwinsize(22, 70)  # the terminal sends SIGWINCH, as a window dragged larger does
+        screen_until(child, "This one is 70x22")  # by now the key was read, and ignored
+        child.setwinsize(24, 80)
+        screen_until(child, "New claim")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert not sqlite3.connect(tmp_path / "cases.db").execute("SELECT number FROM case_record").fetchall()

@@ -8,6 +8,7 @@ import traceback
 from datetime import datetime, timezone
 
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -15,6 +16,7 @@ from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
 from workbench.errors import WorkbenchError
 from workbench.screens.commands import WorkbenchCommands
+from workbench.screens.too_small import TooSmallScreen, too_small
 
 
 class WorkbenchApp(App):
@@ -46,6 +48,23 @@ class WorkbenchApp(App):
             self.start_claim()  # the home screen comes when the claim is done
         else:
             self.show_home()
+        self._fit_terminal(*self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_terminal(*event.size)  # before Textual's own handler takes the new size
+
+    def _fit_terminal(self, width: int, height: int) -> None:
+        """Below 80x24 a notice covers every screen (text would be cut without a word); it
+        goes when the terminal is large enough, and the screen under it is as it was."""
+        small = too_small(width, height)
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+    def action_command_palette(self) -> None:
+        if not isinstance(self.screen, TooSmallScreen):  # nothing is reached from under the notice
+            super().action_command_palette()
 
     def show_home(self) -> None:
         from workbench.screens.home import HomeScreen
@@ -97,8 +116,10 @@ class WorkbenchApp(App):
         """Write what is typed to the case draft now (called on hang-up and on each step)."""
         from workbench.screens.step import StepScreen
 
-        if isinstance(self.screen, StepScreen):
-            self.screen.save_now()  # with the step's unsaved input: ticks, notes, the field being typed
+        # The step may be under a dialog or the terminal-too-small notice.
+        step = next((s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None)
+        if step is not None:
+            step.save_now()  # with the step's unsaved input: ticks, notes, the field being typed
         elif self.flow is not None:
             self.flow.save()
 
