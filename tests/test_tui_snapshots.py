@@ -47,16 +47,24 @@ async def to_inspection(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectionScreen))
 
 
-async def to_smart(pilot, inspection=None):
-    await at_step(pilot, "smart", inspection={"sticker_removed": True} if inspection is None else inspection)
+async def to_smart(pilot, inspection=None, drive="/dev/nvme0", **fields):
+    await at_step(pilot, "smart", inspection={"sticker_removed": True} if inspection is None else inspection,
+                  **fields)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SmartScreen))
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 10)
-    await pilot.press(*["down"] * 8, "enter")
-    await wait_for(pilot, lambda: (pilot.app.flow.claim.drive and pilot.app.flow.claim.drive.device) == "/dev/nvme0")
+    await pilot.press(*["down"] * {"/dev/nvme0": 8, "/dev/nvme1": 9}[drive], "enter")
+    await wait_for(pilot, lambda: (pilot.app.flow.claim.drive and pilot.app.flow.claim.drive.device) == drive)
 
 
 async def to_counterfeit(pilot):
     await to_smart(pilot)
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CounterfeitScreen))
+
+
+async def to_counterfeit_fake(pilot):
+    """The training bench's counterfeit NV7000: four high findings, each wrapped whole."""
+    await to_smart(pilot, drive="/dev/nvme1", serial="RN202405022TB553120")
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, CounterfeitScreen))
 
@@ -91,7 +99,7 @@ async def to_ticket_qr(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TicketQrScreen))
 
 
-@pytest.mark.parametrize("reach", [to_home, to_intake, to_inspection, to_smart, to_counterfeit, to_decision,
+@pytest.mark.parametrize("reach", [to_home, to_intake, to_inspection, to_smart, to_counterfeit, to_counterfeit_fake, to_decision,
                                    to_decision_nothing_found, to_ticket, to_ticket_qr], ids=lambda f: f.__name__[3:])
 def test_screen_at_80x24(snap_compare, bench, reach):
     async def run_before(pilot) -> None:
@@ -154,3 +162,15 @@ async def test_the_too_small_notice_goes_when_the_terminal_grows(bench):
         await pilot.resize_terminal(*SIZE)
         await wait_for(pilot, lambda: isinstance(app.screen, InspectionScreen))
         assert app.screen.query_one("#found-sticker_removed").value is True and len(app.screen_stack) == 3
+
+
+async def test_counterfeit_findings_are_whole_at_80x24(bench):
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_counterfeit_fake(pilot)
+        await pilot.pause(0.2)
+        shown = words(screen_text(app)).split()
+        assert [f.severity for f in app.screen.findings].count("high") == 4
+        for finding in app.screen.findings:
+            for word in finding.message.split():
+                assert word in shown, word
