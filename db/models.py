@@ -27,7 +27,7 @@ class Case(SQLModel, table=True):
     station: str = Field(max_length=8)
     year: int
     seq: int
-    status: str = Field(default="draft", max_length=16)  # draft | decided | closed
+    status: str = Field(default="draft", max_length=16)  # draft | review | decided | closed
     step: str = Field(default="intake", max_length=32)  # where the technician is in the flow
     technician: str = Field(max_length=64)
     created_at: datetime
@@ -95,6 +95,8 @@ class DecisionRecord(SQLModel, table=True):
     override_verdict: str | None = Field(default=None, max_length=16)
     override_by: str | None = Field(default=None, max_length=64)
     override_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # A technician's request for a supervisor's review: {"verdict", "reason", "by"}, JSON.
+    review_request: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Ticket(SQLModel, table=True):

@@ -89,10 +89,19 @@ class DecisionView:
     override_by: str | None
     override_reason: str | None
     policy_sha256: str | None = None  # the policy file that decided; None before revision 0004
+    review_request: dict[str, str] | None = None  # a technician's request for a supervisor's review
 
     @property
     def final_verdict(self) -> str:
         return self.override_verdict or self.verdict
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A case in the supervisors' review queue, and why it waits."""
+
+    summary: CaseSummary
+    why: str  # the technician's request (wanted verdict and reason), or the engine's reasons
 
 
 @dataclass(frozen=True)
@@ -265,17 +274,23 @@ class CaseStore:
         self._write("record the counterfeit findings", work)
 
     def record_decision(self, number: str, decision: dict[str, Any], policy_id: str,
-                        override: dict[str, str] | None = None, *, policy_sha256: str | None = None) -> int:
+                        override: dict[str, str] | None = None, *, policy_sha256: str | None = None,
+                        review_request: dict[str, str] | None = None) -> int:
         """The engine's decision (the contract's output) and any supervisor override.
 
-        `override` is {"supervisor", "verdict", "reason"}; the case's verdict becomes the
-        override's, the engine's stays recorded beside it.
+        `override` is {"verdict", "reason"}, made by this store's user (the caller has
+        checked they are a supervisor): the case's verdict becomes the override's, the
+        engine's stays recorded beside it. A `needs_review` decision, or one with a
+        technician's `review_request` ({"verdict", "reason"}), puts the case in the review
+        queue (status `review`) until a supervisor resolves it.
         """
-        if override is not None:
-            missing = [k for k in ("supervisor", "verdict", "reason") if not str(override.get(k) or "").strip()]
-            if missing:
-                raise StoreError(f"override: {', '.join(missing)} missing; an override needs a supervisor, "
-                                 "a verdict and a reason")
+        for name, given in (("override", override), ("review request", review_request)):
+            if given is not None:
+                missing = [k for k in ("verdict", "reason") if not str(given.get(k) or "").strip()]
+                if missing:
+                    raise StoreError(f"{name}: {', '.join(missing)} missing; it needs a verdict and a reason")
+        request = {"verdict": review_request["verdict"], "reason": review_request["reason"].strip(),
+                   "by": self.technician} if review_request else None
 
         def work(session: Session) -> int:
             case = self._case(session, number)
@@ -283,19 +298,55 @@ class CaseStore:
                 case_id=case.id, decided_at=utcnow(), technician=self.technician, verdict=decision["verdict"],
                 remedy=decision.get("remedy"), decision=json.dumps(decision, sort_keys=True, default=str),
                 policy_id=policy_id, policy_sha256=policy_sha256 or None,
-                override_verdict=override and override["verdict"], override_by=override and override["supervisor"],
-                override_reason=override and override["reason"].strip())
+                override_verdict=override and override["verdict"], override_by=override and self.technician,
+                override_reason=override and override["reason"].strip(),
+                review_request=json.dumps(request, sort_keys=True) if request else None)
             session.add(record)
-            case.status = "decided"
             case.verdict = record.override_verdict or record.verdict
+            case.status = "review" if request or case.verdict == "needs_review" else "decided"
             self._touch(case, session)
             session.flush()
             self._audit(session, number, "decided", {
                 "decision": record.id, "verdict": record.verdict, "policy": policy_id, "policy_sha256": policy_sha256,
-                "reasons": [r.get("code") for r in decision.get("reasons", [])], "override": override})
+                "reasons": [r.get("code") for r in decision.get("reasons", [])],
+                "override": override and {**override, "supervisor": self.technician}, "review_request": request})
             return record.id
 
         return self._write("record the decision", work)
+
+    def resolve_review(self, number: str, verdict: str, reason: str) -> int:
+        """A supervisor's verdict on a case in the review queue (the caller has checked they are one).
+
+        Recorded as a new decision: the engine's, as last decided, with this store's user's
+        override; the case leaves the queue and goes on to its ticket.
+        """
+        if not reason.strip():
+            raise StoreError("reason: resolving a review needs a reason")
+
+        def work(session: Session) -> int:
+            case = self._case(session, number)
+            if case.status != "review":
+                raise StoreError(f"case {number}: not waiting for a supervisor (it is {case.status})")
+            last = session.exec(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
+                                .order_by(col(DecisionRecord.id).desc())).first()
+            if last is None:
+                raise StoreError(f"case {number}: no decision to review")
+            record = DecisionRecord(
+                case_id=case.id, decided_at=utcnow(), technician=self.technician, verdict=last.verdict,
+                remedy=last.remedy, decision=last.decision, policy_id=last.policy_id,
+                policy_sha256=last.policy_sha256, override_verdict=verdict, override_by=self.technician,
+                override_reason=reason.strip(), review_request=last.review_request)
+            session.add(record)
+            case.verdict, case.status, case.step = verdict, "decided", "ticket"
+            self._touch(case, session)
+            session.flush()
+            self._audit(session, number, "review_resolved", {
+                "decision": record.id, "verdict": verdict, "reason": reason.strip(),
+                "engine_verdict": last.verdict,
+                "request": json.loads(last.review_request) if last.review_request else None})
+            return record.id
+
+        return self._write("resolve the review", work)
 
     def add_ticket(self, number: str, payload: str, printer: str) -> int:
         def work(session: Session) -> int:
@@ -378,7 +429,8 @@ class CaseStore:
                                            f.batch) for f in findings if f.batch == latest),
                 decisions=tuple(DecisionView(d.id, d.decided_at, d.technician, d.verdict, d.remedy,
                                              json.loads(d.decision), d.policy_id, d.override_verdict,
-                                             d.override_by, d.override_reason, d.policy_sha256)
+                                             d.override_by, d.override_reason, d.policy_sha256,
+                                             json.loads(d.review_request) if d.review_request else None)
                                 for d in rows(DecisionRecord, DecisionRecord.id)),
                 tickets=tuple(TicketView(t.id, t.created_at, t.payload, t.printer, t.status, t.attempts,
                                          t.last_error, t.printed_at) for t in rows(Ticket, Ticket.id)),
@@ -410,6 +462,21 @@ class CaseStore:
         if limit:
             query = query.limit(limit)
         return self._read("list the cases", lambda s: [_summary(c) for c in s.exec(query)])
+
+    def review_queue(self, technician: str | None = None) -> list[ReviewItem]:
+        """Cases waiting for a supervisor, oldest first (the next to take), with why they wait."""
+        def work(session: Session) -> list[ReviewItem]:
+            query = select(Case).where(Case.status == "review")
+            if technician:
+                query = query.where(Case.technician == technician)
+            items = []
+            for case in session.exec(query.order_by(col(Case.updated_at))):
+                last = session.exec(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
+                                    .order_by(col(DecisionRecord.id).desc())).first()
+                items.append(ReviewItem(_summary(case), _why(last)))
+            return items
+
+        return self._read("list the review queue", work)
 
     def list_drafts(self, technician: str | None = None) -> list[CaseSummary]:
         """Interrupted cases to resume, the most recently touched first."""
@@ -479,6 +546,16 @@ def _apply_fields(case: Case, fields: dict[str, Any]) -> None:
     case.customer_name = str(fields.get("customer_name") or "").strip()
     case.customer_key = case.customer_name.casefold()
     case.model = str(fields.get("model") or "").strip()
+
+
+def _why(decision: DecisionRecord | None) -> str:
+    if decision is None:
+        return "no decision recorded"
+    if decision.review_request:
+        request = json.loads(decision.review_request)
+        return f"{request.get('by')} asks for {request.get('verdict')}: {request.get('reason')}"
+    codes = [r.get("code", "") for r in json.loads(decision.decision).get("reasons", [])]
+    return f"{decision.verdict}: " + ", ".join(codes)
 
 
 def _summary(case: Case) -> CaseSummary:

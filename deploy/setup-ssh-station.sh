@@ -10,6 +10,9 @@
 #   setup-ssh-station.sh add-technician LOGIN [PUBLIC_KEY_FILE]
 #       Creates the account if it does not exist, puts it in the group, and adds the key to
 #       its ~/.ssh/authorized_keys.
+#   setup-ssh-station.sh add-supervisor LOGIN
+#       Puts a technician's account in the supervisors' group (netac-supervisors): that
+#       login may change verdicts and resolve the review queue. Authority follows the login.
 #   setup-ssh-station.sh print-config [--workbench PATH] [--group NAME]
 #       Prints the sshd configuration `install` would write (no root needed).
 #
@@ -19,6 +22,7 @@
 set -euo pipefail
 
 GROUP=technicians
+SUPERVISORS=netac-supervisors
 WORKBENCH=""
 PREFIX=/opt/netac-workbench
 SSHD_SNIPPET=/etc/ssh/sshd_config.d/netac-workbench.conf
@@ -111,6 +115,7 @@ check_runnable_by_others() {
 # (group-writable, setgid folder) keeps working whichever technician opens it first.
 prepare_station() {
     getent group "$GROUP" >/dev/null || { groupadd --system "$GROUP"; say "created group $GROUP"; }
+    getent group "$SUPERVISORS" >/dev/null || { groupadd --system "$SUPERVISORS"; say "created group $SUPERVISORS"; }
     install -d -m 2770 -o root -g "$GROUP" "$DATA_DIR"
     [ -e "$DATA_DIR/cases.db" ] || install -m 0660 -o root -g "$GROUP" /dev/null "$DATA_DIR/cases.db"
     if [ ! -e "$CONFIG_DIR/workbench.toml" ]; then
@@ -193,6 +198,14 @@ add_technician() {
     say "$login is a technician: 'ssh $login@<this PC>' starts the workbench"
 }
 
+add_supervisor() {
+    local login="${1:?usage: add-supervisor LOGIN}"
+    getent passwd "$login" >/dev/null || die "no account $login: add-technician $login first"
+    getent group "$SUPERVISORS" >/dev/null || die "group $SUPERVISORS does not exist: run '$0 install' first"
+    usermod -aG "$SUPERVISORS" "$login"
+    say "$login is a supervisor: may change verdicts and resolve the review queue (from the next login)"
+}
+
 command="${1:-install}"; [ $# -gt 0 ] && shift
 case "$command" in
     install)
@@ -202,10 +215,12 @@ case "$command" in
         [ -z "$SSHD_CHANGED" ] || reload_sshd ;;
     add-technician)
         need_root add-technician; add_technician "$@" ;;
+    add-supervisor)
+        need_root add-supervisor; add_supervisor "$@" ;;
     print-config)
         parse_options "$@"; WORKBENCH="${WORKBENCH:-/usr/local/bin/workbench}"
         [ "${WORKBENCH#/}" != "$WORKBENCH" ] || die "--workbench: sshd needs an absolute path, got $WORKBENCH"
         sshd_config ;;
-    -h|--help|help) sed -n '2,18s/^# \{0,1\}//p' "$0" ;;
-    *) die "unknown command: $command (install, add-technician, print-config)" ;;
+    -h|--help|help) sed -n '2,21s/^# \{0,1\}//p' "$0" ;;
+    *) die "unknown command: $command (install, add-technician, add-supervisor, print-config)" ;;
 esac

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from importlib import resources
 from datetime import date, datetime, timezone
 
@@ -13,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 import db.store
 from workbench import case_flow
 from workbench.app import WorkbenchApp
+import workbench.config
 from workbench.config import load_config
 
 SIZE = (80, 24)
@@ -32,7 +32,7 @@ def bench(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # error logs stay in the test's folder
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path}/cases.db")
-    monkeypatch.setattr(getpass, "getuser", lambda: "ana")
+    monkeypatch.setattr(workbench.config, "login_user", lambda: "ana")
     monkeypatch.setattr(case_flow, "today", lambda: TODAY)
     clock = iter(range(10**6))
     monkeypatch.setattr(db.store, "utcnow",

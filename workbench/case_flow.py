@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, parse_claim
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
 from workbench.config import StationConfig
+from workbench.errors import WorkbenchError
+from workbench.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
     from workbench.ticket.issue import TicketOutcome
-    from db.store import CaseStore, CaseSummary, CaseView
+    from db.store import CaseStore, CaseSummary, CaseView, ReviewItem
     from policy import Clause, Exclusion
     from workbench.inspection.counterfeit import Finding, Label
     from workbench.inspection.smart import DriveInfo, SmartReadout
@@ -66,8 +68,13 @@ class Station:
         return self.config.technician
 
     @property
-    def supervisors(self) -> tuple[str, ...]:
-        return tuple(self.config.supervisors)
+    def is_supervisor(self) -> bool:
+        """Whether this session's own login is a supervisor's (never a name picked on screen)."""
+        return self.config.acting_supervisor
+
+    def require_supervisor(self, action: str) -> None:
+        if not self.is_supervisor:
+            raise NotASupervisor(self.technician, action)
 
     def title(self) -> str:
         """Who and where, for the screen's header."""
@@ -112,6 +119,18 @@ class Station:
     def close_case(self, number: str) -> None:
         self.store.close_case(number)
 
+    def review_queue(self) -> list[ReviewItem]:
+        """Cases waiting for a supervisor (a needs_review decision, or a technician's request):
+        all of them for a supervisor, a technician's own for a technician."""
+        return self.store.review_queue(None if self.is_supervisor else self.technician)
+
+    def resolve_review(self, number: str, verdict: str, reason: str) -> None:
+        """A supervisor records the verdict of a case in the review queue; it goes on to its ticket."""
+        self.require_supervisor("resolve a review")
+        if verdict not in REVIEW_VERDICTS:
+            raise WorkbenchError(f"verdict: {verdict!r} is not one of {', '.join(REVIEW_VERDICTS)}", exit_code=2)
+        self.store.resolve_review(number, verdict, reason)
+
     def reprint(self, number: str) -> TicketOutcome:
         """Print the case's ticket again (issuing it first when it has none)."""
         from workbench.ticket.issue import reprint
@@ -150,14 +169,27 @@ class Station:
 
 @dataclass(frozen=True)
 class Override:
-    """A supervisor's change of the verdict, recorded with the decision."""
+    """A change of the verdict with its reason: made by a supervisor, or requested by a
+    technician (which puts the case in the supervisors' review queue)."""
 
-    supervisor: str
     verdict: str
     reason: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"supervisor": self.supervisor, "verdict": self.verdict, "reason": self.reason}
+        return {"verdict": self.verdict, "reason": self.reason}
+
+
+# What a supervisor may decide a case in review to be.
+REVIEW_VERDICTS = tuple(v for v in VERDICTS if v != "needs_review")
+
+
+class NotASupervisor(WorkbenchError):
+    """The acting login may not do what only a supervisor may."""
+
+    def __init__(self, technician: str, action: str) -> None:
+        super().__init__(f"{action}: only a supervisor may do this, and {technician} is not one "
+                         "(the station's [station] supervisors or the netac-supervisors group); "
+                         "ask a supervisor, or request a review with your reason")
 
 
 class CaseFlow:
@@ -293,16 +325,26 @@ class CaseFlow:
         """policy.assess on this claim; a ClaimInputError names the field to correct."""
         return assess(parse_claim(self.claim_input()), self.policy)
 
-    def record_decision(self, decision: Decision, override: Override | None = None) -> None:
+    def record_decision(self, decision: Decision, override: Override | None = None,
+                        request: Override | None = None) -> bool:
         """Record the decision with the clause each reason cites and the policy file that decided,
-        so the case stays explained after the station's policy file changes."""
+        so the case stays explained after the station's policy file changes.
+
+        `override` is a supervisor's own change of the verdict; `request` a technician's
+        request for one, which sends the case to the review queue. True when the case goes
+        on to its ticket, False when it waits for a supervisor.
+        """
+        if override is not None:
+            self.station.require_supervisor("override the verdict")
         self.save("decision")
         recorded = decision.to_dict()
         recorded["reasons"] = [{**r, "clause": r_.clause.ref if r_.clause else "product catalog"}
                                for r, r_ in zip(recorded["reasons"], decision.reasons)]
         self.station.store.record_decision(self._number(), recorded, decision.policy_id,
                                            override.to_dict() if override else None,
-                                           policy_sha256=self.policy.sha256)
+                                           policy_sha256=self.policy.sha256,
+                                           review_request=request.to_dict() if request else None)
+        return not (request is not None or (override is None and decision.verdict == "needs_review"))
 
     def print_ticket(self) -> TicketOutcome:
         """Sign, record and print the case's ticket (or print it again)."""

@@ -11,8 +11,9 @@ directory, station id "LOCAL". $WORKBENCH_DATABASE_URL overrides [database] url.
 
 from __future__ import annotations
 
-import getpass
+import grp
 import os
+import pwd
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -26,7 +27,33 @@ from workbench.errors import ConfigError
 APP_NAME = "netac-workbench"
 SYSTEM_CONFIG = Path("/etc/netac-workbench/workbench.toml")
 STATION_ID = re.compile(r"[A-Z0-9]{2,8}")
-STATION_POLICY = "station-policy.toml"  # a station's copy of the policy, found without configuration
+STATION_POLICY = "station-policy.toml"
+SUPERVISOR_GROUP = "netac-supervisors"  # deploy/setup-ssh-station.sh creates it
+
+
+def login_user() -> str:
+    """Who is acting: the login of the process's real user id.
+
+    Never $USER or $LOGNAME, which anyone can set: authority follows the account.
+    """
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid with no account (a container): still one person, by number
+        return str(os.getuid())
+
+
+def in_group(user: str, group: str) -> bool:
+    """Whether `user` is in the Unix group `group` (as a member or as its primary group)."""
+    try:
+        entry = grp.getgrnam(group)
+    except KeyError:
+        return False
+    if user in entry.gr_mem:
+        return True
+    try:
+        return pwd.getpwnam(user).pw_gid == entry.gr_gid
+    except KeyError:
+        return False  # a station's copy of the policy, found without configuration
 
 
 def user_config_file() -> Path:
@@ -67,6 +94,7 @@ class StationConfig:
     station_id: str = "LOCAL"
     station_name: str = "Netac service station"
     supervisors: tuple[str, ...] = ()
+    supervisor_group: str = SUPERVISOR_GROUP
     database_url: str = ""
     source: Path | None = None  # the file this came from, None for the defaults
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -74,10 +102,27 @@ class StationConfig:
     @property
     def technician(self) -> str:
         """The technician is the login user (over SSH, the account that logged in)."""
-        return getpass.getuser()
+        return login_user()
 
     def is_supervisor(self, user: str) -> bool:
-        return user in self.supervisors
+        """Supervisors are named in [station] supervisors, or are in the supervisors' Unix group."""
+        return user in self.supervisors or bool(self.supervisor_group) and in_group(user, self.supervisor_group)
+
+    @property
+    def names_supervisors(self) -> bool:
+        """Whether this station has supervisors at all (a single-user bench has none, and its one
+        user is its manager)."""
+        if self.supervisors:
+            return True
+        try:
+            return bool(self.supervisor_group) and bool(grp.getgrnam(self.supervisor_group))
+        except KeyError:
+            return False
+
+    @property
+    def acting_supervisor(self) -> bool:
+        """Whether this session's own login may override verdicts and resolve reviews."""
+        return self.is_supervisor(self.technician)
 
     def policy_target(self) -> Path:
         """Where the station's copy of the policy is: `[policy] file` (relative to this
@@ -146,6 +191,7 @@ def load_config(path: Path | None = None) -> StationConfig:
         station_id=station_id,
         station_name=station.get("name", str, StationConfig.station_name),
         supervisors=station.strings("supervisors"),
+        supervisor_group=station.get("supervisor_group", str, SUPERVISOR_GROUP),
         database_url=url,
         source=path,
         sections={k: v for k, v in data.items() if k not in ("station", "database")},

@@ -31,6 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     show = verbs.add_parser("show", help="everything recorded on one case")
     export = verbs.add_parser("export", help="cases as CSV or JSON")
     show.add_argument("number", metavar="CASE", help="case number, e.g. SZ01-2026-000123")
+    review = verbs.add_parser("review", help="a supervisor records the verdict of a case in the review queue")
+    review.add_argument("number", metavar="CASE")
+    review.add_argument("--verdict", required=True, choices=("covered", "not_covered", "refused"))
+    review.add_argument("--reason", required=True, help="why (recorded with the verdict and your login)")
     show.add_argument("--json", action="store_true", help="print the case as one JSON object")
     export.add_argument("--format", choices=("csv", "json"), required=True)
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -40,7 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         verb.add_argument("--verdict", choices=VERDICTS)
         verb.add_argument("--serial")
         verb.add_argument("--technician")
-        verb.add_argument("--status", choices=("draft", "decided", "closed"))
+        verb.add_argument("--status", choices=("draft", "review", "decided", "closed"))
+    listing.add_argument("--queue", choices=("review",),
+                         help="review: the cases waiting for a supervisor, oldest first, with why they wait")
 
 
 def _day(text: str) -> date:
@@ -51,12 +57,28 @@ def _day(text: str) -> date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db import open_station_store
+    from workbench.case_flow import Station
     from workbench.config import load_config
 
-    store = open_station_store(load_config())
+    config = load_config()
+    station = Station(config)
+    store = station.store
     if args.verb == "show":
         return _show(store, args)
+    if args.verb == "review":
+        number = args.number.strip().upper()
+        station.resolve_review(number, args.verdict, args.reason)
+        print(f"case {number}: {args.verdict}, recorded as {config.technician}'s verdict; "
+              f"its ticket: workbench ticket print {number}")
+        return 0
+    if getattr(args, "queue", None):
+        items = store.review_queue()
+        for item in items:
+            c = item.summary
+            print(f"{c.number}  {c.updated_at:%Y-%m-%d %H:%M}  {strip_control(c.customer_name)}  ({c.technician})  "
+                  f"{strip_control(item.why)}")
+        print(f"{len(items)} case(s) waiting for a supervisor", file=sys.stderr)
+        return 0
     if args.since and args.until and args.since > args.until:
         raise InputError("--from", f"{args.since} is after --to {args.until}")
     cases = store.list_cases(since=args.since, until=args.until, verdict=args.verdict, serial=args.serial,

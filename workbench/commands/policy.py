@@ -110,7 +110,7 @@ def _import(args: argparse.Namespace) -> int:
     from workbench.config import load_config
 
     config = load_config()
-    if config.supervisors and config.technician not in config.supervisors:
+    if config.names_supervisors and not config.acting_supervisor:
         raise WorkbenchError(f"policy import: changing the station's policy is a supervisor's action; "
                              f"{config.technician} is not one of the station's supervisors")
     target = Path(args.output) if args.output else config.policy_target()

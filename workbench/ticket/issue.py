@@ -39,6 +39,8 @@ def facts_for(view, station_id: str) -> TicketFacts:
 def issue_ticket(store, number: str, config: StationConfig, policy) -> TicketOutcome:
     """Sign and record a ticket for the case's latest decision, then try the printer once."""
     view = store.get_case(number)
+    if view.summary.status == "review":
+        raise WorkbenchError(f"case {number} waits for a supervisor's review: its ticket comes with the verdict")
     facts = facts_for(view, config.station_id)
     qr_text = signed_text(facts, station_key(config))
     content = ticket_content(view, policy, config.station_name)
