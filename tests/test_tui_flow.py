@@ -77,33 +77,6 @@ async def test_escape_goes_back_a_step_keeping_the_input(bench):
         assert app.screen.query_one("#found-sticker_removed").value is True
 
 
-async def test_a_supervisor_override_is_recorded(bench):
-    app = bench()
-    async with app.run_test(size=SIZE) as pilot:
-        await typed_to_inspection(pilot)
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
-        await pilot.press("u", "ctrl+n")  # the drive cannot be read
-        await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
-        await pilot.press("enter", "ctrl+n")
-        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
-        assert app.screen.decision.verdict == "needs_review"
-        await pilot.press("o")
-        await pilot.pause()
-        await pilot.press("enter", "down", "enter")  # supervisor: the first listed (chen)
-        await pilot.press("tab", "enter", "down", "enter")  # new verdict: the first other one
-        await pilot.press("tab", *"drive dead on arrival, seen by chen", "ctrl+s")
-        await pilot.pause()
-        assert app.screen.override.supervisor == "chen"
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen))
-        number = app.flow.number
-    d = app.station.store.get_case(number).decision
-    assert (d.verdict, d.override_by, d.override_reason) == (
-        "needs_review", "chen", "drive dead on arrival, seen by chen")
-    assert d.override_verdict in ("covered", "not_covered", "refused")
-
-
 async def test_escape_right_after_typing_keeps_the_field_and_nothing_breaks(bench):
     """Escape within the save pause: the step saves as it leaves; a save still due later is harmless."""
     app = bench()

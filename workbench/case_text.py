@@ -5,6 +5,20 @@ from __future__ import annotations
 from workbench.text import strip_control
 
 
+def why_it_waits(view) -> list[str]:
+    """A case in the review queue: the engine's verdict and reasons, and any technician's request."""
+    d = view.decision
+    if d is None:
+        return ["No decision recorded."]
+    out = [f"The engine's verdict: {d.verdict} (decided by {d.technician}, policy {d.policy_id})"]
+    out += [f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
+            for r in d.decision.get("reasons", [])]
+    if d.review_request:
+        r = d.review_request
+        out.append(f"{r.get('by')} asks for {r.get('verdict')}: {r.get('reason')}")
+    return [strip_control(line) for line in out]
+
+
 def case_lines(view) -> list[str]:
     """A case's whole record as lines of plain text (people's and drives' strings cleaned)."""
     s = view.summary

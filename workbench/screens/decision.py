@@ -1,23 +1,24 @@
-"""Step 5, decision: what policy.assess says, with its clauses; a supervisor may override."""
+"""Step 5, decision: what policy.assess says, with its clauses; a supervisor may change the verdict,
+a technician may ask a supervisor to (the review queue)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Static
 
 from workbench.case_flow import ClaimInputError, Override
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
+from workbench.screens.verdict import VerdictDialog
 from workbench.text import plain
-from workbench.vocabulary import VERDICT_WORDS
+from workbench.vocabulary import VERDICT_WORDS, VERDICTS
+
 
 class DecisionScreen(StepScreen):
     STEP = "decision"
-    BINDINGS = [Binding("o", "override", "Supervisor override")]
+    BINDINGS = [Binding("o", "change_verdict", "Change verdict")]
 
     def body(self) -> ComposeResult:
         yield Static("", id="verdict", markup=False)
@@ -31,7 +32,8 @@ class DecisionScreen(StepScreen):
         yield Static("", id="override", markup=False)
 
     def on_mount(self) -> None:
-        self.override = None
+        self.override: Override | None = None  # a supervisor's own change of the verdict
+        self.request: Override | None = None  # a technician's request for one
         try:
             self.decision = self.flow.decide()
         except ClaimInputError as exc:
@@ -54,27 +56,41 @@ class DecisionScreen(StepScreen):
             table.add_row(plain("Within the warranty period and the TBW limit; no exclusion found."),
                           _clause(self.station.clause_ref("warranty_service"), "covered"), height=None)
 
-    def action_override(self) -> None:
+    def action_change_verdict(self) -> None:
         if self.decision is None:
             return
-        supervisors = self.station.supervisors
-        if not supervisors:
-            self.notify("No supervisors are listed in the station configuration ([station] supervisors).",
-                        severity="warning", markup=False)
-            return
-        self.app.push_screen(OverrideDialog(supervisors, self.decision.verdict), self._overridden)
+        others = tuple(v for v in VERDICTS if v != self.decision.verdict)
+        if self.station.is_supervisor:
+            dialog = VerdictDialog(f"Override as supervisor {self.station.technician}",
+                                   "The engine's verdict stays recorded beside yours.", others)
+        else:
+            dialog = VerdictDialog("Ask a supervisor to change the verdict",
+                                   f"You are {self.station.technician}, not a supervisor: the case goes to the "
+                                   "supervisors' review queue with your reason.", others)
+        self.app.push_screen(dialog, self._changed)
 
-    def _overridden(self, override: Override | None) -> None:
-        self.override = override
-        text = (f"Override by {override.supervisor}: {override.verdict} — {override.reason}"
-                if override else "")
+    def _changed(self, change: Override | None) -> None:
+        if change is None:
+            return
+        if self.station.is_supervisor:
+            self.override, self.request = change, None
+            text = f"Override by you ({self.station.technician}): {change.verdict} — {change.reason}"
+        else:
+            self.override, self.request = None, change
+            text = (f"Review requested: {change.verdict} — {change.reason}. Ctrl+N sends the case to the "
+                    "supervisors' queue.")
         self.query_one("#override", Static).update(text)
 
     def leave(self) -> bool:
         if self.decision is None:
             return self.problem("The claim cannot be decided yet: go back (Escape) and correct it.")
-        self.flow.record_decision(self.decision, self.override)
-        return True
+        if self.flow.record_decision(self.decision, self.override, self.request):
+            return True
+        # Waiting for a supervisor: no ticket before their verdict.
+        self.notify(f"Case {self.flow.number} is in the supervisors' review queue; it goes on to its ticket "
+                    "when a supervisor records the verdict.", markup=False, timeout=10)
+        self.workbench.finish_claim()
+        return False
 
 
 def _clause(ref: str, code: str) -> Text:
@@ -82,42 +98,3 @@ def _clause(ref: str, code: str) -> Text:
     text = plain(ref)
     text.append(f"\n{code}", style="dim")
     return text
-
-
-class OverrideDialog(ModalScreen[Override | None]):
-    """A supervisor changes the verdict; who and why are recorded with the case."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "confirm", "Record override")]
-
-    def __init__(self, supervisors, verdict: str) -> None:
-        super().__init__()
-        self.supervisors = supervisors
-        self.verdict = verdict
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="override-dialog"):
-            yield Label("Supervisor override", classes="section-title")
-            yield Select([(s, s) for s in self.supervisors], prompt="Supervisor", id="supervisor")
-            yield Select([(words, v) for v, words in VERDICT_WORDS.items() if v != self.verdict],
-                         prompt="New verdict", id="new-verdict")
-            yield Input(placeholder="Reason (required)", id="reason", max_length=500)
-            yield Button("Record override (Ctrl+S)", id="confirm", variant="warning")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_confirm()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_confirm(self) -> None:
-        supervisor = self.query_one("#supervisor", Select).value
-        verdict = self.query_one("#new-verdict", Select).value
-        reason = self.query_one("#reason", Input).value.strip()
-        for name, value in (("supervisor", supervisor), ("new verdict", verdict)):
-            if value is Select.BLANK:
-                self.notify(f"{name}: choose one", severity="error", markup=False)
-                return
-        if not reason:
-            self.notify("reason: an override needs a reason", severity="error", markup=False)
-            return
-        self.dismiss(Override(str(supervisor), str(verdict), reason))

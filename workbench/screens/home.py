@@ -29,6 +29,10 @@ class HomeScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="review-title", classes="section-title", markup=False)
+        review = DataTable(id="review", cursor_type="row", zebra_stripes=True)
+        review.add_columns("Case", "Customer", "Why it waits")
+        yield review
         yield Static("Interrupted drafts (r resumes the highlighted one)", classes="section-title", markup=False)
         drafts = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
         drafts.add_columns("Case", "Step", "Serial", "Model", "Customer", "Technician")
@@ -52,15 +56,25 @@ class HomeScreen(WorkbenchScreen):
         try:
             drafts = self.station.drafts()
             today = self.station.cases_of(case_flow.today())
+            review = self.station.review_queue()
         except WorkbenchError as exc:
             self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
             return
-        self.app.call_from_thread(self._show, drafts, today)
+        self.app.call_from_thread(self._show, drafts, today, review)
 
     def _status(self, text: str) -> None:
         self.query_one("#home-status", Static).update(text)
 
-    def _show(self, drafts, today) -> None:
+    def _show(self, drafts, today, review) -> None:
+        waiting = self.query_one("#review", DataTable)
+        waiting.clear()
+        for item in review:
+            waiting.add_row(plain(item.summary.number), plain(item.summary.customer_name), plain(item.why),
+                            key=item.summary.number)
+        title = self.query_one("#review-title", Static)
+        title.update(f"Waiting for a supervisor: {len(review)} (Enter reviews the case)" if self.station.is_supervisor
+                     else f"Your cases waiting for a supervisor: {len(review)} (Enter shows the case)")
+        waiting.display = title.display = bool(review)
         table = self.query_one("#drafts", DataTable)
         table.clear()
         for c in drafts:
@@ -74,7 +88,7 @@ class HomeScreen(WorkbenchScreen):
         mine = [c for c in drafts if c.technician == self.station.technician]
         self._status(f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
                      + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else ""))
-        (table if drafts else listing).focus()
+        (waiting if review and self.station.is_supervisor else table if drafts else listing).focus()
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -95,6 +109,15 @@ class HomeScreen(WorkbenchScreen):
     @on(DataTable.RowSelected, "#drafts")
     def _draft_chosen(self, event: DataTable.RowSelected) -> None:
         self.workbench.resume_claim(event.row_key.value)
+
+    @on(DataTable.RowSelected, "#review")
+    def _review_chosen(self, event: DataTable.RowSelected) -> None:
+        if self.station.is_supervisor:
+            from workbench.screens.review import ReviewScreen
+
+            self.app.push_screen(ReviewScreen(event.row_key.value))
+        else:
+            self._open_history(event.row_key.value)
 
     @on(DataTable.RowSelected, "#today")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:

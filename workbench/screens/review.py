@@ -1,0 +1,69 @@
+"""A supervisor's review of a case in the queue: the reasons and the evidence, then the verdict."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from workbench.case_flow import REVIEW_VERDICTS, Override
+from workbench.case_text import case_lines, why_it_waits
+from workbench.errors import WorkbenchError
+from workbench.screens.base import WorkbenchScreen
+from workbench.screens.verdict import VerdictDialog
+
+
+class ReviewScreen(WorkbenchScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("v", "verdict", "Record verdict"),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Review of case {self.number}: read the reasons and the evidence, then v records "
+                     "your verdict with its reason.", classes="note", markup=False)
+        with VerticalScroll():
+            yield Static("Reading the case…", id="review-case", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, group="review")
+    def _read(self) -> None:
+        try:
+            view = self.station.case(self.number)
+            text = "\n".join(why_it_waits(view) + ["", "The whole record:"] + case_lines(view))
+        except WorkbenchError as exc:
+            text = str(exc)
+        self.app.call_from_thread(self.query_one("#review-case", Static).update, text)
+
+    def action_verdict(self) -> None:
+        self.app.push_screen(VerdictDialog(f"Verdict on case {self.number}",
+                                           f"Recorded as {self.station.technician}'s; the engine's verdict "
+                                           "stays beside it. The case then goes on to its ticket.",
+                                           REVIEW_VERDICTS), self._decided)
+
+    def _decided(self, verdict: Override | None) -> None:
+        if verdict is not None:
+            self._resolve(verdict)
+
+    @work(thread=True, exclusive=True, group="review")
+    def _resolve(self, verdict: Override) -> None:
+        try:
+            self.station.resolve_review(self.number, verdict.verdict, verdict.reason)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=15)
+            return
+        self.app.call_from_thread(self._to_ticket)
+
+    def _to_ticket(self) -> None:
+        self.app.pop_screen()
+        self.workbench.resume_claim(self.number)  # at its ticket step: signed and printed there
