@@ -118,6 +118,13 @@ prepare_station() {
     getent group "$SUPERVISORS" >/dev/null || { groupadd --system "$SUPERVISORS"; say "created group $SUPERVISORS"; }
     install -d -m 2770 -o root -g "$GROUP" "$DATA_DIR"
     [ -e "$DATA_DIR/cases.db" ] || install -m 0660 -o root -g "$GROUP" /dev/null "$DATA_DIR/cases.db"
+    # One ticket-signing key for the station, beside its database: every technician's login
+    # signs and verifies with it, and no one outside the group reads it.
+    local key="$DATA_DIR/station-ticket-key.pem"
+    if [ ! -e "$key" ] && command -v openssl >/dev/null; then
+        (umask 077; openssl genpkey -algorithm ED25519 -out "$key" 2>/dev/null) && say "made the station's ticket key $key"
+    fi
+    [ ! -e "$key" ] || { chown root:"$GROUP" "$key"; chmod 0640 "$key"; }
     if [ ! -e "$CONFIG_DIR/workbench.toml" ]; then
         install -d -m 0755 "$CONFIG_DIR"
         cat > "$CONFIG_DIR/workbench.toml" <<EOF

@@ -49,12 +49,21 @@ groupadd technicians && groupadd netac-supervisors
 for login in wbana wbbo wbchen; do useradd -M -N -g technicians "$login"; done
 step() { local name="$1"; shift; "$@" > "$T/$name.out" 2> "$T/$name.err"; echo $? > "$T/$name.rc"; }
 as() { local who="$1" name="$2"; shift 2; step "$name" setpriv --reuid "$who" --regid technicians --init-groups "$@"; }
+# The station folder as setup-ssh-station.sh makes it: setgid, group technicians.
+chgrp technicians "$T" && chmod 2777 "$T"
 step add-supervisor "$SETUP" add-supervisor wbchen
 as wbana claim "$PY" "$T/claim.py" "$T/number"
 as wbbo bo-review "$PY" -m workbench cases review "$(cat "$T/number")" --verdict covered --reason "bo says so"
 as wbbo bo-queue "$PY" -m workbench cases list --queue review
 as wbchen chen-review "$PY" -m workbench cases review "$(cat "$T/number")" --verdict covered --reason "seen by chen"
 as wbchen chen-queue "$PY" -m workbench cases list --queue review
+as wbchen chen-print "$PY" -m workbench ticket print "$(cat "$T/number")"
+as wbchen chen-ticket "$PY" -m workbench ticket show "$(cat "$T/number")" --text
+for login in wbana wbbo wbchen; do
+    as "$login" "$login-key" "$PY" -m workbench ticket key
+    as "$login" "$login-verify" "$PY" -m workbench ticket verify "$(cat "$T/chen-ticket.out")"
+done
+stat -c '%a %U %G' "$T/station-ticket-key.pem" > "$T/key.mode"
 """
 
 
@@ -67,7 +76,8 @@ def station():
     folder = Path(tempfile.mkdtemp(prefix="workbench-users-"))
     folder.chmod(0o777)  # the station's shared folder: every technician writes the database here
     (folder / "claim.py").write_text(CLAIM)
-    (folder / "workbench.toml").write_text('[station]\nid = "SZ01"\nname = "Shenzhen Futian"\n')
+    (folder / "workbench.toml").write_text('[station]\nid = "SZ01"\nname = "Shenzhen Futian"\n'
+                                           '[printer]\nkind = "none"\n')
     # The shared database as deploy/setup-ssh-station.sh leaves it: writable by the technicians
     # (SQLite gives its -wal and -shm files the database file's mode).
     open_store(f"sqlite:///{folder}/cases.db", station_id="SZ01", technician="setup").engine.dispose()
@@ -120,3 +130,18 @@ def test_the_supervisor_resolves_it_and_the_audit_names_each_real_user(station):
                          "('case_created', 'decided', 'review_resolved') order by id").fetchall()
     assert actions == [("wbana", "case_created"), ("wbana", "decided"), ("wbchen", "review_resolved")]
     assert db.execute("select status, verdict from case_record").fetchall() == [("decided", "covered")]
+
+
+def test_every_login_of_the_station_signs_and_verifies_with_one_key(station):
+    """H2: a ticket printed by one login verifies for the others; `ticket key` is one key."""
+    ticket = (station / "chen-ticket.out").read_text().strip()
+    assert ticket.startswith("NW2")
+    keys = {login: step(station, f"{login}-key") for login in ("wbana", "wbbo", "wbchen")}
+    assert all(rc == 0 for rc, _, _ in keys.values()), keys
+    assert len({out for _, out, _ in keys.values()}) == 1 and next(iter(keys.values()))[1].startswith("SZ01 = ")
+    for login in ("wbana", "wbbo", "wbchen"):
+        rc, out, err = step(station, f"{login}-verify")
+        assert (rc, out.split(":")[0]) == (0, "GOOD"), (login, out, err)
+        assert "matches case" in out
+    # made by the first login that signed, in the station's setgid folder: the group reads it
+    assert (station / "key.mode").read_text().split() == ["640", "wbchen", "technicians"]

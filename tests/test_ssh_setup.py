@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.sshd_harness import SETUP_SCRIPT, sshd_path
 
@@ -30,7 +32,10 @@ step add "$SETUP" add-technician mei "$T/mei.pub"
 step add-again "$SETUP" add-technician mei "$T/mei.pub"
 step effective "$SSHD" -T -C user=mei,host=bench,addr=192.0.2.7
 step outsider "$SSHD" -T -C user=root,host=bench,addr=192.0.2.7
-stat -c '%a %U %G' /var/lib/netac-workbench /var/lib/netac-workbench/cases.db > "$T/modes"
+stat -c '%a %U %G' /var/lib/netac-workbench /var/lib/netac-workbench/cases.db \
+    /var/lib/netac-workbench/station-ticket-key.pem > "$T/modes"
+getent group netac-supervisors > "$T/supervisors.group"
+cp /var/lib/netac-workbench/station-ticket-key.pem "$T/station-key.pem"
 cat /etc/netac-workbench/workbench.toml > "$T/station.toml"
 id -nG mei > "$T/mei.groups"; getent passwd mei | cut -d: -f7 > "$T/mei.shell"
 stat -c '%a %U' /home/mei/.ssh/authorized_keys > "$T/keys.mode"; cp /home/mei/.ssh/authorized_keys "$T/keys"
@@ -65,7 +70,12 @@ def test_install_writes_the_station_files(installed):
     assert rc == 0, err
     assert "created group technicians" in err
     assert "wrote /etc/ssh/sshd_config.d/netac-workbench.conf" in err
-    assert (installed / "modes").read_text().splitlines() == ["2770 root technicians", "660 root technicians"]
+    assert (installed / "modes").read_text().splitlines() == [
+        "2770 root technicians", "660 root technicians", "640 root technicians"]
+    assert "made the station's ticket key /var/lib/netac-workbench/station-ticket-key.pem" in err
+    assert isinstance(serialization.load_pem_private_key((installed / "station-key.pem").read_bytes(), None),
+                      Ed25519PrivateKey)  # the one key every technician signs with
+    assert (installed / "supervisors.group").read_text().startswith("netac-supervisors:")
     assert 'url = "sqlite:////var/lib/netac-workbench/cases.db"' in (installed / "station.toml").read_text()
     snippet = (installed / "snippet").read_text()
     assert "Match Group technicians\n    ForceCommand /opt/workbench\n" in snippet

@@ -124,4 +124,5 @@ def test_verify_against_the_case_record(tmp_path):
     assert (result.good, result.record_matches) == (True, True)
     store.record_decision(number, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
     later = verify_ticket(outcome.qr_text, config, store)
-    assert (later.good, later.record_matches) == (True, False) and "differs in: verdict" in later.message
+    assert (later.genuine, later.record_matches) == (True, False) and "differs in: verdict" in later.message
+    assert not later.good and later.verdict_word == "CHANGED"  # never GOOD when the record differs

@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name, what in (("print", "issue or reprint the ticket of a decided case"), ("show", "show a case's ticket")):
         verb = verbs.add_parser(name, help=what)
         verb.add_argument("number", metavar="CASE")
+        if name == "show":
+            verb.add_argument("--text", action="store_true", help="only the QR's text (what a scanner types)")
     verbs.add_parser("key", help="print this station's public ticket key")
 
 
@@ -41,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
         text = sys.stdin.readline() if args.text == "-" else args.text
         store = None if args.offline else _store(config)
         result = verify_ticket(text, config, store)
-        print(("GOOD: " if result.good else "NOT GENUINE: ") + strip_control(result.message))
-        if result.facts is not None and result.good:
+        print(f"{result.verdict_word}: {strip_control(result.message)}")
+        if result.facts is not None and result.genuine:
             f = result.facts
             print(strip_control(f"case {f.case_number}, {f.date}, {f.model} {f.capacity_gb} GB, serial {f.serial}, "
                                 f"verdict {f.verdict}, policy {f.policy}"))
-        return 0 if result.good and result.record_matches is not False else 1
+        return 0 if result.good else 1
     store = _store(config)
     number = args.number.strip().upper()
     if args.verb == "print":
@@ -64,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"case {number} has no ticket yet: workbench ticket print {number}", file=sys.stderr)
         return 1
     ticket = view.tickets[-1]
+    if args.text:
+        print(ticket.payload)
+        return 0
     print("\n".join(terminal_lines(ticket.payload)))
     print("\n".join(ticket_content(view, config.load_policy(), config.station_name).lines))
     print(f"ticket {ticket.id}: {ticket.status}, {ticket.attempts} print attempt(s)")

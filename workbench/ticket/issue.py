@@ -69,37 +69,71 @@ def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str
 
 @dataclass(frozen=True)
 class Verification:
-    good: bool
+    # good | forged | unknown_station | wrong_station | not_on_record | record_differs
+    status: str
     station: str | None
     facts: TicketFacts | None
     message: str
     record_matches: bool | None = None  # None: no case record to compare with
 
+    @property
+    def good(self) -> bool:
+        """The ticket can be relied on: exit status 0, and the only case printed as GOOD."""
+        return self.status == "good"
+
+    @property
+    def genuine(self) -> bool:
+        """Signed by a trusted station for one of its own cases, whatever the records say now."""
+        return self.status in ("good", "not_on_record", "record_differs")
+
+    @property
+    def verdict_word(self) -> str:
+        """The first word a clerk reads: it always agrees with the exit status."""
+        return {"good": "GOOD", "not_on_record": "NOT ON RECORD", "record_differs": "CHANGED"}.get(
+            self.status, "NOT GENUINE")
+
 
 def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
-    """Check a scanned ticket: its signature, its station, and (with a store) the case record."""
+    """Check a scanned ticket: its signature, its station, and (with a store) the case record.
+
+    A ticket is good only when a trusted station signed it, its case number is that
+    station's, and, for this station's own cases when the records are at hand, the case is
+    on record with the same facts.
+    """
     parsed = parse(text)  # InputError for text that is not a ticket at all
     facts = parsed.facts
-    key = trusted_keys(config).get(facts.station.upper())
+    signer = facts.station.upper()
+    key = trusted_keys(config).get(signer)
     if key is None:
-        return Verification(False, facts.station, facts,
+        return Verification("unknown_station", facts.station, facts,
                             f"station {facts.station} is not among this station's trusted keys ([ticket.trusted_keys])")
     if not verify_signature(key, parsed.signature, parsed.body):
-        return Verification(False, facts.station, facts,
+        return Verification("forged", facts.station, facts,
                             f"the signature does not match: the text was altered, or not signed by {facts.station}")
+    prefix = facts.case_number.split("-", 1)[0].upper()
+    if prefix != signer:
+        return Verification("wrong_station", facts.station, facts,
+                            f"case {facts.case_number} is station {prefix}'s, but the ticket is signed by "
+                            f"station {facts.station}: a station signs tickets for its own cases only")
     if store is None:
-        return Verification(True, facts.station, facts, f"genuine ticket signed by station {facts.station}")
+        return Verification("good", facts.station, facts,
+                            f"genuine ticket signed by station {facts.station} (case records not checked)")
     try:
         recorded = facts_for(store.get_case(facts.case_number), facts.station)
     except WorkbenchError:
-        return Verification(True, facts.station, facts, f"genuine ticket signed by station {facts.station}; "
-                            f"case {facts.case_number} is not in this station's records")
+        if signer == config.station_id:
+            return Verification("not_on_record", facts.station, facts,
+                                f"signed by this station, but case {facts.case_number} is not in its records "
+                                "(deleted, or the records were restored from an older backup)")
+        return Verification("good", facts.station, facts, f"genuine ticket signed by station {facts.station}; "
+                            f"case {facts.case_number} is kept at station {facts.station}, not here")
     differences = [name for name, a, b in zip(TicketFacts.__dataclass_fields__, _values(recorded), _values(facts))
                    if a != b]
     if differences:
-        return Verification(True, facts.station, facts, f"signed by station {facts.station}, but the case record "
-                            f"now differs in: {', '.join(differences)} (a later decision?)", record_matches=False)
-    return Verification(True, facts.station, facts,
+        return Verification("record_differs", facts.station, facts,
+                            f"signed by station {facts.station}, but the case record now differs in: "
+                            f"{', '.join(differences)} (a later decision?)", record_matches=False)
+    return Verification("good", facts.station, facts,
                         f"genuine ticket signed by station {facts.station}; matches case {facts.case_number}",
                         record_matches=True)
 

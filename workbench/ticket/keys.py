@@ -3,47 +3,116 @@
 from __future__ import annotations
 
 import base64
+import grp
 import os
+import pwd
+import stat
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from workbench.config import StationConfig, user_data_dir
+from workbench.config import StationConfig, in_group, login_user, user_data_dir
 from workbench.errors import ConfigError, WorkbenchError
 
 
+KEY_FILE = "station-ticket-key.pem"
+
+
 def key_path(config: StationConfig) -> Path:
+    """Where the station's signing key is: `[ticket] key_file`, else beside the station's
+    SQLite database (one key for every login of the station: /var/lib/netac-workbench on a
+    shared bench, the user's data folder on the embedded single-user default)."""
     configured = config.section("ticket").get("key_file", str, "")
-    return Path(configured) if configured else user_data_dir() / "station-ticket-key.pem"
+    if configured:
+        return Path(configured)
+    database = sqlite_file(config.database_url)
+    return (database.parent if database is not None else user_data_dir()) / KEY_FILE
+
+
+def sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and len(url) > len(prefix) and ":memory:" not in url:
+        return Path(url[len(prefix):].split("?", 1)[0])
+    return None
 
 
 def station_key(config: StationConfig) -> Ed25519PrivateKey:
-    """The signing key, made at first use; only its owner may read it (0600 in a 0700 folder)."""
+    """The signing key, made at first use.
+
+    In a shared (setgid) station folder it is made readable by the folder's group, the
+    technicians: every login of the station signs with the same key. Anywhere else only
+    its owner may read it (0600 in a 0700 folder).
+    """
     path = key_path(config)
     if path.exists():
-        try:
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        except (OSError, ValueError) as exc:
-            raise WorkbenchError(f"the station's ticket key {path} cannot be read: {exc}") from None
-        if not isinstance(key, Ed25519PrivateKey):
-            raise WorkbenchError(f"the station's ticket key {path} is not an Ed25519 key")
-        return key
+        return _load(path)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shared = bool(path.parent.stat().st_mode & stat.S_ISGID)
         # O_EXCL: two technicians starting at once must not each write a different key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640 if shared else 0o600)
     except FileExistsError:
-        return station_key(config)
+        return _load(path)
     except OSError as exc:
         raise WorkbenchError(f"cannot create the station's ticket key {path}: {exc.strerror}") from None
     with os.fdopen(fd, "wb") as handle:
+        if shared:
+            os.fchmod(handle.fileno(), 0o640)  # whatever the umask
         handle.write(pem)
     return key
+
+
+def station_public_key(config: StationConfig) -> Ed25519PublicKey | None:
+    """This station's public key, or None while it has no key yet (never makes one)."""
+    path = key_path(config)
+    return _load(path).public_key() if path.exists() else None
+
+
+def _load(path: Path) -> Ed25519PrivateKey:
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise WorkbenchError(f"the station's ticket key {path} cannot be read: {_missing_permission(path)}") from None
+    except OSError as exc:
+        raise WorkbenchError(f"the station's ticket key {path} cannot be read: {exc.strerror}") from None
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except ValueError:
+        raise WorkbenchError(f"the station's ticket key {path} is damaged: not a PEM private key") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise WorkbenchError(f"the station's ticket key {path} is not an Ed25519 key")
+    return key
+
+
+def _missing_permission(path: Path) -> str:
+    """Which permission keeps this login from the key, in one phrase an administrator acts on."""
+    user = login_user()
+    for folder in reversed(path.parents):
+        if not os.access(folder, os.X_OK):
+            return f"{user} may not enter the folder {folder}"
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return exc.strerror or "unknown"
+    owner, group = _name(pwd.getpwuid, info.st_uid), _name(grp.getgrgid, info.st_gid)
+    mode = stat.S_IMODE(info.st_mode)
+    if in_group(user, group):
+        return (f"it is {owner}:{group} mode {mode:04o}, and its group ({group}, which {user} is in) "
+                "needs read permission: chmod g+r")
+    return (f"it is {owner}:{group} mode {mode:04o}, and {user} is not in its group {group}: "
+            f"add {user} to {group} (setup-ssh-station.sh add-technician)")
+
+
+def _name(lookup, number: int) -> str:
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:
@@ -61,7 +130,9 @@ def trusted_keys(config: StationConfig) -> dict[str, Ed25519PublicKey]:
             keys[station.upper()] = Ed25519PublicKey.from_public_bytes(raw)
         except (ValueError, TypeError):
             raise ConfigError(f"ticket.trusted_keys.{station}", "is not a base64 Ed25519 public key") from None
-    keys[config.station_id] = station_key(config).public_key()
+    own = station_public_key(config)
+    if own is not None:
+        keys[config.station_id] = own
     return keys
 
 

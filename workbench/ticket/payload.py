@@ -50,6 +50,8 @@ EPOCH = date(2000, 1, 1)
 CASE_NUMBER = re.compile(r"(?P<station>.+)-(?P<year>2\d{3})-(?P<sequence>\d{6,7})")
 MAX_DIGITS = 3000  # a QR holds 7089 digits at most; tickets are far shorter
 WHOLE_NUMBER = re.compile(r"0|[1-9]\d{0,17}")
+NW1_SIGNATURE = re.compile(r"[A-Za-z0-9_-]+")
+NW1_SIGNATURE_LENGTH = 86  # 64 bytes in base64url, unpadded
 
 
 @dataclass(frozen=True)
@@ -271,10 +273,14 @@ def _parse_nw1(text: str) -> ParsedTicket:
     if len(parts) != FIELD_COUNT + 2:
         raise InputError("ticket", f"has {len(parts) - 2} fields instead of {FIELD_COUNT}: truncated or altered")
     body, _, signature_text = text.rpartition("|")
-    try:
-        signature = base64.urlsafe_b64decode(signature_text + "=" * (-len(signature_text) % 4))
-    except ValueError:
-        raise InputError("ticket", "its signature is not base64url text") from None
-    if len(signature) != SIGNATURE_BYTES:
-        raise InputError("ticket", "its signature is truncated")
+    # One spelling only (L7): 86 characters of the URL-safe alphabet, no padding, and the
+    # canonical last character; any other spelling of the same bytes is refused.
+    if not NW1_SIGNATURE.fullmatch(signature_text):
+        raise InputError("ticket", "its signature is not base64url text (A-Z a-z 0-9 - _, no padding): altered")
+    if len(signature_text) != NW1_SIGNATURE_LENGTH:
+        raise InputError("ticket", "its signature is truncated" if len(signature_text) < NW1_SIGNATURE_LENGTH
+                         else "its signature is too long: altered")
+    signature = base64.urlsafe_b64decode(signature_text + "==")
+    if base64.urlsafe_b64encode(signature).decode().rstrip("=") != signature_text:
+        raise InputError("ticket", "its signature is not written as the workbench writes it: altered")
     return ParsedTicket(TicketFacts(*(_unescape(p) for p in parts[1:-1])), body.encode("utf-8"), signature)
