@@ -227,21 +227,23 @@ class Terminal:
             )
         return shown
 
-    def highlighted_rows(self) -> frozenset[int]:
-        """Rows drawn in a background colour no other row uses: where the focus is.
+    def highlights(self) -> frozenset[tuple[int, int]]:
+        """Where the focus is: (row, column) where a run of a background colour no other row
+        uses starts. Columns too, as a row may hold two fields (an inspection check and its note).
 
         Textual routes keys to the widget focused when they are read, so text typed right
         after Tab can land in the field being left; `move_focus` waits for the highlight to
-        move before anything else is typed. A blinking cursor does not move it.
+        move before anything else is typed. A blinking cursor (one cell) does not move it.
         """
-        colours = [set(BACKGROUND.findall(line)) for line in self.styled_screen().splitlines()]
-        return frozenset(i for i, mine in enumerate(colours)
-                         if any(all(c not in other for j, other in enumerate(colours) if j != i) for c in mine))
+        runs = [_background_runs(line) for line in self.styled_screen().splitlines()]
+        colours = [{colour for colour, _, _ in row} for row in runs]
+        return frozenset((i, start) for i, row in enumerate(runs) for colour, start, width in row
+                         if width > 1 and all(colour not in other for j, other in enumerate(colours) if j != i))
 
     def move_focus(self, key: str = "Tab", timeout: float = 10) -> None:
-        before = self.highlighted_rows()
+        before = self.highlights()
         self.send(key)
-        if not wait_until(lambda: self.highlighted_rows() != before, timeout):
+        if not wait_until(lambda: self.highlights() != before, timeout):
             raise AssertionError(f"{key} did not visibly move the focus; the screen shows:\n{self.screen()}")
 
     def press(self, key: str, timeout: float = 10) -> None:
@@ -300,6 +302,28 @@ class Terminal:
 
 
 BACKGROUND = re.compile(r"\x1b\[(?:[0-9;]*;)?(48;(?:5;\d+|2;\d+;\d+;\d+))")
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _background_runs(line: str) -> list[tuple[str, int, int]]:
+    """(background colour, first column, width) of each run of text drawn on an explicit background."""
+    runs: list[tuple[str, int, int]] = []
+    colour, column = None, 0
+    for part in re.split(f"({SGR.pattern})", line):
+        if SGR.fullmatch(part):
+            found = BACKGROUND.search(part)
+            if found:
+                colour = found.group(1)
+            elif part in ("\x1b[0m", "\x1b[m") or ";49" in part or part == "\x1b[49m":
+                colour = None
+            continue
+        if part and colour is not None:
+            if runs and runs[-1][0] == colour and runs[-1][1] + runs[-1][2] == column:
+                runs[-1] = (colour, runs[-1][1], runs[-1][2] + len(part))
+            else:
+                runs.append((colour, column, len(part)))
+        column += len(part)
+    return runs
 
 
 def free_port() -> int:
