@@ -2,7 +2,15 @@
 
 An entry's hash covers the previous entry's hash and the entry's own content, so editing
 or deleting any row breaks the chain at that row; `audit_head` holds the newest link, so
-cutting entries off the end is caught too.
+cutting entries off the end is caught too, and a missing head is a broken trail, never an
+empty one. The records the trail speaks of are bound to it: each decision's entry carries
+a digest of the decision row and each ticket's entry the digest of its text, and every case
+has its creation entry, so an edited verdict or a deleted case is caught as well.
+
+Everything here sits in the same database, so whoever can rewrite the file can recompute
+it all. What they cannot recompute is an anchor kept outside: each ticket's words carry
+the trail's link at signing (`entry:hash`), and `audit verify --anchor ENTRY:HASH` checks
+the trail still holds it.
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from db.models import AuditEntry, AuditHead
+from db.connection import StoreError
+from db.models import AuditEntry, AuditHead, Case, DecisionRecord, Ticket
 
 GENESIS = "0" * 64
 
@@ -37,8 +46,9 @@ def append_entry(session: Session, *, at: datetime, actor: str, station: str, ca
                  action: str, detail: dict[str, Any]) -> AuditEntry:
     """Append inside the caller's transaction, which holds the head (lock_head)."""
     head = session.get(AuditHead, 1)  # already loaded by lock_head: no second query
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+    if head is None:  # seeded by migration 0003: gone means the trail was cut
+        raise StoreError("the audit trail's head row is missing, so its end may have been cut off: nothing more "
+                         "is written; run `workbench audit verify` and restore the database from its backup")
     text = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
     entry = AuditEntry(at=at, actor=actor, station=station, case_number=case_number, action=action,
                        detail=text, prev_hash=head.last_hash, hash="")
@@ -61,7 +71,90 @@ class AuditReport:
         return self.broken_at is None and self.problem is None
 
 
-def verify_chain(session: Session) -> AuditReport:
+def decision_digest(row: DecisionRecord) -> str:
+    """What a decision's audit entry vouches for: the row as recorded (verdicts, reasons, who)."""
+    content = json.dumps([row.case_id, row.technician, row.verdict, row.remedy, row.decision, row.policy_id,
+                          row.policy_sha256, row.override_verdict, row.override_by, row.override_reason,
+                          row.review_request], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def anchor_of(entry_id: int, entry_hash_text: str) -> str:
+    """The trail's link as printed on a ticket: entry number and the first 16 hex digits of its hash."""
+    return f"{entry_id}:{entry_hash_text[:16]}"
+
+
+def verify_chain(session: Session, anchors: tuple[str, ...] = ()) -> AuditReport:
+    """The chain, its head, the records bound to it, and any anchors kept outside."""
+    report = _verify_links(session)
+    if not report.intact:
+        return report
+    for check in (_verify_records, lambda s: _verify_anchors(s, anchors)):
+        problem = check(session)
+        if problem is not None:
+            broken_at, text = problem
+            return AuditReport(report.entries, broken_at, text)
+    return report
+
+
+def _verify_records(session: Session) -> tuple[int, str] | None:
+    created: dict[str, int] = {}
+    vouched: dict[int, tuple[int, str | None]] = {}
+    tickets: dict[int, tuple[int, str | None]] = {}
+    for entry in session.exec(select(AuditEntry).where(AuditEntry.action.in_(
+            ("case_created", "decided", "review_resolved", "ticket_issued")))).yield_per(2000):
+        detail = _detail(entry)
+        if entry.action == "case_created" and entry.case_number:
+            created.setdefault(entry.case_number, entry.id)
+        elif entry.action in ("decided", "review_resolved") and isinstance(detail.get("decision"), int):
+            vouched[detail["decision"]] = (entry.id, detail.get("row"))
+        elif entry.action == "ticket_issued" and isinstance(detail.get("ticket"), int):
+            tickets[detail["ticket"]] = (entry.id, detail.get("payload_sha256"))
+    numbers = {case.id: case.number for case in session.exec(select(Case))}
+    for number, entry_id in created.items():
+        if number not in numbers.values():
+            return entry_id, f"case {number} (created in entry {entry_id}) is missing from the records: deleted"
+    missing = sorted(set(numbers.values()) - set(created))
+    if missing:
+        return 0, f"case {missing[0]} has no creation entry in the trail: its entries were deleted"
+    for row in session.exec(select(DecisionRecord)).yield_per(2000):
+        entry_id, digest = vouched.pop(row.id, (None, None))
+        if entry_id is None:
+            return 0, f"decision {row.id} of case {numbers.get(row.case_id)} has no entry in the trail"
+        if digest is not None and digest != decision_digest(row):
+            return entry_id, (f"decision {row.id} of case {numbers.get(row.case_id)} was changed after entry "
+                              f"{entry_id} recorded it (verdict, reasons or override)")
+    if vouched:
+        decision, (entry_id, _) = next(iter(vouched.items()))
+        return entry_id, f"decision {decision} recorded in entry {entry_id} is missing from the records: deleted"
+    for ticket in session.exec(select(Ticket)).yield_per(2000):
+        entry_id, digest = tickets.pop(ticket.id, (None, None))
+        if entry_id is None:
+            return 0, f"ticket {ticket.id} of case {numbers.get(ticket.case_id)} has no entry in the trail"
+        if digest is not None and digest != hashlib.sha256(ticket.payload.encode()).hexdigest():
+            return entry_id, f"ticket {ticket.id} was changed after entry {entry_id} recorded it"
+    return None
+
+
+def _verify_anchors(session: Session, anchors: tuple[str, ...]) -> tuple[int, str] | None:
+    for anchor in anchors:
+        number, _, prefix = anchor.partition(":")
+        entry = session.get(AuditEntry, int(number)) if number.isdigit() else None
+        if entry is None or not prefix or not entry.hash.startswith(prefix.lower()):
+            return (int(number) if number.isdigit() else 0,
+                    f"the trail no longer holds the link {anchor[:40]} printed on a ticket: it was cut or rewritten")
+    return None
+
+
+def _detail(entry: AuditEntry) -> dict[str, Any]:
+    try:
+        detail = json.loads(entry.detail)
+    except (TypeError, ValueError):
+        return {}
+    return detail if isinstance(detail, dict) else {}
+
+
+def _verify_links(session: Session) -> AuditReport:
     prev_hash, prev_id, count = GENESIS, 0, 0
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
         if entry.prev_hash != prev_hash:
@@ -73,7 +166,10 @@ def verify_chain(session: Session) -> AuditReport:
             return AuditReport(count, entry.id, f"entry {entry.id} was edited after it was written")
         prev_hash, prev_id, count = entry.hash, entry.id, count + 1
     head = session.get(AuditHead, 1)
-    if head is not None and (head.last_id, head.last_hash) != (prev_id, prev_hash):
+    if head is None:
+        return AuditReport(count, prev_id + 1, "the audit head row is missing: the end of the trail may have "
+                                               "been cut off with it")
+    if (head.last_id, head.last_hash) != (prev_id, prev_hash):
         return AuditReport(count, prev_id + 1, f"the trail ends at entry {prev_id} but entry {head.last_id} "
                                                "was written: entries at the end were deleted")
     return AuditReport(count, None, None)

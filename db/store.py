@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from db.audit import AuditReport, append_entry, lock_head, verify_chain
+from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
 from db.connection import StoreError, explain, make_engine, retrying, sqlite_path
 from db.migrate import upgrade
 from db.models import (
@@ -123,6 +123,12 @@ class AuditView:
     actor: str
     action: str
     detail: dict[str, Any]
+    hash: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """This link of the trail as a ticket prints it, for `workbench audit verify --anchor`."""
+        return anchor_of(self.id, self.hash)
 
 
 @dataclass(frozen=True)
@@ -307,7 +313,8 @@ class CaseStore:
             self._touch(case, session)
             session.flush()
             self._audit(session, number, "decided", {
-                "decision": record.id, "verdict": record.verdict, "policy": policy_id, "policy_sha256": policy_sha256,
+                "decision": record.id, "row": decision_digest(record),
+                "verdict": record.verdict, "policy": policy_id, "policy_sha256": policy_sha256,
                 "reasons": [r.get("code") for r in decision.get("reasons", [])],
                 "override": override and {**override, "supervisor": self.technician}, "review_request": request})
             return record.id
@@ -341,7 +348,7 @@ class CaseStore:
             self._touch(case, session)
             session.flush()
             self._audit(session, number, "review_resolved", {
-                "decision": record.id, "verdict": verdict, "reason": reason.strip(),
+                "decision": record.id, "row": decision_digest(record), "verdict": verdict, "reason": reason.strip(),
                 "engine_verdict": last.verdict,
                 "request": json.loads(last.review_request) if last.review_request else None})
             return record.id
@@ -434,7 +441,7 @@ class CaseStore:
                                 for d in rows(DecisionRecord, DecisionRecord.id)),
                 tickets=tuple(TicketView(t.id, t.created_at, t.payload, t.printer, t.status, t.attempts,
                                          t.last_error, t.printed_at) for t in rows(Ticket, Ticket.id)),
-                audit=tuple(AuditView(a.id, a.at, a.actor, a.action, json.loads(a.detail)) for a in audit),
+                audit=tuple(AuditView(a.id, a.at, a.actor, a.action, json.loads(a.detail), a.hash) for a in audit),
             )
 
         return self._read("read the case", work)
@@ -517,8 +524,9 @@ class CaseStore:
     def prior_claims(self, serial: str, exclude: str | None = None) -> list[CaseSummary]:
         return [c for c in self.history(serial) if c.number != exclude] if serial else []
 
-    def verify_audit(self) -> AuditReport:
-        return self._read("verify the audit trail", verify_chain)
+    def verify_audit(self, anchors: tuple[str, ...] = ()) -> AuditReport:
+        """The trail intact, bound to the records, and holding every anchor (`entry:hash`) given."""
+        return self._read("verify the audit trail", lambda session: verify_chain(session, anchors))
 
 
 def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:

@@ -1,7 +1,8 @@
 """Check the case records' audit trail: `workbench audit verify`.
 
-Exit 0 when every entry's SHA-256 link holds; exit 1 naming the first broken entry when a
-row was edited or deleted.
+Exit 0 when every entry's SHA-256 link holds, the head row is there, every case, decision
+and ticket is the one its entry recorded, and every `--anchor` printed on a ticket is still
+in the trail; exit 1 naming the first broken entry otherwise.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ HELP = "verify the audit trail's hash chain"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    verbs.add_parser("verify", help="check every link of the chain")
+    verify = verbs.add_parser("verify", help="check every link of the chain and the records bound to it")
+    verify.add_argument("--anchor", action="append", default=[], metavar="ENTRY:HASH",
+                        help="a link printed on a ticket ('Audit anchor'): the trail must still hold it "
+                             "(repeat for several tickets)")
 
 
 def run(args: argparse.Namespace) -> int:
     from db import open_station_store
     from workbench.config import load_config
 
-    report = open_station_store(load_config()).verify_audit()
+    report = open_station_store(load_config()).verify_audit(tuple(args.anchor))
     if report.intact:
         print(f"audit chain intact: {report.entries} entries")
         return 0

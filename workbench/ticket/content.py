@@ -35,6 +35,9 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
         # The clause recorded with the decision: the one in force when the case was decided.
         clause = reason.get("clause") or clause_ref(policy, reason["code"])
         lines.append(f"- {strip_control(reason['text'])} [{strip_control(clause)}]")
+    issued = [a for a in view.audit if a.action == "ticket_issued"]
+    if issued:  # the station's audit trail as it stood when this ticket was issued, kept on paper
+        lines.append(f"Audit anchor {issued[-1].anchor} (for workbench audit verify --anchor)")
     lines += [
         f"Next: {NEXT_STEPS[verdict]}",
         f"Your data: {policy.clauses['data_backup'].text}",

@@ -43,8 +43,9 @@ def issue_ticket(store, number: str, config: StationConfig, policy) -> TicketOut
         raise WorkbenchError(f"case {number} waits for a supervisor's review: its ticket comes with the verdict")
     facts = facts_for(view, config.station_id)
     qr_text = signed_text(facts, station_key(config))
-    content = ticket_content(view, policy, config.station_name)
     ticket_id = store.add_ticket(number, qr_text, printer_name(config))
+    # The words carry the trail's link that recorded this ticket: read back once it is written.
+    content = ticket_content(store.get_case(number), policy, config.station_name)
     return _attempt(store, config, ticket_id, content, qr_text)
 
 
