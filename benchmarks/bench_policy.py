@@ -14,7 +14,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from policy import EXCLUSION_KEYS, Catalog, Product, assess, load_policy, parse_claim
+from policy import EXCLUSION_KEYS, Catalog, assess, load_policy, parse_claim
 
 
 def station_policy():

@@ -1,10 +1,18 @@
 """The station's system of record: cases, evidence, decisions, tickets and the audit trail."""
 
 from db.audit import AuditReport
-from db.connection import StoreError
+from db.errors import StoreError
 from db.store import (
-    CaseStore, CaseSummary, CaseView, DecisionView, FindingView, InspectionView, SnapshotView, TicketView,
-    open_station_store, open_store,
+    CaseStore,
+    CaseSummary,
+    CaseView,
+    DecisionView,
+    FindingView,
+    InspectionView,
+    SnapshotView,
+    TicketView,
+    open_station_store,
+    open_store,
 )
 
 __all__ = [

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from db.connection import StoreError
-from db.models import AuditEntry, AuditHead, Case, DecisionRecord, Ticket
+from db.errors import StoreError
+from db.models import AuditEntry, AuditHead, Case, DecisionRecord, Ticket, row_id
 
 GENESIS = "0" * 64
 
@@ -54,8 +54,8 @@ def append_entry(session: Session, *, at: datetime, actor: str, station: str, ca
                        detail=text, prev_hash=head.last_hash, hash="")
     session.add(entry)
     session.flush()  # the id is part of the hash
-    entry.hash = entry_hash(head.last_hash, entry.id, at, actor, station, case_number, action, text)
-    head.last_id, head.last_hash = entry.id, entry.hash
+    entry.hash = entry_hash(head.last_hash, row_id(entry), at, actor, station, case_number, action, text)
+    head.last_id, head.last_hash = row_id(entry), entry.hash
     session.add_all([entry, head])
     return entry
 
@@ -101,15 +101,15 @@ def _verify_records(session: Session) -> tuple[int, str] | None:
     created: dict[str, int] = {}
     vouched: dict[int, tuple[int, str | None]] = {}
     tickets: dict[int, tuple[int, str | None]] = {}
-    for entry in session.exec(select(AuditEntry).where(AuditEntry.action.in_(
+    for entry in session.exec(select(AuditEntry).where(col(AuditEntry.action).in_(
             ("case_created", "decided", "review_resolved", "ticket_issued")))).yield_per(2000):
-        detail = _detail(entry)
+        detail, entry_id = _detail(entry), row_id(entry)
         if entry.action == "case_created" and entry.case_number:
-            created.setdefault(entry.case_number, entry.id)
+            created.setdefault(entry.case_number, entry_id)
         elif entry.action in ("decided", "review_resolved") and isinstance(detail.get("decision"), int):
-            vouched[detail["decision"]] = (entry.id, detail.get("row"))
+            vouched[detail["decision"]] = (entry_id, detail.get("row"))
         elif entry.action == "ticket_issued" and isinstance(detail.get("ticket"), int):
-            tickets[detail["ticket"]] = (entry.id, detail.get("payload_sha256"))
+            tickets[detail["ticket"]] = (entry_id, detail.get("payload_sha256"))
     numbers = {case.id: case.number for case in session.exec(select(Case))}
     for number, entry_id in created.items():
         if number not in numbers.values():
@@ -118,9 +118,9 @@ def _verify_records(session: Session) -> tuple[int, str] | None:
     if missing:
         return 0, f"case {missing[0]} has no creation entry in the trail: its entries were deleted"
     for row in session.exec(select(DecisionRecord)).yield_per(2000):
-        entry_id, digest = vouched.pop(row.id, (None, None))
-        if entry_id is None:
+        if row_id(row) not in vouched:
             return 0, f"decision {row.id} of case {numbers.get(row.case_id)} has no entry in the trail"
+        entry_id, digest = vouched.pop(row_id(row))
         if digest is not None and digest != decision_digest(row):
             return entry_id, (f"decision {row.id} of case {numbers.get(row.case_id)} was changed after entry "
                               f"{entry_id} recorded it (verdict, reasons or override)")
@@ -128,9 +128,9 @@ def _verify_records(session: Session) -> tuple[int, str] | None:
         decision, (entry_id, _) = next(iter(vouched.items()))
         return entry_id, f"decision {decision} recorded in entry {entry_id} is missing from the records: deleted"
     for ticket in session.exec(select(Ticket)).yield_per(2000):
-        entry_id, digest = tickets.pop(ticket.id, (None, None))
-        if entry_id is None:
+        if row_id(ticket) not in tickets:
             return 0, f"ticket {ticket.id} of case {numbers.get(ticket.case_id)} has no entry in the trail"
+        entry_id, digest = tickets.pop(row_id(ticket))
         if digest is not None and digest != hashlib.sha256(ticket.payload.encode()).hexdigest():
             return entry_id, f"ticket {ticket.id} was changed after entry {entry_id} recorded it"
     return None
@@ -156,15 +156,16 @@ def _detail(entry: AuditEntry) -> dict[str, Any]:
 
 def _verify_links(session: Session) -> AuditReport:
     prev_hash, prev_id, count = GENESIS, 0, 0
-    for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
+    for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).yield_per(2000):
+        entry_id = row_id(entry)
         if entry.prev_hash != prev_hash:
             what = "an entry before it was deleted or edited" if count else "entries before it were deleted"
-            return AuditReport(count, entry.id, f"entry {entry.id} does not follow entry {prev_id}: {what}")
-        expected = entry_hash(prev_hash, entry.id, entry.at, entry.actor, entry.station, entry.case_number,
+            return AuditReport(count, entry_id, f"entry {entry_id} does not follow entry {prev_id}: {what}")
+        expected = entry_hash(prev_hash, entry_id, entry.at, entry.actor, entry.station, entry.case_number,
                               entry.action, entry.detail)
         if entry.hash != expected:
-            return AuditReport(count, entry.id, f"entry {entry.id} was edited after it was written")
-        prev_hash, prev_id, count = entry.hash, entry.id, count + 1
+            return AuditReport(count, entry_id, f"entry {entry_id} was edited after it was written")
+        prev_hash, prev_id, count = entry.hash, entry_id, count + 1
     head = session.get(AuditHead, 1)
     if head is None:
         return AuditReport(count, prev_id + 1, "the audit head row is missing: the end of the trail may have "

@@ -11,22 +11,19 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from workbench.errors import WorkbenchError
+from db.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
 RETRY_FOR_S = 30.0
 T = TypeVar("T")
-
-
-class StoreError(WorkbenchError):
-    """The case database cannot be used; the message says what to do."""
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -51,7 +48,7 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # The driver's own transaction handling is off; "begin" below issues ours.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -64,7 +61,7 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection):
+    def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN " + connection.get_execution_options().get("sqlite_begin", "IMMEDIATE"))
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic import command
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from db.connection import StoreError, explain, sqlite_path
-
+from db.connection import explain, sqlite_path
+from db.errors import StoreError
 
 UPGRADE_LOCK = 0x4E65746163  # an arbitrary key of the workbench's own ("Netac")
 
@@ -27,7 +27,10 @@ def _config() -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:
+        raise StoreError("the workbench's database migrations are missing: reinstall the workbench")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -49,7 +52,7 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
             if sqlite:
                 # SQLite alters a table by copying it; foreign keys must be off meanwhile,
                 # and that can only be switched outside a transaction.
-                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+                _outside_transaction(connection, "PRAGMA foreign_keys = OFF")
             elif engine.dialect.name == "postgresql":
                 # Stations starting at once on a new server database queue here; each then
                 # reads the revision inside the lock and finds the work done.
@@ -60,7 +63,7 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 connection.rollback()
-                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+                _outside_transaction(connection, "PRAGMA foreign_keys = ON")
                 if broken:
                     raise StoreError(f"the upgrade left {len(broken)} rows without their case; restore {backup}")
         return backup
@@ -73,7 +76,7 @@ def _backup(url: str, revision: str | None) -> Path | None:
     path = sqlite_path(url)
     if path is None or revision is None or not path.exists():
         return None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
     source = sqlite3.connect(path)
     try:
@@ -84,3 +87,11 @@ def _backup(url: str, revision: str | None) -> Path | None:
     finally:
         source.close()
     return target
+
+
+def _outside_transaction(connection: Connection, sql: str) -> None:
+    """SQLite takes some PRAGMAs only outside a transaction: straight to the driver, past SQLAlchemy's BEGIN."""
+    driver = connection.connection.dbapi_connection
+    if driver is None:
+        raise StoreError("the case database connection was closed during the upgrade")
+    driver.execute(sql)

@@ -145,3 +145,11 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     last_id: int = 0
     last_hash: str = Field(max_length=64)
+
+
+def row_id(row: SQLModel) -> int:
+    """The id of a row that is in the database (SQLModel types ids `int | None` for rows not yet written)."""
+    value = getattr(row, "id", None)
+    if not isinstance(value, int):
+        raise ValueError(f"{type(row).__name__} has no id before it is written")
+    return value

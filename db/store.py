@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from datetime import UTC, date, datetime, time
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -19,10 +20,19 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
-from db.connection import StoreError, explain, make_engine, retrying, sqlite_path
+from db.connection import explain, make_engine, retrying, sqlite_path
+from db.errors import StoreError
 from db.migrate import upgrade
 from db.models import (
-    AuditEntry, Case, CaseSequence, CounterfeitFinding, DecisionRecord, InspectionItem, SmartSnapshot, Ticket,
+    AuditEntry,
+    Case,
+    CaseSequence,
+    CounterfeitFinding,
+    DecisionRecord,
+    InspectionItem,
+    SmartSnapshot,
+    Ticket,
+    row_id,
 )
 
 T = TypeVar("T")
@@ -31,7 +41,7 @@ TICKET_STATUSES = ("queued", "printed", "failed")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -233,7 +243,7 @@ class CaseStore:
             now = utcnow()
             existing = {i.key: i for i in session.exec(select(InspectionItem).where(InspectionItem.case_id == case.id))}
             for key, found, note in items:
-                item = existing.get(key) or InspectionItem(case_id=case.id, key=key, finding=found, note=note,
+                item = existing.get(key) or InspectionItem(case_id=row_id(case), key=key, finding=found, note=note,
                                                            recorded_at=now)
                 item.finding, item.note, item.recorded_at = found, note, now
                 session.add(item)
@@ -246,7 +256,7 @@ class CaseStore:
     def record_smart(self, number: str, readout: dict[str, Any], raw_output: bytes) -> int:
         def work(session: Session) -> int:
             case = self._case(session, number)
-            snapshot = SmartSnapshot(case_id=case.id, taken_at=utcnow(), device=str(readout.get("device") or ""),
+            snapshot = SmartSnapshot(case_id=row_id(case), taken_at=utcnow(), device=str(readout.get("device") or ""),
                                      readout=json.dumps(readout, sort_keys=True, default=str),
                                      raw_output=bytes(raw_output), host_bytes_written=readout.get("host_bytes_written"))
             session.add(snapshot)
@@ -256,7 +266,7 @@ class CaseStore:
                         {"snapshot": snapshot.id, "device": snapshot.device,
                          "serial": readout.get("serial"), "host_bytes_written": snapshot.host_bytes_written,
                          "raw_output_sha256": _sha256(raw_output)})
-            return snapshot.id
+            return row_id(snapshot)
 
         return self._write("record the SMART readout", work)
 
@@ -270,7 +280,7 @@ class CaseStore:
             now = utcnow()
             for f in findings:
                 session.add(CounterfeitFinding(
-                    case_id=case.id, batch=batch, check=f["check"], severity=f["severity"], message=f["message"],
+                    case_id=row_id(case), batch=batch, check=f["check"], severity=f["severity"], message=f["message"],
                     evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
                     confirmed=f.get("confirmed"), recorded_at=now))
             self._touch(case, session)
@@ -301,11 +311,12 @@ class CaseStore:
         def work(session: Session) -> int:
             case = self._case(session, number)
             record = DecisionRecord(
-                case_id=case.id, decided_at=utcnow(), technician=self.technician, verdict=decision["verdict"],
+                case_id=row_id(case), decided_at=utcnow(), technician=self.technician, verdict=decision["verdict"],
                 remedy=decision.get("remedy"), decision=json.dumps(decision, sort_keys=True, default=str),
                 policy_id=policy_id, policy_sha256=policy_sha256 or None,
-                override_verdict=override and override["verdict"], override_by=override and self.technician,
-                override_reason=override and override["reason"].strip(),
+                override_verdict=override["verdict"] if override else None,
+                override_by=self.technician if override else None,
+                override_reason=override["reason"].strip() if override else None,
                 review_request=json.dumps(request, sort_keys=True) if request else None)
             session.add(record)
             case.verdict = record.override_verdict or record.verdict
@@ -317,7 +328,7 @@ class CaseStore:
                 "verdict": record.verdict, "policy": policy_id, "policy_sha256": policy_sha256,
                 "reasons": [r.get("code") for r in decision.get("reasons", [])],
                 "override": override and {**override, "supervisor": self.technician}, "review_request": request})
-            return record.id
+            return row_id(record)
 
         return self._write("record the decision", work)
 
@@ -339,7 +350,7 @@ class CaseStore:
             if last is None:
                 raise StoreError(f"case {number}: no decision to review")
             record = DecisionRecord(
-                case_id=case.id, decided_at=utcnow(), technician=self.technician, verdict=last.verdict,
+                case_id=row_id(case), decided_at=utcnow(), technician=self.technician, verdict=last.verdict,
                 remedy=last.remedy, decision=last.decision, policy_id=last.policy_id,
                 policy_sha256=last.policy_sha256, override_verdict=verdict, override_by=self.technician,
                 override_reason=reason.strip(), review_request=last.review_request)
@@ -351,20 +362,20 @@ class CaseStore:
                 "decision": record.id, "row": decision_digest(record), "verdict": verdict, "reason": reason.strip(),
                 "engine_verdict": last.verdict,
                 "request": json.loads(last.review_request) if last.review_request else None})
-            return record.id
+            return row_id(record)
 
         return self._write("resolve the review", work)
 
     def add_ticket(self, number: str, payload: str, printer: str) -> int:
         def work(session: Session) -> int:
             case = self._case(session, number)
-            ticket = Ticket(case_id=case.id, created_at=utcnow(), payload=payload, printer=printer, status="queued")
+            ticket = Ticket(case_id=row_id(case), created_at=utcnow(), payload=payload, printer=printer, status="queued")
             session.add(ticket)
             session.flush()
             self._touch(case, session)
             self._audit(session, number, "ticket_issued", {"ticket": ticket.id, "printer": printer,
                                                            "payload_sha256": _sha256(payload.encode())})
-            return ticket.id
+            return row_id(ticket)
 
         return self._write("issue the ticket", work)
 
@@ -378,6 +389,8 @@ class CaseStore:
             if ticket is None:
                 raise StoreError(f"ticket {ticket_id}: no such ticket")
             case = session.get(Case, ticket.case_id)
+            if case is None:
+                raise StoreError(f"ticket {ticket_id}: its case is missing from the records")
             if status != "queued":
                 ticket.attempts += 1
             ticket.status = status
@@ -418,13 +431,13 @@ class CaseStore:
         def work(session: Session) -> CaseView:
             case = self._case(session, number)
 
-            def rows(model, order):
+            def rows(model: Any, order: Any) -> Sequence[Any]:
                 return session.exec(select(model).where(model.case_id == case.id).order_by(order)).all()
 
             findings = rows(CounterfeitFinding, CounterfeitFinding.id)
             latest = max((f.batch for f in findings), default=0)
             audit = session.exec(select(AuditEntry).where(AuditEntry.case_number == number)
-                                 .order_by(AuditEntry.id)).all()
+                                 .order_by(col(AuditEntry.id))).all()
             return CaseView(
                 summary=_summary(case),
                 fields=json.loads(case.fields),
@@ -441,7 +454,7 @@ class CaseStore:
                                 for d in rows(DecisionRecord, DecisionRecord.id)),
                 tickets=tuple(TicketView(t.id, t.created_at, t.payload, t.printer, t.status, t.attempts,
                                          t.last_error, t.printed_at) for t in rows(Ticket, Ticket.id)),
-                audit=tuple(AuditView(a.id, a.at, a.actor, a.action, json.loads(a.detail), a.hash) for a in audit),
+                audit=tuple(AuditView(row_id(a), a.at, a.actor, a.action, json.loads(a.detail), a.hash) for a in audit),
             )
 
         return self._read("read the case", work)
@@ -510,7 +523,7 @@ class CaseStore:
             found: dict[int, Case] = {}
             for query in queries:
                 for case in session.exec(query.order_by(col(Case.created_at).desc()).limit(limit)):
-                    found.setdefault(case.id, case)
+                    found.setdefault(row_id(case), case)
             ordered = sorted(found.values(), key=lambda c: (c.created_at, c.id), reverse=True)
             return [_summary(c) for c in ordered[:limit]]
 
@@ -543,7 +556,20 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
     return CaseStore(engine, station_id=station_id, technician=technician)
 
 
-def open_station_store(config) -> CaseStore:
+class StationSettings(Protocol):
+    """What the store needs of a station's configuration (workbench.config.StationConfig)."""
+
+    @property
+    def database_url(self) -> str: ...
+
+    @property
+    def station_id(self) -> str: ...
+
+    @property
+    def technician(self) -> str: ...
+
+
+def open_station_store(config: StationSettings) -> CaseStore:
     """The store a station's configuration names, for its login user."""
     return open_store(config.database_url, station_id=config.station_id, technician=config.technician)
 

@@ -3,11 +3,26 @@
 from policy.catalog import Catalog, Identity, Product, normalise_model
 from policy.claim import Claim, ClaimInputError, parse_claim
 from policy.document import (
-    EXCLUSION_KEYS, Clause, Exclusion, Policy, PolicyFileError, bundled_bytes, load_policy, parse_policy,
+    EXCLUSION_KEYS,
+    Clause,
+    Exclusion,
+    Policy,
+    PolicyFileError,
+    bundled_bytes,
+    load_policy,
+    parse_policy,
 )
 from policy.engine import (
-    COVERED, NEEDS_REVIEW, NOT_COVERED, REFUSED, Decision, Reason, TbwCheck, Warranty,
-    anniversary, assess,
+    COVERED,
+    NEEDS_REVIEW,
+    NOT_COVERED,
+    REFUSED,
+    Decision,
+    Reason,
+    TbwCheck,
+    Warranty,
+    anniversary,
+    assess,
 )
 
 __all__ = [
@@ -18,7 +33,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> tuple[Exclusion, ...]:
     # EXCLUSIONS reads the bundled data file; only on first use, so importing stays cheap.
     if name == "EXCLUSIONS":
         return load_policy().exclusions

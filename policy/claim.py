@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Mapping
 from typing import Any
 
 from policy.document import EXCLUSION_KEYS
@@ -53,7 +53,9 @@ def parse_claim(data: Any) -> Claim:
     for key in _REQUIRED:
         if key not in data:
             raise ClaimInputError(key, "is required")
-    claim_date = _date(data, "claim_date", required=True)
+    claim_date = _date(data, "claim_date")
+    if claim_date is None:
+        raise ClaimInputError("claim_date", "is required (YYYY-MM-DD)")
     purchase_date = _date(data, "purchase_date")
     manufacture_date = _date(data, "manufacture_date")
     for key, value in (("purchase_date", purchase_date), ("manufacture_date", manufacture_date)):
@@ -73,11 +75,9 @@ def parse_claim(data: Any) -> Claim:
     )
 
 
-def _date(data: Mapping[str, Any], key: str, *, required: bool = False) -> date | None:
+def _date(data: Mapping[str, Any], key: str) -> date | None:
     value = data.get(key)
     if value is None:
-        if required:
-            raise ClaimInputError(key, "is required (YYYY-MM-DD)")
         return None
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ClaimInputError(key, f"{_shown(value)} is not a date in the form YYYY-MM-DD")

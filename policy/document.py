@@ -181,7 +181,7 @@ _IDENTITY_KEYS = {"model_patterns", "controller", "firmware_patterns", "serial_p
 _UNSOURCED = {"warranty_years", "tbw_tb", "identity", "capacities_gb"}
 
 
-def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[Product]:
+def _line_products(reader: _Reader, line: str, body: dict[str, Any]) -> list[Product]:
     where = f"lines.{line}"
     if not isinstance(body, dict):
         raise reader.error(where, "must be a table")
@@ -238,7 +238,7 @@ def _line_products(reader: "_Reader", line: str, body: dict[str, Any]) -> list[P
     ]
 
 
-def _with_figures(reader: "_Reader", products: list[Product], table: str, figures: Any) -> list[Product]:
+def _with_figures(reader: _Reader, products: list[Product], table: str, figures: Any) -> list[Product]:
     """A figures table: Netac's figures per line and capacity, each with its source.
 
     `<table>.<line>.<capacity_gb> = { tbw_tb = T, warranty_years = Y, source = "...", note = "..." }`
@@ -297,7 +297,7 @@ def _new_capacity(products: list[Product], line_key: str, capacity: int) -> Prod
                    figure_source=None)
 
 
-def _identity(reader: "_Reader", where: str, body: Any) -> Identity | None:
+def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
     """A genuine drive's identity; every pattern must compile, as the counterfeit checks use them."""
     if body is None:
         return None
@@ -329,7 +329,7 @@ def _identity(reader: "_Reader", where: str, body: Any) -> Identity | None:
     )
 
 
-def _strings(reader: "_Reader", where: str, value: Any) -> tuple[str, ...]:
+def _strings(reader: _Reader, where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise reader.error(where, "must be a list of non-empty texts")
     return tuple(value)

@@ -117,12 +117,12 @@ def assess(claim: Claim, policy: Policy) -> Decision:
         Reason(f"exclusion.{e.number}", f"Exclusion {e.number}: {e.check}.", e.clause)
         for e in policy.exclusions if e.key in claim.inspection
     ]
-    if warranty.last_day is not None and claim.claim_date > warranty.last_day:
+    if warranty.start is not None and warranty.last_day is not None and claim.claim_date > warranty.last_day:
         excluded.append(_reason(
             policy, "expired", f"The warranty period ({warranty.years} years from the {warranty.basis} date "
             f"{warranty.start.isoformat()}) ended on {warranty.last_day.isoformat()}; the claim is dated "
             f"{claim.claim_date.isoformat()}."))
-    if tbw.exceeded:
+    if tbw.exceeded and tbw.written_bytes is not None and tbw.limit_bytes is not None:  # exceeded: both known
         excluded.append(_reason(
             policy, "tbw_exceeded", f"The drive reports {_tb(tbw.written_bytes)} written by the host, over its TBW "
             f"limit of {_tb(tbw.limit_bytes)}."))

@@ -17,6 +17,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from policy.catalog import Product, normalise_model
@@ -54,10 +55,8 @@ def parse_figures_csv(text: str, origin: str, policy: Policy) -> list[FigureRow]
             continue
         if len(values) != len(header):
             raise PolicyFileError(f"{origin}: row {number} has {len(values)} cells for {len(header)} columns")
-        cell = {name: value.strip() for name, value in zip(header, values)}
-
-        def bad(column: str, problem: str) -> PolicyFileError:
-            return PolicyFileError(f"{origin}: row {number}, {column}: {problem}")
+        cell = {name: value.strip() for name, value in zip(header, values, strict=True)}
+        bad = _row_error(origin, number)
 
         line = lines.get(normalise_model(cell["line"]))
         if line is None:
@@ -121,13 +120,13 @@ def diff(old: Policy, new: Policy) -> list[str]:
     out = []
     if old.id != new.id:
         out.append(f"policy: {old.id} -> {new.id}")
-    for key in sorted(set(old.clauses) | set(new.clauses)):
-        a, b = old.clauses.get(key), new.clauses.get(key)
-        if a != b:
-            out.append(f"clause {key}: " + ("added" if a is None else "removed" if b is None else "text changed"))
-    for a, b in zip(old.exclusions, new.exclusions):
-        if a != b:
-            out.append(f"exclusion {a.number} ({a.key}): changed")
+    for name in sorted(set(old.clauses) | set(new.clauses)):
+        was, now = old.clauses.get(name), new.clauses.get(name)
+        if was != now:
+            out.append(f"clause {name}: " + ("added" if was is None else "removed" if now is None else "text changed"))
+    for exclusion, changed in zip(old.exclusions, new.exclusions, strict=True):  # always the ten
+        if exclusion != changed:
+            out.append(f"exclusion {exclusion.number} ({exclusion.key}): changed")
     old_lines, new_lines = set(old.catalog.lines()), set(new.catalog.lines())
     out += [f"line {line}: added" for line in sorted(new_lines - old_lines)]
     out += [f"line {line}: removed" for line in sorted(old_lines - new_lines)]
@@ -154,6 +153,13 @@ def diff(old: Policy, new: Policy) -> list[str]:
 def unsourced_products(policy: Policy) -> list[Product]:
     """Products a claim on which goes to review for want of a sourced figure."""
     return [p for p in policy.catalog.products if "tbw_tb" in p.unsourced or "warranty_years" in p.unsourced]
+
+
+def _row_error(origin: str, number: int) -> Callable[[str, str], PolicyFileError]:
+    def bad(column: str, problem: str) -> PolicyFileError:
+        return PolicyFileError(f"{origin}: row {number}, {column}: {problem}")
+
+    return bad
 
 
 def _number(text: str) -> int | float | None:

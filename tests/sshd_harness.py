@@ -113,7 +113,7 @@ class SshStation:
             + self.deployed_config()
         )
 
-    def start(self) -> "SshStation":
+    def start(self) -> SshStation:
         sshd = sshd_path()
         assert sshd is not None
         if os.geteuid() == 0:

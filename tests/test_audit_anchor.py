@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from db.audit import GENESIS
-from db.connection import StoreError
+from db.errors import StoreError
 from policy import load_policy
 from tests.db_helpers import CLAIM_FIELDS, sqlite_url
 from tests.ticket_helpers import decided_case, station_config

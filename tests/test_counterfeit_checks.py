@@ -6,7 +6,6 @@ from dataclasses import replace
 import pytest
 
 from policy import Identity, load_policy
-
 from workbench.inspection.counterfeit import (
     Finding,
     Label,
@@ -17,7 +16,6 @@ from workbench.inspection.counterfeit import (
 )
 from workbench.inspection.smart import read_drive
 from workbench.inspection.smartctl import ReplaySmartctl
-
 
 # The catalog's NV7000 2TB, with its sourced genuine identity (policy/netac_warranty.toml).
 NV7000_2TB = load_policy().catalog.lookup("NV7000", 2000)

@@ -36,8 +36,8 @@ def test_list_and_filters(station):
     out = cli(tmp_path, "list").stdout.splitlines()
     assert [line.split()[0] for line in out] == [hostile, covered]
     assert "\x1b" not in "".join(out)  # a customer's escape sequence never reaches the terminal
-    assert [l.split()[0] for l in cli(tmp_path, "list", "--verdict", "covered").stdout.splitlines()] == [covered]
-    assert [l.split()[0] for l in cli(tmp_path, "list", "--serial", "RN2").stdout.splitlines()] == [hostile]
+    assert [line.split()[0] for line in cli(tmp_path, "list", "--verdict", "covered").stdout.splitlines()] == [covered]
+    assert [line.split()[0] for line in cli(tmp_path, "list", "--serial", "RN2").stdout.splitlines()] == [hostile]
     assert cli(tmp_path, "list", "--technician", "bo").stdout == ""
     assert cli(tmp_path, "list", "--from", "2999-01-01").stdout == ""
 

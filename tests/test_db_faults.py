@@ -30,7 +30,7 @@ def test_four_processes_writing_500_cases_each_lose_nothing(tmp_path):
     procs = [writer(url, f"ST{n}", "500", str(start)) for n in range(4)]
     start.touch()
     results = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, results):
+    for p, (_, err) in zip(procs, results, strict=True):
         assert (p.returncode, err) == (0, "")
     written = [line for out, _ in results for line in out.split()]
     assert len(written) == len(set(written)) == 2000

@@ -86,7 +86,7 @@ def test_four_processes_on_one_server_get_unique_numbers(pg_url):
                               stderr=subprocess.PIPE, text=True)
              for station in ("PG02", "PG02", "PG03", "PG03")]  # two counters share each station's sequence
     results = [p.communicate(timeout=180) for p in procs]
-    for p, (_, err) in zip(procs, results):
+    for p, (_, err) in zip(procs, results, strict=True):
         assert (p.returncode, err) == (0, "")
     store = open_store(pg_url, station_id="PG02", technician="check")
     for station in ("PG02", "PG03"):
@@ -108,6 +108,6 @@ def test_four_processes_opening_a_new_server_database_at_once(pg_url, tmp_path):
                               stderr=subprocess.PIPE, text=True) for n in range(4)]
     start.touch()  # all four find no schema and race to create it
     results = [p.communicate(timeout=120) for p in procs]
-    for p, (_, err) in zip(procs, results):
+    for p, (_, err) in zip(procs, results, strict=True):
         assert (p.returncode, err) == (0, "")
     assert len(open_store(url, station_id="PN0", technician="check").list_cases()) == 20

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy import EXCLUSION_KEYS, assess, parse_claim
 from tests.policy_fixtures import POLICY, TB, claim

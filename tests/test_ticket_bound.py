@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import subprocess
@@ -15,8 +14,8 @@ import pytest
 
 from policy import load_policy
 from tests.db_helpers import sqlite_url
-from tests.ticket_helpers import decided_case, station_config
 from tests.test_ticket_sign import NW1_TICKET, fixed_key_station
+from tests.ticket_helpers import decided_case, station_config
 from workbench.errors import InputError, WorkbenchError
 from workbench.ticket.issue import issue_ticket, verify_ticket
 from workbench.ticket.keys import key_path, public_key_text, station_key

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from tests.ticket_helpers import decided_case, station_config
 from tests.db_helpers import sqlite_url
+from tests.ticket_helpers import decided_case, station_config
 
 
 @pytest.fixture

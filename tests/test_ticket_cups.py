@@ -15,8 +15,8 @@ import time
 import pytest
 
 from policy import load_policy
-from workbench.ticket.issue import issue_ticket
 from tests.ticket_helpers import decided_case, station_config
+from workbench.ticket.issue import issue_ticket
 
 CUPSD = "/usr/sbin/cupsd"
 

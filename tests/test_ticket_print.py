@@ -10,10 +10,10 @@ import pytest
 from escpos.printer import Dummy
 
 from policy import load_policy
+from tests.ticket_helpers import decided_case, station_config
 from workbench.ticket.content import ticket_content
 from workbench.ticket.issue import issue_ticket, reprint
 from workbench.ticket.printers import PrintError, print_ticket, ticket_pdf, write_receipt
-from tests.ticket_helpers import decided_case, station_config
 
 FAKE_LP = """#!{python}
 import os, sys

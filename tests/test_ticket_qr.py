@@ -8,12 +8,12 @@ from dataclasses import replace
 import zxingcpp
 from PIL import Image, ImageDraw
 
+from tests.ticket_helpers import station_config
+from tests.tui_helpers import SIZE, wait_for
 from workbench.ticket import qr
+from workbench.ticket.issue import verify_ticket
 from workbench.ticket.keys import station_key
 from workbench.ticket.payload import TicketFacts, signed_text
-from workbench.ticket.issue import verify_ticket
-from tests.ticket_helpers import station_config
-from tests.tui_helpers import SIZE, bench, wait_for  # noqa: F401
 
 FACTS = TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000", "2000", "RN202303092TB677720",
                     "not_covered", "", "netac-warranty 2024.1")

@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from policy import load_policy
+from tests.ticket_helpers import decided_case, station_config
 from workbench.errors import InputError
 from workbench.ticket.issue import issue_ticket, verify_ticket
 from workbench.ticket.keys import public_key_text, station_key
 from workbench.ticket.payload import PREFIX, TicketFacts, _digits, pack, parse, signed_text
-from tests.ticket_helpers import decided_case, station_config
 
 FACTS = TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000 |50%", "2000", "RN1", "covered",
                     "repair_or_replace", "netac-warranty 2024.1")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tui_helpers import SIZE, typed_to_inspection, wait_for
 from workbench.case_flow import CaseFlow
 from workbench.screens.smart import SmartScreen
-from tests.tui_helpers import SIZE, bench, typed_to_inspection, wait_for  # noqa: F401
 
 
 async def test_an_unexpected_error_keeps_the_draft_and_logs(bench, tmp_path, monkeypatch, capfd):

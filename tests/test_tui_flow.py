@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.tui_helpers import SIZE, new_claim, typed_to_inspection, wait_for
 from workbench.screens.counterfeit import CounterfeitScreen
 from workbench.screens.decision import DecisionScreen
 from workbench.screens.home import HomeScreen
@@ -9,7 +10,6 @@ from workbench.screens.inspection import InspectionScreen
 from workbench.screens.intake import IntakeScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
-from tests.tui_helpers import SIZE, bench, new_claim, typed_to_inspection, wait_for  # noqa: F401 (fixture)
 
 NVME0 = ["down"] * 8  # /dev/nvme0 in the training bench's list: the Netac NV7000 2TB
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tests.tui_helpers import SIZE, screen_text, wait_for
 from workbench.screens.history import HistoryScreen
 from workbench.screens.home import HomeScreen
 from workbench.screens.search import SearchScreen
 from workbench.ticket.payload import parse
-from tests.tui_helpers import SIZE, bench, screen_text, wait_for  # noqa: F401
 
 DECISION = {"verdict": "covered", "remedy": "repair_or_replace", "warranty": {}, "tbw": {}, "reasons": [],
             "policy": "netac-warranty 2024.1"}
@@ -48,8 +48,8 @@ async def test_the_command_palette_reaches_the_search(bench):
 
 
 async def test_the_palette_goes_back_to_an_earlier_step_and_the_draft_follows(bench):
-    from workbench.screens.intake import IntakeScreen
     from tests.tui_helpers import typed_to_inspection
+    from workbench.screens.intake import IntakeScreen
 
     app = bench()
     async with app.run_test(size=SIZE) as pilot:

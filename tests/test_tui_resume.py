@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tests.tui_helpers import SIZE, new_claim, typed_to_inspection, wait_for
 from workbench.screens.home import HomeScreen
 from workbench.screens.inspection import InspectionScreen
 from workbench.screens.intake import IntakeScreen
-from tests.tui_helpers import SIZE, bench, new_claim, typed_to_inspection, wait_for  # noqa: F401
 
 
 async def test_a_draft_is_resumed_at_its_step_with_its_fields(bench):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import workbench.config
+from tests.tui_helpers import SIZE, screen_text, typed_to_inspection, wait_for
 from workbench.case_flow import NotASupervisor, Override
 from workbench.screens.counterfeit import CounterfeitScreen
 from workbench.screens.decision import DecisionScreen
@@ -17,7 +18,6 @@ from workbench.screens.review import ReviewScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
 from workbench.screens.verdict import VerdictDialog
-from tests.tui_helpers import SIZE, bench, screen_text, typed_to_inspection, wait_for  # noqa: F401 (fixture)
 
 REASON = "drive dead on arrival, seen at the counter"
 

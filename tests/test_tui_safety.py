@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tests.tui_helpers import screen_text, wait_for
 from workbench.screens.history import HistoryScreen
 from workbench.screens.home import HomeScreen
 from workbench.screens.search import SearchScreen
-from tests.tui_helpers import bench, screen_text, wait_for  # noqa: F401
 
 HOSTILE = "[bold]Zhang[/] [link=http://evil.example]Wei[/link] \x1b[2J\x1b]0;owned\x07[/]"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tui_helpers import SIZE, screen_text, wait_for
 from workbench.screens.counterfeit import CounterfeitScreen
 from workbench.screens.decision import DecisionScreen
 from workbench.screens.home import HomeScreen
@@ -12,7 +13,6 @@ from workbench.screens.intake import IntakeScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
 from workbench.screens.too_small import TooSmallScreen
-from tests.tui_helpers import SIZE, bench, screen_text, wait_for  # noqa: F401
 
 
 async def to_home(pilot):

@@ -9,7 +9,6 @@ import sqlite3
 import sys
 
 import pexpect
-import pytest
 
 
 def spawn(tmp_path, dimensions=(24, 80), **env) -> pexpect.spawn:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.config import load_config
 from tests.db_helpers import CLAIM_FIELDS, new_store
+from workbench.config import load_config
 
 DECISION = {"verdict": "not_covered", "remedy": None,
             "warranty": {"basis": "purchase", "start": "2025-01-10", "last_day": None, "years": None},

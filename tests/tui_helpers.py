@@ -1,53 +1,14 @@
-"""A bench for the TUI tests: its own station, database, clock and technician."""
+"""What the TUI tests share: the screen size, the bench's day, and ways to drive and read the app.
+
+The `bench` fixture itself (a station, database, clock and technician of its own) is in conftest.py.
+"""
 
 from __future__ import annotations
 
-from importlib import resources
-from datetime import date, datetime, timezone
-
-import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-import db.store
-from workbench import case_flow
-from workbench.app import WorkbenchApp
-import workbench.config
-from workbench.config import load_config
+from datetime import date
 
 SIZE = (80, 24)
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture
-def bench(tmp_path, monkeypatch):
-    """Environment for a WorkbenchApp: returns a function making one (training bench)."""
-    config = tmp_path / "workbench.toml"
-    config.write_text('[station]\nid = "SZ01"\nname = "Shenzhen Futian"\nsupervisors = ["chen", "wang"]\n'
-                      f'[ticket]\nkey_file = "{tmp_path}/key.pem"\n[printer]\nkind = "none"\n')
-    # A fixed station key: Ed25519 signs deterministically, so the ticket's QR is the same each run.
-    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # error logs stay in the test's folder
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path}/cases.db")
-    monkeypatch.setattr(workbench.config, "login_user", lambda: "ana")
-    monkeypatch.setattr(case_flow, "today", lambda: TODAY)
-    clock = iter(range(10**6))
-    monkeypatch.setattr(db.store, "utcnow",
-                        lambda: datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc).replace(microsecond=next(clock)))
-
-    def make(station_lines: str = "", **kwargs) -> WorkbenchApp:
-        """`station_lines`: product lines (TOML) the station adds to its copy of the policy."""
-        if station_lines:
-            policy = tmp_path / "policy.toml"
-            policy.write_text(resources.files("policy").joinpath("netac_warranty.toml").read_text() + station_lines)
-            with config.open("a") as out:
-                out.write(f'[policy]\nfile = "{policy}"\n')
-        return WorkbenchApp(load_config(), training=True, **kwargs)
-
-    return make
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import events
@@ -14,7 +14,7 @@ from textual.binding import Binding
 
 from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
 
@@ -82,7 +82,7 @@ class WorkbenchApp(App):
     def resume_claim(self, number: str) -> None:
         try:
             self.flow = self.station.resume(number)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.show_step(self.flow.step)
@@ -146,7 +146,7 @@ class WorkbenchApp(App):
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
             with log.open("a", encoding="utf-8") as handle:
-                handle.write(f"--- {datetime.now(timezone.utc).isoformat()}\n")
+                handle.write(f"--- {datetime.now(UTC).isoformat()}\n")
                 handle.write("".join(traceback.format_exception(error)) if error else "unknown error\n")
             where = f"details in {log}"
         except OSError:

@@ -23,11 +23,11 @@ from workbench.errors import WorkbenchError
 from workbench.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
-    from workbench.ticket.issue import TicketOutcome
     from db.store import CaseStore, CaseSummary, CaseView, ReviewItem
     from policy import Clause, Exclusion
     from workbench.inspection.counterfeit import Finding, Label
     from workbench.inspection.smart import DriveInfo, SmartReadout
+    from workbench.ticket.issue import TicketOutcome
 
 
 def today() -> date:
@@ -338,8 +338,8 @@ class CaseFlow:
             self.station.require_supervisor("override the verdict")
         self.save("decision")
         recorded = decision.to_dict()
-        recorded["reasons"] = [{**r, "clause": r_.clause.ref if r_.clause else "product catalog"}
-                               for r, r_ in zip(recorded["reasons"], decision.reasons)]
+        recorded["reasons"] = [{**row, "clause": reason.clause.ref if reason.clause else "product catalog"}
+                               for row, reason in zip(recorded["reasons"], decision.reasons, strict=True)]
         self.station.store.record_decision(self._number(), recorded, decision.policy_id,
                                            override.to_dict() if override else None,
                                            policy_sha256=self.policy.sha256,

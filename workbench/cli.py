@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 
 COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_tui(training=args.training, new_claim=args.new_claim)
         return args.run(args)
-    except WorkbenchError as exc:
+    except ONE_LINE_ERRORS as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -1,8 +1,12 @@
 """Errors a person at the counter or a calling system can act on.
 
 Anything raised as a WorkbenchError reaches the user as one line that names what is
-wrong (a field, a file, a device), never as a traceback.
+wrong (a field, a file, a device), never as a traceback. The case records raise their own
+(db.errors.StoreError: db stands below the application and imports nothing of it);
+`ONE_LINE_ERRORS` is both, for the places that report them.
 """
+
+from db.errors import StoreError
 
 
 class WorkbenchError(Exception):
@@ -29,3 +33,6 @@ class InputError(WorkbenchError):
 
 class ConfigError(InputError):
     """The station configuration has a bad or missing value; field is `section.key`."""
+
+
+ONE_LINE_ERRORS = (WorkbenchError, StoreError)

@@ -14,8 +14,8 @@ import sys
 from dataclasses import asdict
 from datetime import date
 
-from workbench.errors import InputError
 from workbench.case_text import case_lines
+from workbench.errors import InputError
 from workbench.text import strip_control
 from workbench.vocabulary import VERDICTS
 

@@ -14,11 +14,11 @@ writing and reading back the whole drive, which destroys data and is not done he
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from policy import Identity, Product
-
 from workbench.inspection.smart import SmartReadout
 
 SEVERITIES = ("high", "medium", "low", "pass")
@@ -112,14 +112,14 @@ def _matches_any(patterns: Sequence[str], text: str) -> bool:
     return any(re.fullmatch(p, text, re.IGNORECASE) for p in patterns)
 
 
-def _finder(check: str, evidence: dict[str, Any]):
+def _finder(check: str, evidence: dict[str, Any]) -> Callable[[str, str], Finding]:
     """A check's findings all carry its name and the evidence it gathered."""
     return lambda severity, message: Finding(check, severity, message, evidence)
 
 
 def _check_model(label: Label, readout: SmartReadout, identity: Identity | None) -> Finding:
     reported = readout.model or ""
-    evidence = {"label": label.model, "reported": readout.model}
+    evidence: dict[str, object] = {"label": label.model, "reported": readout.model}
     found = _finder("model", evidence)
     patterns = identity.model_patterns if identity else None
     if not reported:
@@ -157,7 +157,7 @@ def _check_serial(label: Label, readout: SmartReadout) -> Finding:
 
 
 def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
-    evidence = {"label_gb": label.capacity_gb, "reported_bytes": readout.capacity_bytes}
+    evidence: dict[str, object] = {"label_gb": label.capacity_gb, "reported_bytes": readout.capacity_bytes}
     found = _finder("capacity", evidence)
     if not readout.capacity_bytes:
         return found("medium", "The drive reports no capacity.")
@@ -175,7 +175,7 @@ def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
 
 
 def _check_identity(readout: SmartReadout, product: Product | None, identity: Identity | None) -> Finding:
-    evidence = {"reported_controller": readout.controller or readout.family,
+    evidence: dict[str, object] = {"reported_controller": readout.controller or readout.family,
                 "reported_firmware": readout.firmware,
                 "pci_vendor_id": readout.pci_vendor_id,
                 "pci_subsystem_vendor_id": readout.pci_subsystem_vendor_id}
@@ -207,12 +207,12 @@ def _check_serial_format(label: Label, product: Product | None, identity: Identi
     pattern = identity.serial_pattern if identity else None
     evidence = {"label": label.serial, "pattern": pattern}
     found = _finder("serial_format", evidence)
+    line = product.line if product is not None else label.model
     if not pattern:
-        line = product.line if product is not None else label.model
         return found("low", f"No serial format on record for {line}: not checked.")
     if re.fullmatch(pattern, label.serial.strip().upper()):
-        return found("pass", f"The serial has the format of the {product.line} line.")
-    return found("medium", f"The serial {label.serial} does not have the format of the {product.line} line; "
+        return found("pass", f"The serial has the format of the {line} line.")
+    return found("medium", f"The serial {label.serial} does not have the format of the {line} line; "
                  "rescan it and confirm.")
 
 

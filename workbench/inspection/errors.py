@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from workbench.errors import WorkbenchError
 
+
+def transcript(calls) -> bytes:
+    """Several smartctl calls as one evidence document, in the order they ran."""
+    return b"".join(call.transcript() for call in calls)
+
 SUDOERS_RULE = "deploy/sudoers.d/netac-workbench"
 
 
@@ -24,8 +29,6 @@ class SmartError(WorkbenchError):
     @property
     def raw_output(self) -> bytes:
         """The smartctl output that led to this failure, for the case record."""
-        from workbench.inspection.smartctl import transcript  # smartctl imports this module
-
         return transcript(self.calls)
 
 

@@ -30,8 +30,9 @@ from workbench.inspection.errors import (
     SmartTimeout,
     UnparseableOutput,
     UnsupportedBridge,
+    transcript,
 )
-from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader, transcript
+from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
 from workbench.inspection.write_units import ata_write_unit, controller_from_pci
 from workbench.text import strip_control
 
@@ -351,7 +352,7 @@ _DEVSTAT_LINE = re.compile(r"0x[0-9a-f]{2}\s+0x[0-9a-f]{3}\s+\d+\s+(-|-?\d+)\s+\
 
 def _device_statistics(text: str) -> dict[str, int]:
     """Valid values of `smartctl -l devstat`, by description ('-' marks no valid value)."""
-    stats = {}
+    stats: dict[str, int] = {}
     for line in text.splitlines():
         match = _DEVSTAT_LINE.fullmatch(line)
         if match and match.group(1) != "-":

@@ -24,9 +24,10 @@ import re
 import subprocess
 import time
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from workbench.errors import ConfigError
 from workbench.inspection.errors import (
@@ -62,11 +63,6 @@ class SmartctlCall:
         footer = f"[exit status {self.exit_status}, {self.seconds:.3f} s]\n".encode()
         stderr = b"[stderr]\n" + self.stderr if self.stderr else b""
         return header + self.stdout + (b"" if self.stdout.endswith(b"\n") else b"\n") + stderr + footer
-
-
-def transcript(calls) -> bytes:
-    """Several calls as one evidence document, in the order they ran."""
-    return b"".join(call.transcript() for call in calls)
 
 
 class SmartctlReader(Protocol):

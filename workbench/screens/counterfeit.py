@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +21,7 @@ class CounterfeitScreen(StepScreen):
     def body(self) -> ComposeResult:
         self.findings = self.flow.counterfeit_findings()
         self.can_refuse = self.flow.supports_refusal(self.findings)
-        table = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         # Widths that fit 80 columns with both scroll bars; a finding wraps onto more lines.
         table.add_column("Check", width=13)
         table.add_column("Result", width=6)

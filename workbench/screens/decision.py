@@ -3,6 +3,8 @@ a technician may ask a supervisor to (the review queue)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,9 @@ from workbench.screens.verdict import VerdictDialog
 from workbench.text import plain
 from workbench.vocabulary import VERDICT_WORDS, VERDICTS
 
+if TYPE_CHECKING:
+    from workbench.case_flow import Decision
+
 
 class DecisionScreen(StepScreen):
     STEP = "decision"
@@ -24,7 +29,7 @@ class DecisionScreen(StepScreen):
         yield Static("", id="verdict", markup=False)
         yield Static("", id="warranty", markup=False)
         yield TbwGauge(id="tbw")
-        table = DataTable(id="reasons", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = DataTable(id="reasons", cursor_type="row", zebra_stripes=True)
         # Each reason's words and its clause side by side within 80 columns, wrapped.
         table.add_column("Why", width=46)
         table.add_column("Policy clause", width=24)
@@ -35,7 +40,7 @@ class DecisionScreen(StepScreen):
         self.override: Override | None = None  # a supervisor's own change of the verdict
         self.request: Override | None = None  # a technician's request for one
         try:
-            self.decision = self.flow.decide()
+            self.decision: Decision | None = self.flow.decide()
         except ClaimInputError as exc:
             self.decision = None
             self.query_one("#verdict", Static).update(

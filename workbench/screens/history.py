@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,8 +11,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from workbench.case_text import case_lines
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+
+if TYPE_CHECKING:
+    from workbench.case_flow import CaseView
 
 
 class HistoryScreen(WorkbenchScreen):
@@ -36,8 +41,8 @@ class HistoryScreen(WorkbenchScreen):
 
     def _show(self) -> None:
         try:
-            self.view = self.station.case(self.number)
-        except WorkbenchError as exc:
+            self.view: CaseView | None = self.station.case(self.number)
+        except ONE_LINE_ERRORS as exc:
             self.query_one("#history", Static).update(str(exc))
             self.view = None
             return
@@ -70,7 +75,7 @@ class HistoryScreen(WorkbenchScreen):
         # A printer may take up to lp's timeout to answer: never on the UI thread.
         try:
             outcome = self.station.reprint(self.number)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, outcome.message,

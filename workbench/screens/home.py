@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench import case_flow
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain
 from workbench.vocabulary import STEP_TITLES
@@ -30,15 +32,15 @@ class HomeScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="review-title", classes="section-title", markup=False)
-        review = DataTable(id="review", cursor_type="row", zebra_stripes=True)
+        review: DataTable[Any] = DataTable(id="review", cursor_type="row", zebra_stripes=True)
         review.add_columns("Case", "Customer", "Why it waits")
         yield review
         yield Static("Interrupted drafts (r resumes the highlighted one)", classes="section-title", markup=False)
-        drafts = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+        drafts: DataTable[Any] = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
         drafts.add_columns("Case", "Step", "Serial", "Model", "Customer", "Technician")
         yield drafts
         yield Static("Today's cases (h shows the whole case)", classes="section-title", markup=False)
-        today = DataTable(id="today", cursor_type="row", zebra_stripes=True)
+        today: DataTable[Any] = DataTable(id="today", cursor_type="row", zebra_stripes=True)
         today.add_columns("Case", "Status", "Verdict", "Serial", "Model", "Customer")
         yield today
         yield Static("Opening the case records…", id="home-status", classes="note", markup=False)
@@ -57,7 +59,7 @@ class HomeScreen(WorkbenchScreen):
             drafts = self.station.drafts()
             today = self.station.cases_of(case_flow.today())
             review = self.station.review_queue()
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
             return
         self.app.call_from_thread(self._show, drafts, today, review)
@@ -94,7 +96,7 @@ class HomeScreen(WorkbenchScreen):
         table = self.query_one(table_id, DataTable)
         if table.row_count == 0:
             return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_new_claim(self) -> None:
         self.workbench.start_claim()
@@ -108,20 +110,20 @@ class HomeScreen(WorkbenchScreen):
 
     @on(DataTable.RowSelected, "#drafts")
     def _draft_chosen(self, event: DataTable.RowSelected) -> None:
-        self.workbench.resume_claim(event.row_key.value)
+        self.workbench.resume_claim(str(event.row_key.value))
 
     @on(DataTable.RowSelected, "#review")
     def _review_chosen(self, event: DataTable.RowSelected) -> None:
         if self.station.is_supervisor:
             from workbench.screens.review import ReviewScreen
 
-            self.app.push_screen(ReviewScreen(event.row_key.value))
+            self.app.push_screen(ReviewScreen(str(event.row_key.value)))
         else:
-            self._open_history(event.row_key.value)
+            self._open_history(str(event.row_key.value))
 
     @on(DataTable.RowSelected, "#today")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:
-        self._open_history(event.row_key.value)
+        self._open_history(str(event.row_key.value))
 
     def action_history(self) -> None:
         focused = self.focused if isinstance(self.focused, DataTable) else self.query_one("#today", DataTable)

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from workbench.case_flow import REVIEW_VERDICTS, Override
 from workbench.case_text import case_lines, why_it_waits
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.verdict import VerdictDialog
 
@@ -41,7 +41,7 @@ class ReviewScreen(WorkbenchScreen):
         try:
             view = self.station.case(self.number)
             text = "\n".join(why_it_waits(view) + ["", "The whole record:"] + case_lines(view))
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             text = str(exc)
         self.app.call_from_thread(self.query_one("#review-case", Static).update, text)
 
@@ -59,7 +59,7 @@ class ReviewScreen(WorkbenchScreen):
     def _resolve(self, verdict: Override) -> None:
         try:
             self.station.resolve_review(self.number, verdict.verdict, verdict.reason)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=15)
             return
         self.app.call_from_thread(self._to_ticket)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain
 
@@ -18,7 +20,7 @@ class SearchScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="serial, case number or customer name; Enter searches", id="query", max_length=200)
-        table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_columns("Case", "Created", "Status", "Verdict", "Serial", "Customer")
         yield table
         yield Static("", id="search-status", classes="note", markup=False)
@@ -31,7 +33,7 @@ class SearchScreen(WorkbenchScreen):
     def _search(self, event: Input.Submitted) -> None:
         try:
             found = self.station.find(event.value)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.query_one("#search-status", Static).update(str(exc))
             return
         table = self.query_one("#results", DataTable)
@@ -48,4 +50,4 @@ class SearchScreen(WorkbenchScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         from workbench.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(event.row_key.value))
+        self.app.push_screen(HistoryScreen(str(event.row_key.value)))

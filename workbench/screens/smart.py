@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, LoadingIndicator, Static
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.text import plain, strip_control
+
+if TYPE_CHECKING:
+    from workbench.case_flow import DriveInfo
 
 
 class SmartScreen(StepScreen):
@@ -24,7 +29,7 @@ class SmartScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         yield Static("Drives on the bench (Enter reads the highlighted one):", classes="note", markup=False)
-        table = DataTable(id="drives", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = DataTable(id="drives", cursor_type="row", zebra_stripes=True)
         table.add_columns("Device", "Type", "What smartctl sees")
         yield table
         yield LoadingIndicator(id="reading")
@@ -34,9 +39,9 @@ class SmartScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._reading = False
-        self._drives = {}
+        self._drives: dict[str, DriveInfo] = {}
         self._scan = 0  # the number of the latest drive scan
-        self._failure = None  # why the last read failed
+        self._failure: str | None = None  # why the last read failed
         self.query_one("#reading").display = False
         self.query_one(TbwGauge).display = False  # until the drive is read
         self._show_known_readout()
@@ -63,7 +68,7 @@ class SmartScreen(StepScreen):
     def _list_drives(self, scan: int) -> None:
         try:
             drives = self.station.drives()
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self._no_drives, str(exc), scan)
             return
         self.app.call_from_thread(self._show_drives, drives, scan)
@@ -98,14 +103,14 @@ class SmartScreen(StepScreen):
 
     @on(DataTable.RowSelected, "#drives")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self._read(event.row_key.value)
+        self._read(str(event.row_key.value))
 
     def action_read(self) -> None:
         table = self.query_one("#drives", DataTable)
         if table.row_count == 0:
             self.notify("No drive to read: press l to rescan or t for the training bench.", markup=False)
             return
-        self._read(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self._read(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
     def _read(self, device: str) -> None:
         if self._reading:
@@ -119,7 +124,7 @@ class SmartScreen(StepScreen):
     def _read_worker(self, device: str, drive) -> None:
         try:
             readout = self.station.read_drive(device, drive.device_type if drive else None)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self._read_failed, device, exc)
             return
         self.app.call_from_thread(self._read_done, readout)
@@ -136,7 +141,7 @@ class SmartScreen(StepScreen):
         try:
             self.flow.record_smart(readout)
             self.flow.save()
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self._status(str(exc))
             return
         self._status(f"Read {readout.device}: recorded with smartctl's own output as evidence. "

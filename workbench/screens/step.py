@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from workbench.case_flow import CaseFlow
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.vocabulary import STEP_TITLES, STEPS, step_after, step_before
 
@@ -67,7 +67,7 @@ class StepScreen(WorkbenchScreen):
             self.keep_input()
         try:
             self.flow.save()
-        except WorkbenchError as exc:  # e.g. the database is busy or read-only: the input stays on screen
+        except ONE_LINE_ERRORS as exc:  # e.g. the database is busy or read-only: the input stays on screen
             self.notify(f"draft not saved: {exc}", severity="error", markup=False)
 
     def action_next(self) -> None:
@@ -79,7 +79,7 @@ class StepScreen(WorkbenchScreen):
                 return
             following = step_after(self.STEP)
             self.flow.save(following)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=15)
             return
         self.workbench.show_step(following)
@@ -95,7 +95,7 @@ class StepScreen(WorkbenchScreen):
                 return
             previous = step_before(self.STEP)
             self.flow.save(previous)
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=15)
             return
         self.workbench.show_step(previous)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class TicketScreen(StepScreen):
 
     def on_mount(self) -> None:
         self._printing = False
-        self._qr_text = None
+        self._qr_text: str | None = None
         self._print()
 
     def busy(self) -> bool:
@@ -49,7 +49,7 @@ class TicketScreen(StepScreen):
     def _print_worker(self) -> None:
         try:
             outcome = self.flow.print_ticket()  # issues the ticket first when there is none
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._done, outcome)
@@ -69,7 +69,7 @@ class TicketScreen(StepScreen):
     def action_show_qr(self) -> None:
         from workbench.screens.ticket_qr import TicketQrScreen
 
-        if self._qr_text is not None:
+        if self._qr_text is not None and self.flow.number is not None:
             self.app.push_screen(TicketQrScreen(self.flow.number, self._qr_text))
 
     def action_next(self) -> None:
@@ -77,7 +77,7 @@ class TicketScreen(StepScreen):
             return
         try:
             self.flow.close()
-        except WorkbenchError as exc:
+        except ONE_LINE_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.notify(f"Case {self.flow.number} closed.", markup=False)

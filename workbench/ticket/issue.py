@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from workbench.claim_draft import ClaimDraft
 from workbench.config import StationConfig
-from workbench.errors import WorkbenchError
+from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.ticket.content import TicketContent, ticket_content
 from workbench.ticket.keys import station_key, trusted_keys, verify_signature
 from workbench.ticket.payload import TicketFacts, parse, signed_text
@@ -121,14 +121,14 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
                             f"genuine ticket signed by station {facts.station} (case records not checked)")
     try:
         recorded = facts_for(store.get_case(facts.case_number), facts.station)
-    except WorkbenchError:
+    except ONE_LINE_ERRORS:
         if signer == config.station_id:
             return Verification("not_on_record", facts.station, facts,
                                 f"signed by this station, but case {facts.case_number} is not in its records "
                                 "(deleted, or the records were restored from an older backup)")
         return Verification("good", facts.station, facts, f"genuine ticket signed by station {facts.station}; "
                             f"case {facts.case_number} is kept at station {facts.station}, not here")
-    differences = [name for name, a, b in zip(TicketFacts.__dataclass_fields__, _values(recorded), _values(facts))
+    differences = [name for name, a, b in zip(TicketFacts.__dataclass_fields__, _values(recorded), _values(facts), strict=True)
                    if a != b]
     if differences:
         return Verification("record_differs", facts.station, facts,

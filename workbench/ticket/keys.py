@@ -13,9 +13,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from db.connection import sqlite_path
 from workbench.config import StationConfig, in_group, login_user, user_data_dir
 from workbench.errors import ConfigError, WorkbenchError
-
 
 KEY_FILE = "station-ticket-key.pem"
 
@@ -27,15 +27,8 @@ def key_path(config: StationConfig) -> Path:
     configured = config.section("ticket").get("key_file", str, "")
     if configured:
         return Path(configured)
-    database = sqlite_file(config.database_url)
+    database = sqlite_path(config.database_url)
     return (database.parent if database is not None else user_data_dir()) / KEY_FILE
-
-
-def sqlite_file(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and len(url) > len(prefix) and ":memory:" not in url:
-        return Path(url[len(prefix):].split("?", 1)[0])
-    return None
 
 
 def station_key(config: StationConfig) -> Ed25519PrivateKey:
