@@ -108,3 +108,44 @@ def test_a_terminal_too_small_says_so_until_it_grows(tmp_path):
     finally:
         child.close(force=True)
     assert not sqlite3.connect(tmp_path / "cases.db").execute("SELECT number FROM case_record").fetchall()
+
+
+def test_typing_goes_on_while_another_process_holds_the_database(tmp_path):
+    """Probe M4: another technician's process holds the write lock for 20 s. Every key typed
+    meanwhile is on screen while the lock is still held, the step says what it waits for,
+    and the draft has it all once the lock goes."""
+    import json
+    import time
+
+    child = spawn(tmp_path, TERM="xterm-256color")
+    try:
+        screen_until(child, "New claim")
+        child.send("n")
+        screen_until(child, "Intake")
+        child.send("Li Wei")
+        screen_until(child, "-2026-000001")  # the first save made the case (and the database)
+        holder = sqlite3.connect(tmp_path / "cases.db", isolation_level=None, timeout=30)
+        holder.execute("BEGIN IMMEDIATE")  # another process's long write
+        locked_at = time.monotonic()
+        for text in ("\t138 0000 0000", "\tNV7000", "\t2000"):
+            child.send(text)
+            child.expect(re.escape(text.strip()), timeout=5)  # echoed at once, the lock notwithstanding
+            time.sleep(0.6)  # a pause in typing: the draft's save starts, and waits for the lock
+        child.expect(re.escape("the database is busy"), timeout=5)
+        assert time.monotonic() - locked_at < 20, "the keys should have shown while the lock was held"
+        time.sleep(max(0.0, 20 - (time.monotonic() - locked_at)))
+        holder.execute("COMMIT")
+        holder.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the waiting save goes through once the lock is free
+            [(fields,)] = sqlite3.connect(tmp_path / "cases.db").execute("SELECT fields FROM case_record").fetchall()
+            if json.loads(fields).get("capacity_gb") == "2000":
+                break
+            time.sleep(0.5)
+        child.send("\x11")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    fields = json.loads(fields)
+    assert (fields["customer_name"], fields["customer_contact"], fields["model"], fields["capacity_gb"]) == (
+        "Li Wei", "138 0000 0000", "NV7000", "2000")

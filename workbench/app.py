@@ -8,7 +8,7 @@ import traceback
 from datetime import UTC, datetime
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -80,12 +80,21 @@ class WorkbenchApp(App):
         self.show_step("intake")
 
     def resume_claim(self, number: str) -> None:
+        self.notify(f"Opening case {number}…", markup=False, timeout=2)
+        self._resume(number)
+
+    @work(thread=True, exclusive=True, group="resume")
+    def _resume(self, number: str) -> None:
         try:
-            self.flow = self.station.resume(number)
+            flow = self.station.resume(number)  # reads the case: off the UI thread
         except ONE_LINE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.show_step(self.flow.step)
+        self.call_from_thread(self._resumed, flow)
+
+    def _resumed(self, flow: CaseFlow) -> None:
+        self.flow = flow
+        self.show_step(flow.step)
 
     def show_step(self, step: str) -> None:
         """Show a step of the current claim, in place of the step before it."""
@@ -119,7 +128,7 @@ class WorkbenchApp(App):
         # The step may be under a dialog or the terminal-too-small notice.
         step = next((s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None)
         if step is not None:
-            step.save_now()  # with the step's unsaved input: ticks, notes, the field being typed
+            step.save_draft_now()  # with the step's unsaved input: ticks, notes, the field being typed
         elif self.flow is not None:
             self.flow.save()
 

@@ -203,6 +203,12 @@ class CaseFlow:
         self.step = step
         self._unsaved: set[str] = set()
         self.readout: SmartReadout | None = None  # the drive as read in this session, if it was
+        # The screen types into the claim while a worker writes it: `_state` guards the claim's
+        # bookkeeping for a moment; `_writing` keeps writes one at a time, so a new claim's
+        # first two saves never make two cases.
+        self._state = threading.Lock()
+        self._writing = threading.Lock()
+        self._in_flight: set[str] = set()  # taken from _unsaved by the write under way
 
     @property
     def policy(self) -> Policy:
@@ -212,28 +218,47 @@ class CaseFlow:
 
     def update(self, **changes: Any) -> None:
         """Change fields of the claim; they reach the database on the next save()."""
-        changed = {name for name, value in changes.items() if getattr(self.claim, name) != value}
-        if changed:
-            self.claim = self.claim.with_changes(**changes)
-            self._unsaved |= changed
+        with self._state:
+            changed = {name for name, value in changes.items() if getattr(self.claim, name) != value}
+            if changed:
+                self.claim = self.claim.with_changes(**changes)
+                self._unsaved |= changed
 
     @property
     def unsaved(self) -> bool:
-        return bool(self._unsaved)
+        """Whether anything entered is not in the database yet (changed, or being written)."""
+        with self._state:
+            return bool(self._unsaved or self._in_flight)
 
     def save(self, step: str | None = None) -> None:
         """Write the changed fields (and the step) to the case draft; creates the case."""
-        step = step or self.step
-        if self.number is None:
-            if step == "intake" and not self.claim.anything_typed:
-                return  # nothing typed yet: no empty case in the records
-            self.claim = self.claim.with_changes(claim_date=self.claim.claim_date or today().isoformat())
-            self.number = self.station.store.create_case(self.claim.to_json(), step=step).number
-        elif self._unsaved or step != self.step:
-            self.station.store.save_draft(self.number, step,
-                                          {name: self.claim.json_value(name) for name in sorted(self._unsaved)})
-        self._unsaved.clear()
-        self.step = step
+        with self._writing:
+            with self._state:
+                step = step or self.step
+                names, self._unsaved = self._unsaved, set()
+                self._in_flight = names
+                if self.number is None:
+                    if step == "intake" and not self.claim.anything_typed:
+                        self._unsaved, self._in_flight = names, set()
+                        return  # nothing typed yet: no empty case in the records
+                    self.claim = self.claim.with_changes(claim_date=self.claim.claim_date or today().isoformat())
+                    fields = self.claim.to_json()
+                else:
+                    fields = {name: self.claim.json_value(name) for name in sorted(names)}
+                number, moved = self.number, step != self.step
+            try:
+                if number is None:
+                    self.number = self.station.store.create_case(fields, step=step).number
+                elif names or moved:
+                    self.station.store.save_draft(number, step, fields)
+            except BaseException:
+                with self._state:
+                    self._unsaved |= names  # not written: the next save tries again
+                    self._in_flight = set()
+                raise
+            with self._state:
+                self._in_flight = set()
+            self.step = step
 
     def intake_problems(self) -> list[FieldProblem]:
         return self.claim.intake_problems(today())

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.text import plain
+
+if TYPE_CHECKING:
+    from workbench.case_flow import Finding
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "pass": "green"}
 
@@ -18,33 +23,56 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "pass":
 class CounterfeitScreen(StepScreen):
     STEP = "counterfeit"
 
+    findings: list[Finding] | None = None  # None until the checks have run
+    can_refuse = False
+
     def body(self) -> ComposeResult:
-        self.findings = self.flow.counterfeit_findings()
-        self.can_refuse = self.flow.supports_refusal(self.findings)
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         # Widths that fit 80 columns with both scroll bars; a finding wraps onto more lines.
         table.add_column("Check", width=13)
         table.add_column("Result", width=6)
         table.add_column("Finding", width=49)
-        for f in self.findings:
-            table.add_row(plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message),
-                          height=None)
         yield table
-        yield Static(
-            "A high finding is evidence the drive is not genuine; medium and low are doubts to look at by hand."
-            if self.can_refuse else
-            "No high finding: the drive can only be concluded genuine here; look at any doubt above by hand.",
-            classes="note", markup=False)
+        yield Static("Running the checks (the case records are read for earlier claims)…", id="checks-note",
+                     classes="note", markup=False)
         decided = self.flow.claim.counterfeit
         with RadioSet(id="conclusion"):
             yield RadioButton("Genuine: the findings are explained", value=decided is False)
             yield RadioButton("Not genuine: refuse service (policy, other terms 3)", value=bool(decided),
-                              disabled=not self.can_refuse)
+                              disabled=True, id="not-genuine")
         yield Input(self.flow.claim.counterfeit_note, id="counterfeit_note",
                     placeholder="what you checked (required when a high finding is set aside)", max_length=500)
 
     def on_mount(self) -> None:
         self.query_one("#conclusion", RadioSet).focus()
+        self._check()
+
+    @work(thread=True, exclusive=True, group="checks")
+    def _check(self) -> None:
+        try:
+            findings = self.flow.counterfeit_findings()  # reads the records: off the UI thread
+        except ONE_LINE_ERRORS as exc:
+            self.app.call_from_thread(self.query_one("#checks-note", Static).update, f"The checks could not run: {exc}")
+            return
+        self.app.call_from_thread(self._show_findings, findings)
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.can_refuse = self.flow.supports_refusal(findings)
+        table = self.query_one("#findings", DataTable)
+        for f in findings:
+            table.add_row(plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message),
+                          height=None)
+        self.query_one("#not-genuine", RadioButton).disabled = not self.can_refuse
+        self.query_one("#checks-note", Static).update(
+            "A high finding is evidence the drive is not genuine; medium and low are doubts to look at by hand."
+            if self.can_refuse else
+            "No high finding: the drive can only be concluded genuine here; look at any doubt above by hand.")
+
+    def busy(self) -> bool:
+        if self.findings is None:
+            self.notify("The checks are still running.", markup=False)
+        return self.findings is None
 
     @on(Input.Changed, "#counterfeit_note")
     def _note_typed(self) -> None:
@@ -57,12 +85,19 @@ class CounterfeitScreen(StepScreen):
     def keep_input(self) -> None:
         self.flow.update(counterfeit_note=self.query_one("#counterfeit_note", Input).value.strip())
 
-    def leave(self) -> bool:
+    def leave(self) -> Callable[[], bool] | None:
         conclusion = self._conclusion()
         note = self.query_one("#counterfeit_note", Input).value.strip()
         if conclusion is None:
-            return self.problem("counterfeit conclusion: choose genuine or not genuine")
+            self.problem("counterfeit conclusion: choose genuine or not genuine")
+            return None
         if not conclusion and self.can_refuse and not note:
-            return self.problem("counterfeit note: say what you checked to set aside the high finding")
-        self.flow.record_counterfeit(self.findings, not_genuine=conclusion, note=note)
-        return True
+            self.problem("counterfeit note: say what you checked to set aside the high finding")
+            return None
+        findings = self.findings or []
+
+        def record() -> bool:
+            self.flow.record_counterfeit(findings, not_genuine=conclusion, note=note)
+            return True
+
+        return record

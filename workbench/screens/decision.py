@@ -3,6 +3,7 @@ a technician may ask a supervisor to (the review queue)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -86,16 +87,18 @@ class DecisionScreen(StepScreen):
                     "supervisors' queue.")
         self.query_one("#override", Static).update(text)
 
-    def leave(self) -> bool:
-        if self.decision is None:
-            return self.problem("The claim cannot be decided yet: go back (Escape) and correct it.")
-        if self.flow.record_decision(self.decision, self.override, self.request):
-            return True
+    def leave(self) -> Callable[[], bool] | None:
+        decision, override, request = self.decision, self.override, self.request
+        if decision is None:
+            self.problem("The claim cannot be decided yet: go back (Escape) and correct it.")
+            return None
+        return lambda: self.flow.record_decision(decision, override, request)
+
+    def waits(self) -> None:
         # Waiting for a supervisor: no ticket before their verdict.
         self.notify(f"Case {self.flow.number} is in the supervisors' review queue; it goes on to its ticket "
                     "when a supervisor records the verdict.", markup=False, timeout=10)
-        self.workbench.finish_claim()
-        return False
+        super().waits()
 
 
 def _clause(ref: str, code: str) -> Text:

@@ -36,17 +36,23 @@ class HistoryScreen(WorkbenchScreen):
             yield Static("", id="history", markup=False)
         yield Footer()
 
+    view: CaseView | None = None
+
     def on_mount(self) -> None:
         self._show()
 
+    @work(thread=True, exclusive=True, group="history")
     def _show(self) -> None:
         try:
-            self.view: CaseView | None = self.station.case(self.number)
+            view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            self.query_one("#history", Static).update(str(exc))
-            self.view = None
+            self.app.call_from_thread(self.query_one("#history", Static).update, str(exc))
             return
-        self.query_one("#history", Static).update("\n".join(case_lines(self.view)))
+        self.app.call_from_thread(self._shown, view)
+
+    def _shown(self, view: CaseView) -> None:
+        self.view = view
+        self.query_one("#history", Static).update("\n".join(case_lines(view)))
 
     def action_resume(self) -> None:
         if self.view is not None and self.view.summary.status == "draft":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -55,9 +57,14 @@ class InspectionScreen(StepScreen):
     def keep_input(self) -> None:
         self.flow.set_inspection(self.items())
 
-    def leave(self) -> bool:
-        self.flow.record_inspection(self.items())
-        return True
+    def leave(self) -> Callable[[], bool]:
+        items = self.items()
+
+        def record() -> bool:
+            self.flow.record_inspection(items)
+            return True
+
+        return record
 
 
 def _bench_order(exclusions):

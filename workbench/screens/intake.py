@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -97,7 +99,7 @@ class IntakeScreen(StepScreen):
         proof = self.query_one("#proof_of_purchase", Switch).value
         self.query_one("#purchase_date", Input).disabled = not proof
 
-    def leave(self) -> bool:
+    def leave(self) -> Callable[[], bool] | None:
         self.keep_input()
         problems = self.flow.intake_problems()
         box = self.query_one("#intake-problems", Static)
@@ -107,8 +109,9 @@ class IntakeScreen(StepScreen):
             target = self.query(f"#{first.field}")
             if target:
                 target.first().focus()
-            return self.problem(str(first))
-        return True
+            self.problem(str(first))
+            return None
+        return super().leave()
 
 
 def _row(key: str, widget: Input) -> ComposeResult:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -12,6 +12,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain
+
+if TYPE_CHECKING:
+    from workbench.case_flow import CaseSummary
 
 
 class SearchScreen(WorkbenchScreen):
@@ -31,11 +34,19 @@ class SearchScreen(WorkbenchScreen):
 
     @on(Input.Submitted, "#query")
     def _search(self, event: Input.Submitted) -> None:
+        self.query_one("#search-status", Static).update("Searching…")
+        self._find(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _find(self, text: str) -> None:
         try:
-            found = self.station.find(event.value)
+            found = self.station.find(text)
         except ONE_LINE_ERRORS as exc:
-            self.query_one("#search-status", Static).update(str(exc))
+            self.app.call_from_thread(self.query_one("#search-status", Static).update, str(exc))
             return
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[CaseSummary]) -> None:
         table = self.query_one("#results", DataTable)
         table.clear()
         for c in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -15,7 +16,7 @@ from workbench.screens.tbw import TbwGauge
 from workbench.text import plain, strip_control
 
 if TYPE_CHECKING:
-    from workbench.case_flow import DriveInfo
+    from workbench.case_flow import DriveInfo, SmartReadout
 
 
 class SmartScreen(StepScreen):
@@ -138,12 +139,16 @@ class SmartScreen(StepScreen):
     def _read_done(self, readout) -> None:
         self._reading = False
         self.query_one("#reading").display = False
-        try:
+        self._status(f"Read {readout.device}: recording it with smartctl's own output as evidence…")
+
+        def record() -> Callable[[], None]:
             self.flow.record_smart(readout)
             self.flow.save()
-        except ONE_LINE_ERRORS as exc:
-            self._status(str(exc))
-            return
+            return lambda: self._recorded(readout)
+
+        self._write(record, "the readout was not recorded")
+
+    def _recorded(self, readout: SmartReadout) -> None:
         self._status(f"Read {readout.device}: recorded with smartctl's own output as evidence. "
                      "Ctrl+N for the counterfeit checks.")
         self._show_readout(readout.to_dict())
@@ -180,10 +185,11 @@ class SmartScreen(StepScreen):
     def action_unreadable(self) -> None:
         reason = self._failure or "the drive could not be read at the bench"
         self.flow.record_unreadable(reason)
-        self.flow.save()
+        self.save_now()
         self._status(f"Recorded as unreadable ({reason}); the TBW is unverified. Ctrl+N to go on.")
 
-    def leave(self) -> bool:
+    def leave(self) -> Callable[[], bool] | None:
         if self.flow.claim.drive is None:
-            return self.problem("SMART: read the claimed drive (Enter), or press u if it cannot be read.")
-        return True
+            self.problem("SMART: read the claimed drive (Enter), or press u if it cannot be read.")
+            return None
+        return super().leave()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -73,13 +74,17 @@ class TicketScreen(StepScreen):
             self.app.push_screen(TicketQrScreen(self.flow.number, self._qr_text))
 
     def action_next(self) -> None:
-        if self._printing:
+        if self._printing or self._leaving:
             return
-        try:
+
+        def close() -> Callable[[], None]:
             self.flow.close()
-        except ONE_LINE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+            return self._after_close
+
+        self._leaving = True
+        self._write(close, "")
+
+    def _after_close(self) -> None:
         self.notify(f"Case {self.flow.number} closed.", markup=False)
         self.workbench.finish_claim()
 
