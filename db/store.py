@@ -34,6 +34,7 @@ from db.models import (
     Ticket,
     row_id,
 )
+from policy.serials import canonical_serial
 
 T = TypeVar("T")
 STATUSES = ("draft", "decided", "closed")
@@ -471,7 +472,7 @@ class CaseStore:
         if technician:
             query = query.where(Case.technician == technician)
         if serial:
-            query = query.where(Case.serial == serial)
+            query = query.where(Case.serial == canonical_serial(serial))
         if verdict:
             query = query.where(Case.verdict == verdict)
         if since:
@@ -515,7 +516,7 @@ class CaseStore:
         # Three indexed lookups rather than one OR, which SQLite would answer by a full scan.
         queries = [
             select(Case).where(Case.number == text.upper()),
-            select(Case).where(Case.serial == text),
+            select(Case).where(Case.serial == canonical_serial(text)),
             select(Case).where(Case.customer_key >= key, Case.customer_key < key + "\U0010ffff"),
         ]
 
@@ -531,7 +532,7 @@ class CaseStore:
 
     def history(self, serial: str) -> list[CaseSummary]:
         """Every case on one serial, oldest first."""
-        query = select(Case).where(Case.serial == serial).order_by(col(Case.created_at), col(Case.id))
+        query = select(Case).where(Case.serial == canonical_serial(serial)).order_by(col(Case.created_at), col(Case.id))
         return self._read("read the serial's history", lambda s: [_summary(c) for c in s.exec(query)])
 
     def prior_claims(self, serial: str, exclude: str | None = None) -> list[CaseSummary]:
@@ -576,7 +577,7 @@ def open_station_store(config: StationSettings) -> CaseStore:
 
 def _apply_fields(case: Case, fields: dict[str, Any]) -> None:
     case.fields = json.dumps(fields, sort_keys=True, default=str)
-    case.serial = str(fields.get("serial") or "").strip()
+    case.serial = canonical_serial(str(fields.get("serial") or ""))
     case.customer_name = str(fields.get("customer_name") or "").strip()
     case.customer_key = case.customer_name.casefold()
     case.model = str(fields.get("model") or "").strip()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, parse_claim
+from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, canonical_serial, parse_claim
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
 from workbench.config import StationConfig
 from workbench.errors import WorkbenchError
@@ -218,6 +218,8 @@ class CaseFlow:
 
     def update(self, **changes: Any) -> None:
         """Change fields of the claim; they reach the database on the next save()."""
+        if "serial" in changes:  # one spelling of a serial everywhere, whatever the scanner typed
+            changes["serial"] = canonical_serial(changes["serial"])
         with self._state:
             changed = {name for name, value in changes.items() if getattr(self.claim, name) != value}
             if changed:

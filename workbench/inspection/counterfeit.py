@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policy import Identity, Product
+from policy.serials import canonical_serial
 from workbench.inspection.smart import SmartReadout
 
 SEVERITIES = ("high", "medium", "low", "pass")
@@ -142,7 +143,7 @@ def _check_model(label: Label, readout: SmartReadout, identity: Identity | None)
 def _check_serial(label: Label, readout: SmartReadout) -> Finding:
     evidence = {"label": label.serial, "reported": readout.serial}
     found = _finder("serial", evidence)
-    on_label, reported = _norm(label.serial), _norm(readout.serial)
+    on_label, reported = canonical_serial(label.serial), canonical_serial(readout.serial or "")
     if not reported:
         return found("medium", "The drive reports no serial number.")
     if not on_label:
@@ -210,7 +211,7 @@ def _check_serial_format(label: Label, product: Product | None, identity: Identi
     line = product.line if product is not None else label.model
     if not pattern:
         return found("low", f"No serial format on record for {line}: not checked.")
-    if re.fullmatch(pattern, label.serial.strip().upper()):
+    if re.fullmatch(pattern, canonical_serial(label.serial)):
         return found("pass", f"The serial has the format of the {line} line.")
     return found("medium", f"The serial {label.serial} does not have the format of the {line} line; "
                  "rescan it and confirm.")
