@@ -271,6 +271,18 @@ class CaseStore:
 
         return self._write("record the SMART readout", work)
 
+    def set_aside_readouts(self, number: str, reason: str) -> list[int]:
+        """The technician found the drive unreadable: earlier readouts of the case stay as
+        evidence, set aside (who, why) so that nothing decides on them."""
+        def work(session: Session) -> list[int]:
+            case = self._case(session, number)
+            ids = [row_id(s) for s in session.exec(select(SmartSnapshot).where(SmartSnapshot.case_id == case.id))]
+            self._touch(case, session)
+            self._audit(session, number, "smart_set_aside", {"snapshots": ids, "reason": reason})
+            return ids
+
+        return self._write("set the readouts aside", work)
+
     def record_findings(self, number: str, findings: Sequence[dict[str, Any]]) -> None:
         """A run of the counterfeit checks (check, severity, message, evidence, confirmed)."""
 

@@ -295,9 +295,12 @@ class CaseFlow:
                                       capacity_bytes=readout.capacity_bytes, health=readout.health or ""))
 
     def latest_readout(self) -> SmartReadout | None:
-        """The drive's readout: read in this session, or rebuilt from the case's latest snapshot."""
+        """The drive's readout: read in this session, or rebuilt from the case's latest snapshot;
+        None when the drive is recorded as unreadable (an earlier reading is set aside)."""
         if self.readout is not None or self.number is None:
             return self.readout
+        if self.claim.drive is not None and self.claim.drive.unreadable:
+            return None
         from workbench.inspection.smart import SmartReadout
 
         snapshots = self.station.store.get_case(self.number).snapshots
@@ -311,9 +314,13 @@ class CaseFlow:
             return None
 
     def record_unreadable(self, reason: str) -> None:
-        """The drive could not be read: the TBW stays unverified, and the reason is kept."""
+        """The drive could not be read: the TBW stays unverified, and the reason is kept. Any
+        reading taken before (of the wrong drive, say) is set aside: kept as evidence, marked
+        with who and why, and no longer used by the checks or the decision."""
         self.readout = None
         self.update(host_bytes_written=None, drive=DriveRecord(unreadable=reason))
+        if self.number is not None:
+            self.station.store.set_aside_readouts(self.number, reason)
 
     def label(self) -> Label:
         from workbench.inspection.counterfeit import Label

@@ -31,10 +31,14 @@ def case_lines(view) -> list[str]:
         out += ["", "Inspection:"]
         out += [f"  {'FOUND' if i.finding else 'no   '} {i.key}" + (f" — {i.note}" if i.note else "")
                 for i in view.inspection]
+    set_aside = {snapshot: f"{a.actor}: {a.detail.get('reason')}" for a in view.audit
+                 if a.action == "smart_set_aside" for snapshot in a.detail.get("snapshots", [])}
     for snap in view.snapshots:
         r = snap.readout
         out += ["", f"SMART {snap.taken_at:%Y-%m-%d %H:%M}: {r.get('model')} {r.get('serial')} fw {r.get('firmware')}, "
                     f"health {r.get('health')}, written {snap.host_bytes_written}"]
+        if snap.id in set_aside:
+            out.append(f"  SET ASIDE (drive recorded as unreadable by {set_aside[snap.id]})")
     if view.findings:
         out += ["", "Counterfeit checks:"] + [f"  {f.severity:<6} {f.check}: {f.message}" for f in view.findings]
     for d in view.decisions:

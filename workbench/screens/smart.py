@@ -184,9 +184,19 @@ class SmartScreen(StepScreen):
 
     def action_unreadable(self) -> None:
         reason = self._failure or "the drive could not be read at the bench"
-        self.flow.record_unreadable(reason)
-        self.save_now()
-        self._status(f"Recorded as unreadable ({reason}); the TBW is unverified. Ctrl+N to go on.")
+
+        def record() -> Callable[[], None]:
+            self.flow.record_unreadable(reason)  # sets aside any reading taken before
+            self.flow.save()
+            return lambda: self._unreadable(reason)
+
+        self._write(record, "not recorded as unreadable")
+
+    def _unreadable(self, reason: str) -> None:
+        self.query_one("#readout", Static).update("")
+        self.query_one(TbwGauge).display = False
+        self._status(f"Recorded as unreadable ({reason}); any earlier reading is set aside and kept as evidence. "
+                     "The TBW is unverified. Ctrl+N to go on.")
 
     def leave(self) -> Callable[[], bool] | None:
         if self.flow.claim.drive is None:
