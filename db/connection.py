@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from db.errors import StoreError
 
@@ -27,7 +27,11 @@ T = TypeVar("T")
 
 
 def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+    """The file of a SQLite URL; None for any other database (or a URL that is not one: opening it says so)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)

@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, col, select
 
 from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
@@ -566,6 +566,11 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
         upgrade(engine, url)
     except DBAPIError as exc:
         raise explain(exc, "open the case database") from None
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # a URL SQLAlchemy cannot use
+        shown = url if len(url) <= 80 else url[:80] + "…"
+        raise StoreError(f"the case database URL {shown!r} is not usable ({type(exc).__name__}): set "
+                         "[database] url or WORKBENCH_DATABASE_URL to e.g. sqlite:////var/lib/netac-workbench/cases.db"
+                         ) from None
     return CaseStore(engine, station_id=station_id, technician=technician)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
@@ -58,3 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `workbench cases list | head`: the reader has what it wanted. Nothing more is
+        # written (Python would complain about the pipe on exit); the status is the shell's
+        # for a command its pipe closed on.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

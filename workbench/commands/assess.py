@@ -48,17 +48,31 @@ def run(args: argparse.Namespace) -> int:
 def _read_json(source: str) -> object:
     try:
         if source == "-":
-            text = sys.stdin.read()
+            raw = sys.stdin.buffer.read()  # bytes: invalid UTF-8 is refused, never carried on
         else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
+            with open(source, "rb") as handle:
+                raw = handle.read()
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise InputError(source, f"cannot read the claim ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise InputError(source, "the claim is not UTF-8 text") from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_twin_keys)
     except json.JSONDecodeError as exc:
         raise InputError("claim", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except RecursionError:
         raise InputError("claim", "not a claim: the JSON is nested too deeply") from None
+    except ValueError as exc:  # Python's limit on the digits of one integer (4,300)
+        raise InputError("claim", f"a number has too many digits ({str(exc).split('(')[0].strip()})") from None
+
+
+def _no_twin_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A key given twice is refused: two systems reading the claim must not decide on different values."""
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            shown = json.dumps(key)[:80]
+            raise InputError(shown, "is given twice in one object: the claim is ambiguous")
+        seen[key] = value
+    return seen

@@ -91,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(cases)} case(s)", file=sys.stderr)
         return 0
     rows = [{k: _plain(v) for k, v in asdict(c).items()} for c in cases]
-    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    try:
+        out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    except OSError as exc:
+        raise InputError("--output", f"{strip_control(args.output)[:80]} cannot be written ({exc.strerror})") from None
     try:
         if args.format == "json":
             json.dump(rows, out, indent=2, ensure_ascii=False)

@@ -85,6 +85,10 @@ def signed_text(facts: TicketFacts, key) -> str:
 def parse(text: str) -> ParsedTicket:
     """Split a scanned ticket text; InputError (field `ticket`) when it is not one."""
     text = text.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (a scanner in another code page)
+        raise InputError("ticket", "not a workbench ticket: it has bytes that are not UTF-8 text") from None
     if text.startswith(PREFIX_NW1 + "|"):
         return _parse_nw1(text)
     if not text.startswith(PREFIX):
