@@ -64,6 +64,6 @@ def test_missing_named_file_is_reported(monkeypatch, tmp_path):
 
 
 def test_bool_is_not_a_number(tmp_path):
-    config = load_config(write(tmp_path, "[smart]\ntimeout_seconds = true\n"))
-    with pytest.raises(ConfigError, match="smart.timeout_seconds"):
-        config.section("smart").get("timeout_seconds", int, 30)
+    config = load_config(write(tmp_path, "[smart]\ntimeout = true\n"))
+    with pytest.raises(ConfigError, match="smart.timeout"):
+        config.section("smart").get("timeout", int, 30)

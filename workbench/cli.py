@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",
     "audit": "workbench.commands.audit",
     "cases": "workbench.commands.cases",
+    "config": "workbench.commands.config",
     "policy": "workbench.commands.policy",
     "smart": "workbench.commands.smart",
     "ticket": "workbench.commands.ticket",

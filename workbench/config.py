@@ -169,6 +169,42 @@ def config_path() -> Path | None:
     return None
 
 
+# Every table and key the station configuration may hold: anything else is a typo that would
+# otherwise be ignored in silence ([databse] would send a technician to a private database).
+KNOWN: dict[str, frozenset[str] | None] = {
+    "station": frozenset({"id", "name", "supervisors", "supervisor_group"}),
+    "database": frozenset({"url"}),
+    "policy": frozenset({"file"}),
+    "smart": frozenset({"smartctl", "use_sudo", "timeout"}),
+    "printer": frozenset({"kind", "queue", "connection", "host", "port", "vendor_id", "product_id", "device",
+                          "baudrate", "width"}),
+    "ticket": frozenset({"key_file", "trusted_keys"}),
+    "ticket.trusted_keys": None,  # station id = public key: any station id
+}
+
+
+def check_known(data: dict[str, Any], source: str) -> None:
+    """Refuse an unknown table or key, naming it, with the nearest known one when it is a near miss."""
+    for table, body in data.items():
+        if table not in KNOWN:
+            raise ConfigError(table, f"is not a table of the station configuration{_near(table, KNOWN)} ({source})")
+        keys = KNOWN[table]
+        if not isinstance(body, dict) or keys is None:
+            continue
+        for key, value in body.items():
+            if isinstance(value, dict) and f"{table}.{key}" in KNOWN:
+                continue
+            if key not in keys:
+                raise ConfigError(f"{table}.{key}", f"is not a setting of [{table}]{_near(key, keys)} ({source})")
+
+
+def _near(word: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f": did you mean {close[0]!r}?" if close else ""
+
+
 def load_config(path: Path | None = None) -> StationConfig:
     path = path or config_path()
     data: dict[str, Any] = {}
@@ -179,6 +215,7 @@ def load_config(path: Path | None = None) -> StationConfig:
             raise ConfigError(str(path), f"cannot read: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+        check_known(data, str(path))
     station = _Section("station", data.get("station", {}))
     database = _Section("database", data.get("database", {}))
     station_id = station.get("id", str, "LOCAL").upper()
