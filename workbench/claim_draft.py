@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+from workbench.text import strip_control
+
 SERIAL = re.compile(r"[A-Za-z0-9-]+")
 
 # Each field's name as the technician knows it, for messages that name the field.
@@ -181,8 +183,10 @@ def date_problem(text: str, today: date) -> str | None:
     return None
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
+def _text(value: object, *, keep_newlines: bool = False) -> str:
+    """A stored value as text a widget may show: the database is one of the boundaries where
+    strings come in, so escape sequences, control and bidi characters are dropped here (M2)."""
+    return "" if value is None else strip_control(str(value), keep_newlines=keep_newlines)
 
 
 def _coerce(name: str, value: Any, default: Any) -> Any:
@@ -199,4 +203,4 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         return {str(k): _text(v) for k, v in value.items()} if isinstance(value, dict) else {}
     if isinstance(default, bool):
         return bool(value)
-    return _text(value)
+    return _text(value, keep_newlines=name == "failure_description")

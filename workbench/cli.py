@@ -13,6 +13,7 @@ import os
 import sys
 
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
+from workbench.text import shown
 
 COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",
@@ -56,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_tui(training=args.training, new_claim=args.new_claim)
         return args.run(args)
     except ONE_LINE_ERRORS as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
+        # The one boundary for errors: what a person, a file or the database put in a message
+        # reaches the terminal cleaned, on one line, and cut to a sane length.
+        print(f"workbench: {shown(exc, 400)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -10,13 +10,15 @@ import re
 from rich.markup import escape
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte ESC sequences,
-# then any remaining C0/C1 control character except tab and newline.
+# then any remaining C0/C1 control character except tab and newline, and the bidi
+# overrides and isolates that make a name or serial read other than it is (U+202A-U+202E,
+# U+2066-U+2069).
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|\x1b[@-Z\\-_]"
     r"|\x9b[0-?]*[ -/]*[@-~]"
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
 
 
@@ -38,3 +40,20 @@ def plain(text: object):
     from rich.text import Text
 
     return Text(strip_control("" if text is None else str(text)))
+
+
+def shown(text: object, limit: int = 80) -> str:
+    """A value quoted in a message: cleaned, on one line, and cut to `limit` characters."""
+    cleaned = strip_control(str(text))
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def clean_data(value: object) -> object:
+    """JSON-ready data with every string cleaned (for exports: they reach terminals and spreadsheets)."""
+    if isinstance(value, str):
+        return strip_control(value, keep_newlines=True)
+    if isinstance(value, dict):
+        return {clean_data(k): clean_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_data(v) for v in value]
+    return value

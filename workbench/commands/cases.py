@@ -16,7 +16,7 @@ from datetime import date
 
 from workbench.case_text import case_lines
 from workbench.errors import InputError
-from workbench.text import strip_control
+from workbench.text import clean_data, strip_control
 from workbench.vocabulary import VERDICTS
 
 HELP = "list, show and export the station's cases"
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
                   f"({c.technician})")
         print(f"{len(cases)} case(s)", file=sys.stderr)
         return 0
-    rows = [{k: _plain(v) for k, v in asdict(c).items()} for c in cases]
+    rows = [clean_data({k: _plain(v) for k, v in asdict(c).items()}) for c in cases]
     try:
         out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
     except OSError as exc:
@@ -115,7 +115,7 @@ def _show(store, args: argparse.Namespace) -> int:
         data = asdict(view)
         for snapshot in data["snapshots"]:
             snapshot["raw_output"] = snapshot["raw_output"].decode("utf-8", "replace")
-        json.dump(data, sys.stdout, indent=2, default=_plain, ensure_ascii=False)
+        json.dump(clean_data(data), sys.stdout, indent=2, default=_plain, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     print("\n".join(case_lines(view)))
