@@ -13,6 +13,7 @@ import json
 import sys
 from dataclasses import asdict
 from datetime import date
+from typing import Any, cast
 
 from workbench.case_text import case_lines
 from workbench.errors import InputError
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                   f"({c.technician})")
         print(f"{len(cases)} case(s)", file=sys.stderr)
         return 0
-    rows = [clean_data({k: _plain(v) for k, v in asdict(c).items()}) for c in cases]
+    rows = [cast(dict[str, Any], clean_data({k: _plain(v) for k, v in asdict(c).items()})) for c in cases]
     try:
         out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
     except OSError as exc:
