@@ -5,8 +5,11 @@
 1. Time from launch to the intake form ready for typing (`workbench --new-claim`), against
    a bare Textual app with a Header and a Footer started the same way (a new Python process
    in an 80x24 pseudo-terminal), as medians of RUNS (default 7) and their ratio. Target < 1.5.
-2. Bytes the workbench writes to the terminal for a whole scripted claim (docs/keys.md) on
-   the training bench: what a slow SSH link has to carry.
+2. Bytes written to the terminal per action (start, a typed character, Tab, idle per
+   second, Ctrl+N and each step's first paint), for the workbench's intake and, in the same
+   run, for a bare Textual form (Header, eight Inputs, Footer) doing the same, with ratios.
+3. Bytes for a whole scripted claim (docs/keys.md) on the training bench, and its wall time
+   through a link throttled to 64 kbit/s (the pty read no faster than 8,000 bytes/s).
 """
 
 from __future__ import annotations
@@ -38,18 +41,48 @@ BARE_APP = textwrap.dedent("""
     Bare().run()
 """)
 
+# The same actions on a bare Textual form: Header, eight Inputs (as many as the intake's
+# fields a technician types into), Footer; Ctrl+N shows the next form, as a step does.
+BARE_FORM = textwrap.dedent("""
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.screen import Screen
+    from textual.widgets import Footer, Header, Input
+    class Form(Screen):
+        BINDINGS = [Binding("ctrl+n", "app.next_form", "Next")]
+        def compose(self):
+            yield Header()
+            for n in range(8):
+                yield Input(placeholder=f"Field {n}")
+            yield Footer()
+        def on_mount(self):
+            self.query_one(Input).focus()
+    class Bare(App):
+        def on_mount(self):
+            self.sub_title = "READY-MARK"
+            self.push_screen(Form())
+        def action_next_form(self):
+            self.switch_screen(Form())
+    Bare().run()
+""")
+
 
 class Terminal:
-    """A process in an 80x24 pseudo-terminal; reads everything it writes."""
+    """A process in an 80x24 pseudo-terminal; reads everything it writes.
 
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    With `rate` (bytes per second) it reads no faster than that: what the process writes
+    beyond it waits in the pty, as it waits in an SSH channel over a slow link."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], rate: float | None = None) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.execve(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.output = bytearray()
+        self.rate = rate
+        self.started = time.perf_counter()
 
-    def read_until(self, marker: bytes, timeout: float = 30.0) -> float:
+    def read_until(self, marker: bytes, timeout: float = 60.0) -> float:
         start = time.perf_counter()
         while marker not in self.output:
             if time.perf_counter() - start > timeout:
@@ -58,10 +91,16 @@ class Terminal:
         return time.perf_counter()
 
     def pump(self, wait: float) -> None:
+        size = 65536
+        if self.rate is not None:
+            size = int(self.rate * (time.perf_counter() - self.started)) - len(self.output)
+            if size <= 0:
+                time.sleep(min(wait, -size / self.rate + 0.001))
+                return
         ready, _, _ = select.select([self.fd], [], [], wait)
         if ready:
             try:
-                self.output += os.read(self.fd, 65536)
+                self.output += os.read(self.fd, min(size, 65536))
             except OSError:
                 pass
 
@@ -70,6 +109,32 @@ class Terminal:
         end = time.perf_counter() + settle
         while time.perf_counter() < end:
             self.pump(0.02)
+
+    def quiet(self, gap: float = 0.3, longest: float = 5.0) -> None:
+        """Read until the process has written nothing for `gap` seconds."""
+        end = time.perf_counter() + longest
+        while time.perf_counter() < end:
+            before = len(self.output)
+            ready, _, _ = select.select([self.fd], [], [], gap)
+            if not ready:
+                return
+            self.pump(0)
+            if len(self.output) == before:
+                return
+
+    def act(self, keys: bytes) -> int:
+        """Bytes written in answer to `keys` (until the terminal is quiet again)."""
+        before = len(self.output)
+        os.write(self.fd, keys)
+        self.quiet()
+        return len(self.output) - before
+
+    def idle(self, seconds: float) -> int:
+        before = len(self.output)
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            self.pump(0.05)
+        return len(self.output) - before
 
     def close(self) -> None:
         try:
@@ -104,33 +169,76 @@ INTAKE = [b"Li Wei", TAB, b"138 0000 0000", TAB, b"NV7000", TAB, b"2000", TAB, b
           TAB, b"2025-01-10", TAB, b"2024-12-01", TAB, b"Not detected by the BIOS", TAB, b" ", NEXT]
 
 
-def scripted_claim(env: dict[str, str]) -> int:
-    terminal = Terminal([sys.executable, "-m", "workbench", "--training"], env)
+def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int, list[tuple[str, int]], float]:
+    """The whole claim: bytes written, each step's first paint (bytes from Ctrl+N until the
+    step is drawn and quiet), and the wall time; `rate` throttles the link (bytes/s)."""
+    terminal = Terminal([sys.executable, "-m", "workbench", "--training"], env, rate)
+    paints: list[tuple[str, int]] = []
+
+    def next_step(keys: bytes, marker: bytes, name: str) -> None:
+        before = len(terminal.output)
+        os.write(terminal.fd, keys)
+        terminal.read_until(marker)
+        terminal.quiet()
+        paints.append((name, len(terminal.output) - before))
+
     try:
         terminal.read_until(b"New claim")
-        terminal.type(b"n", 0.5)
-        for keys in INTAKE:
+        next_step(b"n", b"Step 1/6", "intake")
+        for keys in INTAKE[:-1]:
             terminal.type(keys, 0.2)
-        terminal.read_until(b"Physical inspection")
-        for keys in (b" ", TAB, b"corner lifted", NEXT):
+        next_step(NEXT, b"Physical inspection", "inspection")
+        for keys in (b" ", TAB, b"corner lifted"):
             terminal.type(keys, 0.2)
-        terminal.read_until(b"nvme1")
+        next_step(NEXT, b"nvme1", "SMART readout")
         for _ in range(8):
             terminal.type(DOWN, 0.1)
         terminal.type(ENTER)
         terminal.read_until(b"Data Units Written")
-        terminal.type(NEXT, 0.5)
-        terminal.read_until(b"Counterfeit")
-        for keys in (ENTER, NEXT):
-            terminal.type(keys, 0.3)
-        terminal.read_until(b"NOT COVERED")
-        terminal.type(NEXT)
-        terminal.read_until(b"queued")
-        terminal.type(NEXT)
+        next_step(NEXT, b"Counterfeit", "counterfeit checks")
+        terminal.type(ENTER, 0.3)
+        next_step(NEXT, b"NOT COVERED", "decision")
+        next_step(NEXT, b"queued", "ticket")
+        os.write(terminal.fd, NEXT)
         terminal.read_until(b"closed")
-        return len(terminal.output)
+        return len(terminal.output), paints, time.perf_counter() - terminal.started
     finally:
         terminal.close()
+
+
+def per_action(argv: list[str], ready: bytes, env: dict[str, str]) -> dict[str, float]:
+    """Bytes for each kind of action on a form: start, a typed character, Tab, idle."""
+    terminal = Terminal(argv, env)
+    try:
+        terminal.read_until(ready)
+        terminal.quiet()
+        figures = {"start (to the form ready)": float(len(terminal.output))}
+        characters = [terminal.act(bytes([c])) for c in b"Li Wei 1"]
+        terminal.idle(1.0)  # the draft's first save (a pause in typing) is not a keystroke's
+        tabs = [terminal.act(TAB) for _ in range(4)]
+        figures["typed character (mean of 8)"] = statistics.mean(characters)
+        figures["Tab (mean of 4)"] = statistics.mean(tabs)
+        figures["idle, per second (over 3 s)"] = terminal.idle(3.0) / 3
+        return figures
+    finally:
+        terminal.close()
+
+
+def bare_claim(env: dict[str, str], program: Path) -> list[int]:
+    """Ctrl+N on the bare form: bytes until the next form is drawn and quiet (five times)."""
+    terminal = Terminal([sys.executable, str(program)], env)
+    try:
+        terminal.read_until(b"READY-MARK")
+        terminal.quiet()
+        return [terminal.act(NEXT) for _ in range(5)]
+    finally:
+        terminal.close()
+
+
+def row(name: str, ours: float, bare: float | None, target: str = "") -> str:
+    ratio = f"{ours / bare:6.2f}x" if bare else "      -"
+    shown_bare = f"{bare:10,.0f}" if bare is not None else "         -"
+    return f"  {name:34} {ours:10,.0f} {shown_bare}  {ratio}  {target}"
 
 
 def main() -> None:
@@ -140,6 +248,8 @@ def main() -> None:
         env = environment(folder)
         bare = folder / "bare.py"
         bare.write_text(BARE_APP)
+        form = folder / "form.py"
+        form.write_text(BARE_FORM)
         # One unmeasured start each: the first run pays for .pyc files and the database.
         time_to([sys.executable, str(bare)], b"READY-MARK", env)
         time_to([sys.executable, "-m", "workbench", "--new-claim"], b"Step 1/6", env)
@@ -151,9 +261,38 @@ def main() -> None:
         print(f"bare Textual app (Header, Input, Footer) ready: median {b * 1000:6.0f} ms over {runs} runs")
         print(f"workbench intake form ready:                   median {w * 1000:6.0f} ms over {runs} runs")
         print(f"ratio: {w / b:.2f}x (target < 1.5x)")
-        sent = scripted_claim(env)
-        print(f"terminal output for a whole scripted claim: {sent:,} bytes ({sent / 1024:.0f} KiB); "
-              f"at 64 kbit/s that is {sent * 8 / 64000:.1f} s of link time")
+
+        print("\nBytes written to an 80x24 terminal per action (workbench intake vs a bare Textual form:")
+        print("Header, eight Inputs, Footer; TERM=xterm-256color)")
+        print(f"  {'action':34} {'workbench':>10} {'bare':>10}  {'ratio':>7}  target")
+        wb = per_action([sys.executable, "-m", "workbench", "--training", "--new-claim"], b"Step 1/6", env)
+        br = per_action([sys.executable, str(form)], b"READY-MARK", env)
+        targets = {"Tab (mean of 4)": "<= 2,000", "idle, per second (over 3 s)": "0"}
+        for name, value in wb.items():
+            print(row(name, value, br[name], targets.get(name, "")))
+        sent, paints, wall = scripted_claim(env)
+        bare_next = statistics.mean(bare_claim(env, form))
+        print(row("Ctrl+N (mean of the steps below)", statistics.mean(n for _, n in paints[1:]), bare_next))
+        for name, value in paints:
+            print(row(f"  first paint: {name}", value, None))
+        print(f"\nterminal output for a whole scripted claim: {sent:,} bytes ({sent / 1024:.1f} KiB, target <= 64 KiB);"
+              f" at 64 kbit/s that is {sent * 8 / 64000:.1f} s of link time")
+        slow_sent, _, slow_wall = scripted_claim(environment_for_rerun(folder), rate=64000 / 8)
+        print(f"the same claim through a link throttled to 64 kbit/s: {slow_wall:.1f} s wall time "
+              f"({wall:.1f} s unthrottled; {slow_sent:,} bytes)")
+        print(NOTES)
+
+
+def environment_for_rerun(folder: Path) -> dict[str, str]:
+    """A fresh database, so the second claim meets no earlier claim on the same serial."""
+    fresh = folder / "throttled"
+    fresh.mkdir()
+    return environment(fresh)
+
+
+NOTES = """
+Notes: the repaint findings are added here as they land.
+"""
 
 
 if __name__ == "__main__":
