@@ -149,3 +149,32 @@ def test_typing_goes_on_while_another_process_holds_the_database(tmp_path):
     fields = json.loads(fields)
     assert (fields["customer_name"], fields["customer_contact"], fields["model"], fields["capacity_gb"]) == (
         "Li Wei", "138 0000 0000", "NV7000", "2000")
+
+
+def test_nothing_is_written_while_nobody_types(tmp_path):
+    """Issue 16: no cursor blink (or any other redraw) while the technician reads the screen;
+    a station that wants the blink sets [terminal] cursor_blink = true."""
+    import time
+
+    child = spawn(tmp_path, TERM="xterm-256color")
+    try:
+        screen_until(child, "New claim")
+        child.send("n")
+        screen_until(child, "Intake")
+        time.sleep(1.0)  # the form settles: focus drawn, the first save's timer not yet due (nothing typed)
+        try:
+            child.read_nonblocking(10**6, timeout=0.5)
+        except pexpect.TIMEOUT:
+            pass
+        idle = b""
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                idle += child.read_nonblocking(10**6, timeout=0.5)
+            except pexpect.TIMEOUT:
+                pass
+        assert idle == b"", idle[:200]
+        child.send("\x11")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Input, TextArea
 
 from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
@@ -37,6 +38,13 @@ class WorkbenchApp(App):
         self.station = Station(config, training=training)
         self.new_claim = new_claim
         self.flow: CaseFlow | None = None  # the claim being worked on, if any
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor redraws twice a second for as long as nobody types: traffic a slow
+        # SSH link carries for nothing. Off unless the station asks for it ([terminal] cursor_blink).
+        widget = event.widget
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = self.station.config.section("terminal").get("cursor_blink", bool, False)
 
     def on_mount(self) -> None:
         self.sub_title = self.station.title()

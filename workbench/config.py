@@ -180,6 +180,7 @@ KNOWN: dict[str, frozenset[str] | None] = {
                           "baudrate", "width"}),
     "ticket": frozenset({"key_file", "trusted_keys"}),
     "ticket.trusted_keys": None,  # station id = public key: any station id
+    "terminal": frozenset({"cursor_blink"}),
 }
 
 
