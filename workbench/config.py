@@ -18,11 +18,14 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from workbench.errors import ConfigError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 APP_NAME = "netac-workbench"
 SYSTEM_CONFIG = Path("/etc/netac-workbench/workbench.toml")
@@ -140,17 +143,73 @@ class StationConfig:
         return None
 
     def load_policy(self):
-        """The policy claims are decided under: the station's own copy or the bundled one."""
-        from policy import PolicyFileError, load_policy
+        """The policy claims are decided under: the station's own copy or the bundled one.
 
+        With `[policy] public_key` (a chain's station), the station's copy must carry the
+        head office's signature; a good one is kept as `<file>.last-good`, and when a new
+        file is refused (unsigned, altered) that copy goes on deciding, with a notice."""
+        from policy import PolicyFileError, load_policy
+        from policy.signature import public_key_from_text
+
+        path = self.policy_file()
+        key_text = self.section("policy").get("public_key", str, "")
         try:
-            return load_policy(self.policy_file())
+            key = public_key_from_text(key_text, "not an Ed25519 public key") if key_text else None
+        except PolicyFileError as exc:
+            raise ConfigError("policy.public_key", str(exc)) from None
+        try:
+            return load_policy(path) if path is None or key is None else _signed_policy(path, key)
         except PolicyFileError as exc:
             raise ConfigError("policy.file", str(exc)) from None
 
     def section(self, name: str) -> _Section:
         """A further table ([smart], [printer], [ticket], ...) for its owner to read."""
         return _Section(name, self.sections.get(name, {}))
+
+
+def last_good_copy(path: Path) -> Path:
+    return path.with_name(path.name + ".last-good")
+
+
+def _signed_policy(path: Path, key: Ed25519PublicKey):
+    from dataclasses import replace
+
+    from policy import PolicyFileError, parse_policy
+    from policy.signature import PolicySignatureError, verify_policy
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyFileError(f"{path}: cannot read the policy file ({exc.strerror})") from None
+    try:
+        verify_policy(raw, key, str(path))
+    except PolicySignatureError as refused:
+        last = last_good_copy(path)
+        try:
+            kept = last.read_bytes()
+            verify_policy(kept, key, str(last))
+        except (OSError, PolicySignatureError):
+            raise PolicyFileError(f"{refused}; and no good signed copy to keep deciding with ({last})") from None
+        policy = parse_policy(kept, str(last))
+        return replace(policy, notice=f"{refused}; deciding under the last good copy {last} "
+                                      f"(sha256 {policy.sha256[:12]})")
+    policy = parse_policy(raw, str(path))
+    _keep_last_good(last_good_copy(path), raw)
+    return policy
+
+
+def _keep_last_good(last: Path, raw: bytes) -> None:
+    """Best effort: a technician's session may not write beside the station's file; the
+    manager's next start (or `workbench policy check`) keeps it then."""
+    tmp = last.with_name(f".{last.name}.{os.getpid()}")
+    try:
+        if last.is_file() and last.read_bytes() == raw:
+            return
+        tmp.write_bytes(raw)
+        os.chmod(tmp, 0o644)  # the policy is no secret: every technician's session reads it
+        os.replace(tmp, last)  # whole or not at all
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def config_path() -> Path | None:
@@ -174,7 +233,7 @@ def config_path() -> Path | None:
 KNOWN: dict[str, frozenset[str] | None] = {
     "station": frozenset({"id", "name", "supervisors", "supervisor_group"}),
     "database": frozenset({"url"}),
-    "policy": frozenset({"file"}),
+    "policy": frozenset({"file", "public_key"}),
     "smart": frozenset({"smartctl", "use_sudo", "timeout"}),
     "printer": frozenset({"kind", "queue", "connection", "host", "port", "vendor_id", "product_id", "device",
                           "baudrate", "width"}),

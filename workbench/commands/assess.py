@@ -36,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--policy", str(exc)) from None
     else:
         policy = load_config().load_policy()
+        if policy.notice:  # the station's file was refused: say so, decide under the last good one
+            from workbench.text import strip_control
+
+            print(f"workbench assess: {strip_control(policy.notice)}", file=sys.stderr)
     try:
         claim = parse_claim(_read_json(args.claim))
     except ClaimInputError as exc:

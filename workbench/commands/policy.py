@@ -4,6 +4,8 @@
     workbench policy check FILE              # exit 0 when FILE loads; exit 2 naming the key that is wrong
     workbench policy diff OLD NEW            # what NEW changes (figures, clauses, lines); exit 0 same, 1 differs
     workbench policy import FILE.csv [--output PATH] [--dry-run]
+    workbench policy keygen KEYFILE          # head office: a new Ed25519 key; prints the stations' public_key
+    workbench policy sign FILE --key KEYFILE [--output PATH]   # head office: sign a policy file
 
 `import` takes Netac's current table as CSV with the columns line, capacity_gb, tbw_tb,
 warranty_years, source (one row per capacity; every row says where its figures come
@@ -41,10 +43,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     importing.add_argument("--output", metavar="PATH", help="where to write the station copy "
                                                            "(default: the station configuration's [policy] file)")
     importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    keygen = verbs.add_parser("keygen", help="head office: make the signing key; prints the stations' public_key")
+    keygen.add_argument("keyfile", metavar="KEYFILE")
+    sign = verbs.add_parser("sign", help="head office: sign a policy file for the chain's stations")
+    sign.add_argument("file", metavar="FILE")
+    sign.add_argument("--key", required=True, metavar="KEYFILE", help="the head office's private key (PEM)")
+    sign.add_argument("--output", metavar="PATH", help="where to write the signed file (default: FILE itself)")
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"show": _show, "check": _check, "diff": _diff, "import": _import}[args.verb](args)
+    return {"show": _show, "check": _check, "diff": _diff, "import": _import, "keygen": _keygen,
+            "sign": _sign}[args.verb](args)
 
 
 def _load(name: str):
@@ -71,6 +80,8 @@ def _show(args: argparse.Namespace) -> int:
             raise InputError("LINE", f"{strip_control(args.line)[:40]!r} is not a line of the catalog "
                                      f"({', '.join(policy.catalog.lines())})")
     print(f"Policy {policy.id}, file {_where(policy.origin)}, sha256 {policy.sha256}")
+    if policy.notice:
+        print(f"REFUSED: {strip_control(policy.notice)}")
     print(f"{'line':<10} {'GB':>6} {'TBW (TB)':>9} {'years':>5}  source")
     for p in products:
         missing = [name for name in ("tbw_tb", "warranty_years") if name in p.unsourced]
@@ -88,9 +99,18 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from policy import PolicyFileError
+    from policy.signature import public_key_from_text, verify_policy
     from policy.station_copy import unsourced_products
+    from workbench.config import load_config
 
     policy = _load(args.file)
+    key = load_config().section("policy").get("public_key", str, "")
+    if key and args.file != "bundled":  # a chain's station: the head office's signature too
+        try:
+            verify_policy(Path(args.file).read_bytes(), public_key_from_text(key, "[policy] public_key: not an Ed25519 public key"), args.file)
+        except PolicyFileError as exc:
+            raise WorkbenchError(str(exc), exit_code=2) from None
     print(f"{args.file}: good: {policy.id}, sha256 {policy.sha256}, {len(policy.catalog.lines())} lines, "
           f"{len(policy.catalog.products)} products, {len(unsourced_products(policy))} without a sourced figure")
     return 0
@@ -142,7 +162,48 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(target: Path, content: str) -> None:
+def _keygen(args: argparse.Namespace) -> int:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from policy.signature import private_key_pem, public_key_text
+
+    target = Path(args.keyfile)
+    if target.exists():
+        raise InputError("KEYFILE", f"{target} exists; a new key would make every signed file unverifiable")
+    key = Ed25519PrivateKey.generate()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # the head office's secret
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(private_key_pem(key))
+    except OSError as exc:
+        raise InputError("KEYFILE", f"{target}: cannot be written ({exc.strerror})") from None
+    print(f"wrote {target} (keep it at the head office). Each station's configuration:")
+    print(f'[policy]\npublic_key = "{public_key_text(key)}"')
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from policy import PolicyFileError, parse_policy
+    from policy.signature import private_key_from_pem, sign_policy
+
+    try:
+        pem = Path(args.key).read_bytes()
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise InputError(exc.filename or args.file, f"cannot be read ({exc.strerror})") from None
+    try:
+        key = private_key_from_pem(pem, args.key)
+        parse_policy(raw, args.file)  # only a file a station can load is worth signing
+    except PolicyFileError as exc:
+        raise WorkbenchError(str(exc), exit_code=2) from None
+    signed = sign_policy(raw, key)
+    target = Path(args.output or args.file)
+    _write(target, signed.decode("utf-8"), "--output")
+    print(f"signed {target} (sha256 {parse_policy(signed, str(target)).sha256})")
+    return 0
+
+
+def _write(target: Path, content: str, field: str = "--output") -> None:
     """Whole or not at all: a station never decides under half a file."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -158,7 +219,7 @@ def _write(target: Path, content: str) -> None:
             os.unlink(tmp)
             raise
     except OSError as exc:
-        raise InputError("--output", f"{target}: cannot be written ({exc.strerror})") from None
+        raise InputError(field, f"{target}: cannot be written ({exc.strerror})") from None
 
 
 def _audit(config, target: Path, old_sha: str, new_sha: str, rows: int) -> None:
