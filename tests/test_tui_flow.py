@@ -136,3 +136,25 @@ async def test_a_claim_left_untouched_leaves_no_case(bench):
         await pilot.press("tab", "escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert app.station.store.list_cases() == []
+
+
+async def test_states_read_in_words_and_glyphs_not_only_colour(bench):
+    """Issue 13, 7: a ticked box draws ✔ and an unticked one nothing; the proof switch says
+    which date starts the warranty; the capacity label keeps its GB."""
+    from tests.tui_helpers import screen_text
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await new_claim(pilot)
+        await wait_for(pilot, lambda: "YES: the purchase date starts the warranty" in screen_text(app))
+        assert "Capacity (GB)" in screen_text(app)
+        app.screen.query_one("#proof_of_purchase").value = False
+        await wait_for(pilot, lambda: "NO: the manufacturing date starts the warranty" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        assert "Warranty sticker torn or removed" in screen_text(app) and "✔" not in screen_text(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "▐✔▌ Warranty sticker torn or removed" in screen_text(app))

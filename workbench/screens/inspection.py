@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from workbench.screens.step import StepScreen
+from workbench.screens.widgets import Tick
 
 # What the technician sees first on the bench; then the rest in the policy's order.
 BENCH_ORDER = ("sticker_removed", "interface_or_housing_damage", "physical_or_liquid_damage",
@@ -28,7 +29,7 @@ class InspectionScreen(StepScreen):
         # fit at 80x24; the focused check's whole clause is shown under them.
         for exclusion in _bench_order(self.station.exclusions()):
             with Horizontal(classes="row"):
-                yield Checkbox(f"{exclusion.label} ({exclusion.number})", bool(found.get(exclusion.key)),
+                yield Tick(f"{exclusion.label} ({exclusion.number})", bool(found.get(exclusion.key)),
                                id=f"found-{exclusion.key}")
                 yield Input(notes.get(exclusion.key, ""), placeholder="note", id=f"note-{exclusion.key}",
                             classes="inspection-note", max_length=500)

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
 from workbench.claim_draft import FIELD_NAMES
 from workbench.screens.step import StepScreen
+from workbench.screens.widgets import Tick
 
 
 class SerialInput(Input):
@@ -44,6 +45,7 @@ class IntakeScreen(StepScreen):
         with Horizontal(classes="row"):
             yield Label("Proof of purchase", classes="field-label")
             yield Switch(claim.proof_of_purchase, id="proof_of_purchase")
+            yield Static("", id="proof-words", markup=False)
         yield from _row("purchase_date", Input(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt",
                                                id="purchase_date", max_length=10))
         yield from _row("manufacture_date", Input(claim.manufacture_date,
@@ -54,7 +56,7 @@ class IntakeScreen(StepScreen):
                        soft_wrap=True)
         # Short enough for 80 columns; the clause the customer agrees to is read out from below it.
         backup = self.station.clause("data_backup")
-        yield Checkbox(f"Customer has a backup; their data is their own · {backup.ref}", claim.data_acknowledged,
+        yield Tick(f"Customer has a backup; their data is their own · {backup.ref}", claim.data_acknowledged,
                        id="data_acknowledged")
         yield Static(backup.text, id="data-clause", classes="note", markup=False)
         yield Static("", id="intake-problems", markup=False)
@@ -98,6 +100,10 @@ class IntakeScreen(StepScreen):
     def _sync_proof(self) -> None:
         proof = self.query_one("#proof_of_purchase", Switch).value
         self.query_one("#purchase_date", Input).disabled = not proof
+        # The switch's state in words: colour alone does not tell a newcomer (or NO_COLOR) which is on.
+        self.query_one("#proof-words", Static).update(
+            "YES: the purchase date starts the warranty" if proof else
+            "NO: the manufacturing date starts the warranty")
 
     def leave(self) -> Callable[[], bool] | None:
         self.keep_input()
@@ -116,5 +122,6 @@ class IntakeScreen(StepScreen):
 
 def _row(key: str, widget: Input) -> ComposeResult:
     with Horizontal(classes="row"):
-        yield Label(FIELD_NAMES[key].capitalize(), classes="field-label")
+        name = FIELD_NAMES[key]
+        yield Label(name[:1].upper() + name[1:], classes="field-label")  # "Capacity (GB)", not "(gb)"
         yield widget
