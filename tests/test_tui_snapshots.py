@@ -99,7 +99,16 @@ async def to_ticket_qr(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TicketQrScreen))
 
 
-@pytest.mark.parametrize("reach", [to_home, to_intake, to_inspection, to_smart, to_counterfeit, to_counterfeit_fake, to_decision,
+async def to_policy(pilot):
+    from workbench.screens.policy import PolicyScreen
+
+    await to_home(pilot)
+    await pilot.press("p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PolicyScreen))
+    await wait_for(pilot, lambda: "sha256" in screen_text(pilot.app))
+
+
+@pytest.mark.parametrize("reach", [to_home, to_policy, to_intake, to_inspection, to_smart, to_counterfeit, to_counterfeit_fake, to_decision,
                                    to_decision_nothing_found, to_ticket, to_ticket_qr], ids=lambda f: f.__name__[3:])
 def test_screen_at_80x24(snap_compare, bench, reach):
     async def run_before(pilot) -> None:

@@ -87,6 +87,22 @@ class Station:
     def exclusions(self) -> tuple[Exclusion, ...]:
         return tuple(self.policy.exclusions)
 
+    def policy_lines(self) -> list[str]:
+        """The policy in use, for the read-only policy screen (the same as `workbench policy show`)."""
+        from workbench.policy_text import policy_lines
+
+        return policy_lines(self.policy)
+
+    def policy_notice(self) -> str:
+        """One line for the home screen when the policy sends some products to review for want of
+        a sourced figure, or its station copy was refused; "" when neither."""
+        from workbench.policy_text import unsourced_products_count
+
+        if self.policy.notice:
+            return "Policy file REFUSED, the last good copy decides: p shows why."
+        waiting = unsourced_products_count(self.policy)
+        return f"{waiting} products lack a sourced TBW or warranty: claims go to review (p)" if waiting else ""
+
     def clause_ref(self, key: str) -> str:
         return self.clause(key).ref
 

@@ -67,34 +67,18 @@ def _load(name: str):
 
 def _show(args: argparse.Namespace) -> int:
     from policy.catalog import normalise_model
-    from policy.station_copy import unsourced_products
     from workbench.config import load_config
+    from workbench.policy_text import policy_lines
     from workbench.text import strip_control
 
-    config = load_config()
-    policy = config.load_policy()
+    policy = load_config().load_policy()
     products = sorted(policy.catalog.products, key=lambda p: (p.line, p.capacity_gb))
     if args.line:
         products = [p for p in products if normalise_model(p.line) == normalise_model(args.line)]
         if not products:
             raise InputError("LINE", f"{strip_control(args.line)[:40]!r} is not a line of the catalog "
                                      f"({', '.join(policy.catalog.lines())})")
-    print(f"Policy {policy.id}, file {_where(policy.origin)}, sha256 {policy.sha256}")
-    if policy.notice:
-        print(f"REFUSED: {strip_control(policy.notice)}")
-    print(f"{'line':<10} {'GB':>6} {'TBW (TB)':>9} {'years':>5}  source")
-    for p in products:
-        missing = [name for name in ("tbw_tb", "warranty_years") if name in p.unsourced]
-        source = p.figure_source or "-"
-        print(f"{p.line:<10} {p.capacity_gb:>6} {_figure(p.tbw_tb):>9} {_figure(p.warranty_years):>5}  "
-              + strip_control(source if not missing else f"UNSOURCED: {', '.join(missing)}"
-                              + (f" (other figure: {source})" if p.figure_source else "")))
-        if p.figure_note:
-            print(f"{'':<34}note: {strip_control(p.figure_note)}")
-    waiting = [p for p in unsourced_products(policy) if p in products]
-    if waiting:
-        print(f"{len(waiting)} of {len(products)} product(s) have no sourced warranty period or TBW: claims on them "
-              "go to review. Enter Netac's current table with `workbench policy import FILE.csv`.")
+    print("\n".join(policy_lines(policy, products)))
     return 0
 
 
@@ -128,6 +112,7 @@ def _import(args: argparse.Namespace) -> int:
     from policy import PolicyFileError, bundled_bytes
     from policy.station_copy import diff, parse_figures_csv, station_copy
     from workbench.config import load_config
+    from workbench.policy_text import where
 
     config = load_config()
     if config.names_supervisors and not config.acting_supervisor:
@@ -149,7 +134,7 @@ def _import(args: argparse.Namespace) -> int:
     except PolicyFileError as exc:  # names the file, the row and the column already
         raise WorkbenchError(str(exc), exit_code=2) from None
     changes = diff(current, new)
-    print(f"Against the policy in use ({_where(current.origin)}):")
+    print(f"Against the policy in use ({where(current.origin)}):")
     print("\n".join(f"  {line}" for line in changes) if changes else "  no differences")
     if args.dry_run:
         print("dry run: nothing written")
@@ -229,9 +214,3 @@ def _audit(config, target: Path, old_sha: str, new_sha: str, rows: int) -> None:
         "file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": rows})
 
 
-def _where(origin: str) -> str:
-    return "bundled with the workbench" if origin == "bundled" else origin
-
-
-def _figure(value: object) -> str:
-    return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)

@@ -19,9 +19,11 @@ from workbench.vocabulary import STEP_TITLES
 class HomeScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("n", "new_claim", "New claim"),
-        Binding("r", "resume", "Resume draft"),
+        # Short labels: with Policy, all six and Quit fit an 80-column footer.
+        Binding("r", "resume", "Resume"),
         Binding("slash,s", "search", "Search"),
-        Binding("h", "history", "Case history"),
+        Binding("h", "history", "History"),
+        Binding("p", "policy", "Policy"),
         Binding("g", "refresh_cases", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -31,6 +33,9 @@ class HomeScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        notice = Static("", id="policy-notice", classes="note", markup=False)
+        notice.display = False  # until the policy is read, in the worker
+        yield notice
         yield Static("", id="review-title", classes="section-title", markup=False)
         review: DataTable[Any] = DataTable(id="review", cursor_type="row", zebra_stripes=True)
         review.add_columns("Case", "Customer", "Why it waits")
@@ -62,7 +67,17 @@ class HomeScreen(WorkbenchScreen):
         except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
             return
+        try:
+            notice = self.station.policy_notice()
+        except ONE_LINE_ERRORS as exc:
+            notice = f"Policy unavailable: {exc}"
+        self.app.call_from_thread(self._policy_notice, notice)
         self.app.call_from_thread(self._show, drafts, today, review)
+
+    def _policy_notice(self, text: str) -> None:
+        notice = self.query_one("#policy-notice", Static)
+        notice.update(text)
+        notice.display = bool(text)
 
     def _status(self, text: str) -> None:
         self.query_one("#home-status", Static).update(text)
@@ -135,6 +150,11 @@ class HomeScreen(WorkbenchScreen):
         from workbench.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(number))
+
+    def action_policy(self) -> None:
+        from workbench.screens.policy import PolicyScreen
+
+        self.app.push_screen(PolicyScreen())
 
     def action_search(self) -> None:
         from workbench.screens.search import SearchScreen
