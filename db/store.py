@@ -561,6 +561,10 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
     if path is not None and path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         raise StoreError(f"the case database {path} is read-only for {technician}: nothing could be saved; "
                          "ask the station manager to fix its permissions (file and folder)")
+    # A new database holds customers' names and phones: only its owner reads it (0600; SQLite
+    # gives its -wal and -shm files the same mode). A station's shared file is made by
+    # deploy/setup-ssh-station.sh (0660, group technicians) and is left as it is.
+    private = os.umask(0o077) if path is not None and not path.exists() else None
     try:
         engine = make_engine(url)
         upgrade(engine, url)
@@ -571,6 +575,9 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
         raise StoreError(f"the case database URL {shown!r} is not usable ({type(exc).__name__}): set "
                          "[database] url or WORKBENCH_DATABASE_URL to e.g. sqlite:////var/lib/netac-workbench/cases.db"
                          ) from None
+    finally:
+        if private is not None:
+            os.umask(private)
     return CaseStore(engine, station_id=station_id, technician=technician)
 
 

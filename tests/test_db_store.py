@@ -143,3 +143,13 @@ def test_days_are_the_stations_local_days(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         clock.tzset()
+
+
+def test_a_new_database_is_readable_by_its_owner_only(tmp_path):
+    """It holds customers' names and phones (issue 13, 8)."""
+    import stat as stat_module
+
+    store = new_store(tmp_path)
+    store.create_case(CLAIM_FIELDS)
+    for name in ("cases.db", "cases.db-wal"):
+        assert stat_module.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name

@@ -5,7 +5,7 @@
 
 Exit 0 with one JSON object for every valid claim, whatever the verdict; exit 2 with one
 line on stderr naming the field for invalid input. The contract is
-shared/contracts/claim-assessment.md; the TUI's decision step calls the same function.
+docs/claim-format.md in the project; the TUI's decision step calls the same function.
 """
 
 from __future__ import annotations
