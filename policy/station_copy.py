@@ -17,6 +17,7 @@ import io
 import json
 import math
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,30 +58,56 @@ def parse_figures_csv(text: str, origin: str, policy: Policy) -> list[FigureRow]
             raise PolicyFileError(f"{origin}: row {number} has {len(values)} cells for {len(header)} columns")
         cell = {name: value.strip() for name, value in zip(header, values, strict=True)}
         bad = _row_error(origin, number)
-
-        line = lines.get(normalise_model(cell["line"]))
-        if line is None:
-            raise bad("line", f"{_quote(cell['line'])} is not a line of the catalog ({', '.join(sorted(lines.values()))})")
-        if not cell["capacity_gb"].isdigit() or int(cell["capacity_gb"]) == 0:
-            raise bad("capacity_gb", f"{_quote(cell['capacity_gb'])} is not a capacity in GB such as 512 or 1000")
-        capacity = int(cell["capacity_gb"])
-        tbw = _number(cell["tbw_tb"])
-        if cell["tbw_tb"] and (tbw is None or not 0 < tbw <= MAX_TBW_TB):
-            raise bad("tbw_tb", f"{_quote(cell['tbw_tb'])} is not a positive number of TB (at most {MAX_TBW_TB:,})")
-        years = int(cell["warranty_years"]) if cell["warranty_years"].isdigit() else None
-        if cell["warranty_years"] and (years is None or not 1 <= years <= MAX_YEARS):
-            raise bad("warranty_years", f"{_quote(cell['warranty_years'])} is not a whole number of years, 1 to {MAX_YEARS}")
-        if tbw is None and years is None:
-            raise bad("tbw_tb", "the row gives neither tbw_tb nor warranty_years")
-        if not cell["source"]:
-            raise bad("source", "is empty: no source, no figure (e.g. \"Netac warranty table, received 2026-11-20\")")
-        if (line, capacity) in seen:
-            raise bad("capacity_gb", f"{line} {capacity} GB is listed twice")
-        seen.add((line, capacity))
-        rows.append(FigureRow(line, capacity, tbw, years, cell["source"]))
+        row = _row(cell, lines, bad)
+        if (row.line, row.capacity_gb) in seen:
+            raise bad("capacity_gb", f"{row.line} {row.capacity_gb} GB is listed twice")
+        seen.add((row.line, row.capacity_gb))
+        rows.append(row)
     if not rows:
         raise PolicyFileError(f"{origin}: no figures: the CSV has a header and no rows")
     return rows
+
+
+def _row(cell: dict[str, str], lines: dict[str, str], bad: Callable[[str, str], PolicyFileError]) -> FigureRow:
+    """One row of Netac's table (cells as text), checked; `bad` names where a problem is."""
+    line = lines.get(normalise_model(cell["line"]))
+    if line is None:
+        raise bad("line", f"{_quote(cell['line'])} is not a line of the catalog ({', '.join(sorted(lines.values()))})")
+    if not cell["capacity_gb"].isdigit() or int(cell["capacity_gb"]) == 0:
+        raise bad("capacity_gb", f"{_quote(cell['capacity_gb'])} is not a capacity in GB such as 512 or 1000")
+    capacity = int(cell["capacity_gb"])
+    tbw = _number(cell["tbw_tb"])
+    if cell["tbw_tb"] and (tbw is None or not 0 < tbw <= MAX_TBW_TB):
+        raise bad("tbw_tb", f"{_quote(cell['tbw_tb'])} is not a positive number of TB (at most {MAX_TBW_TB:,})")
+    years = int(cell["warranty_years"]) if cell["warranty_years"].isdigit() else None
+    if cell["warranty_years"] and (years is None or not 1 <= years <= MAX_YEARS):
+        raise bad("warranty_years", f"{_quote(cell['warranty_years'])} is not a whole number of years, 1 to {MAX_YEARS}")
+    if tbw is None and years is None:
+        raise bad("tbw_tb", "the row gives neither tbw_tb nor warranty_years")
+    if not cell["source"]:
+        raise bad("source", "is empty: no source, no figure (e.g. \"Netac warranty table, received 2026-11-20\")")
+    return FigureRow(line, capacity, tbw, years, cell["source"])
+
+
+def figure_row(policy: Policy, cell: dict[str, str]) -> FigureRow:
+    """One figure entered at the counter (cells as typed), checked as an imported row is;
+    errors name the field."""
+    lines = {normalise_model(line): line for line in policy.catalog.lines()}
+    return _row({name: cell.get(name, "").strip() for name in COLUMNS}, lines,
+                lambda column, problem: PolicyFileError(f"{column}: {problem}"))
+
+
+def station_rows(text: str) -> list[FigureRow]:
+    """The figures a station copy's [station_figures] holds (entered earlier), as rows."""
+    data = tomllib.loads(text)
+    return [FigureRow(line, int(capacity), entry.get("tbw_tb"), entry.get("warranty_years"), entry["source"])
+            for line, capacities in data.get("station_figures", {}).items()
+            for capacity, entry in capacities.items()]
+
+
+def with_row(rows: list[FigureRow], row: FigureRow) -> list[FigureRow]:
+    """`rows` with `row` in place of any earlier figure for the same line and capacity."""
+    return [r for r in rows if (r.line, r.capacity_gb) != (row.line, row.capacity_gb)] + [row]
 
 
 def figures_block(rows: list[FigureRow], note: str) -> str:

@@ -93,6 +93,39 @@ class Station:
 
         return policy_lines(self.policy)
 
+    def enter_figure(self, line: str, capacity_gb: str, tbw_tb: str, warranty_years: str, source: str) -> list[str]:
+        """A supervisor enters a figure from Netac's current table at the counter: it joins the
+        station copy's earlier entries, the copy is checked as it will be loaded, written whole
+        and audited, and claims are decided under it from now on. Returns what it changed."""
+        from policy import PolicyFileError, bundled_bytes
+        from policy.station_copy import diff, figure_row, station_copy, station_rows, with_row
+        from workbench.errors import InputError
+        from workbench.policy_copy import audit_policy_change, write_atomically
+
+        self.require_supervisor("enter a figure into the station's policy")
+        if self.config.section("policy").get("public_key", str, ""):
+            raise WorkbenchError("this station decides under its head office's signed policy: a missing figure "
+                                 "comes in the head office's next signed file, not from the counter")
+        current = self.policy
+        target = self.config.policy_target()
+        try:
+            base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
+            row = figure_row(current, {"line": line, "capacity_gb": capacity_gb, "tbw_tb": tbw_tb,
+                                       "warranty_years": warranty_years, "source": source})
+            rows = with_row(station_rows(base), row)
+            content, new = station_copy(base, rows, f"entered at the counter by {self.technician} on "
+                                                    f"{today().isoformat()}", str(target))
+        except PolicyFileError as exc:  # names the field
+            field, _, problem = str(exc).partition(": ")
+            raise InputError(field, problem) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError("policy.file", f"{target}: cannot be read ({exc})") from None
+        changes = diff(current, new)
+        write_atomically(target, content, "policy.file")
+        audit_policy_change(self.store, target, current.sha256, new.sha256, 1)
+        self._policy = None  # the next decision reads the new copy
+        return changes
+
     def policy_notice(self) -> str:
         """One line for the home screen when the policy sends some products to review for want of
         a sourced figure, or its station copy was refused; "" when neither."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -109,9 +108,11 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from db import open_station_store
     from policy import PolicyFileError, bundled_bytes
     from policy.station_copy import diff, parse_figures_csv, station_copy
     from workbench.config import load_config
+    from workbench.policy_copy import audit_policy_change, write_atomically
     from workbench.policy_text import where
 
     config = load_config()
@@ -139,8 +140,8 @@ def _import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return 0
-    _write(target, content)
-    _audit(config, target, current.sha256, new.sha256, len(rows))
+    write_atomically(target, content)
+    audit_policy_change(open_station_store(config), target, current.sha256, new.sha256, len(rows))
     print(f"wrote {target} (sha256 {new.sha256}); claims are decided under it from the next start"
           + ("" if args.output is None or Path(args.output) == config.policy_target()
              else f". Point the station at it: [policy] file = \"{target}\" in the station configuration"))
@@ -170,6 +171,7 @@ def _keygen(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     from policy import PolicyFileError, parse_policy
     from policy.signature import private_key_from_pem, sign_policy
+    from workbench.policy_copy import write_atomically
 
     try:
         pem = Path(args.key).read_bytes()
@@ -183,34 +185,8 @@ def _sign(args: argparse.Namespace) -> int:
         raise WorkbenchError(str(exc), exit_code=2) from None
     signed = sign_policy(raw, key)
     target = Path(args.output or args.file)
-    _write(target, signed.decode("utf-8"), "--output")
+    write_atomically(target, signed.decode("utf-8"))
     print(f"signed {target} (sha256 {parse_policy(signed, str(target)).sha256})")
     return 0
-
-
-def _write(target: Path, content: str, field: str = "--output") -> None:
-    """Whole or not at all: a station never decides under half a file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)  # the policy is no secret: every technician's session reads it
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise InputError(field, f"{target}: cannot be written ({exc.strerror})") from None
-
-
-def _audit(config, target: Path, old_sha: str, new_sha: str, rows: int) -> None:
-    from db import open_station_store
-
-    open_station_store(config).record_station_event("policy_changed", {
-        "file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": rows})
 
 
