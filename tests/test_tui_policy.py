@@ -50,3 +50,41 @@ async def test_a_station_copy_with_a_sourced_figure_shows_it_with_its_source(ben
         await wait_for(pilot, lambda: f"NV7000 2000 1400 5 {SOURCE}" in words(screen_text(app)))
         await pilot.press("home")
         await wait_for(pilot, lambda: "policy.toml, sha256" in words(screen_text(app)))
+
+
+async def test_a_supervisor_enters_the_missing_figures_from_the_decision_screen(bench, monkeypatch):
+    import sqlite3
+
+    import workbench.config
+    from tests.test_tui_snapshots import to_decision_nothing_found
+    from workbench.screens.figure import FigureDialog
+
+    monkeypatch.setattr(workbench.config, "login_user", lambda: "chen")  # one of the station's supervisors
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_decision_nothing_found(pilot)
+        await wait_for(pilot, lambda: "NEEDS REVIEW" in screen_text(app))
+        assert "No sourced warranty years or TBW for this product" in words(screen_text(app))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FigureDialog))
+        await pilot.press(*"1400", "tab", *"5", "tab", *SOURCE, "ctrl+s")
+        await wait_for(pilot, lambda: "COVERED: repair or replace" in screen_text(app))
+        assert "No sourced" not in screen_text(app)
+        assert app.station.policy.catalog.lookup("NV7000", 2000).figure_source == SOURCE
+    [db] = [p for p in app.station.config.policy_target().parent.rglob("cases.db")]
+    actions = sqlite3.connect(db).execute("select actor from audit_entry where action = 'policy_changed'").fetchall()
+    assert actions == [("chen",)]
+
+
+async def test_a_technician_is_told_a_supervisor_enters_the_figure(bench):
+    from tests.test_tui_snapshots import to_decision_nothing_found
+    from workbench.screens.figure import FigureDialog
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_decision_nothing_found(pilot)
+        await wait_for(pilot, lambda: "a supervisor enters them (f)" in words(screen_text(app)))
+        await pilot.press("f")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, FigureDialog)
+        assert not app.station.config.policy_target().exists()

@@ -322,6 +322,22 @@ class CaseFlow:
             return None
         return self.policy.catalog.lookup(self.claim.model, self.claim.capacity)
 
+    def missing_figures(self) -> list[str]:
+        """The labelled product's figures the catalog holds no source for ("warranty years",
+        "TBW"): a claim on it goes to review until a supervisor enters them."""
+        product = self.product
+        if product is None:
+            return []
+        names = {"warranty_years": "warranty years", "tbw_tb": "TBW"}
+        return [word for key, word in names.items() if key in product.unsourced]
+
+    def enter_figure(self, tbw_tb: str, warranty_years: str, source: str) -> list[str]:
+        """A supervisor's figure for this claim's product (see Station.enter_figure)."""
+        product = self.product
+        if product is None:
+            raise WorkbenchError("the claim's model and capacity are not in the catalog")
+        return self.station.enter_figure(product.line, str(product.capacity_gb), tbw_tb, warranty_years, source)
+
     def tbw_check(self, written: int | None) -> TbwCheck:
         """Bytes written against the catalog's TBW limit for the labelled product."""
         product = self.product

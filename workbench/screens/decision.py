@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from workbench.case_flow import ClaimInputError, Override
+from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.screens.verdict import VerdictDialog
@@ -20,11 +22,12 @@ from workbench.vocabulary import VERDICT_WORDS, VERDICTS
 
 if TYPE_CHECKING:
     from workbench.case_flow import Decision
+    from workbench.screens.figure import EnteredFigure
 
 
 class DecisionScreen(StepScreen):
     STEP = "decision"
-    BINDINGS = [Binding("o", "change_verdict", "Change verdict")]
+    BINDINGS = [Binding("o", "change_verdict", "Change verdict"), Binding("f", "enter_figure", "Enter figure")]
 
     def body(self) -> ComposeResult:
         yield Static("", id="verdict", markup=False)
@@ -36,10 +39,19 @@ class DecisionScreen(StepScreen):
         table.add_column("Policy clause", width=24)
         yield table
         yield Static("", id="override", markup=False)
+        yield Static("", id="missing-figure", classes="note", markup=False)
 
     def on_mount(self) -> None:
         self.override: Override | None = None  # a supervisor's own change of the verdict
         self.request: Override | None = None  # a technician's request for one
+        self._decide()
+
+    def _decide(self) -> None:
+        missing = self.flow.missing_figures()
+        self.query_one("#missing-figure", Static).update(
+            f"No sourced {' or '.join(missing)} for this product in the policy: "
+            + ("f enters Netac's figures." if self.station.is_supervisor else "a supervisor enters them (f).")
+            if missing else "")
         try:
             self.decision: Decision | None = self.flow.decide()
         except ClaimInputError as exc:
@@ -55,12 +67,46 @@ class DecisionScreen(StepScreen):
         self.query_one("#warranty", Static).update(f"Warranty: {period}. Policy {d.policy_id}.")
         self.query_one(TbwGauge).show(d.tbw, "no limit in the catalog, or SMART unread")
         table = self.query_one("#reasons", DataTable)
+        table.clear()
         for reason in d.reasons:
             table.add_row(plain(reason.text), _clause(reason.clause.ref if reason.clause else "product catalog",
                                                       reason.code), height=None)
         if not d.reasons:
             table.add_row(plain("Within the warranty period and the TBW limit; no exclusion found."),
                           _clause(self.station.clause_ref("warranty_service"), "covered"), height=None)
+
+    def action_enter_figure(self) -> None:
+        from workbench.screens.figure import FigureDialog
+
+        missing, product = self.flow.missing_figures(), self.flow.product
+        if not missing or product is None:
+            self.notify("The policy has this product's figures with their sources.", markup=False)
+            return
+        if not self.station.is_supervisor:
+            self.notify(f"Entering a figure into the station's policy is a supervisor's action; you are "
+                        f"{self.station.technician}.", severity="warning", markup=False)
+            return
+        self.app.push_screen(FigureDialog(f"{product.line} {product.capacity_gb} GB", missing), self._figure_entered)
+
+    def _figure_entered(self, entered: EnteredFigure | None) -> None:
+        if entered is not None:
+            self._write_figure(entered)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _write_figure(self, entered: EnteredFigure) -> None:
+        # Writes the station's policy copy and the audit trail, then reads it back: off the UI thread.
+        try:
+            changes = self.flow.enter_figure(entered.tbw_tb, entered.warranty_years, entered.source)
+            self.flow.decide()  # reads the new copy here, not on the UI thread
+        except ONE_LINE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._decided_again, changes)
+
+    def _decided_again(self, changes: list[str]) -> None:
+        self.notify("Station policy changed: " + "; ".join(changes) + ". The claim is decided again.",
+                    markup=False, timeout=10)
+        self._decide()
 
     def action_change_verdict(self) -> None:
         if self.decision is None:
