@@ -68,6 +68,11 @@ def test_a_chains_station_decides_only_under_the_head_offices_signed_file(statio
     assert (tmp_path / "station" / "policy.toml.last-good").read_bytes() == station_file.read_bytes()
     assert workbench(env, "policy", "check", str(station_file)).returncode == 0
 
+    # Importing a table straight into a signed station's copy is refused up front.
+    direct = workbench(env, "policy", "import", str(tmp_path / "netac.csv"))
+    assert direct.returncode != 0 and "signed policy" in direct.stderr and direct.stderr.count("\n") == 1
+    assert json.loads(_assess(env).stdout)["verdict"] == "covered"
+
     # Someone raises a TBW in the station's file: refused in one line, the last good file decides.
     station_file.write_bytes(station_file.read_bytes().replace(b"tbw_tb = 1400", b"tbw_tb = 9400"))
     kept = _assess(env)

@@ -120,6 +120,10 @@ def _import(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"policy import: changing the station's policy is a supervisor's action; "
                              f"{config.technician} is not one of the station's supervisors")
     target = Path(args.output) if args.output else config.policy_target()
+    if config.section("policy").get("public_key", str, "") and target == config.policy_target():
+        # An unsigned station copy would be refused at the next start: say so now.
+        raise WorkbenchError("policy import: this station decides under its head office's signed policy; "
+                             "import into --output PATH and have the head office sign it (workbench policy sign)")
     current = config.load_policy()
     try:
         base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
