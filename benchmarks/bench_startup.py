@@ -82,9 +82,9 @@ class Terminal:
         self.rate = rate
         self.started = time.perf_counter()
 
-    def read_until(self, marker: bytes, timeout: float = 60.0) -> float:
+    def read_until(self, marker: bytes, timeout: float = 60.0, since: int = 0) -> float:
         start = time.perf_counter()
-        while marker not in self.output:
+        while self.output.find(marker, since) < 0:
             if time.perf_counter() - start > timeout:
                 raise TimeoutError(f"{marker!r} not seen; last output: {bytes(self.output[-300:])!r}")
             self.pump(0.05)
@@ -197,10 +197,18 @@ def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int,
         terminal.read_until(b"Data Units Written")
         next_step(NEXT, b"Counterfeit", "counterfeit checks")
         terminal.type(ENTER, 0.3)
-        next_step(NEXT, b"NOT COVERED", "decision")
-        next_step(NEXT, b"queued", "ticket")
-        os.write(terminal.fd, NEXT)
-        terminal.read_until(b"closed")
+        paints_from = len(terminal.output)
+        next_step(NEXT, b"Step 5/6", "decision")
+        decided = len(terminal.output)
+        # The verdict depends on the catalog's sourced figures: a case needing review goes
+        # to the review queue and home, a decided one on to its ticket.
+        if b"NEEDS REVIEW" in terminal.output[paints_from:]:
+            os.write(terminal.fd, NEXT)
+            terminal.read_until(b"New claim", since=decided)
+        else:
+            next_step(NEXT, b"queued", "ticket")
+            os.write(terminal.fd, NEXT)
+            terminal.read_until(b"closed")
         return len(terminal.output), paints, time.perf_counter() - terminal.started
     finally:
         terminal.close()

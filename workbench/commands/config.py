@@ -16,7 +16,7 @@ HELP = "check the station configuration and show where each setting comes from"
 
 DEFAULTS = {
     "smart.smartctl": "/usr/sbin/smartctl", "smart.use_sudo": False, "smart.timeout": 30,
-    "printer.kind": "none",
+    "printer.kind": "none", "terminal.cursor_blink": False,
 }
 
 

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from workbench.case_flow import CaseFlow
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
 from workbench.vocabulary import STEP_TITLES, STEPS, step_after, step_before
 
 
@@ -38,7 +39,7 @@ class StepScreen(WorkbenchScreen):
         yield Static(self._title_text(), id="step-title", markup=False)
         with VerticalScroll(id="step-body"):
             yield from self.body()
-        yield Footer()
+        yield KeysFooter()
 
     def body(self) -> ComposeResult:
         yield from ()
