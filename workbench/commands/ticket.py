@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
         outcome = reprint(store, number, config, config.load_policy())
         print(strip_control(outcome.message))
-        return 0 if outcome.printed else 1
+        return 1 if outcome.failed else 0  # exit 1 only when a printer was tried and failed
     from workbench.ticket.content import ticket_content
     from workbench.ticket.qr import terminal_lines
 

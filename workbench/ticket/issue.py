@@ -10,7 +10,7 @@ from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.ticket.content import TicketContent, ticket_content
 from workbench.ticket.keys import station_key, trusted_keys, verify_signature
 from workbench.ticket.payload import TicketFacts, parse, signed_text
-from workbench.ticket.printers import PrintError, print_ticket, printer_name
+from workbench.ticket.printers import NoPrinter, PrintError, print_ticket, printer_name
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class TicketOutcome:
     content: TicketContent
     printed: bool
     message: str  # what the printer did, or why the ticket is still queued
+    failed: bool = False  # a printer was tried and did not take it (no printer at all is no failure)
 
 
 def facts_for(view, station_id: str) -> TicketFacts:
@@ -61,9 +62,12 @@ def reprint(store, number: str, config: StationConfig, policy) -> TicketOutcome:
 def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str) -> TicketOutcome:
     try:
         done = print_ticket(config, content, qr_text)
+    except NoPrinter as exc:  # stays queued, no attempt counted
+        return TicketOutcome(ticket_id, qr_text, content, False, str(exc))
     except PrintError as exc:
         store.mark_ticket(ticket_id, "failed", str(exc))
-        return TicketOutcome(ticket_id, qr_text, content, False, f"{exc} (queued: reprint from the case)")
+        return TicketOutcome(ticket_id, qr_text, content, False, f"{exc} (queued: reprint from the case)",
+                             failed=True)
     store.mark_ticket(ticket_id, "printed")
     return TicketOutcome(ticket_id, qr_text, content, True, done)
 

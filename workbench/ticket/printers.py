@@ -30,6 +30,10 @@ class PrintError(WorkbenchError):
     """The printer did not take the ticket; it stays queued in the case record."""
 
 
+class NoPrinter(PrintError):
+    """The station has no printer ([printer] kind = none): nothing failed, the ticket is kept."""
+
+
 def printer_kind(config: StationConfig) -> str:
     kind = config.section("printer").get("kind", str, "none")
     if kind not in ("cups", "escpos", "none"):
@@ -52,7 +56,8 @@ def print_ticket(config: StationConfig, content: TicketContent, qr_text: str) ->
     """Print; returns what was done. Raises PrintError when the printer did not take it."""
     kind = printer_kind(config)
     if kind == "none":
-        raise PrintError("no printer is configured ([printer] kind); the ticket is queued for printing")
+        raise NoPrinter("no printer is configured ([printer] kind = none): the ticket is kept queued, to show on "
+                        "screen (v) or print once a printer is set up")
     if kind == "cups":
         return _print_cups(config, content, qr_text)
     return _print_escpos(config, content, qr_text)
