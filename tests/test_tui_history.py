@@ -61,3 +61,36 @@ async def test_the_palette_goes_back_to_an_earlier_step_and_the_draft_follows(be
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         assert app.station.store.get_case(app.flow.number).summary.step == "intake"
+
+
+async def test_the_palette_leaves_the_step_without_waiting_for_a_busy_database(bench, tmp_path):
+    """Another process holds the write lock: going to a step from the palette says what it
+    waits for, the step stays usable meanwhile, and the step changes once the write is done."""
+    import sqlite3
+
+    from tests.tui_helpers import typed_to_inspection
+    from workbench.screens.inspection import InspectionScreen
+    from workbench.screens.intake import IntakeScreen
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await typed_to_inspection(pilot)
+        await wait_for(pilot, lambda: not app.flow.unsaved)
+        holder = sqlite3.connect(tmp_path / "cases.db", isolation_level=None, timeout=30)
+        holder.execute("BEGIN IMMEDIATE")  # another technician's long write
+        try:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"step: intake")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "saving… the database is" in screen_text(app), timeout=5)
+            inspection = app.screen
+            assert isinstance(inspection, InspectionScreen)
+            await pilot.press("tab")  # the screen still takes keys
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        # The write goes through once the lock is free; then the intake, in place of the inspection.
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen) and not inspection.children, timeout=30)
+        assert app.station.store.get_case(app.flow.number).summary.step == "intake"

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import traceback
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -18,6 +19,9 @@ from workbench.config import StationConfig, load_config, user_data_dir
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
+
+if TYPE_CHECKING:
+    from workbench.screens.step import StepScreen
 
 
 class WorkbenchApp(App):
@@ -129,12 +133,26 @@ class WorkbenchApp(App):
         else:  # started with --new-claim: no home screen yet
             self.show_home()
 
-    def save_draft(self) -> None:
-        """Write what is typed to the case draft now (called on hang-up and on each step)."""
+    def leave_claim(self, step: str | None) -> None:
+        """To another step of the open claim, or home (None), once what is typed is in the
+        draft: the step's screen writes it in a worker (the command palette's way)."""
+        screen = self._step_screen()
+        if screen is not None:
+            screen.go_to(step)
+        elif step is None:
+            self.finish_claim()
+        else:
+            self.show_step(step)
+
+    def _step_screen(self) -> StepScreen | None:
+        """The open claim's step, which may be under a dialog, a search or the terminal-too-small notice."""
         from workbench.screens.step import StepScreen
 
-        # The step may be under a dialog or the terminal-too-small notice.
-        step = next((s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None)
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None)
+
+    def save_draft(self) -> None:
+        """Write what is typed to the case draft now, waiting for it (hang-up, Ctrl+Q, a fatal error)."""
+        step = self._step_screen()
         if step is not None:
             step.save_draft_now()  # with the step's unsaved input: ticks, notes, the field being typed
         elif self.flow is not None:

@@ -40,8 +40,7 @@ class WorkbenchCommands(Provider):
 
 
 def _go_home(app: WorkbenchApp) -> None:
-    app.save_draft()
-    app.finish_claim()
+    app.leave_claim(None)
 
 
 def _search(app: WorkbenchApp) -> None:
@@ -51,7 +50,4 @@ def _search(app: WorkbenchApp) -> None:
 
 
 def _go_step(app: WorkbenchApp, step: str) -> None:
-    app.save_draft()
-    assert app.flow is not None  # the palette offers steps only while a claim is open
-    app.flow.save(step)  # the draft resumes where the technician now is
-    app.show_step(step)
+    app.leave_claim(step)  # the draft resumes where the technician now is

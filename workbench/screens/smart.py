@@ -43,6 +43,7 @@ class SmartScreen(StepScreen):
         self._drives: dict[str, DriveInfo] = {}
         self._scan = 0  # the number of the latest drive scan
         self._failure: str | None = None  # why the last read failed
+        self._recorded_here = False  # a reading or "unreadable" recorded on this screen
         self.query_one("#reading").display = False
         self.query_one(TbwGauge).display = False  # until the drive is read
         self._show_known_readout()
@@ -149,15 +150,24 @@ class SmartScreen(StepScreen):
         self._write(record, "the readout was not recorded")
 
     def _recorded(self, readout: SmartReadout) -> None:
+        self._recorded_here = True
         self._status(f"Read {readout.device}: recorded with smartctl's own output as evidence. "
                      "Ctrl+N for the counterfeit checks.")
         self._show_readout(readout.to_dict())
 
+    @work(thread=True, exclusive=True, group="smart-known")
     def _show_known_readout(self) -> None:
-        readout = self.flow.latest_readout()
+        try:
+            readout = self.flow.latest_readout()  # a resumed case's reading is in the records
+        except ONE_LINE_ERRORS:
+            return  # the technician reads the drive again
         if readout is not None:
+            self.app.call_from_thread(self._known_readout, readout)
+
+    def _known_readout(self, readout: SmartReadout) -> None:
+        # Shown under the drive list, whose status line says what to do (Enter reads it again).
+        if not self._recorded_here:  # else a reading or "unreadable" recorded meanwhile says more
             self._show_readout(readout.to_dict())
-            self._status("This case's drive was read already; Enter reads it again.")
 
     def _show_readout(self, r: dict) -> None:
         def show(value, unit=""):
@@ -193,6 +203,7 @@ class SmartScreen(StepScreen):
         self._write(record, "not recorded as unreadable")
 
     def _unreadable(self, reason: str) -> None:
+        self._recorded_here = True
         self.query_one("#readout", Static).update("")
         self.query_one(TbwGauge).display = False
         self._status(f"Recorded as unreadable ({reason}); any earlier reading is set aside and kept as evidence. "

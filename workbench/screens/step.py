@@ -129,19 +129,22 @@ class StepScreen(WorkbenchScreen):
 
     def action_back(self) -> None:
         """One step back, keeping everything entered; from the first step, to the home screen."""
+        self.go_to(None if self.STEP == STEPS[0] else step_before(self.STEP))
+
+    def go_to(self, step: str | None) -> None:
+        """Leave for another step of this claim, or home (None), once everything entered is
+        in the draft, which then resumes at that step (Back, and the command palette)."""
         if self._leaving:
             return
         self._cancel_pending_save()  # leaving writes everything at once
         self.keep_input()
-        first = self.STEP == STEPS[0]
-        previous = self.STEP if first else step_before(self.STEP)
 
-        def go_back() -> Callable[[], None]:
-            self.flow.save(previous)
-            return self.workbench.finish_claim if first else lambda: self.workbench.show_step(previous)
+        def go() -> Callable[[], None]:
+            self.flow.save(step or self.STEP)
+            return self.workbench.finish_claim if step is None else lambda: self.workbench.show_step(step)
 
         self._leaving = True
-        self._write(go_back, "")
+        self._write(go, "")
 
     def _write(self, work: Callable[[], object], failed: str) -> None:
         """Run a database write in a worker; a callable it returns is then run on the UI thread."""
