@@ -161,11 +161,12 @@ def test_nothing_is_written_while_nobody_types(tmp_path):
         screen_until(child, "case(s) today")  # the home screen has read the records
         child.send("n")
         screen_until(child, "Intake")
-        time.sleep(1.0)  # the form settles: focus drawn, the home screen's read of the records done
-        try:
-            child.read_nonblocking(10**6, timeout=0.5)
-        except pexpect.TIMEOUT:
-            pass
+        settle = time.monotonic() + 15  # the form settles: focus drawn, the footer's keys, late workers
+        while time.monotonic() < settle:
+            try:
+                child.read_nonblocking(10**6, timeout=1.0)
+            except pexpect.TIMEOUT:
+                break  # a whole second without a byte: the screen is at rest
         idle = b""
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:
