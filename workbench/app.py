@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from workbench.screens.step import StepScreen
 
 
+STEP_SETTLES_S = 0.1  # long enough for a step's passes, short enough not to be noticed
+
+
 class WorkbenchApp(App):
     TITLE = "Netac service-station workbench"
     CSS_PATH = "app.tcss"
@@ -114,6 +117,9 @@ class WorkbenchApp(App):
         from workbench.screens.step import StepScreen
 
         assert self.flow is not None
+        # A step opens in several passes (its widgets, the footer's keys, the focus, its
+        # lists filled), each painted whole: about 20 KB over SSH. Held, it is painted once.
+        self.delay_update(STEP_SETTLES_S)
         screen = step_screen(step, self.flow)
         if isinstance(self.screen, StepScreen):
             self.switch_screen(screen)
