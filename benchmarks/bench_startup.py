@@ -299,7 +299,25 @@ def environment_for_rerun(folder: Path) -> dict[str, str]:
 
 
 NOTES = """
-Notes: the repaint findings are added here as they land.
+Notes: where Textual 8.2.8 repaints the whole screen, and what the workbench does about it.
+1. A focus change. Screen.focused is a Reactive with repaint=True, so each Tab calls
+   Screen.refresh() and every row is written again. Reproduction on a bare app (80x24 pty):
+       class Form(App):
+           def compose(self):
+               yield Input(); yield Input()
+   Tab -> every row 1..24 is in the output (about 9 KB with a Header and a Footer). The
+   workbench's screens redeclare `focused = Reactive(None, repaint=False)`
+   (workbench/screens/base.py): the two fields repaint themselves (their :focus style).
+2. The Footer recomposes its keys on every focus change (bindings_updated_signal), which
+   rewrites its line: KeysFooter (workbench/screens/footer.py) rebuilds only when the keys
+   shown change.
+3. A new screen is laid out in several passes (widgets mounted, footer keys, focus, a
+   worker's rows), and each pass after the first is a layout refresh of the screen, painted
+   whole (Widget.refresh(layout=True) on the screen has repaint=True): 4-5 whole screens
+   per step. The workbench holds a step's first 0.1 s with App.delay_update and paints once.
+4. The blinking cursor repaints the field twice a second: off unless [terminal]
+   cursor_blink = true. Colours follow the terminal (Rich's colour system from TERM and
+   COLORTERM; tests/test_tui_terminal.py: 16 colours, NO_COLOR).
 """
 
 

@@ -117,11 +117,12 @@ class WorkbenchApp(App):
         from workbench.screens.step import StepScreen
 
         assert self.flow is not None
-        # A step opens in several passes (its widgets, the footer's keys, the focus, its
-        # lists filled), each painted whole: about 20 KB over SSH. Held, it is painted once.
-        self.delay_update(STEP_SETTLES_S)
         screen = step_screen(step, self.flow)
         if isinstance(self.screen, StepScreen):
+            # A step opens in several passes (its widgets, the footer's keys, the focus, its
+            # lists filled), each painted whole: about 20 KB over SSH. Held, it is painted
+            # once. (Not the first screen of all: nothing is on screen yet to hold.)
+            self.delay_update(STEP_SETTLES_S)
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
