@@ -114,15 +114,17 @@ class WorkbenchApp(App):
     def show_step(self, step: str) -> None:
         """Show a step of the current claim, in place of the step before it."""
         from workbench.screens import step_screen
+        from workbench.screens.base import WorkbenchScreen
         from workbench.screens.step import StepScreen
 
         assert self.flow is not None
         screen = step_screen(step, self.flow)
-        if isinstance(self.screen, StepScreen):
+        if isinstance(self.screen, WorkbenchScreen):
             # A step opens in several passes (its widgets, the footer's keys, the focus, its
             # lists filled), each painted whole: about 20 KB over SSH. Held, it is painted
             # once. (Not the first screen of all: nothing is on screen yet to hold.)
             self.delay_update(STEP_SETTLES_S)
+        if isinstance(self.screen, StepScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
