@@ -20,8 +20,10 @@ from policy import EXCLUSION_KEYS, Catalog, assess, load_policy, parse_claim
 def station_policy():
     """The bundled policy with figures filled in, so every rule is exercised."""
     base = load_policy()
-    products = [dataclasses.replace(p, warranty_years=p.warranty_years or 3, tbw_tb=p.tbw_tb or p.capacity_gb // 2)
-                for p in base.catalog.products]
+    products = [
+        dataclasses.replace(p, warranty_years=p.warranty_years or 3, tbw_tb=p.tbw_tb or p.capacity_gb // 2)
+        for p in base.catalog.products
+    ]
     return dataclasses.replace(base, catalog=Catalog(products))
 
 
@@ -31,16 +33,20 @@ def claims(n: int, rng: random.Random) -> list[dict]:
     for _ in range(n):
         model, capacity = rng.choice(models)
         start = date(2019, 1, 1) + timedelta(days=rng.randrange(2500))
-        out.append({
-            "claim_date": "2026-11-24", "model": model, "capacity_gb": capacity,
-            "serial": rng.choice(["", "RN202303092TB677720"]),
-            "purchase_date": start.isoformat() if rng.random() < 0.8 else None,
-            "manufacture_date": (start - timedelta(days=30)).isoformat(),
-            "failure_description": "not detected",
-            "inspection": {k: True for k in EXCLUSION_KEYS if rng.random() < 0.05},
-            "counterfeit": rng.random() < 0.02,
-            "host_bytes_written": rng.randrange(0, 2 * 10**15) if rng.random() < 0.9 else None,
-        })
+        out.append(
+            {
+                "claim_date": "2026-11-24",
+                "model": model,
+                "capacity_gb": capacity,
+                "serial": rng.choice(["", "RN202303092TB677720"]),
+                "purchase_date": start.isoformat() if rng.random() < 0.8 else None,
+                "manufacture_date": (start - timedelta(days=30)).isoformat(),
+                "failure_description": "not detected",
+                "inspection": {k: True for k in EXCLUSION_KEYS if rng.random() < 0.05},
+                "counterfeit": rng.random() < 0.02,
+                "host_bytes_written": rng.randrange(0, 2 * 10**15) if rng.random() < 0.9 else None,
+            }
+        )
     return out
 
 
@@ -62,7 +68,9 @@ def main() -> None:
     print(f"claims: {n:,}  verdicts: " + ", ".join(f"{v} {verdicts.count(v):,}" for v in sorted(set(verdicts))))
     print(f"assess only:        {n / assess_s:>10,.0f} claims/s  ({assess_s * 1e6 / n:.1f} us/claim)")
     print(f"parse + assess:     {n / both_s:>10,.0f} claims/s  ({both_s * 1e6 / n:.1f} us/claim)")
-    print(f"target 50,000/s:    {n / assess_s / 50_000:.1f}x (assess only), {n / both_s / 50_000:.1f}x (parse + assess)")
+    print(
+        f"target 50,000/s:    {n / assess_s / 50_000:.1f}x (assess only), {n / both_s / 50_000:.1f}x (parse + assess)"
+    )
 
 
 if __name__ == "__main__":

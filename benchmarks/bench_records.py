@@ -37,9 +37,25 @@ def seed(path: Path, count: int) -> list[tuple[str, str]]:
         created = (start + timedelta(seconds=i * 90)).isoformat(sep=" ")
         number = f"SZ01-{2021 + i * 90 // 31_536_000}-{i:07d}"
         name = f"Customer {rng.randrange(200_000)}"
-        rows.append((number, "SZ01", 2021, i, "closed", "ticket", "ana", created, created,
-                     json.dumps({"serial": serial, "customer_name": name}), serial, name, name.casefold(),
-                     "NV7000", rng.choice(["covered", "not_covered", "needs_review"])))
+        rows.append(
+            (
+                number,
+                "SZ01",
+                2021,
+                i,
+                "closed",
+                "ticket",
+                "ana",
+                created,
+                created,
+                json.dumps({"serial": serial, "customer_name": name}),
+                serial,
+                name,
+                name.casefold(),
+                "NV7000",
+                rng.choice(["covered", "not_covered", "needs_review"]),
+            )
+        )
         if i % (count // SAMPLES or 1) == 0:
             picked.append((number, serial))
     db = sqlite3.connect(path)
@@ -47,7 +63,8 @@ def seed(path: Path, count: int) -> list[tuple[str, str]]:
         db.executemany(
             "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, updated_at,"
             " fields, serial, customer_name, customer_key, model, verdict) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows)
+            rows,
+        )
     db.close()
     return picked
 

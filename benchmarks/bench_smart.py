@@ -54,14 +54,12 @@ def main() -> int:
         worst = 0.0
         for device, device_type, args in DRIVES:
             # Each lambda is timed before the loop moves on, so binding the loop's names late is safe.
-            bare = median_seconds(
-                lambda: subprocess.run([str(fake), *args], capture_output=True, check=False), rounds)  # noqa: B023
+            bare = median_seconds(lambda: subprocess.run([str(fake), *args], capture_output=True, check=False), rounds)  # noqa: B023
             ours = median_seconds(lambda: read_drive(live, device, device_type=device_type), rounds)  # noqa: B023
             parse = median_seconds(lambda: read_drive(replay, device, device_type=device_type), rounds)  # noqa: B023
             ratio = ours / bare
             worst = max(worst, ratio)
-            print(f"{device:<11} {bare * 1000:>11.1f} ms {ours * 1000:>7.1f} ms {ratio:>5.2f}x"
-                  f" {parse * 1000:>8.2f} ms")
+            print(f"{device:<11} {bare * 1000:>11.1f} ms {ours * 1000:>7.1f} ms {ratio:>5.2f}x {parse * 1000:>8.2f} ms")
         print(f"worst ratio {worst:.2f}x (target < 1.5x), median of {rounds} rounds")
         # Without the -d type from `smart list`, a SATA read first asks smartctl -d test.
         untyped = median_seconds(lambda: read_drive(live, "/dev/sda"), rounds)

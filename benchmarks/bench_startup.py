@@ -147,8 +147,12 @@ class Terminal:
 
 def environment(folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-    env.update(TERM="xterm-256color", WORKBENCH_DATABASE_URL=f"sqlite:///{folder}/cases.db",
-               XDG_DATA_HOME=str(folder / "data"), XDG_CONFIG_HOME=str(folder / "config"))
+    env.update(
+        TERM="xterm-256color",
+        WORKBENCH_DATABASE_URL=f"sqlite:///{folder}/cases.db",
+        XDG_DATA_HOME=str(folder / "data"),
+        XDG_CONFIG_HOME=str(folder / "config"),
+    )
     return env
 
 
@@ -165,8 +169,27 @@ def time_to(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
 # widget focused when the key is read, so each field is typed after the focus has moved,
 # as a person (or a scanner, whose Enter comes last) does.
 TAB, ENTER, NEXT, DOWN = b"\t", b"\r", b"\x0e", b"\x1b[B"
-INTAKE = [b"Li Wei", TAB, b"138 0000 0000", TAB, b"NV7000", TAB, b"2000", TAB, b"RN202406182TB104233", ENTER,
-          TAB, b"2025-01-10", TAB, b"2024-12-01", TAB, b"Not detected by the BIOS", TAB, b" ", NEXT]
+INTAKE = [
+    b"Li Wei",
+    TAB,
+    b"138 0000 0000",
+    TAB,
+    b"NV7000",
+    TAB,
+    b"2000",
+    TAB,
+    b"RN202406182TB104233",
+    ENTER,
+    TAB,
+    b"2025-01-10",
+    TAB,
+    b"2024-12-01",
+    TAB,
+    b"Not detected by the BIOS",
+    TAB,
+    b" ",
+    NEXT,
+]
 
 
 def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int, list[tuple[str, int]], float]:
@@ -283,11 +306,15 @@ def main() -> None:
         print(row("Ctrl+N (mean of the steps below)", statistics.mean(n for _, n in paints[1:]), bare_next))
         for name, value in paints:
             print(row(f"  first paint: {name}", value, None))
-        print(f"\nterminal output for a whole scripted claim: {sent:,} bytes ({sent / 1024:.1f} KiB, target <= 64 KiB);"
-              f" at 64 kbit/s that is {sent * 8 / 64000:.1f} s of link time")
+        print(
+            f"\nterminal output for a whole scripted claim: {sent:,} bytes ({sent / 1024:.1f} KiB, target <= 64 KiB);"
+            f" at 64 kbit/s that is {sent * 8 / 64000:.1f} s of link time"
+        )
         slow_sent, _, slow_wall = scripted_claim(environment_for_rerun(folder), rate=64000 / 8)
-        print(f"the same claim through a link throttled to 64 kbit/s: {slow_wall:.1f} s wall time "
-              f"({wall:.1f} s unthrottled; {slow_sent:,} bytes)")
+        print(
+            f"the same claim through a link throttled to 64 kbit/s: {slow_wall:.1f} s wall time "
+            f"({wall:.1f} s unthrottled; {slow_sent:,} bytes)"
+        )
         print(NOTES)
 
 

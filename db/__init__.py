@@ -11,9 +11,16 @@ from db.errors import StoreError
 
 _LAZY = {
     "AuditReport": "db.audit",
-    "CaseStore": "db.store", "CaseSummary": "db.store", "CaseView": "db.store", "DecisionView": "db.store",
-    "FindingView": "db.store", "InspectionView": "db.store", "SnapshotView": "db.store", "TicketView": "db.store",
-    "open_station_store": "db.store", "open_store": "db.store",
+    "CaseStore": "db.store",
+    "CaseSummary": "db.store",
+    "CaseView": "db.store",
+    "DecisionView": "db.store",
+    "FindingView": "db.store",
+    "InspectionView": "db.store",
+    "SnapshotView": "db.store",
+    "TicketView": "db.store",
+    "open_station_store": "db.store",
+    "open_store": "db.store",
 }
 
 __all__ = ["StoreError", *_LAZY]

@@ -29,10 +29,21 @@ from db.models import AuditEntry, AuditHead, Case, DecisionRecord, Ticket, row_i
 GENESIS = "0" * 64
 
 
-def entry_hash(prev_hash: str, entry_id: int, at: datetime, actor: str, station: str,
-               case_number: str | None, action: str, detail: str) -> str:
-    content = json.dumps([entry_id, at.isoformat(), actor, station, case_number, action, detail],
-                         ensure_ascii=False, separators=(",", ":"))
+def entry_hash(
+    prev_hash: str,
+    entry_id: int,
+    at: datetime,
+    actor: str,
+    station: str,
+    case_number: str | None,
+    action: str,
+    detail: str,
+) -> str:
+    content = json.dumps(
+        [entry_id, at.isoformat(), actor, station, case_number, action, detail],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
@@ -42,16 +53,34 @@ def lock_head(session: Session) -> AuditHead | None:
     return session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
 
 
-def append_entry(session: Session, *, at: datetime, actor: str, station: str, case_number: str | None,
-                 action: str, detail: dict[str, Any]) -> AuditEntry:
+def append_entry(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    station: str,
+    case_number: str | None,
+    action: str,
+    detail: dict[str, Any],
+) -> AuditEntry:
     """Append inside the caller's transaction, which holds the head (lock_head)."""
     head = session.get(AuditHead, 1)  # already loaded by lock_head: no second query
     if head is None:  # seeded by migration 0003: gone means the trail was cut
-        raise StoreError("the audit trail's head row is missing, so its end may have been cut off: nothing more "
-                         "is written; run `workbench audit verify` and restore the database from its backup")
+        raise StoreError(
+            "the audit trail's head row is missing, so its end may have been cut off: nothing more "
+            "is written; run `workbench audit verify` and restore the database from its backup"
+        )
     text = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
-    entry = AuditEntry(at=at, actor=actor, station=station, case_number=case_number, action=action,
-                       detail=text, prev_hash=head.last_hash, hash="")
+    entry = AuditEntry(
+        at=at,
+        actor=actor,
+        station=station,
+        case_number=case_number,
+        action=action,
+        detail=text,
+        prev_hash=head.last_hash,
+        hash="",
+    )
     session.add(entry)
     session.flush()  # the id is part of the hash
     entry.hash = entry_hash(head.last_hash, row_id(entry), at, actor, station, case_number, action, text)
@@ -73,9 +102,23 @@ class AuditReport:
 
 def decision_digest(row: DecisionRecord) -> str:
     """What a decision's audit entry vouches for: the row as recorded (verdicts, reasons, who)."""
-    content = json.dumps([row.case_id, row.technician, row.verdict, row.remedy, row.decision, row.policy_id,
-                          row.policy_sha256, row.override_verdict, row.override_by, row.override_reason,
-                          row.review_request], ensure_ascii=False, separators=(",", ":"))
+    content = json.dumps(
+        [
+            row.case_id,
+            row.technician,
+            row.verdict,
+            row.remedy,
+            row.decision,
+            row.policy_id,
+            row.policy_sha256,
+            row.override_verdict,
+            row.override_by,
+            row.override_reason,
+            row.review_request,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
@@ -101,8 +144,11 @@ def _verify_records(session: Session) -> tuple[int, str] | None:
     created: dict[str, int] = {}
     vouched: dict[int, tuple[int, str | None]] = {}
     tickets: dict[int, tuple[int, str | None]] = {}
-    for entry in session.exec(select(AuditEntry).where(col(AuditEntry.action).in_(
-            ("case_created", "decided", "review_resolved", "ticket_issued")))).yield_per(2000):
+    for entry in session.exec(
+        select(AuditEntry).where(
+            col(AuditEntry.action).in_(("case_created", "decided", "review_resolved", "ticket_issued"))
+        )
+    ).yield_per(2000):
         detail, entry_id = _detail(entry), row_id(entry)
         if entry.action == "case_created" and entry.case_number:
             created.setdefault(entry.case_number, entry_id)
@@ -122,8 +168,10 @@ def _verify_records(session: Session) -> tuple[int, str] | None:
             return 0, f"decision {row.id} of case {numbers.get(row.case_id)} has no entry in the trail"
         entry_id, digest = vouched.pop(row_id(row))
         if digest is not None and digest != decision_digest(row):
-            return entry_id, (f"decision {row.id} of case {numbers.get(row.case_id)} was changed after entry "
-                              f"{entry_id} recorded it (verdict, reasons or override)")
+            return entry_id, (
+                f"decision {row.id} of case {numbers.get(row.case_id)} was changed after entry "
+                f"{entry_id} recorded it (verdict, reasons or override)"
+            )
     if vouched:
         decision, (entry_id, _) = next(iter(vouched.items()))
         return entry_id, f"decision {decision} recorded in entry {entry_id} is missing from the records: deleted"
@@ -141,8 +189,10 @@ def _verify_anchors(session: Session, anchors: tuple[str, ...]) -> tuple[int, st
         number, _, prefix = anchor.partition(":")
         entry = session.get(AuditEntry, int(number)) if number.isdigit() else None
         if entry is None or not prefix or not entry.hash.startswith(prefix.lower()):
-            return (int(number) if number.isdigit() else 0,
-                    f"the trail no longer holds the link {anchor[:40]} printed on a ticket: it was cut or rewritten")
+            return (
+                int(number) if number.isdigit() else 0,
+                f"the trail no longer holds the link {anchor[:40]} printed on a ticket: it was cut or rewritten",
+            )
     return None
 
 
@@ -161,16 +211,21 @@ def _verify_links(session: Session) -> AuditReport:
         if entry.prev_hash != prev_hash:
             what = "an entry before it was deleted or edited" if count else "entries before it were deleted"
             return AuditReport(count, entry_id, f"entry {entry_id} does not follow entry {prev_id}: {what}")
-        expected = entry_hash(prev_hash, entry_id, entry.at, entry.actor, entry.station, entry.case_number,
-                              entry.action, entry.detail)
+        expected = entry_hash(
+            prev_hash, entry_id, entry.at, entry.actor, entry.station, entry.case_number, entry.action, entry.detail
+        )
         if entry.hash != expected:
             return AuditReport(count, entry_id, f"entry {entry_id} was edited after it was written")
         prev_hash, prev_id, count = entry.hash, entry_id, count + 1
     head = session.get(AuditHead, 1)
     if head is None:
-        return AuditReport(count, prev_id + 1, "the audit head row is missing: the end of the trail may have "
-                                               "been cut off with it")
+        return AuditReport(
+            count, prev_id + 1, "the audit head row is missing: the end of the trail may have been cut off with it"
+        )
     if (head.last_id, head.last_hash) != (prev_id, prev_hash):
-        return AuditReport(count, prev_id + 1, f"the trail ends at entry {prev_id} but entry {head.last_id} "
-                                               "was written: entries at the end were deleted")
+        return AuditReport(
+            count,
+            prev_id + 1,
+            f"the trail ends at entry {prev_id} but entry {head.last_id} was written: entries at the end were deleted",
+        )
     return AuditReport(count, None, None)

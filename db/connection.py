@@ -96,11 +96,14 @@ def explain(exc: Exception, what: str) -> StoreError:
     text = str(orig).lower()
     if isinstance(orig, sqlite3.Error) or "sqlite" in type(orig).__module__:
         if "readonly" in text or "read-only" in text or "attempt to write" in text:
-            return StoreError(f"cannot {what}: the case database is read-only (check the file's and its folder's "
-                              "permissions)")
+            return StoreError(
+                f"cannot {what}: the case database is read-only (check the file's and its folder's permissions)"
+            )
         if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return StoreError(f"cannot {what}: the case database file is damaged ({orig}); restore the latest "
-                              "backup (the .bak files beside it) or ask the station manager")
+            return StoreError(
+                f"cannot {what}: the case database file is damaged ({orig}); restore the latest "
+                "backup (the .bak files beside it) or ask the station manager"
+            )
         if "unable to open" in text:
             return StoreError(f"cannot {what}: the case database cannot be opened ({orig})")
         if _is_busy(exc) if isinstance(exc, OperationalError) else False:

@@ -191,8 +191,15 @@ class CaseStore:
         return retrying(attempt, what=what)
 
     def _audit(self, session: Session, case_number: str | None, action: str, detail: dict[str, Any]) -> None:
-        append_entry(session, at=utcnow(), actor=self.technician, station=self.station_id,
-                     case_number=case_number, action=action, detail=detail)
+        append_entry(
+            session,
+            at=utcnow(),
+            actor=self.technician,
+            station=self.station_id,
+            case_number=case_number,
+            action=action,
+            detail=detail,
+        )
 
     def record_station_event(self, action: str, detail: dict[str, Any]) -> None:
         """Something done to the station rather than to a case (e.g. its policy file changed), in the audit trail."""
@@ -209,9 +216,17 @@ class CaseStore:
                 sequence = CaseSequence(station=self.station_id, year=now.year, last_seq=0)
             sequence.last_seq += 1
             session.add(sequence)
-            case = Case(number=f"{self.station_id}-{now.year}-{sequence.last_seq:06d}", station=self.station_id,
-                        year=now.year, seq=sequence.last_seq, status="draft", step=step,
-                        technician=self.technician, created_at=now, updated_at=now)
+            case = Case(
+                number=f"{self.station_id}-{now.year}-{sequence.last_seq:06d}",
+                station=self.station_id,
+                year=now.year,
+                seq=sequence.last_seq,
+                status="draft",
+                step=step,
+                technician=self.technician,
+                created_at=now,
+                updated_at=now,
+            )
             _apply_fields(case, fields)
             session.add(case)
             session.flush()
@@ -244,29 +259,47 @@ class CaseStore:
             now = utcnow()
             existing = {i.key: i for i in session.exec(select(InspectionItem).where(InspectionItem.case_id == case.id))}
             for key, found, note in items:
-                item = existing.get(key) or InspectionItem(case_id=row_id(case), key=key, finding=found, note=note,
-                                                           recorded_at=now)
+                item = existing.get(key) or InspectionItem(
+                    case_id=row_id(case), key=key, finding=found, note=note, recorded_at=now
+                )
                 item.finding, item.note, item.recorded_at = found, note, now
                 session.add(item)
             self._touch(case, session)
-            self._audit(session, number, "inspection_recorded",
-                        {"items": [{"key": k, "finding": f, "note": n} for k, f, n in items]})
+            self._audit(
+                session,
+                number,
+                "inspection_recorded",
+                {"items": [{"key": k, "finding": f, "note": n} for k, f, n in items]},
+            )
 
         self._write("record the inspection", work)
 
     def record_smart(self, number: str, readout: dict[str, Any], raw_output: bytes) -> int:
         def work(session: Session) -> int:
             case = self._case(session, number)
-            snapshot = SmartSnapshot(case_id=row_id(case), taken_at=utcnow(), device=str(readout.get("device") or ""),
-                                     readout=json.dumps(readout, sort_keys=True, default=str),
-                                     raw_output=bytes(raw_output), host_bytes_written=readout.get("host_bytes_written"))
+            snapshot = SmartSnapshot(
+                case_id=row_id(case),
+                taken_at=utcnow(),
+                device=str(readout.get("device") or ""),
+                readout=json.dumps(readout, sort_keys=True, default=str),
+                raw_output=bytes(raw_output),
+                host_bytes_written=readout.get("host_bytes_written"),
+            )
             session.add(snapshot)
             session.flush()
             self._touch(case, session)
-            self._audit(session, number, "smart_recorded",
-                        {"snapshot": snapshot.id, "device": snapshot.device,
-                         "serial": readout.get("serial"), "host_bytes_written": snapshot.host_bytes_written,
-                         "raw_output_sha256": _sha256(raw_output)})
+            self._audit(
+                session,
+                number,
+                "smart_recorded",
+                {
+                    "snapshot": snapshot.id,
+                    "device": snapshot.device,
+                    "serial": readout.get("serial"),
+                    "host_bytes_written": snapshot.host_bytes_written,
+                    "raw_output_sha256": _sha256(raw_output),
+                },
+            )
             return row_id(snapshot)
 
         return self._write("record the SMART readout", work)
@@ -274,6 +307,7 @@ class CaseStore:
     def set_aside_readouts(self, number: str, reason: str) -> list[int]:
         """The technician found the drive unreadable: earlier readouts of the case stay as
         evidence, set aside (who, why) so that nothing decides on them."""
+
         def work(session: Session) -> list[int]:
             case = self._case(session, number)
             ids = [row_id(s) for s in session.exec(select(SmartSnapshot).where(SmartSnapshot.case_id == case.id))]
@@ -288,23 +322,49 @@ class CaseStore:
 
         def work(session: Session) -> None:
             case = self._case(session, number)
-            batch = (session.exec(select(func.max(CounterfeitFinding.batch))
-                                  .where(CounterfeitFinding.case_id == case.id)).one() or 0) + 1
+            batch = (
+                session.exec(
+                    select(func.max(CounterfeitFinding.batch)).where(CounterfeitFinding.case_id == case.id)
+                ).one()
+                or 0
+            ) + 1
             now = utcnow()
             for f in findings:
-                session.add(CounterfeitFinding(
-                    case_id=row_id(case), batch=batch, check=f["check"], severity=f["severity"], message=f["message"],
-                    evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
-                    confirmed=f.get("confirmed"), recorded_at=now))
+                session.add(
+                    CounterfeitFinding(
+                        case_id=row_id(case),
+                        batch=batch,
+                        check=f["check"],
+                        severity=f["severity"],
+                        message=f["message"],
+                        evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
+                        confirmed=f.get("confirmed"),
+                        recorded_at=now,
+                    )
+                )
             self._touch(case, session)
-            self._audit(session, number, "findings_recorded", {"batch": batch, "findings": [
-                {k: f.get(k) for k in ("check", "severity", "confirmed")} for f in findings]})
+            self._audit(
+                session,
+                number,
+                "findings_recorded",
+                {
+                    "batch": batch,
+                    "findings": [{k: f.get(k) for k in ("check", "severity", "confirmed")} for f in findings],
+                },
+            )
 
         self._write("record the counterfeit findings", work)
 
-    def record_decision(self, number: str, decision: dict[str, Any], policy_id: str,
-                        override: dict[str, str] | None = None, *, policy_sha256: str | None = None,
-                        review_request: dict[str, str] | None = None) -> int:
+    def record_decision(
+        self,
+        number: str,
+        decision: dict[str, Any],
+        policy_id: str,
+        override: dict[str, str] | None = None,
+        *,
+        policy_sha256: str | None = None,
+        review_request: dict[str, str] | None = None,
+    ) -> int:
         """The engine's decision (the contract's output) and any supervisor override.
 
         `override` is {"verdict", "reason"}, made by this store's user (the caller has
@@ -318,29 +378,48 @@ class CaseStore:
                 missing = [k for k in ("verdict", "reason") if not str(given.get(k) or "").strip()]
                 if missing:
                     raise StoreError(f"{name}: {', '.join(missing)} missing; it needs a verdict and a reason")
-        request = {"verdict": review_request["verdict"], "reason": review_request["reason"].strip(),
-                   "by": self.technician} if review_request else None
+        request = (
+            {"verdict": review_request["verdict"], "reason": review_request["reason"].strip(), "by": self.technician}
+            if review_request
+            else None
+        )
 
         def work(session: Session) -> int:
             case = self._case(session, number)
             record = DecisionRecord(
-                case_id=row_id(case), decided_at=utcnow(), technician=self.technician, verdict=decision["verdict"],
-                remedy=decision.get("remedy"), decision=json.dumps(decision, sort_keys=True, default=str),
-                policy_id=policy_id, policy_sha256=policy_sha256 or None,
+                case_id=row_id(case),
+                decided_at=utcnow(),
+                technician=self.technician,
+                verdict=decision["verdict"],
+                remedy=decision.get("remedy"),
+                decision=json.dumps(decision, sort_keys=True, default=str),
+                policy_id=policy_id,
+                policy_sha256=policy_sha256 or None,
                 override_verdict=override["verdict"] if override else None,
                 override_by=self.technician if override else None,
                 override_reason=override["reason"].strip() if override else None,
-                review_request=json.dumps(request, sort_keys=True) if request else None)
+                review_request=json.dumps(request, sort_keys=True) if request else None,
+            )
             session.add(record)
             case.verdict = record.override_verdict or record.verdict
             case.status = "review" if request or case.verdict == "needs_review" else "decided"
             self._touch(case, session)
             session.flush()
-            self._audit(session, number, "decided", {
-                "decision": record.id, "row": decision_digest(record),
-                "verdict": record.verdict, "policy": policy_id, "policy_sha256": policy_sha256,
-                "reasons": [r.get("code") for r in decision.get("reasons", [])],
-                "override": override and {**override, "supervisor": self.technician}, "review_request": request})
+            self._audit(
+                session,
+                number,
+                "decided",
+                {
+                    "decision": record.id,
+                    "row": decision_digest(record),
+                    "verdict": record.verdict,
+                    "policy": policy_id,
+                    "policy_sha256": policy_sha256,
+                    "reasons": [r.get("code") for r in decision.get("reasons", [])],
+                    "override": override and {**override, "supervisor": self.technician},
+                    "review_request": request,
+                },
+            )
             return row_id(record)
 
         return self._write("record the decision", work)
@@ -358,23 +437,42 @@ class CaseStore:
             case = self._case(session, number)
             if case.status != "review":
                 raise StoreError(f"case {number}: not waiting for a supervisor (it is {case.status})")
-            last = session.exec(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
-                                .order_by(col(DecisionRecord.id).desc())).first()
+            last = session.exec(
+                select(DecisionRecord).where(DecisionRecord.case_id == case.id).order_by(col(DecisionRecord.id).desc())
+            ).first()
             if last is None:
                 raise StoreError(f"case {number}: no decision to review")
             record = DecisionRecord(
-                case_id=row_id(case), decided_at=utcnow(), technician=self.technician, verdict=last.verdict,
-                remedy=last.remedy, decision=last.decision, policy_id=last.policy_id,
-                policy_sha256=last.policy_sha256, override_verdict=verdict, override_by=self.technician,
-                override_reason=reason.strip(), review_request=last.review_request)
+                case_id=row_id(case),
+                decided_at=utcnow(),
+                technician=self.technician,
+                verdict=last.verdict,
+                remedy=last.remedy,
+                decision=last.decision,
+                policy_id=last.policy_id,
+                policy_sha256=last.policy_sha256,
+                override_verdict=verdict,
+                override_by=self.technician,
+                override_reason=reason.strip(),
+                review_request=last.review_request,
+            )
             session.add(record)
             case.verdict, case.status, case.step = verdict, "decided", "ticket"
             self._touch(case, session)
             session.flush()
-            self._audit(session, number, "review_resolved", {
-                "decision": record.id, "row": decision_digest(record), "verdict": verdict, "reason": reason.strip(),
-                "engine_verdict": last.verdict,
-                "request": json.loads(last.review_request) if last.review_request else None})
+            self._audit(
+                session,
+                number,
+                "review_resolved",
+                {
+                    "decision": record.id,
+                    "row": decision_digest(record),
+                    "verdict": verdict,
+                    "reason": reason.strip(),
+                    "engine_verdict": last.verdict,
+                    "request": json.loads(last.review_request) if last.review_request else None,
+                },
+            )
             return row_id(record)
 
         return self._write("resolve the review", work)
@@ -382,12 +480,18 @@ class CaseStore:
     def add_ticket(self, number: str, payload: str, printer: str) -> int:
         def work(session: Session) -> int:
             case = self._case(session, number)
-            ticket = Ticket(case_id=row_id(case), created_at=utcnow(), payload=payload, printer=printer, status="queued")
+            ticket = Ticket(
+                case_id=row_id(case), created_at=utcnow(), payload=payload, printer=printer, status="queued"
+            )
             session.add(ticket)
             session.flush()
             self._touch(case, session)
-            self._audit(session, number, "ticket_issued", {"ticket": ticket.id, "printer": printer,
-                                                           "payload_sha256": _sha256(payload.encode())})
+            self._audit(
+                session,
+                number,
+                "ticket_issued",
+                {"ticket": ticket.id, "printer": printer, "payload_sha256": _sha256(payload.encode())},
+            )
             return row_id(ticket)
 
         return self._write("issue the ticket", work)
@@ -412,8 +516,12 @@ class CaseStore:
                 ticket.printed_at = utcnow()
             session.add(ticket)
             self._touch(case, session)
-            self._audit(session, case.number, f"ticket_{status}",
-                        {"ticket": ticket_id, "printer": ticket.printer, "attempt": ticket.attempts, "error": error})
+            self._audit(
+                session,
+                case.number,
+                f"ticket_{status}",
+                {"ticket": ticket_id, "printer": ticket.printer, "attempt": ticket.attempts, "error": error},
+            )
 
         self._write("record the print", work)
 
@@ -449,32 +557,64 @@ class CaseStore:
 
             findings = rows(CounterfeitFinding, CounterfeitFinding.id)
             latest = max((f.batch for f in findings), default=0)
-            audit = session.exec(select(AuditEntry).where(AuditEntry.case_number == number)
-                                 .order_by(col(AuditEntry.id))).all()
+            audit = session.exec(
+                select(AuditEntry).where(AuditEntry.case_number == number).order_by(col(AuditEntry.id))
+            ).all()
             return CaseView(
                 summary=_summary(case),
                 fields=json.loads(case.fields),
-                inspection=tuple(InspectionView(i.key, i.finding, i.note, i.recorded_at)
-                                 for i in rows(InspectionItem, InspectionItem.id)),
-                snapshots=tuple(SnapshotView(s.id, s.taken_at, s.device, json.loads(s.readout), s.raw_output,
-                                             s.host_bytes_written) for s in rows(SmartSnapshot, SmartSnapshot.id)),
-                findings=tuple(FindingView(f.check, f.severity, f.message, json.loads(f.evidence), f.confirmed,
-                                           f.batch) for f in findings if f.batch == latest),
-                decisions=tuple(DecisionView(d.id, d.decided_at, d.technician, d.verdict, d.remedy,
-                                             json.loads(d.decision), d.policy_id, d.override_verdict,
-                                             d.override_by, d.override_reason, d.policy_sha256,
-                                             json.loads(d.review_request) if d.review_request else None)
-                                for d in rows(DecisionRecord, DecisionRecord.id)),
-                tickets=tuple(TicketView(t.id, t.created_at, t.payload, t.printer, t.status, t.attempts,
-                                         t.last_error, t.printed_at) for t in rows(Ticket, Ticket.id)),
+                inspection=tuple(
+                    InspectionView(i.key, i.finding, i.note, i.recorded_at)
+                    for i in rows(InspectionItem, InspectionItem.id)
+                ),
+                snapshots=tuple(
+                    SnapshotView(s.id, s.taken_at, s.device, json.loads(s.readout), s.raw_output, s.host_bytes_written)
+                    for s in rows(SmartSnapshot, SmartSnapshot.id)
+                ),
+                findings=tuple(
+                    FindingView(f.check, f.severity, f.message, json.loads(f.evidence), f.confirmed, f.batch)
+                    for f in findings
+                    if f.batch == latest
+                ),
+                decisions=tuple(
+                    DecisionView(
+                        d.id,
+                        d.decided_at,
+                        d.technician,
+                        d.verdict,
+                        d.remedy,
+                        json.loads(d.decision),
+                        d.policy_id,
+                        d.override_verdict,
+                        d.override_by,
+                        d.override_reason,
+                        d.policy_sha256,
+                        json.loads(d.review_request) if d.review_request else None,
+                    )
+                    for d in rows(DecisionRecord, DecisionRecord.id)
+                ),
+                tickets=tuple(
+                    TicketView(
+                        t.id, t.created_at, t.payload, t.printer, t.status, t.attempts, t.last_error, t.printed_at
+                    )
+                    for t in rows(Ticket, Ticket.id)
+                ),
                 audit=tuple(AuditView(row_id(a), a.at, a.actor, a.action, json.loads(a.detail), a.hash) for a in audit),
             )
 
         return self._read("read the case", work)
 
-    def list_cases(self, *, status: str | None = None, technician: str | None = None, serial: str | None = None,
-                   verdict: str | None = None, since: date | None = None, until: date | None = None,
-                   limit: int | None = None) -> list[CaseSummary]:
+    def list_cases(
+        self,
+        *,
+        status: str | None = None,
+        technician: str | None = None,
+        serial: str | None = None,
+        verdict: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+    ) -> list[CaseSummary]:
         """Cases, newest first, filtered; `since`/`until` are days (inclusive) of creation, in the
         station's own time zone: a case opened at 07:30 in Shenzhen is that day's, not the
         previous day's as in UTC."""
@@ -498,14 +638,18 @@ class CaseStore:
 
     def review_queue(self, technician: str | None = None) -> list[ReviewItem]:
         """Cases waiting for a supervisor, oldest first (the next to take), with why they wait."""
+
         def work(session: Session) -> list[ReviewItem]:
             query = select(Case).where(Case.status == "review")
             if technician:
                 query = query.where(Case.technician == technician)
             items = []
             for case in session.exec(query.order_by(col(Case.updated_at))):
-                last = session.exec(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
-                                    .order_by(col(DecisionRecord.id).desc())).first()
+                last = session.exec(
+                    select(DecisionRecord)
+                    .where(DecisionRecord.case_id == case.id)
+                    .order_by(col(DecisionRecord.id).desc())
+                ).first()
                 items.append(ReviewItem(_summary(case), _why(last)))
             return items
 
@@ -559,8 +703,10 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
     """Open (and create or upgrade) the case database at `url`."""
     path = sqlite_path(url)
     if path is not None and path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-        raise StoreError(f"the case database {path} is read-only for {technician}: nothing could be saved; "
-                         "ask the station manager to fix its permissions (file and folder)")
+        raise StoreError(
+            f"the case database {path} is read-only for {technician}: nothing could be saved; "
+            "ask the station manager to fix its permissions (file and folder)"
+        )
     # A new database holds customers' names and phones: only its owner reads it (0600; SQLite
     # gives its -wal and -shm files the same mode). A station's shared file is made by
     # deploy/setup-ssh-station.sh (0660, group technicians) and is left as it is.
@@ -572,9 +718,10 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
         raise explain(exc, "open the case database") from None
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # a URL SQLAlchemy cannot use
         shown = url if len(url) <= 80 else url[:80] + "…"
-        raise StoreError(f"the case database URL {shown!r} is not usable ({type(exc).__name__}): set "
-                         "[database] url or WORKBENCH_DATABASE_URL to e.g. sqlite:////var/lib/netac-workbench/cases.db"
-                         ) from None
+        raise StoreError(
+            f"the case database URL {shown!r} is not usable ({type(exc).__name__}): set "
+            "[database] url or WORKBENCH_DATABASE_URL to e.g. sqlite:////var/lib/netac-workbench/cases.db"
+        ) from None
     finally:
         if private is not None:
             os.umask(private)
@@ -618,8 +765,18 @@ def _why(decision: DecisionRecord | None) -> str:
 
 
 def _summary(case: Case) -> CaseSummary:
-    return CaseSummary(case.number, case.status, case.step, case.technician, case.created_at, case.updated_at,
-                       case.serial, case.customer_name, case.model, case.verdict)
+    return CaseSummary(
+        case.number,
+        case.status,
+        case.step,
+        case.technician,
+        case.created_at,
+        case.updated_at,
+        case.serial,
+        case.customer_name,
+        case.model,
+        case.verdict,
+    )
 
 
 def _sha256(data: bytes) -> str:

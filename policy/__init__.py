@@ -27,10 +27,33 @@ from policy.engine import (
 from policy.serials import canonical_serial
 
 __all__ = [
-    "Catalog", "Identity", "Product", "normalise_model", "Claim", "ClaimInputError",
-    "parse_claim", "EXCLUSION_KEYS", "EXCLUSIONS", "Clause", "Exclusion", "Policy",
-    "PolicyFileError", "bundled_bytes", "load_policy", "parse_policy", "COVERED", "NEEDS_REVIEW", "NOT_COVERED", "REFUSED",
-    "Decision", "Reason", "TbwCheck", "Warranty", "anniversary", "assess", "canonical_serial",
+    "Catalog",
+    "Identity",
+    "Product",
+    "normalise_model",
+    "Claim",
+    "ClaimInputError",
+    "parse_claim",
+    "EXCLUSION_KEYS",
+    "EXCLUSIONS",
+    "Clause",
+    "Exclusion",
+    "Policy",
+    "PolicyFileError",
+    "bundled_bytes",
+    "load_policy",
+    "parse_policy",
+    "COVERED",
+    "NEEDS_REVIEW",
+    "NOT_COVERED",
+    "REFUSED",
+    "Decision",
+    "Reason",
+    "TbwCheck",
+    "Warranty",
+    "anniversary",
+    "assess",
+    "canonical_serial",
 ]
 
 

@@ -36,8 +36,16 @@ class Claim:
 
 
 _FIELDS = (
-    "claim_date", "model", "capacity_gb", "serial", "purchase_date", "manufacture_date",
-    "failure_description", "inspection", "counterfeit", "host_bytes_written",
+    "claim_date",
+    "model",
+    "capacity_gb",
+    "serial",
+    "purchase_date",
+    "manufacture_date",
+    "failure_description",
+    "inspection",
+    "counterfeit",
+    "host_bytes_written",
 )
 _REQUIRED = ("claim_date", "model", "capacity_gb")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, not any Unicode digit
@@ -137,7 +145,8 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return {str: "text", int: "a number", float: "a decimal number", list: "a list", dict: "an object"}.get(
-        type(value), type(value).__name__)
+        type(value), type(value).__name__
+    )
 
 
 def _shown(value: Any) -> str:

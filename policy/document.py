@@ -29,8 +29,13 @@ EXCLUSION_KEYS = (
 )
 
 REQUIRED_CLAUSES = (
-    "warranty_start", "expired", "tbw_exceeded", "counterfeit", "required_information",
-    "data_backup", "warranty_service",
+    "warranty_start",
+    "expired",
+    "tbw_exceeded",
+    "counterfeit",
+    "required_information",
+    "data_backup",
+    "warranty_service",
 )
 
 
@@ -60,8 +65,12 @@ class Exclusion:
 # The clause each of the contract's reason codes cites (exclusion.N cites exclusion N;
 # unknown_product cites the catalog, not a clause).
 REASON_CLAUSES = {
-    "counterfeit": "counterfeit", "expired": "expired", "tbw_exceeded": "tbw_exceeded",
-    "tbw_unverified": "tbw_exceeded", "no_start_date": "warranty_start", "date_conflict": "warranty_start",
+    "counterfeit": "counterfeit",
+    "expired": "expired",
+    "tbw_exceeded": "tbw_exceeded",
+    "tbw_unverified": "tbw_exceeded",
+    "no_start_date": "warranty_start",
+    "date_conflict": "warranty_start",
     "missing_information": "required_information",
 }
 
@@ -144,13 +153,16 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
             check=reader.string(item, f"exclusions[{i}].check"),
             text=reader.string(item, f"exclusions[{i}].text"),
             # Optional: a station's copy written before labels existed shows its `check`.
-            label=reader.string(item, f"exclusions[{i}].label") if "label" in item
+            label=reader.string(item, f"exclusions[{i}].label")
+            if "label" in item
             else reader.string(item, f"exclusions[{i}].check"),
         )
         for i, item in enumerate(data.get("exclusions", []))
     )
     if tuple(e.key for e in exclusions) != EXCLUSION_KEYS or [e.number for e in exclusions] != list(range(1, 11)):
-        raise reader.error("exclusions", "must be the ten exclusions 1-10 in the policy's order, with the contract's keys")
+        raise reader.error(
+            "exclusions", "must be the ten exclusions 1-10 in the policy's order, with the contract's keys"
+        )
     products = []
     seen: dict[str, str] = {}
     for line, body in reader.table(data, "lines").items():
@@ -177,8 +189,16 @@ MAX_TBW_TB = 1_000_000
 MAX_YEARS = 50
 _TOP_KEYS = {"policy", "clauses", "exclusions", "lines", "figures", "station_figures"}
 _FIGURE_KEYS = {"tbw_tb", "warranty_years", "source", "note"}
-_LINE_KEYS = {"interface", "description", "capacities_gb", "warranty_years", "tbw_tb", "identity", "sources",
-              "unsourced"}
+_LINE_KEYS = {
+    "interface",
+    "description",
+    "capacities_gb",
+    "warranty_years",
+    "tbw_tb",
+    "identity",
+    "sources",
+    "unsourced",
+}
 _IDENTITY_KEYS = {"model_patterns", "controller", "firmware_patterns", "serial_pattern"}
 # What a line may declare unsourced; the two figures are also derived per capacity below.
 _UNSOURCED = {"warranty_years", "tbw_tb", "identity", "capacities_gb"}
@@ -191,14 +211,22 @@ def _line_products(reader: _Reader, line: str, body: dict[str, Any]) -> list[Pro
     # A misspelt key (warranty_year) would silently leave a figure out: refuse it instead.
     for key in body:
         if key not in _LINE_KEYS:
-            raise reader.error(f"{where}.{key}", f"is not a line setting (expected one of {', '.join(sorted(_LINE_KEYS))})")
+            raise reader.error(
+                f"{where}.{key}", f"is not a line setting (expected one of {', '.join(sorted(_LINE_KEYS))})"
+            )
     interface = reader.string(body, f"{where}.interface")
     if interface not in ("SATA", "NVMe"):
         raise reader.error(f"{where}.interface", f"is {interface!r}; expected SATA or NVMe")
     capacities = body.get("capacities_gb")
-    if (not isinstance(capacities, list) or not capacities
-            or not all(_whole(c) and c > 0 for c in capacities) or len(set(capacities)) != len(capacities)):
-        raise reader.error(f"{where}.capacities_gb", "must list the capacities in GB as positive whole numbers, each once")
+    if (
+        not isinstance(capacities, list)
+        or not capacities
+        or not all(_whole(c) and c > 0 for c in capacities)
+        or len(set(capacities)) != len(capacities)
+    ):
+        raise reader.error(
+            f"{where}.capacities_gb", "must list the capacities in GB as positive whole numbers, each once"
+        )
     years = body.get("warranty_years")
     if years is not None and (not _whole(years) or not 1 <= years <= MAX_YEARS):
         raise reader.error(f"{where}.warranty_years", f"must be a whole number of years, 1 to {MAX_YEARS}")
@@ -209,8 +237,12 @@ def _line_products(reader: _Reader, line: str, body: dict[str, Any]) -> list[Pro
     for capacity, figure in tbw.items():
         if not capacity.isdigit() or int(capacity) not in capacities:
             raise reader.error(f"{where}.tbw_tb.{capacity}", "is not one of the line's capacities_gb")
-        if (isinstance(figure, bool) or not isinstance(figure, (int, float)) or not math.isfinite(figure)
-                or not 0 < figure <= MAX_TBW_TB):
+        if (
+            isinstance(figure, bool)
+            or not isinstance(figure, (int, float))
+            or not math.isfinite(figure)
+            or not 0 < figure <= MAX_TBW_TB
+        ):
             raise reader.error(f"{where}.tbw_tb.{capacity}", f"must be a positive number of TB, at most {MAX_TBW_TB:,}")
         tbw_by_capacity[int(capacity)] = figure
     identity = _identity(reader, f"{where}.identity", body.get("identity"))
@@ -220,21 +252,29 @@ def _line_products(reader: _Reader, line: str, body: dict[str, Any]) -> list[Pro
         if name not in _UNSOURCED:
             raise reader.error(f"{where}.unsourced", f"lists {name!r}; expected any of {', '.join(sorted(_UNSOURCED))}")
     if (years is not None or tbw_by_capacity) and not sources:
-        raise reader.error(f"{where}.sources", "must say where the line's warranty_years and tbw_tb come from: "
-                                               "no source, no figure")
+        raise reader.error(
+            f"{where}.sources", "must say where the line's warranty_years and tbw_tb come from: no source, no figure"
+        )
     # `unsourced` is kept true per capacity: a figure a station fills in stops being unsourced.
     other = tuple(n for n in declared if n not in ("warranty_years", "tbw_tb"))
 
     def unsourced(capacity: int) -> tuple[str, ...]:
         missing = (("warranty_years",) if years is None else ()) + (
-            ("tbw_tb",) if capacity not in tbw_by_capacity else ())
+            ("tbw_tb",) if capacity not in tbw_by_capacity else ()
+        )
         return missing + other
 
     return [
         Product(
-            line=line, model=line, capacity_gb=capacity, interface=interface,
-            tbw_tb=tbw_by_capacity.get(capacity), warranty_years=years,
-            identity=identity, sources=sources, unsourced=unsourced(capacity),
+            line=line,
+            model=line,
+            capacity_gb=capacity,
+            interface=interface,
+            tbw_tb=tbw_by_capacity.get(capacity),
+            warranty_years=years,
+            identity=identity,
+            sources=sources,
+            unsourced=unsourced(capacity),
             figure_source="; ".join(sources) if years is not None or capacity in tbw_by_capacity else None,
         )
         for capacity in capacities
@@ -264,16 +304,21 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
                 raise reader.error(where, "must be a table { tbw_tb, warranty_years, source }")
             for key in entry:
                 if key not in _FIGURE_KEYS:
-                    raise reader.error(f"{where}.{key}", f"is not a figure setting (expected one of "
-                                                         f"{', '.join(sorted(_FIGURE_KEYS))})")
+                    raise reader.error(
+                        f"{where}.{key}", f"is not a figure setting (expected one of {', '.join(sorted(_FIGURE_KEYS))})"
+                    )
             source = entry.get("source")
             if not isinstance(source, str) or not source.strip():
                 raise reader.error(f"{where}.source", "is missing: no source, no figure")
             tbw, years = entry.get("tbw_tb"), entry.get("warranty_years")
             if tbw is None and years is None:
                 raise reader.error(where, "gives neither tbw_tb nor warranty_years")
-            if tbw is not None and (isinstance(tbw, bool) or not isinstance(tbw, (int, float))
-                                    or not math.isfinite(tbw) or not 0 < tbw <= MAX_TBW_TB):
+            if tbw is not None and (
+                isinstance(tbw, bool)
+                or not isinstance(tbw, (int, float))
+                or not math.isfinite(tbw)
+                or not 0 < tbw <= MAX_TBW_TB
+            ):
                 raise reader.error(f"{where}.tbw_tb", f"must be a positive number of TB, at most {MAX_TBW_TB:,}")
             if years is not None and (not _whole(years) or not 1 <= years <= MAX_YEARS):
                 raise reader.error(f"{where}.warranty_years", f"must be a whole number of years, 1 to {MAX_YEARS}")
@@ -281,13 +326,22 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
             product = by_key.get(key) or _new_capacity(products, key[0], int(capacity))
             tbw = tbw if tbw is not None else product.tbw_tb
             years = years if years is not None else product.warranty_years
-            unsourced = tuple(n for n in product.unsourced
-                              if not (n == "tbw_tb" and tbw is not None) and not (n == "warranty_years" and years is not None))
+            unsourced = tuple(
+                n
+                for n in product.unsourced
+                if not (n == "tbw_tb" and tbw is not None) and not (n == "warranty_years" and years is not None)
+            )
             note = entry.get("note")
             if note is not None and not isinstance(note, str):
                 raise reader.error(f"{where}.note", "must be a text")
-            by_key[key] = replace(product, tbw_tb=tbw, warranty_years=years, unsourced=unsourced,
-                                  figure_source=source.strip(), figure_note=note or None)
+            by_key[key] = replace(
+                product,
+                tbw_tb=tbw,
+                warranty_years=years,
+                unsourced=unsourced,
+                figure_source=source.strip(),
+                figure_note=note or None,
+            )
     return list(by_key.values())
 
 
@@ -296,8 +350,7 @@ def _new_capacity(products: list[Product], line_key: str, capacity: int) -> Prod
     like = next(p for p in products if normalise_model(p.line) == line_key)
     missing = ("warranty_years",) if like.warranty_years is None else ()
     other = tuple(n for n in like.unsourced if n not in ("warranty_years", "tbw_tb"))
-    return replace(like, capacity_gb=capacity, tbw_tb=None, unsourced=missing + ("tbw_tb",) + other,
-                   figure_source=None)
+    return replace(like, capacity_gb=capacity, tbw_tb=None, unsourced=missing + ("tbw_tb",) + other, figure_source=None)
 
 
 def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
@@ -308,8 +361,9 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
         raise reader.error(where, "must be a table")
     for key in body:
         if key not in _IDENTITY_KEYS:
-            raise reader.error(f"{where}.{key}", f"is not an identity setting (expected one of "
-                               f"{', '.join(sorted(_IDENTITY_KEYS))})")
+            raise reader.error(
+                f"{where}.{key}", f"is not an identity setting (expected one of {', '.join(sorted(_IDENTITY_KEYS))})"
+            )
     model_patterns = _strings(reader, f"{where}.model_patterns", body.get("model_patterns", []))
     firmware_patterns = _strings(reader, f"{where}.firmware_patterns", body.get("firmware_patterns", []))
     controller, serial_pattern = body.get("controller"), body.get("serial_pattern")

@@ -109,23 +109,41 @@ def assess(claim: Claim, policy: Policy) -> Decision:
         return Decision(verdict, remedy, warranty, tbw, tuple(reasons), policy.id, product)
 
     if claim.counterfeit:
-        return decided(REFUSED, [_reason(
-            policy, "counterfeit", "The counterfeit checks concluded the product is not a genuine Netac product; "
-            "service is refused.")])
+        return decided(
+            REFUSED,
+            [
+                _reason(
+                    policy,
+                    "counterfeit",
+                    "The counterfeit checks concluded the product is not a genuine Netac product; service is refused.",
+                )
+            ],
+        )
 
     excluded = [
         Reason(f"exclusion.{e.number}", f"Exclusion {e.number}: {e.check}.", e.clause)
-        for e in policy.exclusions if e.key in claim.inspection
+        for e in policy.exclusions
+        if e.key in claim.inspection
     ]
     if warranty.start is not None and warranty.last_day is not None and claim.claim_date > warranty.last_day:
-        excluded.append(_reason(
-            policy, "expired", f"The warranty period ({warranty.years} years from the {warranty.basis} date "
-            f"{warranty.start.isoformat()}) ended on {warranty.last_day.isoformat()}; the claim is dated "
-            f"{claim.claim_date.isoformat()}."))
+        excluded.append(
+            _reason(
+                policy,
+                "expired",
+                f"The warranty period ({warranty.years} years from the {warranty.basis} date "
+                f"{warranty.start.isoformat()}) ended on {warranty.last_day.isoformat()}; the claim is dated "
+                f"{claim.claim_date.isoformat()}.",
+            )
+        )
     if tbw.exceeded and tbw.written_bytes is not None and tbw.limit_bytes is not None:  # exceeded: both known
-        excluded.append(_reason(
-            policy, "tbw_exceeded", f"The drive reports {_tb(tbw.written_bytes)} written by the host, over its TBW "
-            f"limit of {_tb(tbw.limit_bytes)}."))
+        excluded.append(
+            _reason(
+                policy,
+                "tbw_exceeded",
+                f"The drive reports {_tb(tbw.written_bytes)} written by the host, over its TBW "
+                f"limit of {_tb(tbw.limit_bytes)}.",
+            )
+        )
     if excluded:
         return decided(NOT_COVERED, excluded)
 
@@ -152,38 +170,64 @@ def _warranty(claim: Claim, product: Product | None) -> Warranty:
     return Warranty(basis, start, last_day, years)
 
 
-def _review_reasons(claim: Claim, product: Product | None, warranty: Warranty, tbw: TbwCheck,
-                    policy: Policy) -> list[Reason]:
+def _review_reasons(
+    claim: Claim, product: Product | None, warranty: Warranty, tbw: TbwCheck, policy: Policy
+) -> list[Reason]:
     label = f"{claim.model} {claim.capacity_gb} GB"
     reasons = []
     if product is None:
         known = policy.catalog.capacities(claim.model)
-        hint = (f" (the catalog has it in {', '.join(f'{c} GB' for c in known)})" if known
-                else "")
+        hint = f" (the catalog has it in {', '.join(f'{c} GB' for c in known)})" if known else ""
         reasons.append(_reason(policy, "unknown_product", f"{label} is not in the catalog{hint}."))
     elif product.warranty_years is None:
-        reasons.append(_reason(
-            policy, "unknown_product", f"The catalog has no sourced warranty period for {product.line}: "
-            "the expiry cannot be decided."))
+        reasons.append(
+            _reason(
+                policy,
+                "unknown_product",
+                f"The catalog has no sourced warranty period for {product.line}: the expiry cannot be decided.",
+            )
+        )
     if warranty.start is None:
-        reasons.append(_reason(
-            policy, "no_start_date", "Neither a proof of purchase date nor a manufacturing date was given."))
-    if (claim.purchase_date is not None and claim.manufacture_date is not None
-            and claim.purchase_date < claim.manufacture_date):
-        reasons.append(_reason(
-            policy, "date_conflict", f"The purchase date {claim.purchase_date.isoformat()} is before the "
-            f"manufacturing date {claim.manufacture_date.isoformat()}."))
-    missing = [name for name, value in (("serial number", claim.serial),
-                                        ("failure description", claim.failure_description)) if not value]
+        reasons.append(
+            _reason(policy, "no_start_date", "Neither a proof of purchase date nor a manufacturing date was given.")
+        )
+    if (
+        claim.purchase_date is not None
+        and claim.manufacture_date is not None
+        and claim.purchase_date < claim.manufacture_date
+    ):
+        reasons.append(
+            _reason(
+                policy,
+                "date_conflict",
+                f"The purchase date {claim.purchase_date.isoformat()} is before the "
+                f"manufacturing date {claim.manufacture_date.isoformat()}.",
+            )
+        )
+    missing = [
+        name
+        for name, value in (("serial number", claim.serial), ("failure description", claim.failure_description))
+        if not value
+    ]
     if missing:
         reasons.append(_reason(policy, "missing_information", f"Missing: {' and '.join(missing)}."))
     if claim.host_bytes_written is None:
-        reasons.append(_reason(
-            policy, "tbw_unverified", "SMART could not be read: host bytes written against the TBW limit is unverified."))
+        reasons.append(
+            _reason(
+                policy,
+                "tbw_unverified",
+                "SMART could not be read: host bytes written against the TBW limit is unverified.",
+            )
+        )
     elif product is not None and tbw.limit_bytes is None:
-        reasons.append(_reason(
-            policy, "tbw_unverified", f"The catalog has no sourced TBW limit for {product.line} "
-            f"{product.capacity_gb} GB: bytes written cannot be compared."))
+        reasons.append(
+            _reason(
+                policy,
+                "tbw_unverified",
+                f"The catalog has no sourced TBW limit for {product.line} "
+                f"{product.capacity_gb} GB: bytes written cannot be compared.",
+            )
+        )
     return reasons
 
 

@@ -33,7 +33,7 @@ def split_signature(raw: bytes) -> tuple[bytes, bytes | None]:
     cut = body.rfind(b"\n") + 1
     if not body[cut:].startswith(PREFIX):
         return raw, None
-    return raw[:cut], body[cut + len(PREFIX):].strip()
+    return raw[:cut], body[cut + len(PREFIX) :].strip()
 
 
 def sign_policy(raw: bytes, private_key: Ed25519PrivateKey) -> bytes:
@@ -48,8 +48,10 @@ def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> None
     """Raise PolicySignatureError, in one line naming `origin`, unless the key signed `raw`."""
     body, signature = split_signature(raw)
     if signature is None:
-        raise PolicySignatureError(f"{origin}: not signed (no '# signature: ed25519' last line); "
-                                   "the station takes only its head office's signed policy")
+        raise PolicySignatureError(
+            f"{origin}: not signed (no '# signature: ed25519' last line); "
+            "the station takes only its head office's signed policy"
+        )
     try:
         decoded = base64.b64decode(signature, validate=True)
         if len(decoded) != 64:  # Ed25519 signatures are 64 bytes; anything else is no signature
@@ -58,8 +60,10 @@ def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> None
     except (binascii.Error, ValueError):
         raise PolicySignatureError(f"{origin}: the signature line is not base64 of an Ed25519 signature") from None
     except InvalidSignature:
-        raise PolicySignatureError(f"{origin}: the signature does not match: the file was changed after "
-                                   "signing, or signed with another key than the head office's") from None
+        raise PolicySignatureError(
+            f"{origin}: the signature does not match: the file was changed after "
+            "signing, or signed with another key than the head office's"
+        ) from None
 
 
 def public_key_from_text(text: str, problem: str) -> Ed25519PublicKey:
@@ -89,5 +93,6 @@ def private_key_from_pem(pem: bytes, where: str) -> Ed25519PrivateKey:
 
 
 def private_key_pem(private_key: Ed25519PrivateKey) -> bytes:
-    return private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                     serialization.NoEncryption())
+    return private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )

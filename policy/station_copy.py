@@ -25,7 +25,9 @@ from policy.catalog import Product, normalise_model
 from policy.document import MAX_TBW_TB, MAX_YEARS, Policy, PolicyFileError, parse_policy
 
 COLUMNS = ("line", "capacity_gb", "tbw_tb", "warranty_years", "source")
-BLOCK_START = "# --- figures from Netac's table, written by `workbench policy import`; the next import replaces them ---"
+BLOCK_START = (
+    "# --- figures from Netac's table, written by `workbench policy import`; the next import replaces them ---"
+)
 BLOCK_END = "# --- end of imported figures ---"
 
 
@@ -81,11 +83,13 @@ def _row(cell: dict[str, str], lines: dict[str, str], bad: Callable[[str, str], 
         raise bad("tbw_tb", f"{_quote(cell['tbw_tb'])} is not a positive number of TB (at most {MAX_TBW_TB:,})")
     years = int(cell["warranty_years"]) if cell["warranty_years"].isdigit() else None
     if cell["warranty_years"] and (years is None or not 1 <= years <= MAX_YEARS):
-        raise bad("warranty_years", f"{_quote(cell['warranty_years'])} is not a whole number of years, 1 to {MAX_YEARS}")
+        raise bad(
+            "warranty_years", f"{_quote(cell['warranty_years'])} is not a whole number of years, 1 to {MAX_YEARS}"
+        )
     if tbw is None and years is None:
         raise bad("tbw_tb", "the row gives neither tbw_tb nor warranty_years")
     if not cell["source"]:
-        raise bad("source", "is empty: no source, no figure (e.g. \"Netac warranty table, received 2026-11-20\")")
+        raise bad("source", 'is empty: no source, no figure (e.g. "Netac warranty table, received 2026-11-20")')
     return FigureRow(line, capacity, tbw, years, cell["source"])
 
 
@@ -93,16 +97,21 @@ def figure_row(policy: Policy, cell: dict[str, str]) -> FigureRow:
     """One figure entered at the counter (cells as typed), checked as an imported row is;
     errors name the field."""
     lines = {normalise_model(line): line for line in policy.catalog.lines()}
-    return _row({name: cell.get(name, "").strip() for name in COLUMNS}, lines,
-                lambda column, problem: PolicyFileError(f"{column}: {problem}"))
+    return _row(
+        {name: cell.get(name, "").strip() for name in COLUMNS},
+        lines,
+        lambda column, problem: PolicyFileError(f"{column}: {problem}"),
+    )
 
 
 def station_rows(text: str) -> list[FigureRow]:
     """The figures a station copy's [station_figures] holds (entered earlier), as rows."""
     data = tomllib.loads(text)
-    return [FigureRow(line, int(capacity), entry.get("tbw_tb"), entry.get("warranty_years"), entry["source"])
-            for line, capacities in data.get("station_figures", {}).items()
-            for capacity, entry in capacities.items()]
+    return [
+        FigureRow(line, int(capacity), entry.get("tbw_tb"), entry.get("warranty_years"), entry["source"])
+        for line, capacities in data.get("station_figures", {}).items()
+        for capacity, entry in capacities.items()
+    ]
 
 
 def with_row(rows: list[FigureRow], row: FigureRow) -> list[FigureRow]:
@@ -119,9 +128,11 @@ def figures_block(rows: list[FigureRow], note: str) -> str:
     for line, entries in by_line.items():
         out.append(f"[station_figures.{json.dumps(line)}]")
         for row in sorted(entries, key=lambda r: r.capacity_gb):
-            parts = ([f"tbw_tb = {row.tbw_tb}"] if row.tbw_tb is not None else []) + (
-                [f"warranty_years = {row.warranty_years}"] if row.warranty_years is not None else []) + [
-                f"source = {json.dumps(row.source, ensure_ascii=False)}"]
+            parts = (
+                ([f"tbw_tb = {row.tbw_tb}"] if row.tbw_tb is not None else [])
+                + ([f"warranty_years = {row.warranty_years}"] if row.warranty_years is not None else [])
+                + [f"source = {json.dumps(row.source, ensure_ascii=False)}"]
+            )
             out.append(f"{row.capacity_gb} = {{ {', '.join(parts)} }}")
     out.append(BLOCK_END)
     return "\n".join(out) + "\n"
@@ -131,7 +142,7 @@ def with_figures(base: str, block: str) -> str:
     """The policy file's text with its imported figures replaced by `block`."""
     start, end = base.find(BLOCK_START), base.find(BLOCK_END)
     if start >= 0 and end > start:
-        base = base[:start] + base[end + len(BLOCK_END):].lstrip("\n")
+        base = base[:start] + base[end + len(BLOCK_END) :].lstrip("\n")
     return base.rstrip("\n") + "\n\n" + block
 
 
@@ -167,9 +178,11 @@ def diff(old: Policy, new: Policy) -> list[str]:
         if a is None or b is None:
             out.append(f"{line} {capacity} GB: " + ("added" if a is None else "removed"))
             continue
-        changes = [f"{name} {_figure(getattr(a, attr))} -> {_figure(getattr(b, attr))}"
-                   for name, attr in (("TBW", "tbw_tb"), ("warranty", "warranty_years"))
-                   if getattr(a, attr) != getattr(b, attr)]
+        changes = [
+            f"{name} {_figure(getattr(a, attr))} -> {_figure(getattr(b, attr))}"
+            for name, attr in (("TBW", "tbw_tb"), ("warranty", "warranty_years"))
+            if getattr(a, attr) != getattr(b, attr)
+        ]
         if a.figure_source != b.figure_source and (changes or b.figure_source):
             changes.append(f"source {_figure(b.figure_source)}")
         if changes:

@@ -21,20 +21,24 @@ from workbench.config import load_config
 def bench(tmp_path, monkeypatch):
     """Environment for a WorkbenchApp: returns a function making one (training bench)."""
     config = tmp_path / "workbench.toml"
-    config.write_text('[station]\nid = "SZ01"\nname = "Shenzhen Futian"\nsupervisors = ["chen", "wang"]\n'
-                      f'[ticket]\nkey_file = "{tmp_path}/key.pem"\n[printer]\nkind = "none"\n')
+    config.write_text(
+        '[station]\nid = "SZ01"\nname = "Shenzhen Futian"\nsupervisors = ["chen", "wang"]\n'
+        f'[ticket]\nkey_file = "{tmp_path}/key.pem"\n[printer]\nkind = "none"\n'
+    )
     # A fixed station key: Ed25519 signs deterministically, so the ticket's QR is the same each run.
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # error logs stay in the test's folder
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path}/cases.db")
     monkeypatch.setattr(workbench.config, "login_user", lambda: "ana")
     monkeypatch.setattr(case_flow, "today", lambda: TODAY)
     clock = iter(range(10**6))
-    monkeypatch.setattr(db.store, "utcnow",
-                        lambda: datetime(2026, 11, 24, 9, 30, tzinfo=UTC).replace(microsecond=next(clock)))
+    monkeypatch.setattr(
+        db.store, "utcnow", lambda: datetime(2026, 11, 24, 9, 30, tzinfo=UTC).replace(microsecond=next(clock))
+    )
 
     def make(station_lines: str = "", **kwargs) -> WorkbenchApp:
         """`station_lines`: product lines (TOML) the station adds to its copy of the policy."""

@@ -7,8 +7,13 @@ from pathlib import Path
 from db import open_store
 
 CLAIM_FIELDS = {
-    "customer_name": "Li Wei", "customer_contact": "+86 755 0000 0000", "model": "NV7000", "capacity_gb": "2000",
-    "serial": "RN202303092TB677720", "purchase_date": "2025-01-10", "failure_description": "not detected",
+    "customer_name": "Li Wei",
+    "customer_contact": "+86 755 0000 0000",
+    "model": "NV7000",
+    "capacity_gb": "2000",
+    "serial": "RN202303092TB677720",
+    "purchase_date": "2025-01-10",
+    "failure_description": "not detected",
 }
 
 

@@ -1,7 +1,7 @@
 """A separate process writing cases, for the concurrency and crash tests.
 
-    python tests/db_writer.py URL STATION COUNT [START_FILE]   write COUNT cases, print each number
-    python tests/db_writer.py URL STATION hold                 stop inside a write transaction
+python tests/db_writer.py URL STATION COUNT [START_FILE]   write COUNT cases, print each number
+python tests/db_writer.py URL STATION hold                 stop inside a write transaction
 """
 
 from __future__ import annotations
@@ -26,8 +26,17 @@ def main() -> None:
     store = open_store(url, station_id=station, technician=f"tech-{station}")
     if what == "hold":
         with Session(store.engine) as session:  # a write transaction left open until the kill
-            session.add(Case(number=f"{station}-UNCOMMITTED", station=station, year=1, seq=1, technician="x",
-                             created_at=_now(), updated_at=_now()))
+            session.add(
+                Case(
+                    number=f"{station}-UNCOMMITTED",
+                    station=station,
+                    year=1,
+                    seq=1,
+                    technician="x",
+                    created_at=_now(),
+                    updated_at=_now(),
+                )
+            )
             session.flush()
             print("in transaction", flush=True)
             time.sleep(600)

@@ -73,9 +73,13 @@ class SshStation:
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "e2e", "-f", str(key)], check=True)
         (tmp / "authorized_keys").write_text(self.client_key.with_suffix(".pub").read_text())
         # A whole station in tmp: its ticket key, no printer, its own data folder (below).
-        self.config_file.write_text(station_toml or (
-            '[station]\nid = "E2E"\nname = "SSH test station"\nsupervisors = ["chen"]\n'
-            f'[ticket]\nkey_file = "{tmp / "ticket-key.pem"}"\n[printer]\nkind = "none"\n'))
+        self.config_file.write_text(
+            station_toml
+            or (
+                '[station]\nid = "E2E"\nname = "SSH test station"\nsupervisors = ["chen"]\n'
+                f'[ticket]\nkey_file = "{tmp / "ticket-key.pem"}"\n[printer]\nkind = "none"\n'
+            )
+        )
 
     # -- sshd -----------------------------------------------------------------------------
 
@@ -83,7 +87,9 @@ class SshStation:
         """The sshd snippet the setup script writes for a station, for this test user."""
         return subprocess.run(
             [str(SETUP_SCRIPT), "print-config", "--group", self.group, "--workbench", str(WORKBENCH)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
     def write_sshd_config(self) -> None:
@@ -109,8 +115,7 @@ class SshStation:
             f"AllowUsers {self.user}\n"
             "LogLevel VERBOSE\n"
             # sshd passes the client's environment on to nobody; the station's files are here.
-            "SetEnv " + " ".join(f"{k}={v}" for k, v in env.items()) + "\n"
-            + self.deployed_config()
+            "SetEnv " + " ".join(f"{k}={v}" for k, v in env.items()) + "\n" + self.deployed_config()
         )
 
     def start(self) -> SshStation:
@@ -127,7 +132,10 @@ class SshStation:
             log = self.sshd_log.open("w")
             self._sshd = subprocess.Popen(
                 [sshd, "-D", "-e", "-f", str(self.sshd_config)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
             )
             log.close()
             listening = wait_until(
@@ -165,12 +173,29 @@ class SshStation:
 
     def ssh_command(self, *remote: str, tty: bool = True, options: tuple[str, ...] = ()) -> list[str]:
         return [
-            "ssh", "-F", "/dev/null", *(["-tt"] if tty else ["-T"]), *options,
-            "-i", str(self.client_key), "-p", str(self.port),
-            "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10",
-            f"{self.user}@127.0.0.1", *remote,
+            "ssh",
+            "-F",
+            "/dev/null",
+            *(["-tt"] if tty else ["-T"]),
+            *options,
+            "-i",
+            str(self.client_key),
+            "-p",
+            str(self.port),
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "ConnectTimeout=10",
+            f"{self.user}@127.0.0.1",
+            *remote,
         ]
 
     def workbench_processes(self) -> list[int]:
@@ -196,16 +221,16 @@ class Terminal:
         self.station = station
         self.socket = station.tmp / f"tmux-{name}"
         command = " ".join(shlex.quote(part) for part in station.ssh_command(*remote))
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height),
-                   "-s", "e2e", f"exec {command}")
+        self._tmux(
+            "-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height), "-s", "e2e", f"exec {command}"
+        )
         # Keep the pane after ssh exits so the last screen and the exit status can be read.
         self._tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
 
     def _tmux(self, *args: str) -> str:
         env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
         env["TERM"] = "xterm-256color"  # the terminal tmux itself pretends to be attached to
-        result = subprocess.run(["tmux", "-S", str(self.socket), *args],
-                                capture_output=True, text=True, env=env)
+        result = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, env=env)
         if result.returncode != 0:
             raise AssertionError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
@@ -215,6 +240,7 @@ class Terminal:
 
     def wait_for(self, *texts: str, timeout: float = 20, any_of: bool = False) -> str:
         """Wait until the screen shows every one of `texts` (or one, `any_of`); the screen then."""
+
         def showing() -> str | None:
             screen = self.screen()
             return screen if (any if any_of else all)(text in screen for text in texts) else None
@@ -237,8 +263,12 @@ class Terminal:
         """
         runs = [_background_runs(line) for line in self.styled_screen().splitlines()]
         colours = [{colour for colour, _, _ in row} for row in runs]
-        return frozenset((i, start) for i, row in enumerate(runs) for colour, start, width in row
-                         if width > 1 and all(colour not in other for j, other in enumerate(colours) if j != i))
+        return frozenset(
+            (i, start)
+            for i, row in enumerate(runs)
+            for colour, start, width in row
+            if width > 1 and all(colour not in other for j, other in enumerate(colours) if j != i)
+        )
 
     def move_focus(self, key: str = "Tab", timeout: float = 10) -> None:
         before = self.highlights()

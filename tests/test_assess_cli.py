@@ -10,9 +10,16 @@ from importlib import resources
 import pytest
 
 CLAIM = {
-    "claim_date": "2026-11-24", "model": "Netac XT100", "capacity_gb": 1000, "serial": "XT1",
-    "purchase_date": "2024-02-29", "manufacture_date": None, "failure_description": "Not detected",
-    "inspection": {"sticker_removed": False}, "counterfeit": False, "host_bytes_written": 600 * 10**12,
+    "claim_date": "2026-11-24",
+    "model": "Netac XT100",
+    "capacity_gb": 1000,
+    "serial": "XT1",
+    "purchase_date": "2024-02-29",
+    "manufacture_date": None,
+    "failure_description": "Not detected",
+    "inspection": {"sticker_removed": False},
+    "counterfeit": False,
+    "host_bytes_written": 600 * 10**12,
 }
 # A station's own copy of the policy: the bundled file plus a product line with figures.
 STATION_LINE = """
@@ -26,8 +33,9 @@ sources = ["test line"]
 
 
 def assess(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workbench", "assess", *args],
-                          input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "assess", *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -43,10 +51,12 @@ def test_covered_claim_from_a_file(tmp_path, station_policy):
     result = assess("--policy", station_policy, str(claim))
     assert (result.returncode, result.stderr) == (0, "")
     assert json.loads(result.stdout) == {
-        "verdict": "covered", "remedy": "repair_or_replace",
+        "verdict": "covered",
+        "remedy": "repair_or_replace",
         "warranty": {"basis": "purchase", "start": "2024-02-29", "last_day": "2027-02-28", "years": 3},
         "tbw": {"limit_bytes": 600 * 10**12, "written_bytes": 600 * 10**12, "exceeded": False},
-        "reasons": [], "policy": "netac-warranty 2024.1",
+        "reasons": [],
+        "policy": "netac-warranty 2024.1",
     }
 
 
@@ -64,17 +74,23 @@ def test_bundled_policy_without_sourced_figures_asks_for_review():
     assert (result.returncode, out["verdict"]) == (0, "needs_review")
 
 
-@pytest.mark.parametrize("stdin, line", [
-    (json.dumps({**CLAIM, "purchase_date": "2027-01-01"}), "purchase_date: 2027-01-01 is after claim_date 2026-11-24"),
-    (json.dumps({**CLAIM, "extra": 1}), "extra: unknown key"),
-    (json.dumps({**CLAIM, "capacity_gb": -1}), "capacity_gb: -1 is negative"),
-    (json.dumps({**CLAIM, "inspection": {"misuse": 1}}), "inspection.misuse: expected true or false"),
-    ("{not json", "claim: not valid JSON"),
-    ("[]", "claim: expected a JSON object"),
-    ("", "claim: not valid JSON"),
-    ("[" * 100_000, "claim: not a claim: the JSON is nested too deeply"),
-    (json.dumps({**CLAIM, "\x1b]0;title\x07": 1}), '"\\u001b]0;title\\u0007": unknown key'),
-])
+@pytest.mark.parametrize(
+    "stdin, line",
+    [
+        (
+            json.dumps({**CLAIM, "purchase_date": "2027-01-01"}),
+            "purchase_date: 2027-01-01 is after claim_date 2026-11-24",
+        ),
+        (json.dumps({**CLAIM, "extra": 1}), "extra: unknown key"),
+        (json.dumps({**CLAIM, "capacity_gb": -1}), "capacity_gb: -1 is negative"),
+        (json.dumps({**CLAIM, "inspection": {"misuse": 1}}), "inspection.misuse: expected true or false"),
+        ("{not json", "claim: not valid JSON"),
+        ("[]", "claim: expected a JSON object"),
+        ("", "claim: not valid JSON"),
+        ("[" * 100_000, "claim: not a claim: the JSON is nested too deeply"),
+        (json.dumps({**CLAIM, "\x1b]0;title\x07": 1}), '"\\u001b]0;title\\u0007": unknown key'),
+    ],
+)
 def test_invalid_input_exits_2_with_one_line(stdin, line):
     result = assess("-", stdin=stdin)
     assert (result.returncode, result.stdout) == (2, "")

@@ -36,8 +36,13 @@ def station(tmp_path):
 def verify(db_path, *args):
     env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(db_path)}
     env.pop("WORKBENCH_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "workbench", "audit", "verify", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "audit", "verify", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def tamper(db_path, *statements):
@@ -88,8 +93,13 @@ def test_a_deleted_case_or_ticket_is_caught(station, tmp_path):
     db, _ = station
     tamper(db, "update ticket set payload = 'NW2000' where id = 1")
     assert "ticket 1 was changed" in broken(verify(db))
-    tamper(db, "delete from ticket", "delete from decision where case_id = 1", "delete from counterfeit_finding",
-           "delete from case_record where id = 1")
+    tamper(
+        db,
+        "delete from ticket",
+        "delete from decision where case_id = 1",
+        "delete from counterfeit_finding",
+        "delete from case_record where id = 1",
+    )
     assert "is missing from the records: deleted" in broken(verify(db))
 
 
@@ -123,6 +133,7 @@ def test_the_anchor_is_the_entry_that_recorded_the_ticket(station):
     number, prefix = anchor.split(":")
     with sqlite3.connect(db) as connection:
         action, detail, hash_ = connection.execute(
-            "select action, detail, hash from audit_entry where id = ?", (int(number),)).fetchone()
+            "select action, detail, hash from audit_entry where id = ?", (int(number),)
+        ).fetchone()
     assert action == "ticket_issued" and json.loads(detail)["ticket"] == 1 and hash_.startswith(prefix)
     assert len(prefix) == 16  # a 64-bit prefix: no rewrite lands on it by chance

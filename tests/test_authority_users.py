@@ -76,17 +76,29 @@ def station():
     folder = Path(tempfile.mkdtemp(prefix="workbench-users-"))
     folder.chmod(0o777)  # the station's shared folder: every technician writes the database here
     (folder / "claim.py").write_text(CLAIM)
-    (folder / "workbench.toml").write_text('[station]\nid = "SZ01"\nname = "Shenzhen Futian"\n'
-                                           '[printer]\nkind = "none"\n')
+    (folder / "workbench.toml").write_text(
+        '[station]\nid = "SZ01"\nname = "Shenzhen Futian"\n[printer]\nkind = "none"\n'
+    )
     # The shared database as deploy/setup-ssh-station.sh leaves it: writable by the technicians
     # (SQLite gives its -wal and -shm files the database file's mode).
     open_store(f"sqlite:///{folder}/cases.db", station_id="SZ01", technician="setup").engine.dispose()
     (folder / "cases.db").chmod(0o666)
-    env = {**os.environ, "T": str(folder), "SETUP": str(SETUP_SCRIPT), "PY": sys.executable,
-           "WORKBENCH_CONFIG": str(folder / "workbench.toml"),
-           "WORKBENCH_DATABASE_URL": f"sqlite:///{folder}/cases.db", "HOME": str(folder)}
-    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "bash", "-c", SCENARIO],
-                          env=env, capture_output=True, text=True, timeout=180)
+    env = {
+        **os.environ,
+        "T": str(folder),
+        "SETUP": str(SETUP_SCRIPT),
+        "PY": sys.executable,
+        "WORKBENCH_CONFIG": str(folder / "workbench.toml"),
+        "WORKBENCH_DATABASE_URL": f"sqlite:///{folder}/cases.db",
+        "HOME": str(folder),
+    }
+    done = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "bash", "-c", SCENARIO],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     if done.returncode != 0 and not (folder / "claim.rc").exists():
         pytest.skip(f"no private mount namespace here: {done.stderr.strip()}")
     yield folder
@@ -94,8 +106,11 @@ def station():
 
 
 def step(folder: Path, name: str) -> tuple[int, str, str]:
-    return (int((folder / f"{name}.rc").read_text()), (folder / f"{name}.out").read_text(),
-            (folder / f"{name}.err").read_text())
+    return (
+        int((folder / f"{name}.rc").read_text()),
+        (folder / f"{name}.out").read_text(),
+        (folder / f"{name}.err").read_text(),
+    )
 
 
 def test_a_technician_cannot_override_and_asks_instead(station):
@@ -121,13 +136,18 @@ def test_the_supervisor_resolves_it_and_the_audit_names_each_real_user(station):
     assert out.startswith(f"case {number}: covered, recorded as wbchen's verdict")
     assert step(station, "chen-queue")[1] == ""  # the queue is empty
     db = sqlite3.connect(station / "cases.db")
-    decisions = db.execute("select technician, verdict, override_verdict, override_by, review_request from decision "
-                           "order by id").fetchall()
+    decisions = db.execute(
+        "select technician, verdict, override_verdict, override_by, review_request from decision order by id"
+    ).fetchall()
     assert [(t, v, ov, by) for t, v, ov, by, _ in decisions] == [
-        ("wbana", "needs_review", None, None), ("wbchen", "needs_review", "covered", "wbchen")]
+        ("wbana", "needs_review", None, None),
+        ("wbchen", "needs_review", "covered", "wbchen"),
+    ]
     assert json.loads(decisions[0][4])["by"] == "wbana"
-    actions = db.execute("select actor, action from audit_entry where action in "
-                         "('case_created', 'decided', 'review_resolved') order by id").fetchall()
+    actions = db.execute(
+        "select actor, action from audit_entry where action in "
+        "('case_created', 'decided', 'review_resolved') order by id"
+    ).fetchall()
     assert actions == [("wbana", "case_created"), ("wbana", "decided"), ("wbchen", "review_resolved")]
     assert db.execute("select status, verdict from case_record").fetchall() == [("decided", "covered")]
 

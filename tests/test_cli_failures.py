@@ -12,9 +12,18 @@ import pytest
 
 from tests.db_helpers import CLAIM_FIELDS, new_store, sqlite_url
 
-CLAIM = {"claim_date": "2026-11-24", "model": "NV7000", "capacity_gb": 2000, "serial": "RN1",
-         "purchase_date": None, "manufacture_date": "2025-01-01", "failure_description": "dead",
-         "inspection": {}, "counterfeit": False, "host_bytes_written": None}
+CLAIM = {
+    "claim_date": "2026-11-24",
+    "model": "NV7000",
+    "capacity_gb": 2000,
+    "serial": "RN1",
+    "purchase_date": None,
+    "manufacture_date": "2025-01-01",
+    "failure_description": "dead",
+    "inspection": {},
+    "counterfeit": False,
+    "host_bytes_written": None,
+}
 
 
 def run(*args: str, stdin: bytes | None = None, db=None, **env: str) -> subprocess.CompletedProcess:
@@ -22,8 +31,9 @@ def run(*args: str, stdin: bytes | None = None, db=None, **env: str) -> subproce
     environment.pop("WORKBENCH_CONFIG", None)
     if db is not None:
         environment["WORKBENCH_DATABASE_URL"] = sqlite_url(db)
-    return subprocess.run([sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True,
-                          env=environment, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True, env=environment, timeout=60
+    )
 
 
 def one_line(result: subprocess.CompletedProcess, status: int, words: str) -> None:
@@ -60,8 +70,9 @@ def test_a_database_url_that_is_not_one(url):
 @pytest.mark.parametrize("where, words", [("missing/x.csv", "No such file or directory"), (".", "Is a directory")])
 def test_an_export_path_that_cannot_be_written(tmp_path, where, words):
     new_store(tmp_path).create_case(CLAIM_FIELDS)
-    one_line(run("cases", "export", "--format", "csv", "--output", str(tmp_path / where), db=tmp_path / "cases.db"),
-             2, words)
+    one_line(
+        run("cases", "export", "--format", "csv", "--output", str(tmp_path / where), db=tmp_path / "cases.db"), 2, words
+    )
 
 
 def test_a_reader_that_stops_early(tmp_path):
@@ -70,7 +81,13 @@ def test_a_reader_that_stops_early(tmp_path):
         store.create_case(CLAIM_FIELDS)
     environment = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(tmp_path / "cases.db")}
     environment.pop("WORKBENCH_CONFIG", None)
-    done = subprocess.run(f"{sys.executable} -m workbench cases export --format json | head -c 10; "
-                          "echo \" status=${PIPESTATUS[0]}\"", shell=True, executable="/bin/bash",
-                          capture_output=True, text=True, env=environment, timeout=60)
+    done = subprocess.run(
+        f'{sys.executable} -m workbench cases export --format json | head -c 10; echo " status=${{PIPESTATUS[0]}}"',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
     assert done.stdout.endswith(" status=141\n") and done.stderr == "", done.stderr

@@ -45,10 +45,10 @@ def test_database_url_from_environment_overrides_file(tmp_path, monkeypatch):
     "text, field",
     [
         ('[station]\nid = "S"\n', "station.id"),
-        ('[station]\nid = 12\n', "station.id"),
+        ("[station]\nid = 12\n", "station.id"),
         ('[station]\nsupervisors = "mei"\n', "station.supervisors"),
         ("[station\n", "workbench.toml"),
-        ('station = 3\n', "station"),
+        ("station = 3\n", "station"),
     ],
 )
 def test_bad_values_name_the_field(tmp_path, text, field):

@@ -17,23 +17,36 @@ def check(path, **env):
     environment = {**os.environ, "WORKBENCH_CONFIG": str(path), **env}
     environment.pop("WORKBENCH_DATABASE_URL", None)
     environment.update(env)
-    return subprocess.run([sys.executable, "-m", "workbench", "config", "check"], capture_output=True, text=True,
-                          env=environment, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "config", "check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[databse]\nurl = "sqlite:////srv/cases.db"\n', "databse: is not a table of the station configuration: "
-                                                     "did you mean 'database'?"),
-    ('[station]\nid = "SZ01"\nsupervisor = ["mei"]\n', "station.supervisor: is not a setting of [station]: "
-                                                       "did you mean 'supervisors'?"),
-    ('[printer]\nknd = "cups"\n', "printer.knd: is not a setting of [printer]: did you mean 'kind'?"),
-    ('[shop]\nopen = true\n', "shop: is not a table of the station configuration ("),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '[databse]\nurl = "sqlite:////srv/cases.db"\n',
+            "databse: is not a table of the station configuration: did you mean 'database'?",
+        ),
+        (
+            '[station]\nid = "SZ01"\nsupervisor = ["mei"]\n',
+            "station.supervisor: is not a setting of [station]: did you mean 'supervisors'?",
+        ),
+        ('[printer]\nknd = "cups"\n', "printer.knd: is not a setting of [printer]: did you mean 'kind'?"),
+        ("[shop]\nopen = true\n", "shop: is not a table of the station configuration ("),
+    ],
+)
 def test_a_typo_is_refused_naming_it(tmp_path, text, message):
     path = tmp_path / "workbench.toml"
     path.write_text(text)
-    with pytest.raises(ConfigError, match="^" + message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")
-                       .replace("?", r"\?")):
+    with pytest.raises(
+        ConfigError, match="^" + message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(").replace("?", r"\?")
+    ):
         load_config(path)
     done = check(path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr
@@ -41,8 +54,9 @@ def test_a_typo_is_refused_naming_it(tmp_path, text, message):
 
 def test_check_shows_each_setting_and_its_source(tmp_path):
     path = tmp_path / "workbench.toml"
-    path.write_text('[station]\nid = "SZ01"\nsupervisors = ["mei"]\n[printer]\nkind = "cups"\n'
-                    '[ticket.trusted_keys]\nBJ02 = "abc"\n')
+    path.write_text(
+        '[station]\nid = "SZ01"\nsupervisors = ["mei"]\n[printer]\nkind = "cups"\n[ticket.trusted_keys]\nBJ02 = "abc"\n'
+    )
     done = check(path, WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db")
     assert done.returncode == 0, done.stderr
     lines = {line.split()[0]: line for line in done.stdout.splitlines()[1:] if line.startswith("  ")}

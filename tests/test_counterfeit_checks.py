@@ -44,8 +44,13 @@ def by_check(findings):
 def test_genuine_drive_passes_every_check(genuine):
     findings = check_claim(GENUINE_LABEL, genuine, NV7000_2TB, [])
     assert [(f.check, f.severity) for f in findings] == [
-        ("model", "pass"), ("serial", "pass"), ("capacity", "pass"), ("identity", "pass"),
-        ("serial_format", "pass"), ("prior_claims", "pass")]
+        ("model", "pass"),
+        ("serial", "pass"),
+        ("capacity", "pass"),
+        ("identity", "pass"),
+        ("serial_format", "pass"),
+        ("prior_claims", "pass"),
+    ]
     assert not not_genuine(findings) and to_confirm(findings) == []
 
 
@@ -74,8 +79,10 @@ def test_serial_typed_with_spaces_still_matches(genuine):
     assert by_check(check_claim(label, genuine, NV7000_2TB, []))["serial"].severity == "pass"
 
 
-@pytest.mark.parametrize("capacity_gb, severity", [
-    (2000, "pass"), (1920, "pass"), (2048, "pass"), (2200, "medium"), (1000, "high"), (4000, "high")])
+@pytest.mark.parametrize(
+    "capacity_gb, severity",
+    [(2000, "pass"), (1920, "pass"), (2048, "pass"), (2200, "medium"), (1000, "high"), (4000, "high")],
+)
 def test_capacity_allows_rounding_and_flags_gaps(genuine, capacity_gb, severity):
     label = replace(GENUINE_LABEL, capacity_gb=capacity_gb)
     assert by_check(check_claim(label, genuine, NV7000_2TB, []))["capacity"].severity == severity
@@ -128,7 +135,10 @@ def test_unreadable_drive_still_checks_the_label():
     prior = [PriorClaim("SZ01-2026-000017", "2026-03-02", "covered", replaced=True)]
     findings = check_claim(GENUINE_LABEL, None, NV7000_2TB, prior)
     assert [(f.check, f.severity) for f in findings] == [
-        ("drive", "low"), ("serial_format", "pass"), ("prior_claims", "high")]
+        ("drive", "low"),
+        ("serial_format", "pass"),
+        ("prior_claims", "high"),
+    ]
 
 
 def test_severity_is_checked():
@@ -142,8 +152,13 @@ def test_line_without_sourced_identity_asks_instead_of_accusing(demo):
     product = load_policy().catalog.lookup("N600S", 1000)
     findings = check_claim(Label("N600S", 1000, "AA20250311100000487"), sata, product, [])
     assert [(f.check, f.severity) for f in findings] == [
-        ("model", "low"), ("serial", "pass"), ("capacity", "pass"), ("identity", "low"),
-        ("serial_format", "low"), ("prior_claims", "pass")]
+        ("model", "low"),
+        ("serial", "pass"),
+        ("capacity", "pass"),
+        ("identity", "low"),
+        ("serial_format", "low"),
+        ("prior_claims", "pass"),
+    ]
     assert not not_genuine(findings)
 
 
@@ -151,11 +166,19 @@ def test_a_claim_can_be_the_label():
     # The intake's Claim carries model, capacity_gb and serial as on the label.
     from policy import parse_claim
 
-    claim = parse_claim({
-        "claim_date": "2026-11-24", "model": "NV7000", "capacity_gb": 2000,
-        "serial": "RN202406182TB104233", "purchase_date": "2025-01-10", "manufacture_date": None,
-        "failure_description": "not detected", "inspection": {}, "counterfeit": False,
-        "host_bytes_written": None,
-    })
+    claim = parse_claim(
+        {
+            "claim_date": "2026-11-24",
+            "model": "NV7000",
+            "capacity_gb": 2000,
+            "serial": "RN202406182TB104233",
+            "purchase_date": "2025-01-10",
+            "manufacture_date": None,
+            "failure_description": "not detected",
+            "inspection": {},
+            "counterfeit": False,
+            "host_bytes_written": None,
+        }
+    )
     genuine = read_drive(ReplaySmartctl("demo"), "/dev/nvme0")
     assert not not_genuine(check_claim(claim, genuine, NV7000_2TB, []))

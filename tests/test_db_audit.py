@@ -24,8 +24,9 @@ def trail(tmp_path):
 def verify(db_path):
     env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(db_path)}
     env.pop("WORKBENCH_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "workbench", "audit", "verify"], capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "audit", "verify"], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def tamper(db_path, sql):
@@ -39,7 +40,7 @@ def test_an_intact_chain(trail):
 
 
 def test_an_edited_entry_is_named(trail):
-    tamper(trail, "UPDATE audit_entry SET detail = '{\"step\": \"decision\"}' WHERE id = 4")
+    tamper(trail, 'UPDATE audit_entry SET detail = \'{"step": "decision"}\' WHERE id = 4')
     result = verify(trail)
     assert result.returncode == 1
     assert "BROKEN at entry 4: entry 4 was edited" in result.stdout

@@ -20,15 +20,18 @@ def station(tmp_path):
     covered = store.create_case(CLAIM_FIELDS).number
     store.record_decision(covered, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
     store.record_smart(covered, {"device": "/dev/nvme0", "host_bytes_written": 7}, b"raw \xff bytes")
-    hostile = store.create_case({**CLAIM_FIELDS, "serial": "RN2", "customer_name": "=HYPERLINK(\"x\") \x1b[2J[bold]"}).number
+    hostile = store.create_case(
+        {**CLAIM_FIELDS, "serial": "RN2", "customer_name": '=HYPERLINK("x") \x1b[2J[bold]'}
+    ).number
     return tmp_path, covered, hostile
 
 
 def cli(tmp_path, *args):
     env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(tmp_path / "cases.db")}
     env.pop("WORKBENCH_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "workbench", "cases", *args], capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "cases", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_list_and_filters(station):

@@ -20,8 +20,9 @@ WRITER = str(Path(__file__).with_name("db_writer.py"))
 
 
 def writer(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, WRITER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, WRITER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
 
 
 def test_four_processes_writing_500_cases_each_lose_nothing(tmp_path):
@@ -40,7 +41,8 @@ def test_four_processes_writing_500_cases_each_lose_nothing(tmp_path):
     assert all(c.step == "inspection" and c.model == "NV7000" for c in cases)
     for n in range(4):  # each station's numbers are 1..500 with no gap or repeat
         assert sorted(c.number[-6:] for c in cases if c.number.startswith(f"ST{n}-")) == [
-            f"{i:06d}" for i in range(1, 501)]
+            f"{i:06d}" for i in range(1, 501)
+        ]
     assert store.verify_audit().entries == 4000 and store.verify_audit().intact
 
 
@@ -107,5 +109,11 @@ def test_a_read_only_database_gets_a_clear_message(shared_dir):
 def _cli(db_path: Path, *args: str, prefix: list[str] = ()) -> subprocess.CompletedProcess:
     env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(db_path), "HOME": str(db_path.parent)}
     env.pop("WORKBENCH_CONFIG", None)
-    return subprocess.run([*prefix, sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
-                          env=env, timeout=60, cwd=db_path.parent)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "workbench", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=db_path.parent,
+    )

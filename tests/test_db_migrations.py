@@ -33,10 +33,15 @@ def test_a_populated_first_revision_database_upgrades_with_nothing_lost(tmp_path
             "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, fields, "
             "serial, customer_name, model, verdict) VALUES (?, 'SZ01', 2025, ?, 'decided', 'ticket', 'ana', ?, "
             "'{}', ?, ?, 'NV7000', 'covered')",
-            [(f"SZ01-2025-{i:06d}", i, f"2025-03-{i:02d} 10:00:00.000000", f"RN{i}", f"Customer {i}")
-             for i in range(1, 21)])
-        db.execute("INSERT INTO inspection_item (case_id, key, finding, note, recorded_at) "
-                   "VALUES (1, 'misuse', 1, 'note kept', '2025-03-01 10:05:00.000000')")
+            [
+                (f"SZ01-2025-{i:06d}", i, f"2025-03-{i:02d} 10:00:00.000000", f"RN{i}", f"Customer {i}")
+                for i in range(1, 21)
+            ],
+        )
+        db.execute(
+            "INSERT INTO inspection_item (case_id, key, finding, note, recorded_at) "
+            "VALUES (1, 'misuse', 1, 'note kept', '2025-03-01 10:05:00.000000')"
+        )
         db.execute("INSERT INTO case_sequence VALUES ('SZ01', 2025, 20)")
 
     store = new_store(tmp_path)  # opening applies the remaining migrations, after a backup

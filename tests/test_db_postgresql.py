@@ -35,8 +35,14 @@ def pg_url():
     as_user: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
     if os.geteuid() == 0:
-        as_user = [shutil.which("setpriv") or pytest.skip("running as root without setpriv"),
-                   "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+        as_user = [
+            shutil.which("setpriv") or pytest.skip("running as root without setpriv"),
+            "--reuid",
+            "nobody",
+            "--regid",
+            "nogroup",
+            "--clear-groups",
+        ]
         folder.chmod(0o755)
         shutil.chown(folder, "nobody", "nogroup")
     data = folder / "data"
@@ -45,8 +51,17 @@ def pg_url():
         subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120, cwd=folder)
 
     run(str(binaries / "initdb"), "-D", str(data), "-U", "workbench", "-A", "trust", "--no-sync", "-E", "UTF8")
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "server.log"), "-o",
-        f"-k {folder} -c listen_addresses='' -c fsync=off", "start")
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(folder / "server.log"),
+        "-o",
+        f"-k {folder} -c listen_addresses='' -c fsync=off",
+        "start",
+    )
     try:
         yield f"postgresql+psycopg://workbench@/postgres?host={folder}"
     finally:
@@ -59,11 +74,18 @@ def test_a_whole_case_on_postgresql(pg_url):
     number = store.create_case(CLAIM_FIELDS).number
     store.save_draft(number, "inspection", {"customer_contact": "li.wei@example.com"})
     store.record_inspection(number, [("warranty_sticker", False, ""), ("burn_marks", True, "near the controller")])
-    store.record_smart(number, {"device": "/dev/nvme0", "serial": CLAIM_FIELDS["serial"], "host_bytes_written": 9},
-                       b"smartctl \xff raw")
+    store.record_smart(
+        number,
+        {"device": "/dev/nvme0", "serial": CLAIM_FIELDS["serial"], "host_bytes_written": 9},
+        b"smartctl \xff raw",
+    )
     store.record_findings(number, [{"check": "catalog", "severity": "ok", "message": "model in catalog"}])
-    store.record_decision(number, {"verdict": "not_covered", "reasons": [{"code": "burn_marks"}]}, "netac-2025",
-                          override={"supervisor": "bo", "verdict": "covered", "reason": "goodwill"})
+    store.record_decision(
+        number,
+        {"verdict": "not_covered", "reasons": [{"code": "burn_marks"}]},
+        "netac-2025",
+        override={"supervisor": "bo", "verdict": "covered", "reason": "goodwill"},
+    )
     ticket = store.add_ticket(number, "payload", "counter")
     store.mark_ticket(ticket, "failed", "out of paper")
     store.mark_ticket(ticket, "printed")
@@ -82,9 +104,12 @@ def test_a_whole_case_on_postgresql(pg_url):
 
 def test_four_processes_on_one_server_get_unique_numbers(pg_url):
     open_store(pg_url, station_id="PG02", technician="setup")  # the schema exists before they start
-    procs = [subprocess.Popen([sys.executable, WRITER, pg_url, station, "60"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for station in ("PG02", "PG02", "PG03", "PG03")]  # two counters share each station's sequence
+    procs = [
+        subprocess.Popen(
+            [sys.executable, WRITER, pg_url, station, "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for station in ("PG02", "PG02", "PG03", "PG03")
+    ]  # two counters share each station's sequence
     results = [p.communicate(timeout=180) for p in procs]
     for p, (_, err) in zip(procs, results, strict=True):
         assert (p.returncode, err) == (0, "")
@@ -104,8 +129,15 @@ def test_four_processes_opening_a_new_server_database_at_once(pg_url, tmp_path):
         admin.execute("CREATE DATABASE fresh")
     url = pg_url.replace("/postgres?", "/fresh?")
     start = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, WRITER, url, f"PN{n}", "5", str(start)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for n in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, WRITER, url, f"PN{n}", "5", str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
     start.touch()  # all four find no schema and race to create it
     results = [p.communicate(timeout=120) for p in procs]
     for p, (_, err) in zip(procs, results, strict=True):

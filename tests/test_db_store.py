@@ -9,8 +9,14 @@ import pytest
 from db import StoreError, open_store
 from tests.db_helpers import CLAIM_FIELDS, new_store, sqlite_url
 
-DECISION = {"verdict": "not_covered", "remedy": None, "warranty": {}, "tbw": {},
-            "reasons": [{"code": "exclusion.3", "text": "sticker"}], "policy": "netac-warranty 2024.1"}
+DECISION = {
+    "verdict": "not_covered",
+    "remedy": None,
+    "warranty": {},
+    "tbw": {},
+    "reasons": [{"code": "exclusion.3", "text": "sticker"}],
+    "policy": "netac-warranty 2024.1",
+}
 
 
 def test_case_numbers_are_per_station_and_year(tmp_path):
@@ -19,7 +25,10 @@ def test_case_numbers_are_per_station_and_year(tmp_path):
     first, second = store.create_case(), store.create_case()
     other = open_store(sqlite_url(tmp_path / "cases.db"), station_id="BJ02", technician="bo").create_case()
     assert (first.number, second.number, other.number) == (
-        f"SZ01-{year}-000001", f"SZ01-{year}-000002", f"BJ02-{year}-000001")
+        f"SZ01-{year}-000001",
+        f"SZ01-{year}-000002",
+        f"BJ02-{year}-000001",
+    )
 
 
 def test_drafts_merge_fields_and_resume_at_their_step(tmp_path):
@@ -47,8 +56,9 @@ def test_the_whole_record_of_a_case(tmp_path):
     number = store.create_case(CLAIM_FIELDS).number
     store.record_inspection(number, [("sticker_removed", True, "torn at the corner"), ("misuse", False, "")])
     store.record_inspection(number, [("misuse", True, "used as a boot drive in a mining rig")])
-    snap = store.record_smart(number, {"device": "/dev/nvme0", "serial": "RN1", "host_bytes_written": 42},
-                              b"smartctl raw \x1b[31m output")
+    snap = store.record_smart(
+        number, {"device": "/dev/nvme0", "serial": "RN1", "host_bytes_written": 42}, b"smartctl raw \x1b[31m output"
+    )
     store.record_findings(number, [{"check": "model", "severity": "medium", "message": "m", "evidence": {"a": 1}}])
     store.record_findings(number, [{"check": "model", "severity": "pass", "message": "ok", "confirmed": True}])
     store.record_decision(number, DECISION, "netac-warranty 2024.1")
@@ -60,25 +70,43 @@ def test_the_whole_record_of_a_case(tmp_path):
     view = store.get_case(number)
     assert view.summary.status == "closed" and view.summary.verdict == "not_covered"
     assert {(i.key, i.finding, i.note) for i in view.inspection} == {
-        ("sticker_removed", True, "torn at the corner"), ("misuse", True, "used as a boot drive in a mining rig")}
+        ("sticker_removed", True, "torn at the corner"),
+        ("misuse", True, "used as a boot drive in a mining rig"),
+    }
     assert view.snapshots[0].id == snap and view.snapshots[0].raw_output == b"smartctl raw \x1b[31m output"
     assert [(f.check, f.severity, f.confirmed, f.batch) for f in view.findings] == [("model", "pass", True, 2)]
     assert view.decision.decision == DECISION and view.decision.policy_id == "netac-warranty 2024.1"
     [t] = view.tickets
     assert (t.status, t.attempts, t.last_error, t.printed_at is not None) == ("printed", 2, None, True)
     assert [a.action for a in view.audit] == [
-        "case_created", "inspection_recorded", "inspection_recorded", "smart_recorded", "findings_recorded",
-        "findings_recorded", "decided", "ticket_issued", "ticket_failed", "ticket_printed", "case_closed"]
+        "case_created",
+        "inspection_recorded",
+        "inspection_recorded",
+        "smart_recorded",
+        "findings_recorded",
+        "findings_recorded",
+        "decided",
+        "ticket_issued",
+        "ticket_failed",
+        "ticket_printed",
+        "case_closed",
+    ]
     assert all(a.actor == "ana" for a in view.audit)
 
 
 def test_a_supervisor_override_is_recorded_beside_the_engine_verdict(tmp_path):
     store = new_store(tmp_path, technician="chen")  # the override is the acting login's, never a name passed in
     number = store.create_case(CLAIM_FIELDS).number
-    store.record_decision(number, DECISION, "p", override={"verdict": "covered",
-                                                           "reason": "sticker torn by our own courier"})
+    store.record_decision(
+        number, DECISION, "p", override={"verdict": "covered", "reason": "sticker torn by our own courier"}
+    )
     d = store.get_case(number).decision
-    assert (d.verdict, d.override_verdict, d.override_by, d.final_verdict) == ("not_covered", "covered", "chen", "covered")
+    assert (d.verdict, d.override_verdict, d.override_by, d.final_verdict) == (
+        "not_covered",
+        "covered",
+        "chen",
+        "covered",
+    )
     assert store.get_case(number).summary.verdict == "covered"
     with pytest.raises(StoreError, match="override: reason missing"):
         store.record_decision(number, DECISION, "p", override={"verdict": "covered", "reason": " "})

@@ -19,17 +19,28 @@ NV7000,1000,700,5,"{SOURCE}"
 N535S,240,120,3,"{SOURCE}, SATA page"
 """
 CLAIM = {
-    "claim_date": "2026-11-24", "model": "NV7000", "capacity_gb": 2000, "serial": "RN202406182TB104233",
-    "purchase_date": "2025-03-01", "manufacture_date": None, "failure_description": "Not detected by the BIOS",
-    "inspection": {}, "counterfeit": False, "host_bytes_written": 19_500_000_000_000,
+    "claim_date": "2026-11-24",
+    "model": "NV7000",
+    "capacity_gb": 2000,
+    "serial": "RN202406182TB104233",
+    "purchase_date": "2025-03-01",
+    "manufacture_date": None,
+    "failure_description": "Not detected by the BIOS",
+    "inspection": {},
+    "counterfeit": False,
+    "host_bytes_written": 19_500_000_000_000,
 }
 
 
 @pytest.fixture
 def station(tmp_path):
     """A fresh install: no configuration file, a home of its own."""
-    env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
     for name in ("WORKBENCH_CONFIG", "WORKBENCH_DATABASE_URL"):
         env.pop(name, None)
     if os.path.exists("/etc/netac-workbench/workbench.toml"):
@@ -38,8 +49,9 @@ def station(tmp_path):
 
 
 def workbench(env, *args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def write(path, text):
@@ -85,17 +97,23 @@ def test_dry_run_writes_nothing(station):
     assert json.loads(workbench(env, "assess", "-", stdin=json.dumps(CLAIM)).stdout)["verdict"] == "needs_review"
 
 
-@pytest.mark.parametrize("table, message", [
-    (TABLE.replace("warranty_years", "warranty"), "column 'warranty' is not one of"),
-    (TABLE.replace(",warranty_years", "").replace(",5,", ",").replace(",3,", ","), "column 'warranty_years' is missing"),
-    (TABLE.replace(f',"{SOURCE}"\nNV7000,1000', ",\nNV7000,1000"), "row 2, source: is empty: no source, no figure"),
-    (TABLE.replace("NV7000,1000", "NV9999,1000"), "row 3, line: 'NV9999' is not a line of the catalog"),
-    (TABLE.replace("1400", "1e300"), "row 2, tbw_tb: '1e300' is not a positive number of TB"),
-    (TABLE.replace("700,5", "700,0"), "row 3, warranty_years: '0' is not a whole number of years"),
-    (TABLE.replace("NV7000,1000", "NV7000,2000"), "row 3, capacity_gb: NV7000 2000 GB is listed twice"),
-    (TABLE.replace("700,5", ","), "row 3, tbw_tb: the row gives neither tbw_tb nor warranty_years"),
-    ("line,capacity_gb,tbw_tb,warranty_years,source\n", "no figures"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        (TABLE.replace("warranty_years", "warranty"), "column 'warranty' is not one of"),
+        (
+            TABLE.replace(",warranty_years", "").replace(",5,", ",").replace(",3,", ","),
+            "column 'warranty_years' is missing",
+        ),
+        (TABLE.replace(f',"{SOURCE}"\nNV7000,1000', ",\nNV7000,1000"), "row 2, source: is empty: no source, no figure"),
+        (TABLE.replace("NV7000,1000", "NV9999,1000"), "row 3, line: 'NV9999' is not a line of the catalog"),
+        (TABLE.replace("1400", "1e300"), "row 2, tbw_tb: '1e300' is not a positive number of TB"),
+        (TABLE.replace("700,5", "700,0"), "row 3, warranty_years: '0' is not a whole number of years"),
+        (TABLE.replace("NV7000,1000", "NV7000,2000"), "row 3, capacity_gb: NV7000 2000 GB is listed twice"),
+        (TABLE.replace("700,5", ","), "row 3, tbw_tb: the row gives neither tbw_tb nor warranty_years"),
+        ("line,capacity_gb,tbw_tb,warranty_years,source\n", "no figures"),
+    ],
+)
 def test_a_bad_table_is_refused_naming_row_and_column(station, table, message):
     tmp_path, env = station
     done = workbench(env, "policy", "import", write(tmp_path / "bad.csv", table))
@@ -116,15 +134,16 @@ def test_check_names_the_key_and_diff_says_what_changes(station):
     tmp_path, env = station
     good = workbench(env, "policy", "check", write(tmp_path / "good.toml", BUNDLED))
     assert good.returncode == 0 and good.stdout.startswith(f"{tmp_path}/good.toml: good: netac-warranty")
-    unsourced = BUNDLED + '\n[figures.NV7000]\n2000 = { tbw_tb = 1400, warranty_years = 5 }\n'
+    unsourced = BUNDLED + "\n[figures.NV7000]\n2000 = { tbw_tb = 1400, warranty_years = 5 }\n"
     bad = workbench(env, "policy", "check", write(tmp_path / "bad.toml", unsourced))
     assert bad.returncode == 2 and "figures.NV7000.2000.source is missing: no source, no figure" in bad.stderr
-    no_line_source = BUNDLED.replace('[lines.NV5000]\n', '[lines.NV5000]\nwarranty_years = 5\n')
+    no_line_source = BUNDLED.replace("[lines.NV5000]\n", "[lines.NV5000]\nwarranty_years = 5\n")
     bad = workbench(env, "policy", "check", write(tmp_path / "bad2.toml", no_line_source))
     assert bad.returncode == 2 and "lines.NV5000.sources must say where" in bad.stderr
     assert workbench(env, "policy", "diff", "bundled", f"{tmp_path}/good.toml").stdout == "no differences\n"
     changed = BUNDLED.replace('version = "2024.1"', 'version = "2026.2"').replace(
-        "If such document(s) cannot be presented", "If no such document is presented")
+        "If such document(s) cannot be presented", "If no such document is presented"
+    )
     changed += f'\n[figures.N535S]\n240 = {{ tbw_tb = 120, warranty_years = 3, source = "{SOURCE}" }}\n'
     diff = workbench(env, "policy", "diff", "bundled", write(tmp_path / "new.toml", changed))
     assert diff.returncode == 1

@@ -36,7 +36,8 @@ def test_a_supervisor_enters_the_missing_figures_and_the_claim_is_covered(counte
     assert {r.code for r in waiting.reasons} >= {"unknown_product"}
 
     assert station.enter_figure("NV7000", "2000", "", "5", SOURCE) == [
-        f"NV7000 2000 GB: warranty none -> 5; source {SOURCE}"]
+        f"NV7000 2000 GB: warranty none -> 5; source {SOURCE}"
+    ]
     half = flow.decide()
     assert half.verdict == "needs_review" and "tbw_unverified" in {r.code for r in half.reasons}
     # The second figure joins the first: the station copy keeps both.
@@ -47,20 +48,28 @@ def test_a_supervisor_enters_the_missing_figures_and_the_claim_is_covered(counte
     assert decided.tbw.limit_bytes == 1400 * 10**12
     copy = (tmp_path / "station-policy.toml").read_text()
     assert copy.count("[station_figures.") == 1 and "entered at the counter by chen" in copy
-    actions = sqlite3.connect(tmp_path / "cases.db").execute(
-        "select action, actor, detail from audit_entry where action = 'policy_changed'").fetchall()
+    actions = (
+        sqlite3.connect(tmp_path / "cases.db")
+        .execute("select action, actor, detail from audit_entry where action = 'policy_changed'")
+        .fetchall()
+    )
     assert [(a, actor, json.loads(d)["figures"]) for a, actor, d in actions] == [
-        ("policy_changed", "chen", 1), ("policy_changed", "chen", 1)]
+        ("policy_changed", "chen", 1),
+        ("policy_changed", "chen", 1),
+    ]
 
 
-@pytest.mark.parametrize("fields, named", [
-    (("NV7000", "2000", "1400", "5", ""), "source"),
-    (("NV9999", "2000", "1400", "5", SOURCE), "line"),
-    (("NV7000", "2 TB", "1400", "5", SOURCE), "capacity_gb"),
-    (("NV7000", "2000", "-3", "5", SOURCE), "tbw_tb"),
-    (("NV7000", "2000", "1400", "five", SOURCE), "warranty_years"),
-    (("NV7000", "2000", "", "", SOURCE), "tbw_tb"),
-])
+@pytest.mark.parametrize(
+    "fields, named",
+    [
+        (("NV7000", "2000", "1400", "5", ""), "source"),
+        (("NV9999", "2000", "1400", "5", SOURCE), "line"),
+        (("NV7000", "2 TB", "1400", "5", SOURCE), "capacity_gb"),
+        (("NV7000", "2000", "-3", "5", SOURCE), "tbw_tb"),
+        (("NV7000", "2000", "1400", "five", SOURCE), "warranty_years"),
+        (("NV7000", "2000", "", "", SOURCE), "tbw_tb"),
+    ],
+)
 def test_a_bad_figure_is_refused_naming_its_field_and_nothing_is_written(counter, fields, named):
     tmp_path, station, flow = counter
     with pytest.raises(InputError) as refused:

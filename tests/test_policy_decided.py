@@ -12,9 +12,16 @@ from workbench.case_flow import Station
 from workbench.case_text import case_lines
 from workbench.ticket.content import ticket_content
 
-INTAKE = dict(customer_name="Li Wei", model="NV7000", capacity_gb="2000", serial="RN202406182TB104233",
-              proof_of_purchase=True, purchase_date="2025-03-01", failure_description="Not detected",
-              data_acknowledged=True)
+INTAKE = dict(
+    customer_name="Li Wei",
+    model="NV7000",
+    capacity_gb="2000",
+    serial="RN202406182TB104233",
+    proof_of_purchase=True,
+    purchase_date="2025-03-01",
+    failure_description="Not detected",
+    data_acknowledged=True,
+)
 
 
 def test_a_decision_records_the_policy_file_and_its_clauses(tmp_path, monkeypatch):
@@ -38,9 +45,11 @@ def test_a_decision_records_the_policy_file_and_its_clauses(tmp_path, monkeypatc
 
     # The station's file changes later (a clause is renumbered): the ticket of this case still
     # cites the clause it was decided under.
-    renumbered = dataclasses.replace(station.policy, exclusions=tuple(
-        dataclasses.replace(e, number=e.number + 10) for e in station.policy.exclusions),
-        clauses={**station.policy.clauses, "warranty_start": Clause("elsewhere", "other words")})
+    renumbered = dataclasses.replace(
+        station.policy,
+        exclusions=tuple(dataclasses.replace(e, number=e.number + 10) for e in station.policy.exclusions),
+        clauses={**station.policy.clauses, "warranty_start": Clause("elsewhere", "other words")},
+    )
     assert renumbered.clause_for("exclusion.3").ref == "Warranty exclusions, 13)"
     words = "\n".join(ticket_content(view, renumbered, "Shenzhen Futian").lines)
     assert "[Warranty exclusions, 3)]" in words and "[Warranty exclusions, 13)]" not in words

@@ -27,9 +27,18 @@ def test_clause_texts_are_quoted_from_the_policy():
 
     seed = squash(SEED.read_text())
     policy = load_policy()
-    for text in [e.text for e in policy.exclusions] + [policy.clauses[k].text for k in (
-            "warranty_start", "expired", "tbw_exceeded", "counterfeit", "required_information", "data_backup",
-            "warranty_service")]:
+    for text in [e.text for e in policy.exclusions] + [
+        policy.clauses[k].text
+        for k in (
+            "warranty_start",
+            "expired",
+            "tbw_exceeded",
+            "counterfeit",
+            "required_information",
+            "data_backup",
+            "warranty_service",
+        )
+    ]:
         assert squash(text).rstrip(".;") in seed
 
 
@@ -55,28 +64,54 @@ def test_lookup():
 LINE = '\n[lines.X]\ninterface = "SATA"\n'
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda t: t.replace('number = 3\nkey = "sticker_removed"', 'number = 3\nkey = "sticker"'), "exclusions must be the ten"),
-    (lambda t: t.replace('[clauses.expired]', '[clauses.expiry]'), "clauses.expired is missing"),
-    (lambda t: t.replace('interface = "SATA"', 'interface = "USB"', 1), "interface is 'USB'"),
-    (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = [128]\ntbw_tb = { 256 = 70 }\n', "lines.X.tbw_tb.256 is not one of"),
-    (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = [128]\nwarranty_years = 0\n', "lines.X.warranty_years"),
-    (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = []\n', "lines.X.capacities_gb"),
-    (lambda t: t + LINE + 'capacities_gb = [128, 128]\n', "lines.X.capacities_gb must list"),
-    (lambda t: t + LINE + 'capacities_gb = [true]\n', "lines.X.capacities_gb must list"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\nwarranty_year = 5\n', "lines.X.warranty_year is not a line setting"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\ntbw_tb = { 128 = nan }\n', "lines.X.tbw_tb.128 must be a positive"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\nsources = "a page"\n', "lines.X.sources must be a list"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\nunsourced = ["tbw"]\n', "lines.X.unsourced lists 'tbw'"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nserial_pattern = "RN[0-9"\n',
-     "lines.X.identity.serial_pattern 'RN[0-9' is not a regular expression"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nmodel_patterns = "Netac.*"\n',
-     "lines.X.identity.model_patterns must be a list"),
-    (lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nvendor = "Netac"\n',
-     "lines.X.identity.vendor is not an identity setting"),
-    (lambda t: t + '\n[lines."netac nv7000"]\ninterface = "NVMe"\ncapacities_gb = [1000]\n',
-     'lines.netac nv7000 is the same model as lines.NV7000'),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda t: t.replace('number = 3\nkey = "sticker_removed"', 'number = 3\nkey = "sticker"'),
+            "exclusions must be the ten",
+        ),
+        (lambda t: t.replace("[clauses.expired]", "[clauses.expiry]"), "clauses.expired is missing"),
+        (lambda t: t.replace('interface = "SATA"', 'interface = "USB"', 1), "interface is 'USB'"),
+        (
+            lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = [128]\ntbw_tb = { 256 = 70 }\n',
+            "lines.X.tbw_tb.256 is not one of",
+        ),
+        (
+            lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = [128]\nwarranty_years = 0\n',
+            "lines.X.warranty_years",
+        ),
+        (lambda t: t + '\n[lines.X]\ninterface = "SATA"\ncapacities_gb = []\n', "lines.X.capacities_gb"),
+        (lambda t: t + LINE + "capacities_gb = [128, 128]\n", "lines.X.capacities_gb must list"),
+        (lambda t: t + LINE + "capacities_gb = [true]\n", "lines.X.capacities_gb must list"),
+        (
+            lambda t: t + LINE + "capacities_gb = [128]\nwarranty_year = 5\n",
+            "lines.X.warranty_year is not a line setting",
+        ),
+        (
+            lambda t: t + LINE + "capacities_gb = [128]\ntbw_tb = { 128 = nan }\n",
+            "lines.X.tbw_tb.128 must be a positive",
+        ),
+        (lambda t: t + LINE + 'capacities_gb = [128]\nsources = "a page"\n', "lines.X.sources must be a list"),
+        (lambda t: t + LINE + 'capacities_gb = [128]\nunsourced = ["tbw"]\n', "lines.X.unsourced lists 'tbw'"),
+        (
+            lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nserial_pattern = "RN[0-9"\n',
+            "lines.X.identity.serial_pattern 'RN[0-9' is not a regular expression",
+        ),
+        (
+            lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nmodel_patterns = "Netac.*"\n',
+            "lines.X.identity.model_patterns must be a list",
+        ),
+        (
+            lambda t: t + LINE + 'capacities_gb = [128]\n[lines.X.identity]\nvendor = "Netac"\n',
+            "lines.X.identity.vendor is not an identity setting",
+        ),
+        (
+            lambda t: t + '\n[lines."netac nv7000"]\ninterface = "NVMe"\ncapacities_gb = [1000]\n',
+            "lines.netac nv7000 is the same model as lines.NV7000",
+        ),
+    ],
+)
 def test_a_broken_policy_file_is_refused_naming_the_key(tmp_path, edit, message):
     path = tmp_path / "policy.toml"
     path.write_text(edit(BUNDLED_TEXT))
@@ -86,8 +121,9 @@ def test_a_broken_policy_file_is_refused_naming_the_key(tmp_path, edit, message)
 
 def test_figures_a_station_fills_in_stop_being_unsourced(tmp_path):
     path = tmp_path / "policy.toml"
-    path.write_text(BUNDLED_TEXT.replace(
-        '[lines.NV7000]\n', '[lines.NV7000]\nwarranty_years = 5\ntbw_tb = { 2000 = 1200 }\n'))
+    path.write_text(
+        BUNDLED_TEXT.replace("[lines.NV7000]\n", "[lines.NV7000]\nwarranty_years = 5\ntbw_tb = { 2000 = 1200 }\n")
+    )
     catalog = load_policy(path).catalog
     assert catalog.lookup("NV7000", 2000).unsourced == ("capacities_gb",)
     assert catalog.lookup("NV7000", 1000).unsourced == ("tbw_tb", "capacities_gb")
@@ -107,6 +143,6 @@ def test_every_exclusion_has_a_label_for_80_columns(tmp_path):
     path = tmp_path / "policy.toml"
     path.write_text(re.sub(r'\nlabel = "[^"]*"', "", BUNDLED_TEXT))
     assert [e.label for e in load_policy(path).exclusions] == [e.check for e in load_policy(path).exclusions]
-    path.write_text(BUNDLED_TEXT.replace('label = "Virus or antivirus damage"', 'label = 6'))
+    path.write_text(BUNDLED_TEXT.replace('label = "Virus or antivirus damage"', "label = 6"))
     with pytest.raises(PolicyFileError, match=re.escape("exclusions[5].label is missing or not a text")):
         load_policy(path)

@@ -29,28 +29,34 @@ def test_output_has_exactly_the_contract_keys():
     assert all(set(r) == {"code", "text"} for r in out["reasons"])
 
 
-@pytest.mark.parametrize("start, years, expected", [
-    (date(2024, 2, 29), 1, date(2025, 3, 1)),
-    (date(2024, 2, 29), 4, date(2028, 2, 29)),
-    (date(2024, 2, 29), 5, date(2029, 3, 1)),
-    (date(2023, 3, 1), 1, date(2024, 3, 1)),
-    (date(2023, 12, 31), 3, date(2026, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "start, years, expected",
+    [
+        (date(2024, 2, 29), 1, date(2025, 3, 1)),
+        (date(2024, 2, 29), 4, date(2028, 2, 29)),
+        (date(2024, 2, 29), 5, date(2029, 3, 1)),
+        (date(2023, 3, 1), 1, date(2024, 3, 1)),
+        (date(2023, 12, 31), 3, date(2026, 12, 31)),
+    ],
+)
 def test_anniversaries(start, years, expected):
     assert anniversary(start, years) == expected
 
 
-@pytest.mark.parametrize("purchase, claim_date, last_day, verdict", [
-    # last warranty day and the day after
-    (date(2021, 11, 24), date(2026, 11, 23), "2026-11-23", "covered"),
-    (date(2021, 11, 24), date(2026, 11, 24), "2026-11-23", "not_covered"),
-    # 29 February start: the anniversary in a non-leap year is 1 March, the last day 28 February
-    (date(2020, 2, 29), date(2025, 2, 28), "2025-02-28", "covered"),
-    (date(2020, 2, 29), date(2025, 3, 1), "2025-02-28", "not_covered"),
-    # a start on 1 March in the year before a leap year: last day is 29 February
-    (date(2023, 3, 1), date(2028, 2, 29), "2028-02-29", "covered"),
-    (date(2023, 3, 1), date(2028, 3, 1), "2028-02-29", "not_covered"),
-])
+@pytest.mark.parametrize(
+    "purchase, claim_date, last_day, verdict",
+    [
+        # last warranty day and the day after
+        (date(2021, 11, 24), date(2026, 11, 23), "2026-11-23", "covered"),
+        (date(2021, 11, 24), date(2026, 11, 24), "2026-11-23", "not_covered"),
+        # 29 February start: the anniversary in a non-leap year is 1 March, the last day 28 February
+        (date(2020, 2, 29), date(2025, 2, 28), "2025-02-28", "covered"),
+        (date(2020, 2, 29), date(2025, 3, 1), "2025-02-28", "not_covered"),
+        # a start on 1 March in the year before a leap year: last day is 29 February
+        (date(2023, 3, 1), date(2028, 2, 29), "2028-02-29", "covered"),
+        (date(2023, 3, 1), date(2028, 3, 1), "2028-02-29", "not_covered"),
+    ],
+)
 def test_expiry_boundaries(purchase, claim_date, last_day, verdict):
     d = assess(claim(purchase_date=purchase, claim_date=claim_date), POLICY)
     assert d.to_dict()["warranty"]["last_day"] == last_day
@@ -65,17 +71,25 @@ def test_a_different_product_has_its_own_period():
 
 def test_manufacture_date_is_the_start_only_without_proof():
     d = assess(claim(purchase_date=None, manufacture_date=date(2022, 6, 1)), POLICY)
-    assert d.to_dict()["warranty"] == {"basis": "manufacture", "start": "2022-06-01", "last_day": "2027-05-31", "years": 5}
+    assert d.to_dict()["warranty"] == {
+        "basis": "manufacture",
+        "start": "2022-06-01",
+        "last_day": "2027-05-31",
+        "years": 5,
+    }
     d = assess(claim(purchase_date=date(2024, 1, 1), manufacture_date=date(2020, 1, 1)), POLICY)
     assert (d.warranty.basis, d.warranty.start) == ("purchase", date(2024, 1, 1))
 
 
-@pytest.mark.parametrize("written, exceeded, verdict", [
-    (1200 * TB - 1, False, "covered"),
-    (1200 * TB, False, "covered"),  # equal is not exceeded
-    (1200 * TB + 1, True, "not_covered"),  # one byte over
-    (0, False, "covered"),
-])
+@pytest.mark.parametrize(
+    "written, exceeded, verdict",
+    [
+        (1200 * TB - 1, False, "covered"),
+        (1200 * TB, False, "covered"),  # equal is not exceeded
+        (1200 * TB + 1, True, "not_covered"),  # one byte over
+        (0, False, "covered"),
+    ],
+)
 def test_tbw_boundaries(written, exceeded, verdict):
     d = assess(claim(host_bytes_written=written), POLICY)
     assert (d.to_dict()["tbw"]["exceeded"], d.verdict) == (exceeded, verdict)
@@ -90,31 +104,49 @@ def test_each_exclusion(number, key):
 
 
 def test_every_applicable_reason_in_the_contract_order():
-    d = assess(claim(
-        inspection=frozenset({"electrical_damage", "sticker_removed", "rnd_or_production_use"}),
-        purchase_date=date(2019, 1, 1), host_bytes_written=1300 * TB), POLICY)
+    d = assess(
+        claim(
+            inspection=frozenset({"electrical_damage", "sticker_removed", "rnd_or_production_use"}),
+            purchase_date=date(2019, 1, 1),
+            host_bytes_written=1300 * TB,
+        ),
+        POLICY,
+    )
     assert codes(d) == ["exclusion.3", "exclusion.7", "exclusion.10", "expired", "tbw_exceeded"]
 
 
 def test_counterfeit_is_refused_whatever_else_applies():
-    d = assess(claim(counterfeit=True, inspection=frozenset(EXCLUSION_KEYS), purchase_date=date(2010, 1, 1),
-                     serial="", host_bytes_written=None), POLICY)
+    d = assess(
+        claim(
+            counterfeit=True,
+            inspection=frozenset(EXCLUSION_KEYS),
+            purchase_date=date(2010, 1, 1),
+            serial="",
+            host_bytes_written=None,
+        ),
+        POLICY,
+    )
     assert (d.verdict, d.remedy, codes(d)) == ("refused", None, ["counterfeit"])
     assert d.reasons[0].clause.ref == "Other terms, 3)"
 
 
-@pytest.mark.parametrize("changes, expected", [
-    (dict(model="NV9999"), ["unknown_product"]),
-    (dict(capacity_gb=3000), ["unknown_product"]),
-    (dict(purchase_date=None, manufacture_date=None), ["no_start_date"]),
-    (dict(purchase_date=date(2024, 1, 1), manufacture_date=date(2024, 3, 1)), ["date_conflict"]),
-    (dict(serial=""), ["missing_information"]),
-    (dict(failure_description=""), ["missing_information"]),
-    (dict(host_bytes_written=None), ["tbw_unverified"]),
-    (dict(model="N535S", capacity_gb=480), ["tbw_unverified"]),  # in the catalog, no sourced TBW
-    (dict(model="NV9999", purchase_date=None, serial="", failure_description="", host_bytes_written=None),
-     ["unknown_product", "no_start_date", "missing_information", "tbw_unverified"]),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        (dict(model="NV9999"), ["unknown_product"]),
+        (dict(capacity_gb=3000), ["unknown_product"]),
+        (dict(purchase_date=None, manufacture_date=None), ["no_start_date"]),
+        (dict(purchase_date=date(2024, 1, 1), manufacture_date=date(2024, 3, 1)), ["date_conflict"]),
+        (dict(serial=""), ["missing_information"]),
+        (dict(failure_description=""), ["missing_information"]),
+        (dict(host_bytes_written=None), ["tbw_unverified"]),
+        (dict(model="N535S", capacity_gb=480), ["tbw_unverified"]),  # in the catalog, no sourced TBW
+        (
+            dict(model="NV9999", purchase_date=None, serial="", failure_description="", host_bytes_written=None),
+            ["unknown_product", "no_start_date", "missing_information", "tbw_unverified"],
+        ),
+    ],
+)
 def test_needs_review(changes, expected):
     d = assess(claim(**changes), POLICY)
     assert (d.verdict, d.remedy, codes(d)) == ("needs_review", None, expected)

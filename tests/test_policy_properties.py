@@ -80,10 +80,16 @@ def _as_json(c) -> dict:
     """The contract's input object for a claim, as a dealer's system would send it."""
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     return {
-        "claim_date": iso(c.claim_date), "model": c.model, "capacity_gb": c.capacity_gb, "serial": c.serial,
-        "purchase_date": iso(c.purchase_date), "manufacture_date": iso(c.manufacture_date),
-        "failure_description": c.failure_description, "inspection": {k: True for k in c.inspection},
-        "counterfeit": c.counterfeit, "host_bytes_written": c.host_bytes_written,
+        "claim_date": iso(c.claim_date),
+        "model": c.model,
+        "capacity_gb": c.capacity_gb,
+        "serial": c.serial,
+        "purchase_date": iso(c.purchase_date),
+        "manufacture_date": iso(c.manufacture_date),
+        "failure_description": c.failure_description,
+        "inspection": {k: True for k in c.inspection},
+        "counterfeit": c.counterfeit,
+        "host_bytes_written": c.host_bytes_written,
     }
 
 

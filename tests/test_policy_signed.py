@@ -24,14 +24,19 @@ def test_a_signed_file_verifies_and_is_still_the_same_policy_file():
     assert sign_policy(signed, HEAD_OFFICE) == signed  # signing again replaces the line, adds none
 
 
-@pytest.mark.parametrize("damage, words", [
-    (lambda raw: raw, "not signed"),
-    (lambda raw: sign_policy(raw, HEAD_OFFICE).replace(b'version = "2024.1"', b'version = "2024.2"'),
-     "does not match"),
-    (lambda raw: sign_policy(raw, Ed25519PrivateKey.generate()), "does not match"),
-    (lambda raw: raw + b"# signature: ed25519 not-base64!\n", "not base64"),
-    (lambda raw: raw + b"# signature: ed25519 AAAA\n", "not base64"),
-])
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        (lambda raw: raw, "not signed"),
+        (
+            lambda raw: sign_policy(raw, HEAD_OFFICE).replace(b'version = "2024.1"', b'version = "2024.2"'),
+            "does not match",
+        ),
+        (lambda raw: sign_policy(raw, Ed25519PrivateKey.generate()), "does not match"),
+        (lambda raw: raw + b"# signature: ed25519 not-base64!\n", "not base64"),
+        (lambda raw: raw + b"# signature: ed25519 AAAA\n", "not base64"),
+    ],
+)
 def test_unsigned_altered_or_foreign_files_are_refused_in_one_line(damage, words):
     with pytest.raises(PolicySignatureError) as refused:
         verify_policy(damage(bundled_bytes()), HEAD_OFFICE.public_key(), "station-policy.toml")
@@ -98,8 +103,14 @@ def test_sign_and_keygen_refuse_bad_input_in_one_line(station):  # noqa: F811
     assert workbench(env, "policy", "keygen", str(key)).returncode == 0
     again = workbench(env, "policy", "keygen", str(key))
     assert again.returncode != 0 and "KEYFILE" in again.stderr and "exists" in again.stderr
-    not_a_key = workbench(env, "policy", "sign", write(tmp_path / "p.toml", bundled_bytes().decode()),
-                          "--key", write(tmp_path / "x.pem", "hello"))
+    not_a_key = workbench(
+        env,
+        "policy",
+        "sign",
+        write(tmp_path / "p.toml", bundled_bytes().decode()),
+        "--key",
+        write(tmp_path / "x.pem", "hello"),
+    )
     assert not_a_key.returncode == 2 and "not an unencrypted PEM private key" in not_a_key.stderr
     broken = workbench(env, "policy", "sign", write(tmp_path / "b.toml", "[policy]\nid = 1\n"), "--key", str(key))
     assert broken.returncode == 2 and "b.toml" in broken.stderr

@@ -42,11 +42,14 @@ def test_read_shows_the_basis_of_the_tbw_figure(capsys):
     assert "Maxio based SSDs (variant 3)" in out
 
 
-@pytest.mark.parametrize("device, message", [
-    ("/dev/sdz", "workbench: no drive at /dev/sdz"),
-    ("/dev/sdg", "workbench: the drive at /dev/sdg does not answer"),
-    ("/dev/nvme2", "workbench: smartctl's output for /dev/nvme2 could not be read"),
-])
+@pytest.mark.parametrize(
+    "device, message",
+    [
+        ("/dev/sdz", "workbench: no drive at /dev/sdz"),
+        ("/dev/sdg", "workbench: the drive at /dev/sdg does not answer"),
+        ("/dev/nvme2", "workbench: smartctl's output for /dev/nvme2 could not be read"),
+    ],
+)
 def test_read_failures_are_one_line(capsys, device, message):
     code, out, err = run(capsys, "smart", "read", device, "--replay", "demo")
     assert code == 3 and out == ""

@@ -82,7 +82,15 @@ def test_sudo_without_the_rule_is_permission_denied(tmp_path, monkeypatch, fake_
 def test_sudo_command_line_is_the_one_the_sudoers_rule_allows():
     reader = LiveSmartctl("/usr/sbin/smartctl", use_sudo=True)
     assert reader.command(["-d", "nvme", "--all", "/dev/nvme0"]) == [
-        "sudo", "-n", "--", "/usr/sbin/smartctl", "-d", "nvme", "--all", "/dev/nvme0"]
+        "sudo",
+        "-n",
+        "--",
+        "/usr/sbin/smartctl",
+        "-d",
+        "nvme",
+        "--all",
+        "/dev/nvme0",
+    ]
 
 
 def test_config_smart_table(tmp_path):
@@ -98,8 +106,10 @@ def test_config_smart_table(tmp_path):
         reader_from_config(load_config(config_file))
 
 
-@pytest.mark.parametrize("device, device_type", [
-    ("/dev/nvme97", None), ("/dev/sdzz", None), ("/dev/sdzz", "sat"), ("/dev/sdzz", "sntrealtek")])
+@pytest.mark.parametrize(
+    "device, device_type",
+    [("/dev/nvme97", None), ("/dev/sdzz", None), ("/dev/sdzz", "sat"), ("/dev/sdzz", "sntrealtek")],
+)
 def test_real_smartctl_accepts_our_command_lines(device, device_type):
     # The real smartctl (Debian smartmontools, installed by ./bench test) on nodes that do
     # not exist: it must parse each command line we build (else exit bit 0, SmartctlFailed)

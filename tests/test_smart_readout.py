@@ -27,7 +27,10 @@ def demo():
 def test_netac_nvme_reads_exact_bytes_written(demo):
     readout = read_drive(demo, "/dev/nvme0")
     assert (readout.model, readout.serial, readout.firmware) == (
-        "Netac NVMe SSD 2TB", "RN202406182TB104233", "3.S.J.11")
+        "Netac NVMe SSD 2TB",
+        "RN202406182TB104233",
+        "3.S.J.11",
+    )
     assert readout.capacity_bytes == 2_000_398_934_016
     # 38,117,093 data units x 512,000 bytes; smartctl's own text rounds it to "19.5 TB".
     assert readout.host_bytes_written == 38_117_093 * 512_000
@@ -69,7 +72,9 @@ def test_list_drives_gives_each_drive_its_type(demo):
 def test_list_drives_without_permission_says_why():
     drives = list_drives(ReplaySmartctl("no-permission"))
     assert [(d.device, d.problem) for d in drives] == [
-        ("/dev/sda", "Permission denied"), ("/dev/nvme0", "Permission denied")]
+        ("/dev/sda", "Permission denied"),
+        ("/dev/nvme0", "Permission denied"),
+    ]
 
 
 @pytest.mark.parametrize("device", ["/dev/sda", "/dev/nvme0"])
@@ -78,16 +83,19 @@ def test_reading_without_permission_points_to_the_sudoers_rule(device):
         read_drive(ReplaySmartctl("no-permission"), device)
 
 
-@pytest.mark.parametrize("device, written, basis", [
-    # Silicon Motion, known to smartctl: attribute 241 counts 32 MiB.
-    ("/dev/sda", 187_654 * 32 * 2**20, "241 Host_Writes_32MiB 187,654 x 33,554,432"),
-    # Maxio firmware unknown to smartctl 7.3: 241 is misnamed Total_LBAs_Written, counts GiB.
-    ("/dev/sdb", 9_211 * 2**30, "firmware SN15926 matches the firmware list of 'Maxio based SSDs (variant 3)'"),
-    # Known drive whose 241 is LBAs of 512 bytes ("Sector Size: 512 bytes logical/physical").
-    ("/dev/sdc", 29_012_734_021 * 512, "241 Total_LBAs_Written 29,012,734,021 x 512 bytes"),
-    # Unknown 241 unit, but Device Statistics: they win.
-    ("/dev/sdd", 26_826_342_400 * 512, "ATA Device Statistics Logical Sectors Written"),
-])
+@pytest.mark.parametrize(
+    "device, written, basis",
+    [
+        # Silicon Motion, known to smartctl: attribute 241 counts 32 MiB.
+        ("/dev/sda", 187_654 * 32 * 2**20, "241 Host_Writes_32MiB 187,654 x 33,554,432"),
+        # Maxio firmware unknown to smartctl 7.3: 241 is misnamed Total_LBAs_Written, counts GiB.
+        ("/dev/sdb", 9_211 * 2**30, "firmware SN15926 matches the firmware list of 'Maxio based SSDs (variant 3)'"),
+        # Known drive whose 241 is LBAs of 512 bytes ("Sector Size: 512 bytes logical/physical").
+        ("/dev/sdc", 29_012_734_021 * 512, "241 Total_LBAs_Written 29,012,734,021 x 512 bytes"),
+        # Unknown 241 unit, but Device Statistics: they win.
+        ("/dev/sdd", 26_826_342_400 * 512, "ATA Device Statistics Logical Sectors Written"),
+    ],
+)
 def test_sata_bytes_written_are_exact(demo, device, written, basis):
     readout = read_drive(demo, device)
     assert readout.host_bytes_written == written
@@ -97,8 +105,7 @@ def test_sata_bytes_written_are_exact(demo, device, written, basis):
 
 def test_sata_identity_and_counters(demo):
     readout = read_drive(demo, "/dev/sda", device_type="sat")
-    assert (readout.model, readout.serial, readout.firmware) == (
-        "KINGSTON SKC600512G", "50026B7784A1C2F3", "S4500107")
+    assert (readout.model, readout.serial, readout.firmware) == ("KINGSTON SKC600512G", "50026B7784A1C2F3", "S4500107")
     assert readout.capacity_bytes == 512_110_190_592
     assert readout.family == "Silicon Motion based SSDs"
     assert (readout.power_on_hours, readout.temperature_c, readout.media_errors) == (5120, 33, 0)
@@ -111,7 +118,8 @@ def test_unknown_241_unit_without_device_statistics_is_unverified(tmp_path, demo
     text = (demo.directory / "sdd-all.txt").read_text()
     (tmp_path / "sdd.txt").write_text(text[: text.index("Device Statistics (GP Log 0x04)")])
     (tmp_path / "calls.toml").write_text(
-        '[[call]]\nargs = ["-l", "devstat", "-d", "sat", "--all", "/dev/sdd"]\nstdout = "sdd.txt"\n')
+        '[[call]]\nargs = ["-l", "devstat", "-d", "sat", "--all", "/dev/sdd"]\nstdout = "sdd.txt"\n'
+    )
     readout = read_drive(ReplaySmartctl(tmp_path), "/dev/sdd", device_type="sat")
     assert readout.host_bytes_written is None
     assert readout.bytes_written_basis.startswith("unverified:")
@@ -131,15 +139,15 @@ def test_usb_nvme_bridge_pysmart_rejects_is_read_as_nvme(demo):
     assert readout.interface == "USB-NVMe (Realtek bridge)"
     assert readout.host_bytes_written == 4_402_118 * 512_000
     assert readout.power_on_hours == 733
-    assert [c.args for c in readout.calls] == [
-        ("-d", "test", "/dev/sdf"), ("-d", "sntrealtek", "--all", "/dev/sdf")]
+    assert [c.args for c in readout.calls] == [("-d", "test", "/dev/sdf"), ("-d", "sntrealtek", "--all", "/dev/sdf")]
 
 
 @pytest.mark.parametrize("bridge, name", [("sntjmicron", "JMicron"), ("sntasmedia", "ASMedia")])
 def test_other_usb_nvme_bridges(tmp_path, demo, bridge, name):
     (tmp_path / "sdf.txt").write_bytes((demo.directory / "sdf-all.txt").read_bytes())
     (tmp_path / "calls.toml").write_text(
-        f'[[call]]\nargs = ["-d", "{bridge}", "--all", "/dev/sdf"]\nstdout = "sdf.txt"\n')
+        f'[[call]]\nargs = ["-d", "{bridge}", "--all", "/dev/sdf"]\nstdout = "sdf.txt"\n'
+    )
     readout = read_drive(ReplaySmartctl(tmp_path), "/dev/sdf", device_type=bridge)
     assert readout.interface == f"USB-NVMe ({name} bridge)"
     assert readout.host_bytes_written == 4_402_118 * 512_000
@@ -153,20 +161,27 @@ def test_bridge_type_nobody_can_read_is_named(demo):
 def test_adapter_passing_no_smart_is_not_taken_for_the_drive(demo):
     # As plain SCSI only the adapter answers ("JMicron Generic"); its name must not
     # become the drive's model (the counterfeit checks would accuse the customer).
-    with pytest.raises(UnsupportedBridge, match=r"/dev/sdi is behind an adapter \(JMicron Generic\)"
-                       ".*try --type sat") as failure:
+    with pytest.raises(
+        UnsupportedBridge,
+        match=r"/dev/sdi is behind an adapter \(JMicron Generic\)"
+        ".*try --type sat",
+    ) as failure:
         read_drive(demo, "/dev/sdi")
-    assert [c.args for c in failure.value.calls] == [
-        ("-d", "test", "/dev/sdi"), ("-d", "scsi", "--all", "/dev/sdi")]
+    assert [c.args for c in failure.value.calls] == [("-d", "test", "/dev/sdi"), ("-d", "scsi", "--all", "/dev/sdi")]
 
 
 def test_dead_drive_and_its_evidence(demo):
-    with pytest.raises(DriveUnresponsive, match="/dev/sdg does not answer "
-                       r"\(Read Device Identity failed: Input/output error\)") as failure:
+    with pytest.raises(
+        DriveUnresponsive,
+        match="/dev/sdg does not answer "
+        r"\(Read Device Identity failed: Input/output error\)",
+    ) as failure:
         read_drive(demo, "/dev/sdg")
     # What smartctl said is kept for the case record even though nothing could be read.
     assert [c.args for c in failure.value.calls] == [
-        ("-d", "test", "/dev/sdg"), ("-l", "devstat", "-d", "sat", "--all", "/dev/sdg")]
+        ("-d", "test", "/dev/sdg"),
+        ("-l", "devstat", "-d", "sat", "--all", "/dev/sdg"),
+    ]
     assert b"Read Device Identity failed: Input/output error" in failure.value.raw_output
 
 
@@ -188,11 +203,15 @@ def test_counterfeit_recording_reports_what_the_drive_says(demo):
 
 
 def test_drive_strings_are_stripped_of_terminal_controls(tmp_path, demo):
-    raw = (demo.directory / "nvme0-all.txt").read_bytes().replace(
-        b"Netac NVMe SSD 2TB", b"Netac\x1b]0;pwned\x07 NVMe\x1b[2J SSD 2TB")
+    raw = (
+        (demo.directory / "nvme0-all.txt")
+        .read_bytes()
+        .replace(b"Netac NVMe SSD 2TB", b"Netac\x1b]0;pwned\x07 NVMe\x1b[2J SSD 2TB")
+    )
     (tmp_path / "evil.txt").write_bytes(raw)
     (tmp_path / "calls.toml").write_text(
-        '[[call]]\nargs = ["-d", "nvme", "--all", "/dev/nvme0"]\nstdout = "evil.txt"\n')
+        '[[call]]\nargs = ["-d", "nvme", "--all", "/dev/nvme0"]\nstdout = "evil.txt"\n'
+    )
     readout = read_drive(ReplaySmartctl(tmp_path), "/dev/nvme0")
     assert readout.model == "Netac NVMe SSD 2TB"
     assert b"\x1b]0;pwned\x07" in readout.raw_output  # the evidence keeps the raw bytes
@@ -247,13 +266,18 @@ def test_reads_from_worker_threads_at_once(demo):
 
 def test_smartctl_7_5_nvme_log_heading(tmp_path, demo):
     # smartctl 7.5 names the namespace in the heading; pySMART < 1.4.2 then read nothing.
-    text = (demo.directory / "nvme0-all.txt").read_text().replace(
-        "smartctl 7.3 2022-02-28 r5338", "smartctl 7.5 2025-04-30 r5714").replace(
-        "SMART/Health Information (NVMe Log 0x02)",
-        "SMART/Health Information (NVMe Log 0x02, NSID 0xffffffff)")
+    text = (
+        (demo.directory / "nvme0-all.txt")
+        .read_text()
+        .replace("smartctl 7.3 2022-02-28 r5338", "smartctl 7.5 2025-04-30 r5714")
+        .replace(
+            "SMART/Health Information (NVMe Log 0x02)", "SMART/Health Information (NVMe Log 0x02, NSID 0xffffffff)"
+        )
+    )
     (tmp_path / "nvme0.txt").write_text(text)
     (tmp_path / "calls.toml").write_text(
-        '[[call]]\nargs = ["-d", "nvme", "--all", "/dev/nvme0"]\nstdout = "nvme0.txt"\n')
+        '[[call]]\nargs = ["-d", "nvme", "--all", "/dev/nvme0"]\nstdout = "nvme0.txt"\n'
+    )
     readout = read_drive(ReplaySmartctl(tmp_path), "/dev/nvme0")
     assert readout.smartctl_version == "7.5"
     assert readout.host_bytes_written == 38_117_093 * 512_000

@@ -50,15 +50,18 @@ def test_every_call_the_workbench_makes_is_allowed():
         assert sudo_allows(list(args)), args
 
 
-@pytest.mark.parametrize("args", [
-    ["-t", "long", "/dev/sda"],                                   # self-test
-    ["-s", "off", "/dev/sda"],                                    # settings
-    ["-d", "nvme", "--all", "/dev/nvme0", "-t", "long"],          # smuggled option
-    ["-d", "sat", "--all", "/etc/shadow"],                        # not a disk
-    ["-d", "sat", "--all", "/dev/sda1"],                          # a partition
-    ["-d", "test", "/dev/sda", "/dev/sdb"],
-    ["--scan-open", "-s", "off"],
-    ["-l", "devstat", "-d", "sat", "--all", "/dev/../dev/sda"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-t", "long", "/dev/sda"],  # self-test
+        ["-s", "off", "/dev/sda"],  # settings
+        ["-d", "nvme", "--all", "/dev/nvme0", "-t", "long"],  # smuggled option
+        ["-d", "sat", "--all", "/etc/shadow"],  # not a disk
+        ["-d", "sat", "--all", "/dev/sda1"],  # a partition
+        ["-d", "test", "/dev/sda", "/dev/sdb"],
+        ["--scan-open", "-s", "off"],
+        ["-l", "devstat", "-d", "sat", "--all", "/dev/../dev/sda"],
+    ],
+)
 def test_everything_else_is_refused(args):
     assert not sudo_allows(args)

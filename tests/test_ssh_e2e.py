@@ -40,9 +40,10 @@ def terminals(station):
 def test_setup_script_config_restricts_technicians(station):
     """What sshd makes of the station snippet for a member of the group."""
     effective = subprocess.run(
-        [sshd_path(), "-T", "-f", str(station.sshd_config),
-         "-C", f"user={station.user},host=bench,addr=127.0.0.1"],
-        check=True, capture_output=True, text=True,
+        [sshd_path(), "-T", "-f", str(station.sshd_config), "-C", f"user={station.user},host=bench,addr=127.0.0.1"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()
     for setting in (
         f"forcecommand {WORKBENCH}",
@@ -58,8 +59,9 @@ def test_setup_script_config_restricts_technicians(station):
 
 
 def test_setup_script_refuses_a_relative_workbench_path():
-    result = subprocess.run([str(SETUP_SCRIPT), "print-config", "--workbench", "workbench"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(SETUP_SCRIPT), "print-config", "--workbench", "workbench"], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "absolute path" in result.stderr
 
@@ -96,17 +98,24 @@ def test_forwarding_is_refused(station):
     """`ssh -W` asks sshd for a TCP channel, as -L does; the station snippet refuses it."""
     result = subprocess.run(
         station.ssh_command(tty=False, options=("-W", f"127.0.0.1:{station.port}")),
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode != 0, result.stderr
     assert "stdio forwarding failed" in result.stderr
-    assert f"refused local port forward: originator 127.0.0.1 port 65535, target 127.0.0.1 port {station.port}" in station.log()
+    assert (
+        f"refused local port forward: originator 127.0.0.1 port 65535, target 127.0.0.1 port {station.port}"
+        in station.log()
+    )
 
 
 def test_a_login_without_a_terminal_is_told_to_use_ssh_t(station):
     """`ssh bench id` (no -t), scp, sftp: the workbench says why and ends the session."""
-    result = subprocess.run(station.ssh_command("id", tty=False), capture_output=True, text=True,
-                            timeout=30, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        station.ssh_command("id", tty=False), capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == "workbench: the workbench needs a terminal: run it in one, or connect with `ssh -t`"
     assert "uid=" not in result.stdout
@@ -196,10 +205,15 @@ def test_a_claim_over_ssh_survives_a_dropped_link(terminals, station):
     assert wait_until(second.client_exited, timeout=15), second.screen()
 
     view = store.get_case(number)
-    assert (view.summary.status, view.summary.verdict, view.summary.technician) == ("closed", "not_covered", station.user)
+    assert (view.summary.status, view.summary.verdict, view.summary.technician) == (
+        "closed",
+        "not_covered",
+        station.user,
+    )
     assert [r["code"] for r in view.decision.decision["reasons"]] == ["exclusion.3"]
     assert {(i.key, i.finding, i.note) for i in view.inspection if i.finding} == {
-        ("sticker_removed", True, "corner lifted")}
+        ("sticker_removed", True, "corner lifted")
+    }
     assert view.snapshots[-1].host_bytes_written == 19_515_951_616_000
     assert [t.status for t in view.tickets] == ["queued"]  # no printer at the test station: kept, not failed
     assert store.list_drafts() == []

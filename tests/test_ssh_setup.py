@@ -52,10 +52,17 @@ def installed(tmp_path_factory):
     if sshd_path() is None or shutil.which("unshare") is None:
         pytest.skip("sshd or unshare not installed: ./bench test installs openssh-server")
     tmp = tmp_path_factory.mktemp("setup")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "mei@counter", "-f", str(tmp / "mei")], check=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "mei@counter", "-f", str(tmp / "mei")], check=True
+    )
     env = {**os.environ, "T": str(tmp), "SETUP": str(SETUP_SCRIPT), "SSHD": sshd_path()}
-    namespace = subprocess.run(["unshare", "--mount", "--propagation", "private", "bash", "-c", SCENARIO],
-                               env=env, capture_output=True, text=True, timeout=120)
+    namespace = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "bash", "-c", SCENARIO],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if namespace.returncode != 0 and not (tmp / "first.rc").exists():
         pytest.skip(f"no private mount namespace here: {namespace.stderr.strip()}")
     return tmp
@@ -71,10 +78,14 @@ def test_install_writes_the_station_files(installed):
     assert "created group technicians" in err
     assert "wrote /etc/ssh/sshd_config.d/netac-workbench.conf" in err
     assert (installed / "modes").read_text().splitlines() == [
-        "2770 root technicians", "660 root technicians", "640 root technicians"]
+        "2770 root technicians",
+        "660 root technicians",
+        "640 root technicians",
+    ]
     assert "made the station's ticket key /var/lib/netac-workbench/station-ticket-key.pem" in err
-    assert isinstance(serialization.load_pem_private_key((installed / "station-key.pem").read_bytes(), None),
-                      Ed25519PrivateKey)  # the one key every technician signs with
+    assert isinstance(
+        serialization.load_pem_private_key((installed / "station-key.pem").read_bytes(), None), Ed25519PrivateKey
+    )  # the one key every technician signs with
     assert (installed / "supervisors.group").read_text().startswith("netac-supervisors:")
     assert 'url = "sqlite:////var/lib/netac-workbench/cases.db"' in (installed / "station.toml").read_text()
     snippet = (installed / "snippet").read_text()
@@ -96,8 +107,15 @@ def test_a_technician_gets_only_the_workbench(installed):
     assert (installed / "mei.shell").read_text().strip() == "/bin/sh"
     assert (installed / "keys.mode").read_text().strip() == "600 mei"
     effective = step(installed, "effective")[1].splitlines()
-    for setting in ("forcecommand /opt/workbench", "permittty yes", "allowtcpforwarding no",
-                    "x11forwarding no", "allowagentforwarding no", "permittunnel no", "clientaliveinterval 15"):
+    for setting in (
+        "forcecommand /opt/workbench",
+        "permittty yes",
+        "allowtcpforwarding no",
+        "x11forwarding no",
+        "allowagentforwarding no",
+        "permittunnel no",
+        "clientaliveinterval 15",
+    ):
         assert setting in effective
     outsider = step(installed, "outsider")[1].splitlines()
     assert "forcecommand none" in outsider  # the administrator's own login is untouched

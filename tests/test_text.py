@@ -22,6 +22,8 @@ def test_strip_control_can_keep_newlines_for_notes():
     assert strip_control("a\nb\x1b[31m", keep_newlines=True) == "a\nb"
 
 
-@pytest.mark.parametrize("raw", ["[bold]x[/bold]", "[/]", "[link=http://evil]click[/link]", "\\[x]", "[@click=quit]q[/]"])
+@pytest.mark.parametrize(
+    "raw", ["[bold]x[/bold]", "[/]", "[link=http://evil]click[/link]", "\\[x]", "[@click=quit]q[/]"]
+)
 def test_safe_markup_renders_literally(raw):
     assert Text.from_markup(safe_markup(raw)).plain == raw

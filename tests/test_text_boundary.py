@@ -28,17 +28,30 @@ def raw_in(text: str) -> list[str]:
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(HOSTILE)
 def test_a_resumed_draft_carries_nothing_raw_to_its_widgets(text):
-    draft = ClaimDraft.from_json({"customer_name": text, "serial": text, "failure_description": text,
-                                  "inspection_notes": {"sticker_removed": text}, "drive": {"model": text}})
-    for value in (draft.customer_name, draft.serial, draft.failure_description,
-                  draft.inspection_notes["sticker_removed"], draft.drive.model if draft.drive else ""):
+    draft = ClaimDraft.from_json(
+        {
+            "customer_name": text,
+            "serial": text,
+            "failure_description": text,
+            "inspection_notes": {"sticker_removed": text},
+            "drive": {"model": text},
+        }
+    )
+    for value in (
+        draft.customer_name,
+        draft.serial,
+        draft.failure_description,
+        draft.inspection_notes["sticker_removed"],
+        draft.drive.model if draft.drive else "",
+    ):
         assert raw_in(value) == []
 
 
 def test_stored_escapes_never_reach_an_export_or_a_terminal(tmp_path):
     store = new_store(tmp_path)
-    number = store.create_case({**CLAIM_FIELDS, "customer_name": OSC52, "serial": "RN1\x1b[2J", "model": "NV\x9d7000"}
-                               ).number
+    number = store.create_case(
+        {**CLAIM_FIELDS, "customer_name": OSC52, "serial": "RN1\x1b[2J", "model": "NV\x9d7000"}
+    ).number
     env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(tmp_path / "cases.db")}
     env.pop("WORKBENCH_CONFIG", None)
 
@@ -46,9 +59,14 @@ def test_stored_escapes_never_reach_an_export_or_a_terminal(tmp_path):
         done = subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, env=env, timeout=60)
         return (done.stdout + done.stderr).decode("utf-8", "replace")
 
-    for output in (out("cases", "export", "--format", "csv"), out("cases", "export", "--format", "json"),
-                   out("cases", "show", number, "--json"), out("cases", "show", number), out("cases", "list"),
-                   out("cases", "show", "NOPE\x1b]52;c;eA==\x07")):
+    for output in (
+        out("cases", "export", "--format", "csv"),
+        out("cases", "export", "--format", "json"),
+        out("cases", "show", number, "--json"),
+        out("cases", "show", number),
+        out("cases", "list"),
+        out("cases", "show", "NOPE\x1b]52;c;eA==\x07"),
+    ):
         assert raw_in(output) == [], output
     exported = json.loads(out("cases", "export", "--format", "json"))
     assert exported[0]["customer_name"] == strip_control(OSC52) == "Li Wei  evil "
@@ -58,6 +76,11 @@ def test_an_error_message_is_one_clean_line_of_sane_length(tmp_path):
     env = {**os.environ, "WORKBENCH_DATABASE_URL": sqlite_url(tmp_path / "cases.db")}
     env.pop("WORKBENCH_CONFIG", None)
     claim = json.dumps({"claim_date": "2026-11-24" + "9" * 100_000})
-    done = subprocess.run([sys.executable, "-m", "workbench", "assess", "-"], input=claim.encode(),
-                          capture_output=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", "assess", "-"],
+        input=claim.encode(),
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and len(done.stderr) < 500

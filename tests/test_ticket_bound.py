@@ -27,17 +27,37 @@ def verify_cli(config_path: Path, text: str, db: Path | None = None):
     env.pop("WORKBENCH_DATABASE_URL", None)
     if db is not None:
         env["WORKBENCH_DATABASE_URL"] = sqlite_url(db)
-    return subprocess.run([sys.executable, "-m", "workbench", "ticket", "verify", *([] if db else ["--offline"]), text],
-                          capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "ticket", "verify", *([] if db else ["--offline"]), text],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_a_trusted_station_cannot_sign_for_another_stations_cases(tmp_path):
     """M5: BJ02's key signs a ticket for a LOCAL case number: refused, exit 1, NOT GENUINE."""
     bj02 = station_config(tmp_path, station="BJ02")
-    local = station_config(tmp_path, f'[ticket.trusted_keys]\nBJ02 = "{public_key_text(station_key(bj02).public_key())}"\n',
-                           station="LOCAL")
-    forged = signed_text(TicketFacts("LOCAL-2026-000999", "BJ02", "2026-11-24", "NV7000", "2000", "RN1", "covered",
-                                     "repair_or_replace", "netac-warranty 2024.1"), station_key(bj02))
+    local = station_config(
+        tmp_path,
+        f'[ticket.trusted_keys]\nBJ02 = "{public_key_text(station_key(bj02).public_key())}"\n',
+        station="LOCAL",
+    )
+    forged = signed_text(
+        TicketFacts(
+            "LOCAL-2026-000999",
+            "BJ02",
+            "2026-11-24",
+            "NV7000",
+            "2000",
+            "RN1",
+            "covered",
+            "repair_or_replace",
+            "netac-warranty 2024.1",
+        ),
+        station_key(bj02),
+    )
     result = verify_ticket(forged, local)
     assert (result.status, result.verdict_word) == ("wrong_station", "NOT GENUINE")
     done = verify_cli(local.source, forged)
@@ -64,12 +84,15 @@ def test_words_agree_with_the_exit_status_when_the_record_changed(tmp_path):
     assert done.returncode == 1 and done.stdout.startswith("CHANGED: ") and "GOOD" not in done.stdout
 
 
-@pytest.mark.parametrize("spelling", [
-    lambda t: t + "==",  # padding
-    lambda t: t[:-1] + {"w": "x", "x": "w"}.get(t[-1], "w"),  # other padding bits in the last character
-    lambda t: t.replace("_", "/").replace("-", "+"),  # the other base64 alphabet
-    lambda t: t + "A",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda t: t + "==",  # padding
+        lambda t: t[:-1] + {"w": "x", "x": "w"}.get(t[-1], "w"),  # other padding bits in the last character
+        lambda t: t.replace("_", "/").replace("-", "+"),  # the other base64 alphabet
+        lambda t: t + "A",
+    ],
+)
 def test_an_nw1_signature_has_one_spelling(tmp_path, spelling):
     """L7: the same signature bytes written another way are refused as not a ticket (exit 2)."""
     config = fixed_key_station(tmp_path)
@@ -93,7 +116,9 @@ def test_verifying_never_creates_a_key(tmp_path):
 
 def test_the_key_lives_beside_the_station_database(tmp_path, monkeypatch):
     path = tmp_path / "station.toml"
-    path.write_text('[station]\nid = "SZ01"\n[database]\nurl = "' + sqlite_url(tmp_path / "shared" / "cases.db") + '"\n')
+    path.write_text(
+        '[station]\nid = "SZ01"\n[database]\nurl = "' + sqlite_url(tmp_path / "shared" / "cases.db") + '"\n'
+    )
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     from workbench.config import load_config
 
@@ -111,12 +136,29 @@ def test_an_unreadable_key_says_which_permission_is_missing(tmp_path):
         station_key(config)  # made by root, for root only
         env = {**os.environ, "WORKBENCH_CONFIG": str(config.source), "HOME": str(folder)}
         env.pop("WORKBENCH_DATABASE_URL", None)
-        done = subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
-                               sys.executable, "-m", "workbench", "ticket", "key"],
-                              capture_output=True, text=True, env=env, timeout=60)
+        done = subprocess.run(
+            [
+                "setpriv",
+                "--reuid",
+                "nobody",
+                "--regid",
+                "nogroup",
+                "--clear-groups",
+                sys.executable,
+                "-m",
+                "workbench",
+                "ticket",
+                "key",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
-        assert (f"key {folder}/SZ01-key.pem cannot be read: it is root:root mode 0600, and nobody is not in its "
-                "group root") in done.stderr
+        assert (
+            f"key {folder}/SZ01-key.pem cannot be read: it is root:root mode 0600, and nobody is not in its group root"
+        ) in done.stderr
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

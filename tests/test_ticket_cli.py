@@ -16,12 +16,21 @@ from tests.ticket_helpers import decided_case, station_config
 def station(tmp_path):
     store, number = decided_case(tmp_path)
     station_config(tmp_path)  # writes SZ01.toml with its key file
-    env = {**os.environ, "WORKBENCH_CONFIG": str(tmp_path / "SZ01.toml"),
-           "WORKBENCH_DATABASE_URL": sqlite_url(tmp_path / "cases.db")}
+    env = {
+        **os.environ,
+        "WORKBENCH_CONFIG": str(tmp_path / "SZ01.toml"),
+        "WORKBENCH_DATABASE_URL": sqlite_url(tmp_path / "cases.db"),
+    }
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "workbench", "ticket", *args], input=stdin,
-                              capture_output=True, text=True, env=env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", "ticket", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
 
     return run, store, number
 
@@ -40,12 +49,15 @@ def test_print_show_and_verify_a_ticket(station):
     assert run("key").stdout.startswith('SZ01 = "')
 
 
-@pytest.mark.parametrize("args, stdin, line", [
-    (("verify", "hello"), None, "ticket: not a workbench ticket"),
-    (("verify",), "", "ticket: not a workbench ticket"),
-    (("show", "SZ01-1999-000001"), None, "case SZ01-1999-000001: no such case"),
-    (("print", "SZ01-1999-000001"), None, "case SZ01-1999-000001: no such case"),
-])
+@pytest.mark.parametrize(
+    "args, stdin, line",
+    [
+        (("verify", "hello"), None, "ticket: not a workbench ticket"),
+        (("verify",), "", "ticket: not a workbench ticket"),
+        (("show", "SZ01-1999-000001"), None, "case SZ01-1999-000001: no such case"),
+        (("print", "SZ01-1999-000001"), None, "case SZ01-1999-000001: no such case"),
+    ],
+)
 def test_bad_input_is_one_line(station, args, stdin, line):
     run, _, _ = station
     result = run(*args, stdin=stdin)

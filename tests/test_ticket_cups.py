@@ -38,22 +38,30 @@ def cups(tmp_path, monkeypatch):
     socket = folder / "cups.sock"
     (folder / "root" / "cupsd.conf").write_text(
         f"Listen {socket}\nLogLevel warn\n<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-        "<Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n")
+        "<Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n"
+    )
     (folder / "root" / "cups-files.conf").write_text(
         f"FileDevice Yes\nRequestRoot {folder}/spool\nCacheDir {folder}/cache\nStateDir {folder}/state\n"
         f"ServerRoot {folder}/root\nServerBin /usr/lib/cups\nDataDir /usr/share/cups\n"
         f"ErrorLog {folder}/log/error_log\nAccessLog {folder}/log/access_log\nPageLog {folder}/log/page_log\n"
-        "User lp\nGroup lp\nSystemGroup root\n")
-    daemon = subprocess.Popen([CUPSD, "-f", "-c", str(folder / "root" / "cupsd.conf"),
-                               "-s", str(folder / "root" / "cups-files.conf")])
+        "User lp\nGroup lp\nSystemGroup root\n"
+    )
+    daemon = subprocess.Popen(
+        [CUPSD, "-f", "-c", str(folder / "root" / "cupsd.conf"), "-s", str(folder / "root" / "cups-files.conf")]
+    )
     monkeypatch.setenv("CUPS_SERVER", str(socket))
     try:
         for _ in range(100):
-            if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.startswith("scheduler is running"):
+            if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.startswith(
+                "scheduler is running"
+            ):
                 break
             time.sleep(0.05)
-        subprocess.run(["lpadmin", "-p", "counter", "-E", "-v", f"file://{folder}/out", "-m", "raw"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["lpadmin", "-p", "counter", "-E", "-v", f"file://{folder}/out", "-m", "raw"],
+            check=True,
+            capture_output=True,
+        )
         yield folder
     finally:
         daemon.terminate()
@@ -62,8 +70,9 @@ def cups(tmp_path, monkeypatch):
 
 def test_a_ticket_through_a_real_cups_queue(tmp_path, cups):
     store, number = decided_case(tmp_path)
-    outcome = issue_ticket(store, number, station_config(tmp_path, '[printer]\nkind = "cups"\nqueue = "counter"\n'),
-                           load_policy())
+    outcome = issue_ticket(
+        store, number, station_config(tmp_path, '[printer]\nkind = "cups"\nqueue = "counter"\n'), load_policy()
+    )
     assert outcome.printed and "request id is counter-" in outcome.message
     job = outcome.message.split("request id is ")[1].split()[0]
     for _ in range(100):
@@ -77,7 +86,8 @@ def test_a_ticket_through_a_real_cups_queue(tmp_path, cups):
 
 def test_a_missing_queue_leaves_the_ticket_queued(tmp_path, cups):
     store, number = decided_case(tmp_path)
-    outcome = issue_ticket(store, number, station_config(tmp_path, '[printer]\nkind = "cups"\nqueue = "gone"\n'),
-                           load_policy())
+    outcome = issue_ticket(
+        store, number, station_config(tmp_path, '[printer]\nkind = "cups"\nqueue = "gone"\n'), load_policy()
+    )
     assert not outcome.printed and "does not exist" in outcome.message
     assert store.get_case(number).tickets[0].status == "failed"

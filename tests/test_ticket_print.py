@@ -118,7 +118,9 @@ def test_no_printer_or_no_lp(tmp_path, case, monkeypatch):
 def test_an_unreachable_receipt_printer(tmp_path, case):
     store, number = case
     # A file device in a folder that does not exist: python-escpos cannot open it.
-    config = station_config(tmp_path, f'[printer]\nkind = "escpos"\nconnection = "file"\ndevice = "{tmp_path}/none/lp0"\n')
+    config = station_config(
+        tmp_path, f'[printer]\nkind = "escpos"\nconnection = "file"\ndevice = "{tmp_path}/none/lp0"\n'
+    )
     outcome = issue_ticket(store, number, config, load_policy())
     assert not outcome.printed and "receipt printer did not take the ticket" in outcome.message
     assert store.get_case(number).tickets[0].status == "failed"
@@ -127,6 +129,8 @@ def test_an_unreachable_receipt_printer(tmp_path, case):
 def test_a_receipt_to_a_file_device(tmp_path, case):
     store, number = case
     device = tmp_path / "lp0"
-    config = station_config(tmp_path, f'[printer]\nkind = "escpos"\nconnection = "file"\ndevice = "{device}"\nwidth = 80\n')
+    config = station_config(
+        tmp_path, f'[printer]\nkind = "escpos"\nconnection = "file"\ndevice = "{device}"\nwidth = 80\n'
+    )
     assert issue_ticket(store, number, config, load_policy()).printed
     assert b"\x1d(k" in device.read_bytes()

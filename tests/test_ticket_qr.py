@@ -15,8 +15,17 @@ from workbench.ticket.issue import verify_ticket
 from workbench.ticket.keys import station_key
 from workbench.ticket.payload import TicketFacts, signed_text
 
-FACTS = TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000", "2000", "RN202303092TB677720",
-                    "not_covered", "", "netac-warranty 2024.1")
+FACTS = TicketFacts(
+    "SZ01-2026-000123",
+    "SZ01",
+    "2026-11-24",
+    "NV7000",
+    "2000",
+    "RN202303092TB677720",
+    "not_covered",
+    "",
+    "netac-warranty 2024.1",
+)
 
 
 def decode(image: Image.Image) -> str:
@@ -36,11 +45,14 @@ def test_a_usual_ticket_fits_23_lines_of_an_80x24_terminal(tmp_path):
     text = signed_text(FACTS, station_key(station_config(tmp_path)))
     code = qr.for_screen(text, 23)
     assert code is not None and len(qr.terminal_lines(code)) <= 23
-    print(f"\nscreen QR: version {code.version}, error correction {qr.LEVEL_NAMES[code.error_correction]}, "
-          f"{len(code.get_matrix())} modules with the quiet zone, {len(qr.terminal_lines(code))} lines")
+    print(
+        f"\nscreen QR: version {code.version}, error correction {qr.LEVEL_NAMES[code.error_correction]}, "
+        f"{len(code.get_matrix())} modules with the quiet zone, {len(qr.terminal_lines(code))} lines"
+    )
     # A long serial still fits, with less error correction; a terminal of 10 lines fits none.
-    long_serial = signed_text(replace(FACTS, serial="RN202303092TB6777201234", model="NV7000-T"),
-                              station_key(station_config(tmp_path)))
+    long_serial = signed_text(
+        replace(FACTS, serial="RN202303092TB6777201234", model="NV7000-T"), station_key(station_config(tmp_path))
+    )
     assert qr.for_screen(long_serial, 23).version <= 6 and qr.for_screen(text, 10) is None
 
 
@@ -85,8 +97,12 @@ def cells_image(app, cell_width: int = 4, cell_height: int = 8) -> Image.Image:
             for char in segment.text:
                 top, bottom = halves.get(char, (False, False))
                 for half, filled in enumerate((top, bottom)):
-                    box = (x * cell_width, y * cell_height + half * cell_height // 2,
-                           (x + 1) * cell_width - 1, y * cell_height + (half + 1) * cell_height // 2 - 1)
+                    box = (
+                        x * cell_width,
+                        y * cell_height + half * cell_height // 2,
+                        (x + 1) * cell_width - 1,
+                        y * cell_height + (half + 1) * cell_height // 2 - 1,
+                    )
                     draw.rectangle(box, fill=fg if filled else bg)
                 x += 1
     return image

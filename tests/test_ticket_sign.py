@@ -17,8 +17,17 @@ from workbench.ticket.issue import issue_ticket, verify_ticket
 from workbench.ticket.keys import public_key_text, station_key
 from workbench.ticket.payload import PREFIX, TicketFacts, _digits, pack, parse, signed_text
 
-FACTS = TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000 |50%", "2000", "RN1", "covered",
-                    "repair_or_replace", "netac-warranty 2024.1")
+FACTS = TicketFacts(
+    "SZ01-2026-000123",
+    "SZ01",
+    "2026-11-24",
+    "NV7000 |50%",
+    "2000",
+    "RN1",
+    "covered",
+    "repair_or_replace",
+    "netac-warranty 2024.1",
+)
 
 
 def test_round_trip_with_separators_in_values(tmp_path):
@@ -35,24 +44,38 @@ def forged(text: str, **changes) -> str:
     return PREFIX + _digits(pack(replace(parsed.facts, **changes)) + parsed.signature)
 
 
-@pytest.mark.parametrize("changes", [{"verdict": "not_covered", "remedy": ""}, {"serial": "RN2"},
-                                     {"date": "2026-11-25"}, {"station": "SZ02", "case_number": "SZ02-2026-000123"}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"verdict": "not_covered", "remedy": ""},
+        {"serial": "RN2"},
+        {"date": "2026-11-25"},
+        {"station": "SZ02", "case_number": "SZ02-2026-000123"},
+    ],
+)
 def test_an_edited_ticket_fails(tmp_path, changes):
-    config = station_config(tmp_path, '[ticket.trusted_keys]\nSZ02 = "' + public_key_text(
-        station_key(station_config(tmp_path, station="SZ02")).public_key()) + '"\n')
+    config = station_config(
+        tmp_path,
+        '[ticket.trusted_keys]\nSZ02 = "'
+        + public_key_text(station_key(station_config(tmp_path, station="SZ02")).public_key())
+        + '"\n',
+    )
     result = verify_ticket(forged(signed_text(FACTS, station_key(config)), **changes), config)
     assert not result.good and "signature does not match" in result.message
 
 
-@pytest.mark.parametrize("cut, message", [
-    (lambda t: t[:-10], "truncated or altered"),
-    (lambda t: t[:40], "truncated or altered"),
-    (lambda t: t + "0", "truncated or altered"),
-    (lambda t: t[:-1] + "x", "digits only"),
-    (lambda t: "hello", "not a workbench ticket"),
-    (lambda t: t.replace("NW2", "NW3"), "not a workbench ticket"),
-    (lambda t: PREFIX + _digits(b"\x05\x01" + bytes(64)), "facts are damaged"),
-])
+@pytest.mark.parametrize(
+    "cut, message",
+    [
+        (lambda t: t[:-10], "truncated or altered"),
+        (lambda t: t[:40], "truncated or altered"),
+        (lambda t: t + "0", "truncated or altered"),
+        (lambda t: t[:-1] + "x", "digits only"),
+        (lambda t: "hello", "not a workbench ticket"),
+        (lambda t: t.replace("NW2", "NW3"), "not a workbench ticket"),
+        (lambda t: PREFIX + _digits(b"\x05\x01" + bytes(64)), "facts are damaged"),
+    ],
+)
 def test_truncated_or_foreign_text_is_refused(tmp_path, cut, message):
     config = fixed_key_station(tmp_path)  # Ed25519 signs deterministically: the same digits every run
     with pytest.raises(InputError, match=message):
@@ -61,21 +84,33 @@ def test_truncated_or_foreign_text_is_refused(tmp_path, cut, message):
 
 def fixed_key_station(tmp_path):
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-    (tmp_path / "SZ01-key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "SZ01-key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return station_config(tmp_path)
 
 
 # Issued before tickets were made compact (the station key is bytes 0..31): customers still hold such tickets.
-NW1_TICKET = ("NW1|SZ01-2026-000123|SZ01|2026-11-24|NV7000|2000|RN202303092TB677720|not_covered||netac-warranty 2024.1|"
-              "P6frZfahyaIDPeSt7n3R0p5imvLi4S0eMQ5tTIRG0tkK3H2nFsRR8i1K97Ia6o_sv0rW25Z6QK4ZvTPPNy2MBw")
+NW1_TICKET = (
+    "NW1|SZ01-2026-000123|SZ01|2026-11-24|NV7000|2000|RN202303092TB677720|not_covered||netac-warranty 2024.1|"
+    "P6frZfahyaIDPeSt7n3R0p5imvLi4S0eMQ5tTIRG0tkK3H2nFsRR8i1K97Ia6o_sv0rW25Z6QK4ZvTPPNy2MBw"
+)
 
 
 def test_a_ticket_issued_in_the_first_format_still_verifies(tmp_path):
     config = fixed_key_station(tmp_path)
     result = verify_ticket(NW1_TICKET, config)
-    assert result.good and result.facts == TicketFacts("SZ01-2026-000123", "SZ01", "2026-11-24", "NV7000", "2000",
-                                                       "RN202303092TB677720", "not_covered", "", "netac-warranty 2024.1")
+    assert result.good and result.facts == TicketFacts(
+        "SZ01-2026-000123",
+        "SZ01",
+        "2026-11-24",
+        "NV7000",
+        "2000",
+        "RN202303092TB677720",
+        "not_covered",
+        "",
+        "netac-warranty 2024.1",
+    )
     assert not verify_ticket(NW1_TICKET.replace("|not_covered|", "|covered|"), config).good
     with pytest.raises(InputError, match="signature is truncated"):
         verify_ticket(NW1_TICKET[:-10], config)
@@ -83,13 +118,18 @@ def test_a_ticket_issued_in_the_first_format_still_verifies(tmp_path):
         verify_ticket(NW1_TICKET.replace("|2000|", "|"), config)
 
 
-@pytest.mark.parametrize("facts", [
-    FACTS,  # a model outside the packed alphabet: the texts go in UTF-8
-    TicketFacts("SZ01-2026-000001", "SZ01", "2000-01-01", "N600S", "0", "0012", "refused", "", "netac-warranty 2024.1"),
-    TicketFacts("SZ01-2026-12345678", "SZ01", "2099-12-31", "NV7000", "2 TB", "RN1", "maybe", "swap", "station 7"),
-    TicketFacts("BJ02-2026-000001", "SZ01", "2026-11-24", "", "", "", "needs_review", "", "netac-warranty"),
-    TicketFacts("SZ01-2026-0001234", "SZ01", "2026-11-24", "NV7000", "01", "RN1", "covered", "", "x"),
-])
+@pytest.mark.parametrize(
+    "facts",
+    [
+        FACTS,  # a model outside the packed alphabet: the texts go in UTF-8
+        TicketFacts(
+            "SZ01-2026-000001", "SZ01", "2000-01-01", "N600S", "0", "0012", "refused", "", "netac-warranty 2024.1"
+        ),
+        TicketFacts("SZ01-2026-12345678", "SZ01", "2099-12-31", "NV7000", "2 TB", "RN1", "maybe", "swap", "station 7"),
+        TicketFacts("BJ02-2026-000001", "SZ01", "2026-11-24", "", "", "", "needs_review", "", "netac-warranty"),
+        TicketFacts("SZ01-2026-0001234", "SZ01", "2026-11-24", "NV7000", "01", "RN1", "covered", "", "x"),
+    ],
+)
 def test_every_ticket_packs_and_unpacks_to_its_facts(tmp_path, facts):
     config = station_config(tmp_path)
     text = signed_text(facts, station_key(config))
@@ -98,13 +138,18 @@ def test_every_ticket_packs_and_unpacks_to_its_facts(tmp_path, facts):
 
 def test_another_stations_ticket_needs_its_key(tmp_path):
     other = station_config(tmp_path, station="BJ02")
-    text = signed_text(TicketFacts(*(["BJ02-2026-000001", "BJ02"] + list(vars(FACTS).values())[2:])),
-                       station_key(other))
+    text = signed_text(
+        TicketFacts(*(["BJ02-2026-000001", "BJ02"] + list(vars(FACTS).values())[2:])), station_key(other)
+    )
     here = station_config(tmp_path)
     assert "not among this station's trusted keys" in verify_ticket(text, here).message
-    trusted = station_config(tmp_path, f'[ticket.trusted_keys]\nBJ02 = "{public_key_text(station_key(other).public_key())}"\n')
+    trusted = station_config(
+        tmp_path, f'[ticket.trusted_keys]\nBJ02 = "{public_key_text(station_key(other).public_key())}"\n'
+    )
     assert verify_ticket(text, trusted).good
-    impostor = station_config(tmp_path, f'[ticket.trusted_keys]\nBJ02 = "{public_key_text(station_key(here).public_key())}"\n')
+    impostor = station_config(
+        tmp_path, f'[ticket.trusted_keys]\nBJ02 = "{public_key_text(station_key(here).public_key())}"\n'
+    )
     assert not verify_ticket(text, impostor).good
 
 

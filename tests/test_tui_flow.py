@@ -41,7 +41,8 @@ async def test_a_claim_from_intake_to_ticket(bench):
     assert view.summary.status == "closed" and view.summary.verdict == "not_covered"
     assert view.fields["serial"] == "RN202406182TB104233" and view.fields["purchase_date"] == "2025-01-10"
     assert {(i.key, i.finding, i.note) for i in view.inspection if i.finding} == {
-        ("sticker_removed", True, "corner lifted")}
+        ("sticker_removed", True, "corner lifted")
+    }
     assert view.snapshots[-1].host_bytes_written == 19_515_951_616_000
     assert view.snapshots[-1].raw_output  # smartctl's own output kept as evidence
     assert view.decision.decision["reasons"][0]["code"] == "exclusion.3"
@@ -110,9 +111,16 @@ async def test_tbw_over_the_limit_shows_on_the_gauge_and_decides(bench):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         app.flow = app.station.new_claim()
-        app.flow.update(customer_name="Li Wei", model="XT100", capacity_gb="2000", serial="RN1",
-                        proof_of_purchase=True, purchase_date="2025-01-10", failure_description="slow",
-                        data_acknowledged=True)
+        app.flow.update(
+            customer_name="Li Wei",
+            model="XT100",
+            capacity_gb="2000",
+            serial="RN1",
+            proof_of_purchase=True,
+            purchase_date="2025-01-10",
+            failure_description="slow",
+            data_acknowledged=True,
+        )
         app.flow.save("smart")
         app.show_step("smart")
         await pilot.pause()

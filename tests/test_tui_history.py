@@ -8,16 +8,23 @@ from workbench.screens.home import HomeScreen
 from workbench.screens.search import SearchScreen
 from workbench.ticket.payload import parse
 
-DECISION = {"verdict": "covered", "remedy": "repair_or_replace", "warranty": {}, "tbw": {}, "reasons": [],
-            "policy": "netac-warranty 2024.1"}
+DECISION = {
+    "verdict": "covered",
+    "remedy": "repair_or_replace",
+    "warranty": {},
+    "tbw": {},
+    "reasons": [],
+    "policy": "netac-warranty 2024.1",
+}
 
 
 async def test_search_by_serial_then_reprint_from_the_history(bench):
     app = bench()
     async with app.run_test(size=SIZE) as pilot:
         store = app.station.store
-        number = store.create_case({"customer_name": "Li Wei", "serial": "RN77", "model": "NV7000",
-                                    "capacity_gb": "2000"}).number
+        number = store.create_case(
+            {"customer_name": "Li Wei", "serial": "RN77", "model": "NV7000", "capacity_gb": "2000"}
+        ).number
         store.record_decision(number, DECISION, "netac-warranty 2024.1")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await pilot.press("slash")

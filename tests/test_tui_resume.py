@@ -28,8 +28,11 @@ async def test_a_draft_is_resumed_at_its_step_with_its_fields(bench):
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(second.screen, IntakeScreen))
         screen = second.screen
-        assert (screen.query_one("#customer_name").value, screen.query_one("#serial").value,
-                screen.query_one("#purchase_date").value) == ("Li Wei", "RN202406182TB104233", "2025-01-10")
+        assert (
+            screen.query_one("#customer_name").value,
+            screen.query_one("#serial").value,
+            screen.query_one("#purchase_date").value,
+        ) == ("Li Wei", "RN202406182TB104233", "2025-01-10")
 
 
 async def test_intake_fields_reach_the_draft_as_they_are_typed(bench):
@@ -47,7 +50,14 @@ async def test_inspection_ticks_and_notes_reach_the_draft_as_they_change(bench):
     async with app.run_test(size=SIZE) as pilot:
         await typed_to_inspection(pilot)
         await pilot.press("space", "tab", *"corner lifted")
-        await wait_for(pilot, lambda: (app.station.store.get_case(app.flow.number).fields.get("inspection_notes") or {})
-                       .get("sticker_removed") == "corner lifted")
+        await wait_for(
+            pilot,
+            lambda: (
+                (app.station.store.get_case(app.flow.number).fields.get("inspection_notes") or {}).get(
+                    "sticker_removed"
+                )
+                == "corner lifted"
+            ),
+        )
         fields = app.station.store.get_case(app.flow.number).fields
         assert fields["inspection"]["sticker_removed"] is True and fields["inspection"]["misuse"] is False

@@ -88,7 +88,11 @@ async def test_a_supervisor_resolves_the_queue_and_the_case_goes_on_to_its_ticke
     view = supervisor.station.store.get_case(number)
     d = view.decision
     assert (d.verdict, d.override_verdict, d.override_by, d.override_reason) == (
-        "needs_review", "covered", "chen", REASON)
+        "needs_review",
+        "covered",
+        "chen",
+        REASON,
+    )
     assert view.summary.verdict == "covered" and len(view.tickets) == 1
     [entry] = [a for a in view.audit if a.action == "review_resolved"]
     assert entry.actor == "chen" and entry.detail["engine_verdict"] == "needs_review"
@@ -106,15 +110,26 @@ async def test_a_supervisor_overrides_at_the_decision_in_their_own_name(bench, m
         number = app.flow.number
     d = app.station.store.get_case(number).decision
     assert (d.verdict, d.override_by, d.override_verdict, d.override_reason) == (
-        "needs_review", "chen", "covered", REASON)
+        "needs_review",
+        "chen",
+        "covered",
+        REASON,
+    )
 
 
 def test_a_technicians_session_cannot_record_an_override(bench):
     """H1: the flow itself refuses, whatever a screen does."""
     app = bench()
     flow = app.station.new_claim()
-    flow.update(customer_name="Li Wei", model="NV7000", capacity_gb="2000", serial="RN1", purchase_date="2025-01-10",
-                failure_description="dead", data_acknowledged=True)
+    flow.update(
+        customer_name="Li Wei",
+        model="NV7000",
+        capacity_gb="2000",
+        serial="RN1",
+        purchase_date="2025-01-10",
+        failure_description="dead",
+        data_acknowledged=True,
+    )
     flow.save("decision")
     with pytest.raises(NotASupervisor, match="only a supervisor may do this, and ana is not one"):
         flow.record_decision(flow.decide(), Override("covered", "trust me"))

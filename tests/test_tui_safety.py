@@ -14,8 +14,9 @@ async def test_hostile_strings_show_literally_everywhere(bench):
     app = bench()
     async with app.run_test(size=(120, 40)) as pilot:
         store = app.station.store
-        store.create_case({"customer_name": HOSTILE, "serial": "RN1", "model": "NV7000[/]",
-                           "failure_description": "[red]x"})
+        store.create_case(
+            {"customer_name": HOSTILE, "serial": "RN1", "model": "NV7000[/]", "failure_description": "[red]x"}
+        )
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         app.screen.refresh_cases()
         await wait_for(pilot, lambda: "Zhang" in screen_text(app))  # the table has painted its row
@@ -47,8 +48,9 @@ async def test_a_drive_reporting_markup_and_escapes(bench, tmp_path):
         flow.update(customer_name="x", model="NV7000", capacity_gb="2000")
         flow.save("smart")
         readout = read_drive(ReplaySmartctl("demo"), "/dev/nvme0", 30)
-        evil = readout.__class__(**{**readout.__dict__, "model": "[bold]Netac[/bold] \x1b[31mNVMe",
-                                    "firmware": "[link=x]3.S[/link]"})
+        evil = readout.__class__(
+            **{**readout.__dict__, "model": "[bold]Netac[/bold] \x1b[31mNVMe", "firmware": "[link=x]3.S[/link]"}
+        )
         flow.record_smart(evil)
         app.show_step("smart")
         await wait_for(pilot, lambda: "Netac" in screen_text(app))

@@ -26,9 +26,17 @@ async def to_intake(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen))
 
 
-INTAKE = {"customer_name": "Li Wei", "customer_contact": "138 0000 0000", "model": "NV7000", "capacity_gb": "2000",
-          "serial": "RN202406182TB104233", "proof_of_purchase": True, "purchase_date": "2025-01-10",
-          "failure_description": "Not detected by the BIOS", "data_acknowledged": True}
+INTAKE = {
+    "customer_name": "Li Wei",
+    "customer_contact": "138 0000 0000",
+    "model": "NV7000",
+    "capacity_gb": "2000",
+    "serial": "RN202406182TB104233",
+    "proof_of_purchase": True,
+    "purchase_date": "2025-01-10",
+    "failure_description": "Not detected by the BIOS",
+    "data_acknowledged": True,
+}
 
 
 async def at_step(pilot, step: str, **fields):
@@ -48,8 +56,7 @@ async def to_inspection(pilot):
 
 
 async def to_smart(pilot, inspection=None, drive="/dev/nvme0", **fields):
-    await at_step(pilot, "smart", inspection={"sticker_removed": True} if inspection is None else inspection,
-                  **fields)
+    await at_step(pilot, "smart", inspection={"sticker_removed": True} if inspection is None else inspection, **fields)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SmartScreen))
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 10)
     await pilot.press(*["down"] * {"/dev/nvme0": 8, "/dev/nvme1": 9}[drive], "enter")
@@ -108,8 +115,23 @@ async def to_policy(pilot):
     await wait_for(pilot, lambda: "sha256" in screen_text(pilot.app))
 
 
-@pytest.mark.parametrize("reach", [to_home, to_policy, to_intake, to_inspection, to_smart, to_counterfeit, to_counterfeit_fake, to_decision,
-                                   to_decision_nothing_found, to_ticket, to_ticket_qr], ids=lambda f: f.__name__[3:])
+@pytest.mark.parametrize(
+    "reach",
+    [
+        to_home,
+        to_policy,
+        to_intake,
+        to_inspection,
+        to_smart,
+        to_counterfeit,
+        to_counterfeit_fake,
+        to_decision,
+        to_decision_nothing_found,
+        to_ticket,
+        to_ticket_qr,
+    ],
+    ids=lambda f: f.__name__[3:],
+)
 def test_screen_at_80x24(snap_compare, bench, reach):
     async def run_before(pilot) -> None:
         await reach(pilot)

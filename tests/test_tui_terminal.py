@@ -13,10 +13,15 @@ import pexpect
 
 def spawn(tmp_path, dimensions=(24, 80), **env) -> pexpect.spawn:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR", "COLORTERM"))}
-    environment.update(WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db", XDG_DATA_HOME=str(tmp_path / "d"),
-                       XDG_CONFIG_HOME=str(tmp_path / "c"), **env)
-    return pexpect.spawn(sys.executable, ["-m", "workbench", "--training"], env=environment,
-                         dimensions=dimensions, timeout=30)
+    environment.update(
+        WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
+        XDG_DATA_HOME=str(tmp_path / "d"),
+        XDG_CONFIG_HOME=str(tmp_path / "c"),
+        **env,
+    )
+    return pexpect.spawn(
+        sys.executable, ["-m", "workbench", "--training"], env=environment, dimensions=dimensions, timeout=30
+    )
 
 
 def screen_until(child: pexpect.spawn, text: str) -> bytes:
@@ -88,10 +93,17 @@ def test_keys_typed_ahead_land_in_their_fields(tmp_path):
     import json
 
     fields = json.loads(fields)
-    assert {k: fields.get(k) for k in ("customer_name", "customer_contact", "model", "capacity_gb", "serial",
-                                        "purchase_date")} == {
-        "customer_name": "Li Wei", "customer_contact": "138 0000 0000", "model": "NV7000", "capacity_gb": "2000",
-        "serial": "RN202406182TB104233", "purchase_date": "2025-01-10"}
+    assert {
+        k: fields.get(k)
+        for k in ("customer_name", "customer_contact", "model", "capacity_gb", "serial", "purchase_date")
+    } == {
+        "customer_name": "Li Wei",
+        "customer_contact": "138 0000 0000",
+        "model": "NV7000",
+        "capacity_gb": "2000",
+        "serial": "RN202406182TB104233",
+        "purchase_date": "2025-01-10",
+    }
 
 
 def test_a_terminal_too_small_says_so_until_it_grows(tmp_path):
@@ -148,7 +160,11 @@ def test_typing_goes_on_while_another_process_holds_the_database(tmp_path):
         child.close(force=True)
     fields = json.loads(fields)
     assert (fields["customer_name"], fields["customer_contact"], fields["model"], fields["capacity_gb"]) == (
-        "Li Wei", "138 0000 0000", "NV7000", "2000")
+        "Li Wei",
+        "138 0000 0000",
+        "NV7000",
+        "2000",
+    )
 
 
 def test_nothing_is_written_while_nobody_types(tmp_path):

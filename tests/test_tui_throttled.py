@@ -71,8 +71,12 @@ DATES = [b"2025-01-10", b"2024-12-01", b"Not detected by the BIOS"]
 
 def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR", "COLORTERM"))}
-    env.update(TERM="xterm-256color", WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
-               XDG_DATA_HOME=str(tmp_path / "d"), XDG_CONFIG_HOME=str(tmp_path / "c"))
+    env.update(
+        TERM="xterm-256color",
+        WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
+        XDG_DATA_HOME=str(tmp_path / "d"),
+        XDG_CONFIG_HOME=str(tmp_path / "c"),
+    )
     link = SlowLink(env)
     try:
         link.expect(b"New claim")
@@ -114,8 +118,9 @@ def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
             link.expect(b"closed")
     finally:
         link.close()
-    [(status, fields)] = sqlite3.connect(tmp_path / "cases.db").execute(
-        "SELECT status, fields FROM case_record").fetchall()
+    [(status, fields)] = (
+        sqlite3.connect(tmp_path / "cases.db").execute("SELECT status, fields FROM case_record").fetchall()
+    )
     assert status == ("review" if verdict == b"NEEDS REVIEW" else "closed")
     assert '"customer_name": "Li Wei"' in fields and '"serial": "RN202406182TB104233"' in fields
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from workbench.case_text import case_lines
 
-INTAKE = dict(customer_name="Li Wei", model="NV7000", capacity_gb="2000", serial="RN202406182TB104233",
-              purchase_date="2025-01-10", failure_description="dead", data_acknowledged=True)
+INTAKE = dict(
+    customer_name="Li Wei",
+    model="NV7000",
+    capacity_gb="2000",
+    serial="RN202406182TB104233",
+    purchase_date="2025-01-10",
+    failure_description="dead",
+    data_acknowledged=True,
+)
 
 
 def test_unreadable_sets_the_wrong_drives_reading_aside(bench):

@@ -24,8 +24,7 @@ async def type_intake(pilot, *, serial: str = "RN202406182TB104233") -> None:
     """A claim's intake as a technician types it: Tab between fields, the scanner's Enter."""
     await pilot.press(*"Li Wei", "tab", *"138 0000 0000", "tab", *"NV7000", "tab", *"2000", "tab")
     await pilot.press(*serial, "enter")  # the barcode scanner's Enter moves on
-    await pilot.press("tab", *"2025-01-10", "tab", *"2024-12-01", "tab", *"Not detected by the BIOS", "tab",
-                      "space")
+    await pilot.press("tab", *"2025-01-10", "tab", *"2024-12-01", "tab", *"Not detected by the BIOS", "tab", "space")
 
 
 def screen_text(app) -> str:
@@ -35,8 +34,9 @@ def screen_text(app) -> str:
     from collections import defaultdict
 
     rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
-    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>',
-                             app.export_screenshot()):
+    for match in re.finditer(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()
+    ):
         rows[float(match.group(2))].append((float(match.group(1)), html.unescape(match.group(3))))
     return "\n".join("".join(t for _, t in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items()))
 

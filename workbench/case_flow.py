@@ -104,17 +104,28 @@ class Station:
 
         self.require_supervisor("enter a figure into the station's policy")
         if self.config.section("policy").get("public_key", str, ""):
-            raise WorkbenchError("this station decides under its head office's signed policy: a missing figure "
-                                 "comes in the head office's next signed file, not from the counter")
+            raise WorkbenchError(
+                "this station decides under its head office's signed policy: a missing figure "
+                "comes in the head office's next signed file, not from the counter"
+            )
         current = self.policy
         target = self.config.policy_target()
         try:
             base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
-            row = figure_row(current, {"line": line, "capacity_gb": capacity_gb, "tbw_tb": tbw_tb,
-                                       "warranty_years": warranty_years, "source": source})
+            row = figure_row(
+                current,
+                {
+                    "line": line,
+                    "capacity_gb": capacity_gb,
+                    "tbw_tb": tbw_tb,
+                    "warranty_years": warranty_years,
+                    "source": source,
+                },
+            )
             rows = with_row(station_rows(base), row)
-            content, new = station_copy(base, rows, f"entered at the counter by {self.technician} on "
-                                                    f"{today().isoformat()}", str(target))
+            content, new = station_copy(
+                base, rows, f"entered at the counter by {self.technician} on {today().isoformat()}", str(target)
+            )
         except PolicyFileError as exc:  # names the field
             field, _, problem = str(exc).partition(": ")
             raise InputError(field, problem) from None
@@ -236,16 +247,19 @@ class NotASupervisor(WorkbenchError):
     """The acting login may not do what only a supervisor may."""
 
     def __init__(self, technician: str, action: str) -> None:
-        super().__init__(f"{action}: only a supervisor may do this, and {technician} is not one "
-                         "(the station's [station] supervisors or the netac-supervisors group); "
-                         "ask a supervisor, or request a review with your reason")
+        super().__init__(
+            f"{action}: only a supervisor may do this, and {technician} is not one "
+            "(the station's [station] supervisors or the netac-supervisors group); "
+            "ask a supervisor, or request a review with your reason"
+        )
 
 
 class CaseFlow:
     """The case being worked on: its number (None until the first save), claim and step."""
 
-    def __init__(self, station: Station, *, number: str | None = None, claim: ClaimDraft | None = None,
-                 step: str = "intake") -> None:
+    def __init__(
+        self, station: Station, *, number: str | None = None, claim: ClaimDraft | None = None, step: str = "intake"
+    ) -> None:
         self.station = station
         self.number = number
         self.claim = claim or ClaimDraft()
@@ -345,8 +359,10 @@ class CaseFlow:
 
     def set_inspection(self, items: list[tuple[str, bool, str]]) -> None:
         """The checklist as it stands (key, found, note), into the draft."""
-        self.update(inspection={key: found for key, found, _ in items},
-                    inspection_notes={key: note for key, _, note in items if note})
+        self.update(
+            inspection={key: found for key, found, _ in items},
+            inspection_notes={key: note for key, _, note in items if note},
+        )
 
     def record_inspection(self, items: list[tuple[str, bool, str]]) -> None:
         self.station.store.record_inspection(self._number(), items)
@@ -355,9 +371,16 @@ class CaseFlow:
     def record_smart(self, readout: SmartReadout) -> None:
         self.station.store.record_smart(self._number(), readout.to_dict(), readout.raw_output)
         self.readout = readout
-        self.update(host_bytes_written=readout.host_bytes_written,
-                    drive=DriveRecord(device=readout.device, model=readout.model or "", serial=readout.serial or "",
-                                      capacity_bytes=readout.capacity_bytes, health=readout.health or ""))
+        self.update(
+            host_bytes_written=readout.host_bytes_written,
+            drive=DriveRecord(
+                device=readout.device,
+                model=readout.model or "",
+                serial=readout.serial or "",
+                capacity_bytes=readout.capacity_bytes,
+                health=readout.health or "",
+            ),
+        )
 
     def latest_readout(self) -> SmartReadout | None:
         """The drive's readout: read in this session, or rebuilt from the case's latest snapshot;
@@ -396,8 +419,10 @@ class CaseFlow:
         """Run the counterfeit checks on the label, the drive's readout and the serial's history."""
         from workbench.inspection.counterfeit import PriorClaim, check_claim
 
-        prior = [PriorClaim(c.number, c.created_at.date().isoformat(), c.verdict)
-                 for c in self.station.store.prior_claims(self.claim.serial, exclude=self.number)]
+        prior = [
+            PriorClaim(c.number, c.created_at.date().isoformat(), c.verdict)
+            for c in self.station.store.prior_claims(self.claim.serial, exclude=self.number)
+        ]
         return check_claim(self.label(), self.latest_readout(), self.product, prior)
 
     @staticmethod
@@ -410,8 +435,10 @@ class CaseFlow:
     def record_counterfeit(self, findings: list[Finding], *, not_genuine: bool, note: str) -> None:
         # `confirmed` on a doubt: True when the technician upheld it (not genuine), False
         # when they set it aside; a passed check has nothing to confirm.
-        self.station.store.record_findings(self._number(), [
-            {**f.to_dict(), "confirmed": not_genuine if f.severity != "pass" else None} for f in findings])
+        self.station.store.record_findings(
+            self._number(),
+            [{**f.to_dict(), "confirmed": not_genuine if f.severity != "pass" else None} for f in findings],
+        )
         self.update(counterfeit=not_genuine, counterfeit_note=note)
 
     # -- the decision and the ticket ----------------------------------------------------------
@@ -424,8 +451,9 @@ class CaseFlow:
         """policy.assess on this claim; a ClaimInputError names the field to correct."""
         return assess(parse_claim(self.claim_input()), self.policy)
 
-    def record_decision(self, decision: Decision, override: Override | None = None,
-                        request: Override | None = None) -> bool:
+    def record_decision(
+        self, decision: Decision, override: Override | None = None, request: Override | None = None
+    ) -> bool:
         """Record the decision with the clause each reason cites and the policy file that decided,
         so the case stays explained after the station's policy file changes.
 
@@ -437,12 +465,18 @@ class CaseFlow:
             self.station.require_supervisor("override the verdict")
         self.save("decision")
         recorded = decision.to_dict()
-        recorded["reasons"] = [{**row, "clause": reason.clause.ref if reason.clause else "product catalog"}
-                               for row, reason in zip(recorded["reasons"], decision.reasons, strict=True)]
-        self.station.store.record_decision(self._number(), recorded, decision.policy_id,
-                                           override.to_dict() if override else None,
-                                           policy_sha256=self.policy.sha256,
-                                           review_request=request.to_dict() if request else None)
+        recorded["reasons"] = [
+            {**row, "clause": reason.clause.ref if reason.clause else "product catalog"}
+            for row, reason in zip(recorded["reasons"], decision.reasons, strict=True)
+        ]
+        self.station.store.record_decision(
+            self._number(),
+            recorded,
+            decision.policy_id,
+            override.to_dict() if override else None,
+            policy_sha256=self.policy.sha256,
+            review_request=request.to_dict() if request else None,
+        )
         return not (request is not None or (override is None and decision.verdict == "needs_review"))
 
     def print_ticket(self) -> TicketOutcome:

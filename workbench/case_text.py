@@ -11,8 +11,10 @@ def why_it_waits(view) -> list[str]:
     if d is None:
         return ["No decision recorded."]
     out = [f"The engine's verdict: {d.verdict} (decided by {d.technician}, policy {d.policy_id})"]
-    out += [f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
-            for r in d.decision.get("reasons", [])]
+    out += [
+        f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
+        for r in d.decision.get("reasons", [])
+    ]
     if d.review_request:
         r = d.review_request
         out.append(f"{r.get('by')} asks for {r.get('verdict')}: {r.get('reason')}")
@@ -22,34 +24,57 @@ def why_it_waits(view) -> list[str]:
 def case_lines(view) -> list[str]:
     """A case's whole record as lines of plain text (people's and drives' strings cleaned)."""
     s = view.summary
-    out = [f"Case {s.number}: {s.status}, step {s.step}, technician {s.technician}, "
-           f"opened {s.created_at:%Y-%m-%d %H:%M} UTC",
-           "", "Claim:"]
-    out += [f"  {key}: {value}" for key, value in sorted(view.fields.items())
-            if key not in ("inspection", "inspection_notes", "drive")]
+    out = [
+        f"Case {s.number}: {s.status}, step {s.step}, technician {s.technician}, "
+        f"opened {s.created_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        "Claim:",
+    ]
+    out += [
+        f"  {key}: {value}"
+        for key, value in sorted(view.fields.items())
+        if key not in ("inspection", "inspection_notes", "drive")
+    ]
     if view.inspection:
         out += ["", "Inspection:"]
-        out += [f"  {'FOUND' if i.finding else 'no   '} {i.key}" + (f" — {i.note}" if i.note else "")
-                for i in view.inspection]
-    set_aside = {snapshot: f"{a.actor}: {a.detail.get('reason')}" for a in view.audit
-                 if a.action == "smart_set_aside" for snapshot in a.detail.get("snapshots", [])}
+        out += [
+            f"  {'FOUND' if i.finding else 'no   '} {i.key}" + (f" — {i.note}" if i.note else "")
+            for i in view.inspection
+        ]
+    set_aside = {
+        snapshot: f"{a.actor}: {a.detail.get('reason')}"
+        for a in view.audit
+        if a.action == "smart_set_aside"
+        for snapshot in a.detail.get("snapshots", [])
+    }
     for snap in view.snapshots:
         r = snap.readout
-        out += ["", f"SMART {snap.taken_at:%Y-%m-%d %H:%M}: {r.get('model')} {r.get('serial')} fw {r.get('firmware')}, "
-                    f"health {r.get('health')}, written {snap.host_bytes_written}"]
+        out += [
+            "",
+            f"SMART {snap.taken_at:%Y-%m-%d %H:%M}: {r.get('model')} {r.get('serial')} fw {r.get('firmware')}, "
+            f"health {r.get('health')}, written {snap.host_bytes_written}",
+        ]
         if snap.id in set_aside:
             out.append(f"  SET ASIDE (drive recorded as unreadable by {set_aside[snap.id]})")
     if view.findings:
         out += ["", "Counterfeit checks:"] + [f"  {f.severity:<6} {f.check}: {f.message}" for f in view.findings]
     for d in view.decisions:
-        out += ["", f"Decision {d.decided_at:%Y-%m-%d %H:%M} by {d.technician}: {d.verdict} ({d.policy_id})",
-                f"  policy file sha256 {d.policy_sha256 or 'not recorded (decided before revision 0004)'}"]
-        out += [f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
-                for r in d.decision.get("reasons", [])]
+        out += [
+            "",
+            f"Decision {d.decided_at:%Y-%m-%d %H:%M} by {d.technician}: {d.verdict} ({d.policy_id})",
+            f"  policy file sha256 {d.policy_sha256 or 'not recorded (decided before revision 0004)'}",
+        ]
+        out += [
+            f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
+            for r in d.decision.get("reasons", [])
+        ]
         if d.override_verdict:
             out.append(f"  OVERRIDE by {d.override_by}: {d.override_verdict} — {d.override_reason}")
     for t in view.tickets:
-        out += ["", f"Ticket {t.id}: {t.status}, {t.attempts} attempt(s) on {t.printer}"
-                    + (f"; last error: {t.last_error}" if t.last_error else "")]
+        out += [
+            "",
+            f"Ticket {t.id}: {t.status}, {t.attempts} attempt(s) on {t.printer}"
+            + (f"; last error: {t.last_error}" if t.last_error else ""),
+        ]
     out += ["", "Audit trail:"] + [f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}" for a in view.audit]
     return [strip_control(line) for line in out]

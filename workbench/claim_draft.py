@@ -19,10 +19,18 @@ SERIAL = re.compile(r"[A-Za-z0-9-]+")
 
 # Each field's name as the technician knows it, for messages that name the field.
 FIELD_NAMES = {
-    "customer_name": "customer", "customer_contact": "contact", "model": "model", "capacity_gb": "capacity (GB)",
-    "serial": "serial", "purchase_date": "purchase date", "manufacture_date": "manufacturing date",
-    "failure_description": "failure description", "data_acknowledged": "data acknowledgement",
-    "claim_date": "claim date", "counterfeit": "counterfeit conclusion", "host_bytes_written": "bytes written",
+    "customer_name": "customer",
+    "customer_contact": "contact",
+    "model": "model",
+    "capacity_gb": "capacity (GB)",
+    "serial": "serial",
+    "purchase_date": "purchase date",
+    "manufacture_date": "manufacturing date",
+    "failure_description": "failure description",
+    "data_acknowledged": "data acknowledgement",
+    "claim_date": "claim date",
+    "counterfeit": "counterfeit conclusion",
+    "host_bytes_written": "bytes written",
 }
 
 
@@ -49,17 +57,27 @@ class DriveRecord:
     def to_json(self) -> dict[str, Any]:
         if self.unreadable:
             return {"unreadable": self.unreadable}
-        return {"device": self.device, "model": self.model, "serial": self.serial,
-                "capacity_bytes": self.capacity_bytes, "health": self.health}
+        return {
+            "device": self.device,
+            "model": self.model,
+            "serial": self.serial,
+            "capacity_bytes": self.capacity_bytes,
+            "health": self.health,
+        }
 
     @classmethod
     def from_json(cls, data: object) -> DriveRecord | None:
         if not isinstance(data, dict) or not data:
             return None
         capacity = data.get("capacity_bytes")
-        return cls(device=_text(data.get("device")), model=_text(data.get("model")), serial=_text(data.get("serial")),
-                   capacity_bytes=capacity if isinstance(capacity, int) and not isinstance(capacity, bool) else None,
-                   health=_text(data.get("health")), unreadable=_text(data.get("unreadable")))
+        return cls(
+            device=_text(data.get("device")),
+            model=_text(data.get("model")),
+            serial=_text(data.get("serial")),
+            capacity_bytes=capacity if isinstance(capacity, int) and not isinstance(capacity, bool) else None,
+            health=_text(data.get("health")),
+            unreadable=_text(data.get("unreadable")),
+        )
 
 
 @dataclass
@@ -139,8 +157,9 @@ class ClaimDraft:
         if self.serial and not SERIAL.fullmatch(self.serial):
             problems.append(FieldProblem("serial", "only letters, digits and '-' (as on the label)"))
         if self.capacity_gb and not self.capacity:
-            problems.append(FieldProblem("capacity_gb",
-                                         f"{self.capacity_gb!r} is not a capacity in GB such as 512 or 1000"))
+            problems.append(
+                FieldProblem("capacity_gb", f"{self.capacity_gb!r} is not a capacity in GB such as 512 or 1000")
+            )
         for name in ("purchase_date", "manufacture_date"):
             text = getattr(self, name).strip()
             if text:
@@ -150,8 +169,12 @@ class ClaimDraft:
         if self.proof_of_purchase and not self.purchase_date.strip():
             problems.append(FieldProblem("purchase_date", "is required when a proof of purchase is presented"))
         if not self.data_acknowledged:
-            problems.append(FieldProblem("data_acknowledged", "the customer must acknowledge that their data is "
-                                                              "their own responsibility (policy, other terms 2)"))
+            problems.append(
+                FieldProblem(
+                    "data_acknowledged",
+                    "the customer must acknowledge that their data is their own responsibility (policy, other terms 2)",
+                )
+            )
         return problems
 
     def contract_claim(self, today: date) -> dict[str, Any]:

@@ -31,14 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="workbench",
         description="Netac service-station workbench. Without a command, starts the TUI.",
     )
-    parser.add_argument("--training", action="store_true",
-                        help="read drives from the recorded training bench instead of smartctl")
+    parser.add_argument(
+        "--training", action="store_true", help="read drives from the recorded training bench instead of smartctl"
+    )
     parser.add_argument("--new-claim", action="store_true", help="open a new claim at once")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
-        sub = commands.add_parser(name, help=module.HELP, description=module.__doc__,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub = commands.add_parser(
+            name, help=module.HELP, description=module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser

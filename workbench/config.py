@@ -191,8 +191,9 @@ def _signed_policy(path: Path, key: Ed25519PublicKey):
         except (OSError, PolicySignatureError):
             raise PolicyFileError(f"{refused}; and no good signed copy to keep deciding with ({last})") from None
         policy = parse_policy(kept, str(last))
-        return replace(policy, notice=f"{refused}; deciding under the last good copy {last} "
-                                      f"(sha256 {policy.sha256[:12]})")
+        return replace(
+            policy, notice=f"{refused}; deciding under the last good copy {last} (sha256 {policy.sha256[:12]})"
+        )
     policy = parse_policy(raw, str(path))
     _keep_last_good(last_good_copy(path), raw)
     return policy
@@ -235,8 +236,9 @@ KNOWN: dict[str, frozenset[str] | None] = {
     "database": frozenset({"url"}),
     "policy": frozenset({"file", "public_key"}),
     "smart": frozenset({"smartctl", "use_sudo", "timeout"}),
-    "printer": frozenset({"kind", "queue", "connection", "host", "port", "vendor_id", "product_id", "device",
-                          "baudrate", "width"}),
+    "printer": frozenset(
+        {"kind", "queue", "connection", "host", "port", "vendor_id", "product_id", "device", "baudrate", "width"}
+    ),
     "ticket": frozenset({"key_file", "trusted_keys"}),
     "ticket.trusted_keys": None,  # station id = public key: any station id
     "terminal": frozenset({"cursor_blink"}),

@@ -34,5 +34,6 @@ def write_atomically(target: Path, content: str, field: str = "--output") -> Non
 
 
 def audit_policy_change(store: CaseStore, target: Path, old_sha: str, new_sha: str, figures: int) -> None:
-    store.record_station_event("policy_changed", {
-        "file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": figures})
+    store.record_station_event(
+        "policy_changed", {"file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": figures}
+    )

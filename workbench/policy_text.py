@@ -16,8 +16,7 @@ def policy_lines(policy: Policy, products: list[Product] | None = None) -> list[
     """The version in use, then per capacity its TBW, years and source, then what is unsourced."""
     from policy.station_copy import unsourced_products
 
-    shown = products if products is not None else sorted(policy.catalog.products,
-                                                          key=lambda p: (p.line, p.capacity_gb))
+    shown = products if products is not None else sorted(policy.catalog.products, key=lambda p: (p.line, p.capacity_gb))
     lines = [f"Policy {policy.id}, file {where(policy.origin)}, sha256 {policy.sha256}"]
     if policy.notice:
         lines.append(f"REFUSED: {strip_control(policy.notice)}")
@@ -25,15 +24,22 @@ def policy_lines(policy: Policy, products: list[Product] | None = None) -> list[
     for p in shown:
         missing = [name for name in ("tbw_tb", "warranty_years") if name in p.unsourced]
         source = p.figure_source or "-"
-        lines.append(f"{p.line:<10} {p.capacity_gb:>6} {_figure(p.tbw_tb):>9} {_figure(p.warranty_years):>5}  "
-                     + strip_control(source if not missing else f"UNSOURCED: {', '.join(missing)}"
-                                     + (f" (other figure: {source})" if p.figure_source else "")))
+        lines.append(
+            f"{p.line:<10} {p.capacity_gb:>6} {_figure(p.tbw_tb):>9} {_figure(p.warranty_years):>5}  "
+            + strip_control(
+                source
+                if not missing
+                else f"UNSOURCED: {', '.join(missing)}" + (f" (other figure: {source})" if p.figure_source else "")
+            )
+        )
         if p.figure_note:
             lines.append(f"{'':<34}note: {strip_control(p.figure_note)}")
     waiting = [p for p in unsourced_products(policy) if p in shown]
     if waiting:
-        lines.append(f"{len(waiting)} of {len(shown)} product(s) have no sourced warranty period or TBW: claims on "
-                     f"them go to review. {IMPORT_HINT}")
+        lines.append(
+            f"{len(waiting)} of {len(shown)} product(s) have no sourced warranty period or TBW: claims on "
+            f"them go to review. {IMPORT_HINT}"
+        )
     return lines
 
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 # counterfeit checks because they compare the label with what the drive reports.
 STEPS = ("intake", "inspection", "smart", "counterfeit", "decision", "ticket")
 STEP_TITLES = {
-    "intake": "Intake", "inspection": "Physical inspection", "smart": "SMART readout",
-    "counterfeit": "Counterfeit checks", "decision": "Decision", "ticket": "Ticket",
+    "intake": "Intake",
+    "inspection": "Physical inspection",
+    "smart": "SMART readout",
+    "counterfeit": "Counterfeit checks",
+    "decision": "Decision",
+    "ticket": "Ticket",
 }
 
 # The contract's verdicts (policy.assess gives one of them), in words: the same on the
@@ -24,7 +28,7 @@ VERDICTS = tuple(VERDICT_WORDS)
 # What happens next, as the ticket tells the customer.
 NEXT_STEPS = {
     "covered": "Netac repairs or replaces the drive free of charge. Keep this ticket; we will contact "
-               "you when the drive is ready.",
+    "you when the drive is ready.",
     "not_covered": "The drive is returned to you. You may ask for a paid repair or quotation at the counter.",
     "refused": "Service is refused under the policy. The drive is returned to you.",
     "needs_review": "The station or Netac will review the claim and contact you; keep this ticket.",

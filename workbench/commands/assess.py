@@ -21,8 +21,11 @@ HELP = "decide a claim (JSON) under the warranty policy and print the decision (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("claim", metavar="CLAIM.json", help="the claim as a JSON object, or - for standard input")
-    parser.add_argument("--policy", metavar="FILE",
-                        help="a policy data file (default: the station's [policy] file, else the bundled one)")
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a policy data file (default: the station's [policy] file, else the bundled one)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,9 +15,13 @@ HELP = "verify the audit trail's hash chain"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     verify = verbs.add_parser("verify", help="check every link of the chain and the records bound to it")
-    verify.add_argument("--anchor", action="append", default=[], metavar="ENTRY:HASH",
-                        help="a link printed on a ticket ('Audit anchor'): the trail must still hold it "
-                             "(repeat for several tickets)")
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="ENTRY:HASH",
+        help="a link printed on a ticket ('Audit anchor'): the trail must still hold it (repeat for several tickets)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     if report.intact:
         print(f"audit chain intact: {report.entries} entries")
         return 0
-    print(f"audit chain BROKEN at entry {report.broken_at}: {report.problem} "
-          f"({report.entries} entries verified before it)")
+    print(
+        f"audit chain BROKEN at entry {report.broken_at}: {report.problem} "
+        f"({report.entries} entries verified before it)"
+    )
     return 1

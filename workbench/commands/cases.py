@@ -1,8 +1,8 @@
 """The station's case records from the command line.
 
-    workbench cases list   [--from DAY] [--to DAY] [--verdict V] [--serial S] [--technician T] [--status S]
-    workbench cases show   CASE [--json]
-    workbench cases export --format csv|json [filters as for list] [--output FILE]
+workbench cases list   [--from DAY] [--to DAY] [--verdict V] [--serial S] [--technician T] [--status S]
+workbench cases show   CASE [--json]
+workbench cases export --format csv|json [filters as for list] [--output FILE]
 """
 
 from __future__ import annotations
@@ -22,8 +22,18 @@ from workbench.vocabulary import VERDICTS
 
 HELP = "list, show and export the station's cases"
 
-COLUMNS = ("number", "status", "step", "technician", "created_at", "updated_at", "serial", "customer_name",
-           "model", "verdict")
+COLUMNS = (
+    "number",
+    "status",
+    "step",
+    "technician",
+    "created_at",
+    "updated_at",
+    "serial",
+    "customer_name",
+    "model",
+    "verdict",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         verb.add_argument("--serial")
         verb.add_argument("--technician")
         verb.add_argument("--status", choices=("draft", "review", "decided", "closed"))
-    listing.add_argument("--queue", choices=("review",),
-                         help="review: the cases waiting for a supervisor, oldest first, with why they wait")
+    listing.add_argument(
+        "--queue",
+        choices=("review",),
+        help="review: the cases waiting for a supervisor, oldest first, with why they wait",
+    )
 
 
 def _day(text: str) -> date:
@@ -69,26 +82,38 @@ def run(args: argparse.Namespace) -> int:
     if args.verb == "review":
         number = args.number.strip().upper()
         station.resolve_review(number, args.verdict, args.reason)
-        print(f"case {number}: {args.verdict}, recorded as {config.technician}'s verdict; "
-              f"its ticket: workbench ticket print {number}")
+        print(
+            f"case {number}: {args.verdict}, recorded as {config.technician}'s verdict; "
+            f"its ticket: workbench ticket print {number}"
+        )
         return 0
     if getattr(args, "queue", None):
         items = store.review_queue()
         for item in items:
             c = item.summary
-            print(f"{c.number}  {c.updated_at:%Y-%m-%d %H:%M}  {strip_control(c.customer_name)}  ({c.technician})  "
-                  f"{strip_control(item.why)}")
+            print(
+                f"{c.number}  {c.updated_at:%Y-%m-%d %H:%M}  {strip_control(c.customer_name)}  ({c.technician})  "
+                f"{strip_control(item.why)}"
+            )
         print(f"{len(items)} case(s) waiting for a supervisor", file=sys.stderr)
         return 0
     if args.since and args.until and args.since > args.until:
         raise InputError("--from", f"{args.since} is after --to {args.until}")
-    cases = store.list_cases(since=args.since, until=args.until, verdict=args.verdict, serial=args.serial,
-                             technician=args.technician, status=args.status)
+    cases = store.list_cases(
+        since=args.since,
+        until=args.until,
+        verdict=args.verdict,
+        serial=args.serial,
+        technician=args.technician,
+        status=args.status,
+    )
     if args.verb == "list":
         for c in cases:
-            print(f"{c.number}  {c.created_at:%Y-%m-%d %H:%M}  {c.status:<7}  {c.verdict or '-':<12}  "
-                  f"{strip_control(c.serial):<20}  {strip_control(c.model):<8}  {strip_control(c.customer_name)}  "
-                  f"({c.technician})")
+            print(
+                f"{c.number}  {c.created_at:%Y-%m-%d %H:%M}  {c.status:<7}  {c.verdict or '-':<12}  "
+                f"{strip_control(c.serial):<20}  {strip_control(c.model):<8}  {strip_control(c.customer_name)}  "
+                f"({c.technician})"
+            )
         print(f"{len(cases)} case(s)", file=sys.stderr)
         return 0
     rows = [cast(dict[str, Any], clean_data({k: _plain(v) for k, v in asdict(c).items()})) for c in cases]

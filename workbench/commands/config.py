@@ -15,8 +15,11 @@ from typing import Any
 HELP = "check the station configuration and show where each setting comes from"
 
 DEFAULTS = {
-    "smart.smartctl": "/usr/sbin/smartctl", "smart.use_sudo": False, "smart.timeout": 30,
-    "printer.kind": "none", "terminal.cursor_blink": False,
+    "smart.smartctl": "/usr/sbin/smartctl",
+    "smart.use_sudo": False,
+    "smart.timeout": 30,
+    "printer.kind": "none",
+    "terminal.cursor_blink": False,
 }
 
 
@@ -45,21 +48,34 @@ def run(args: argparse.Namespace) -> int:
 
     show("station.id", config.station_id, "file" if given("station", "id") else "default")
     show("station.name", config.station_name, "file" if given("station", "name") else "default")
-    show("station.supervisors", ", ".join(config.supervisors) or "-", "file" if given("station", "supervisors")
-         else "default")
-    show("station.supervisor_group", config.supervisor_group, "file" if given("station", "supervisor_group")
-         else "default")
-    url_source = ("WORKBENCH_DATABASE_URL" if os.environ.get("WORKBENCH_DATABASE_URL")
-                  else "file" if given("database", "url") else "default: the user's data folder")
+    show(
+        "station.supervisors",
+        ", ".join(config.supervisors) or "-",
+        "file" if given("station", "supervisors") else "default",
+    )
+    show(
+        "station.supervisor_group",
+        config.supervisor_group,
+        "file" if given("station", "supervisor_group") else "default",
+    )
+    url_source = (
+        "WORKBENCH_DATABASE_URL"
+        if os.environ.get("WORKBENCH_DATABASE_URL")
+        else "file"
+        if given("database", "url")
+        else "default: the user's data folder"
+    )
     show("database.url", config.database_url, url_source)
     policy = config.policy_file()
-    show("policy.file", policy or "bundled with the workbench",
-         "file" if given("policy", "file") else "station copy found" if policy else "default")
+    show(
+        "policy.file",
+        policy or "bundled with the workbench",
+        "file" if given("policy", "file") else "station copy found" if policy else "default",
+    )
     for name, default in DEFAULTS.items():
         table, key = name.split(".")
         show(name, (data.get(table) or {}).get(key, default), "file" if given(table, key) else "default")
-    show("ticket.key_file", key_path(config), "file" if given("ticket", "key_file") else
-         "default: beside the database")
+    show("ticket.key_file", key_path(config), "file" if given("ticket", "key_file") else "default: beside the database")
     trusted = (data.get("ticket") or {}).get("trusted_keys") or {}
     show("ticket.trusted_keys", ", ".join(sorted(trusted)) or "-", "file" if trusted else "default")
     print(f"acting login: {config.technician}" + (" (a supervisor)" if config.acting_supervisor else ""))

@@ -39,8 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     compare.add_argument("new", metavar="NEW")
     importing = verbs.add_parser("import", help="enter Netac's table (CSV) into the station's copy of the policy")
     importing.add_argument("csv", metavar="FILE.csv")
-    importing.add_argument("--output", metavar="PATH", help="where to write the station copy "
-                                                           "(default: the station configuration's [policy] file)")
+    importing.add_argument(
+        "--output",
+        metavar="PATH",
+        help="where to write the station copy (default: the station configuration's [policy] file)",
+    )
     importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     keygen = verbs.add_parser("keygen", help="head office: make the signing key; prints the stations' public_key")
     keygen.add_argument("keyfile", metavar="KEYFILE")
@@ -51,8 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"show": _show, "check": _check, "diff": _diff, "import": _import, "keygen": _keygen,
-            "sign": _sign}[args.verb](args)
+    return {"show": _show, "check": _check, "diff": _diff, "import": _import, "keygen": _keygen, "sign": _sign}[
+        args.verb
+    ](args)
 
 
 def _load(name: str):
@@ -75,8 +79,10 @@ def _show(args: argparse.Namespace) -> int:
     if args.line:
         products = [p for p in products if normalise_model(p.line) == normalise_model(args.line)]
         if not products:
-            raise InputError("LINE", f"{strip_control(args.line)[:40]!r} is not a line of the catalog "
-                                     f"({', '.join(policy.catalog.lines())})")
+            raise InputError(
+                "LINE",
+                f"{strip_control(args.line)[:40]!r} is not a line of the catalog ({', '.join(policy.catalog.lines())})",
+            )
     print("\n".join(policy_lines(policy, products)))
     return 0
 
@@ -91,11 +97,17 @@ def _check(args: argparse.Namespace) -> int:
     key = load_config().section("policy").get("public_key", str, "")
     if key and args.file != "bundled":  # a chain's station: the head office's signature too
         try:
-            verify_policy(Path(args.file).read_bytes(), public_key_from_text(key, "[policy] public_key: not an Ed25519 public key"), args.file)
+            verify_policy(
+                Path(args.file).read_bytes(),
+                public_key_from_text(key, "[policy] public_key: not an Ed25519 public key"),
+                args.file,
+            )
         except PolicyFileError as exc:
             raise WorkbenchError(str(exc), exit_code=2) from None
-    print(f"{args.file}: good: {policy.id}, sha256 {policy.sha256}, {len(policy.catalog.lines())} lines, "
-          f"{len(policy.catalog.products)} products, {len(unsourced_products(policy))} without a sourced figure")
+    print(
+        f"{args.file}: good: {policy.id}, sha256 {policy.sha256}, {len(policy.catalog.lines())} lines, "
+        f"{len(policy.catalog.products)} products, {len(unsourced_products(policy))} without a sourced figure"
+    )
     return 0
 
 
@@ -117,13 +129,17 @@ def _import(args: argparse.Namespace) -> int:
 
     config = load_config()
     if config.names_supervisors and not config.acting_supervisor:
-        raise WorkbenchError(f"policy import: changing the station's policy is a supervisor's action; "
-                             f"{config.technician} is not one of the station's supervisors")
+        raise WorkbenchError(
+            f"policy import: changing the station's policy is a supervisor's action; "
+            f"{config.technician} is not one of the station's supervisors"
+        )
     target = Path(args.output) if args.output else config.policy_target()
     if config.section("policy").get("public_key", str, "") and target == config.policy_target():
         # An unsigned station copy would be refused at the next start: say so now.
-        raise WorkbenchError("policy import: this station decides under its head office's signed policy; "
-                             "import into --output PATH and have the head office sign it (workbench policy sign)")
+        raise WorkbenchError(
+            "policy import: this station decides under its head office's signed policy; "
+            "import into --output PATH and have the head office sign it (workbench policy sign)"
+        )
     current = config.load_policy()
     try:
         base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
@@ -134,8 +150,9 @@ def _import(args: argparse.Namespace) -> int:
         raise InputError(args.csv, "is not UTF-8 text (save the table as CSV UTF-8)") from None
     try:
         rows = parse_figures_csv(text, args.csv, current)
-        content, new = station_copy(base, rows, f"imported from {Path(args.csv).name} on {date.today().isoformat()}",
-                                    str(target))
+        content, new = station_copy(
+            base, rows, f"imported from {Path(args.csv).name} on {date.today().isoformat()}", str(target)
+        )
     except PolicyFileError as exc:  # names the file, the row and the column already
         raise WorkbenchError(str(exc), exit_code=2) from None
     changes = diff(current, new)
@@ -146,9 +163,14 @@ def _import(args: argparse.Namespace) -> int:
         return 0
     write_atomically(target, content)
     audit_policy_change(open_station_store(config), target, current.sha256, new.sha256, len(rows))
-    print(f"wrote {target} (sha256 {new.sha256}); claims are decided under it from the next start"
-          + ("" if args.output is None or Path(args.output) == config.policy_target()
-             else f". Point the station at it: [policy] file = \"{target}\" in the station configuration"))
+    print(
+        f"wrote {target} (sha256 {new.sha256}); claims are decided under it from the next start"
+        + (
+            ""
+            if args.output is None or Path(args.output) == config.policy_target()
+            else f'. Point the station at it: [policy] file = "{target}" in the station configuration'
+        )
+    )
     return 0
 
 
@@ -192,5 +214,3 @@ def _sign(args: argparse.Namespace) -> int:
     write_atomically(target, signed.decode("utf-8"))
     print(f"signed {target} (sha256 {parse_policy(signed, str(target)).sha256})")
     return 0
-
-

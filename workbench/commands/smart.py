@@ -24,14 +24,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reading.add_argument("device", metavar="DEVICE", help="device path, e.g. /dev/sda or /dev/nvme0")
     reading.add_argument("--json", action="store_true", help="print the readout as one JSON object")
     reading.add_argument("--raw", action="store_true", help="also print smartctl's raw output")
-    reading.add_argument("--type", metavar="TYPE", dest="device_type",
-                         help="smartctl -d type, e.g. sat for a USB adapter (default: as smartctl detects)")
+    reading.add_argument(
+        "--type",
+        metavar="TYPE",
+        dest="device_type",
+        help="smartctl -d type, e.g. sat for a USB adapter (default: as smartctl detects)",
+    )
     for verb in (listing, reading):
         source = verb.add_mutually_exclusive_group()
-        source.add_argument("--replay", metavar="DIR",
-                            help="answer from recorded smartctl output (`demo`: the training bench)")
-        source.add_argument("--record", metavar="DIR",
-                            help="read the drives and also save smartctl's answers as a recording in DIR")
+        source.add_argument(
+            "--replay", metavar="DIR", help="answer from recorded smartctl output (`demo`: the training bench)"
+        )
+        source.add_argument(
+            "--record", metavar="DIR", help="read the drives and also save smartctl's answers as a recording in DIR"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{drive.device:<12} {drive.device_type:<12} {drive.description}{status}")
         denied = [d.device for d in drives if d.problem and "Permission denied" in d.problem]
         if denied:
-            print(f"workbench: {SmartPermissionDenied(None, 'smartctl could not open ' + ', '.join(denied))}",
-                  file=sys.stderr)
+            print(
+                f"workbench: {SmartPermissionDenied(None, 'smartctl could not open ' + ', '.join(denied))}",
+                file=sys.stderr,
+            )
         return 0
     if args.device_type is not None and not re.fullmatch(r"[a-z0-9+,]{2,24}", args.device_type):
         raise InputError("--type", f"{args.device_type!r} is not a smartctl device type such as sat or nvme")
@@ -91,14 +99,18 @@ def _print_readout(r) -> None:
         written += f" ({r.host_bytes_written / 1e12:.3f} TB)"
     rows = [
         ("Device", f"{r.device} ({r.interface}, smartctl -d {r.device_type})"),
-        ("Model", show(r.model)), ("Serial", show(r.serial)), ("Firmware", show(r.firmware)),
+        ("Model", show(r.model)),
+        ("Serial", show(r.serial)),
+        ("Firmware", show(r.firmware)),
         ("Capacity", show(r.capacity_bytes, " bytes")),
         ("Controller", show(r.controller or r.family)),
-        ("Health", r.health), ("Power-on hours", show(r.power_on_hours)),
+        ("Health", r.health),
+        ("Power-on hours", show(r.power_on_hours)),
         ("Temperature", show(r.temperature_c, " °C")),
         ("Percentage used", show(r.percentage_used, " %")),
         ("Media errors", show(r.media_errors)),
-        ("Host bytes written", written), ("  basis", r.bytes_written_basis),
+        ("Host bytes written", written),
+        ("  basis", r.bytes_written_basis),
     ]
     rows += [("Note", message) for message in r.messages]
     for label, value in rows:

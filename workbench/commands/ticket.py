@@ -1,9 +1,9 @@
 """Tickets: verify a scanned ticket, print or show a case's ticket, show the station's key.
 
-    workbench ticket verify [TEXT | -]   exit 0 genuine, 1 not genuine, 2 not a ticket
-    workbench ticket print CASE          issue the case's ticket, or print its latest again
-    workbench ticket show CASE           the ticket's QR and words in the terminal
-    workbench ticket key                 this station's public key, for the chain's other stations
+workbench ticket verify [TEXT | -]   exit 0 genuine, 1 not genuine, 2 not a ticket
+workbench ticket print CASE          issue the case's ticket, or print its latest again
+workbench ticket show CASE           the ticket's QR and words in the terminal
+workbench ticket key                 this station's public key, for the chain's other stations
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if args.verb == "key":
         from workbench.ticket.keys import public_key_text, station_key
 
-        print(f"{config.station_id} = \"{public_key_text(station_key(config).public_key())}\"")
+        print(f'{config.station_id} = "{public_key_text(station_key(config).public_key())}"')
         return 0
     if args.verb == "verify":
         from workbench.ticket.issue import verify_ticket
@@ -46,8 +46,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.verdict_word}: {strip_control(result.message)}")
         if result.facts is not None and result.genuine:
             f = result.facts
-            print(strip_control(f"case {f.case_number}, {f.date}, {f.model} {f.capacity_gb} GB, serial {f.serial}, "
-                                f"verdict {f.verdict}, policy {f.policy}"))
+            print(
+                strip_control(
+                    f"case {f.case_number}, {f.date}, {f.model} {f.capacity_gb} GB, serial {f.serial}, "
+                    f"verdict {f.verdict}, policy {f.policy}"
+                )
+            )
         return 0 if result.good else 1
     store = _store(config)
     number = args.number.strip().upper()

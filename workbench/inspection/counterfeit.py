@@ -42,8 +42,12 @@ class Finding:
             raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "severity": self.severity, "message": self.message,
-                "evidence": dict(self.evidence)}
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": dict(self.evidence),
+        }
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,13 @@ def check_claim(
     identity = product.identity if product is not None else None  # None: unsourced
     findings = []
     if readout is None:
-        findings.append(Finding(
-            "drive", "low",
-            "The drive could not be read: model, serial, capacity and controller are unchecked.",
-        ))
+        findings.append(
+            Finding(
+                "drive",
+                "low",
+                "The drive could not be read: model, serial, capacity and controller are unchecked.",
+            )
+        )
     else:
         findings += [
             _check_model(label, readout, identity),
@@ -129,15 +136,24 @@ def _check_model(label: Label, readout: SmartReadout, identity: Identity | None)
         evidence["genuine_patterns"] = list(patterns)
         if _matches_any(patterns, reported):
             return found("pass", f"The drive reports {reported!r}, as a genuine {label.model} does.")
-        return found("high", f"The drive reports {reported!r}; a genuine {label.model} reports a model matching "
-                     f"{' or '.join(patterns)}.")
+        return found(
+            "high",
+            f"The drive reports {reported!r}; a genuine {label.model} reports a model matching "
+            f"{' or '.join(patterns)}.",
+        )
     if _norm(label.model) and _norm(label.model) in _norm(reported):
         return found("pass", f"The drive reports {reported!r}, naming {label.model}.")
     if "NETAC" in _norm(reported):
-        return found("low", f"The drive reports {reported!r}: a Netac model, but the catalog has no reported "
-                     f"model on record for {label.model}; confirm it is what a genuine one reports.")
-    return found("medium", f"The drive reports {reported!r}, which is neither {label.model} nor a Netac name; "
-                 "confirm the label against the drive.")
+        return found(
+            "low",
+            f"The drive reports {reported!r}: a Netac model, but the catalog has no reported "
+            f"model on record for {label.model}; confirm it is what a genuine one reports.",
+        )
+    return found(
+        "medium",
+        f"The drive reports {reported!r}, which is neither {label.model} nor a Netac name; "
+        "confirm the label against the drive.",
+    )
 
 
 def _check_serial(label: Label, readout: SmartReadout) -> Finding:
@@ -151,10 +167,16 @@ def _check_serial(label: Label, readout: SmartReadout) -> Finding:
     if on_label == reported:
         return found("pass", "The label serial is the serial the drive reports.")
     if on_label in reported or reported in on_label:
-        return found("medium", f"The label serial {label.serial} and the drive's {readout.serial} only partly match; "
-                     "rescan the label and confirm.")
-    return found("high", f"The label serial {label.serial} is not the drive's serial {readout.serial}: "
-                 "the label does not belong to this drive.")
+        return found(
+            "medium",
+            f"The label serial {label.serial} and the drive's {readout.serial} only partly match; "
+            "rescan the label and confirm.",
+        )
+    return found(
+        "high",
+        f"The label serial {label.serial} is not the drive's serial {readout.serial}: "
+        "the label does not belong to this drive.",
+    )
 
 
 def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
@@ -176,13 +198,17 @@ def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
 
 
 def _check_identity(readout: SmartReadout, product: Product | None, identity: Identity | None) -> Finding:
-    evidence: dict[str, object] = {"reported_controller": readout.controller or readout.family,
-                "reported_firmware": readout.firmware,
-                "pci_vendor_id": readout.pci_vendor_id,
-                "pci_subsystem_vendor_id": readout.pci_subsystem_vendor_id}
+    evidence: dict[str, object] = {
+        "reported_controller": readout.controller or readout.family,
+        "reported_firmware": readout.firmware,
+        "pci_vendor_id": readout.pci_vendor_id,
+        "pci_subsystem_vendor_id": readout.pci_subsystem_vendor_id,
+    }
     found = _finder("identity", evidence)
     if product is None:
-        return found("medium", "The labelled model and capacity are not in the catalog: no genuine identity to compare.")
+        return found(
+            "medium", "The labelled model and capacity are not in the catalog: no genuine identity to compare."
+        )
     controller = identity.controller if identity else None
     firmware_patterns = identity.firmware_patterns if identity else None
     if not controller and not firmware_patterns:
@@ -192,15 +218,22 @@ def _check_identity(readout: SmartReadout, product: Product | None, identity: Id
         evidence["genuine_controller"] = controller
         maker = controller.split()[0]
         if not reported.strip():
-            return found("low", f"The drive does not show its controller; a genuine {product.model} has {controller}: "
-                         "not checked.")
+            return found(
+                "low",
+                f"The drive does not show its controller; a genuine {product.model} has {controller}: not checked.",
+            )
         if maker.upper() not in reported.upper():
-            return found("high", f"The drive's controller is {reported.strip()}; a genuine {product.model} has {controller}.")
+            return found(
+                "high", f"The drive's controller is {reported.strip()}; a genuine {product.model} has {controller}."
+            )
     if firmware_patterns:
         evidence["genuine_firmware"] = list(firmware_patterns)
         if not _matches_any(firmware_patterns, readout.firmware or ""):
-            return found("medium", f"Firmware {readout.firmware} is not one known for a genuine {product.model}; "
-                         "confirm with Netac support before concluding.")
+            return found(
+                "medium",
+                f"Firmware {readout.firmware} is not one known for a genuine {product.model}; "
+                "confirm with Netac support before concluding.",
+            )
     return found("pass", f"Controller and firmware are those of a genuine {product.model}.")
 
 
@@ -213,8 +246,9 @@ def _check_serial_format(label: Label, product: Product | None, identity: Identi
         return found("low", f"No serial format on record for {line}: not checked.")
     if re.fullmatch(pattern, canonical_serial(label.serial)):
         return found("pass", f"The serial has the format of the {line} line.")
-    return found("medium", f"The serial {label.serial} does not have the format of the {line} line; "
-                 "rescan it and confirm.")
+    return found(
+        "medium", f"The serial {label.serial} does not have the format of the {line} line; rescan it and confirm."
+    )
 
 
 def _check_prior_claims(label: Label, prior: list[PriorClaim]) -> Finding:
@@ -223,8 +257,11 @@ def _check_prior_claims(label: Label, prior: list[PriorClaim]) -> Finding:
     replaced = [p for p in prior if p.replaced]
     if replaced:
         first = replaced[0]
-        return found("high", f"Serial {label.serial} was already replaced under case {first.case_number} "
-                     f"({first.claim_date}): that drive went back to Netac, so this one is a copy.")
+        return found(
+            "high",
+            f"Serial {label.serial} was already replaced under case {first.case_number} "
+            f"({first.claim_date}): that drive went back to Netac, so this one is a copy.",
+        )
     if prior:
         cases = ", ".join(f"{p.case_number} ({p.claim_date}, {p.verdict or 'open'})" for p in prior)
         return found("low", f"Serial {label.serial} was claimed before: {cases}; check those cases.")

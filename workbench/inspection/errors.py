@@ -13,6 +13,7 @@ def transcript(calls) -> bytes:
     """Several smartctl calls as one evidence document, in the order they ran."""
     return b"".join(call.transcript() for call in calls)
 
+
 SUDOERS_RULE = "deploy/sudoers.d/netac-workbench"
 
 
@@ -81,8 +82,7 @@ class SmartTimeout(SmartError):
 class UnparseableOutput(SmartError):
     def __init__(self, device: str, detail: str) -> None:
         super().__init__(
-            f"smartctl's output for {device} could not be read ({detail}); "
-            "the raw output is kept with the case",
+            f"smartctl's output for {device} could not be read ({detail}); the raw output is kept with the case",
             device,
         )
 

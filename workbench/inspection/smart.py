@@ -101,8 +101,12 @@ class SmartReadout:
         data = asdict(self)
         data["messages"] = list(self.messages)
         data["calls"] = [
-            {"args": list(c.args), "exit_status": c.exit_status, "seconds": round(c.seconds, 3),
-             "stdout_bytes": len(c.stdout)}
+            {
+                "args": list(c.args),
+                "exit_status": c.exit_status,
+                "seconds": round(c.seconds, 3),
+                "stdout_bytes": len(c.stdout),
+            }
             for c in self.calls
         ]
         return data
@@ -123,10 +127,14 @@ def list_drives(reader: SmartctlReader, timeout: float = DEFAULT_TIMEOUT) -> lis
         problem = None
         if failed:
             description, _, problem = description.partition(" open failed: ")
-        drives.append(DriveInfo(
-            strip_control(device), strip_control(device_type), strip_control(description),
-            strip_control(problem) if problem else None,
-        ))
+        drives.append(
+            DriveInfo(
+                strip_control(device),
+                strip_control(device_type),
+                strip_control(description),
+                strip_control(problem) if problem else None,
+            )
+        )
     return drives
 
 
@@ -335,8 +343,10 @@ def _ata_bytes_written(dev, sector, devstat: dict[str, int], attribute_241) -> t
         return None, "unverified: no Device Statistics and no SMART attribute 241 on this drive"
     raw = _raw_int(attribute_241)
     unit = ata_write_unit(
-        model=_clean(dev.model) or "", firmware=_clean(dev.firmware) or "",
-        family=_clean(dev.family), attribute_name=attribute_241.name,
+        model=_clean(dev.model) or "",
+        firmware=_clean(dev.firmware) or "",
+        family=_clean(dev.family),
+        attribute_name=attribute_241.name,
         logical_sector_size=sector,
     )
     if unit.bytes_per_unit is None or raw is None:

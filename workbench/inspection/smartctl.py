@@ -177,15 +177,16 @@ class ReplaySmartctl:
     def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
         recorded = self.calls.get(tuple(args))
         if recorded is None:
-            raise RecordingError(
-                f"{self.description} has no answer for `smartctl {' '.join(args)}`", device
-            )
+            raise RecordingError(f"{self.description} has no answer for `smartctl {' '.join(args)}`", device)
         if recorded.seconds > timeout:
             time.sleep(timeout)
             raise SmartTimeout(device, timeout)
         return SmartctlCall(
-            tuple(args), recorded.stdout_file.read_bytes(), recorded.stderr,
-            recorded.exit_status, recorded.seconds,
+            tuple(args),
+            recorded.stdout_file.read_bytes(),
+            recorded.stderr,
+            recorded.exit_status,
+            recorded.seconds,
         )
 
 
@@ -212,13 +213,22 @@ class RecordingSmartctl:
         manifest = self.directory / "calls.toml"
         entries = []
         if manifest.is_file():
-            entries = [e for e in tomllib.loads(manifest.read_text(encoding="utf-8")).get("call", [])
-                       if tuple(e.get("args", ())) != call.args]
+            entries = [
+                e
+                for e in tomllib.loads(manifest.read_text(encoding="utf-8")).get("call", [])
+                if tuple(e.get("args", ())) != call.args
+            ]
         name = re.sub(r"[^A-Za-z0-9]+", "_", " ".join(call.args)).strip("_") or "no_args"
         (self.directory / f"{name}.txt").write_bytes(call.stdout)
-        entries.append({"args": list(call.args), "stdout": f"{name}.txt",
-                        "exit_status": call.exit_status, "seconds": round(call.seconds, 3),
-                        "stderr": call.stderr.decode("utf-8", errors="replace")})
+        entries.append(
+            {
+                "args": list(call.args),
+                "stdout": f"{name}.txt",
+                "exit_status": call.exit_status,
+                "seconds": round(call.seconds, 3),
+                "stderr": call.stderr.decode("utf-8", errors="replace"),
+            }
+        )
         manifest.write_text("".join(_toml_call(e) for e in entries), encoding="utf-8")
 
 

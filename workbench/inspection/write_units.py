@@ -53,8 +53,12 @@ def _table() -> tuple[tuple[_Family, ...], dict[str, int | str]]:
     data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
     families = tuple(
         _Family(
-            entry["family"], entry["controller"], entry["attribute"], entry["bytes_per_unit"],
-            re.compile(entry["firmware"]) if "firmware" in entry else None, entry["source"],
+            entry["family"],
+            entry["controller"],
+            entry["attribute"],
+            entry["bytes_per_unit"],
+            re.compile(entry["firmware"]) if "firmware" in entry else None,
+            entry["source"],
         )
         for entry in data["family"]
     )
@@ -68,7 +72,11 @@ def _bytes(unit: int | str, logical_sector_size: int | None) -> int | None:
 
 
 def ata_write_unit(
-    *, model: str, firmware: str, family: str | None, attribute_name: str,
+    *,
+    model: str,
+    firmware: str,
+    family: str | None,
+    attribute_name: str,
     logical_sector_size: int | None,
 ) -> WriteUnit:
     """The byte size of one unit of attribute 241 on this drive, or why it is unknown."""

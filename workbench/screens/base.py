@@ -28,4 +28,3 @@ class WorkbenchScreen(Screen[None]):
     @property
     def station(self) -> Station:
         return self.workbench.station
-

@@ -23,8 +23,9 @@ class WorkbenchCommands(Provider):
         ]
         if app.flow is not None:
             for step in STEPS[: STEPS.index(app.flow.step) + 1]:
-                commands.append((f"Go to step: {STEP_TITLES[step]}", "within the open claim",
-                                 partial(_go_step, app, step)))
+                commands.append(
+                    (f"Go to step: {STEP_TITLES[step]}", "within the open claim", partial(_go_step, app, step))
+                )
         return commands
 
     async def discover(self) -> Hits:

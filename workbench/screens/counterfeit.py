@@ -33,15 +33,27 @@ class CounterfeitScreen(StepScreen):
         table.add_column("Result", width=6)
         table.add_column("Finding", width=49)
         yield table
-        yield Static("Running the checks (the case records are read for earlier claims)…", id="checks-note",
-                     classes="note", markup=False)
+        yield Static(
+            "Running the checks (the case records are read for earlier claims)…",
+            id="checks-note",
+            classes="note",
+            markup=False,
+        )
         decided = self.flow.claim.counterfeit
         with RadioSet(id="conclusion"):
             yield RadioButton("Genuine: the findings are explained", value=decided is False)
-            yield RadioButton("Not genuine: refuse service (policy, other terms 3)", value=bool(decided),
-                              disabled=True, id="not-genuine")
-        yield Input(self.flow.claim.counterfeit_note, id="counterfeit_note",
-                    placeholder="what you checked (required when a high finding is set aside)", max_length=500)
+            yield RadioButton(
+                "Not genuine: refuse service (policy, other terms 3)",
+                value=bool(decided),
+                disabled=True,
+                id="not-genuine",
+            )
+        yield Input(
+            self.flow.claim.counterfeit_note,
+            id="counterfeit_note",
+            placeholder="what you checked (required when a high finding is set aside)",
+            max_length=500,
+        )
 
     def on_mount(self) -> None:
         self.query_one("#conclusion", RadioSet).focus()
@@ -61,13 +73,15 @@ class CounterfeitScreen(StepScreen):
         self.can_refuse = self.flow.supports_refusal(findings)
         table = self.query_one("#findings", DataTable)
         for f in findings:
-            table.add_row(plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message),
-                          height=None)
+            table.add_row(
+                plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message), height=None
+            )
         self.query_one("#not-genuine", RadioButton).disabled = not self.can_refuse
         self.query_one("#checks-note", Static).update(
             "A high finding is evidence the drive is not genuine; medium and low are doubts to look at by hand."
-            if self.can_refuse else
-            "No high finding: the drive can only be concluded genuine here; look at any doubt above by hand.")
+            if self.can_refuse
+            else "No high finding: the drive can only be concluded genuine here; look at any doubt above by hand."
+        )
 
     def busy(self) -> bool:
         if self.findings is None:

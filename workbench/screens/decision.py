@@ -51,29 +51,41 @@ class DecisionScreen(StepScreen):
         self.query_one("#missing-figure", Static).update(
             f"No sourced {' or '.join(missing)} for this product in the policy: "
             + ("f enters Netac's figures." if self.station.is_supervisor else "a supervisor enters them (f).")
-            if missing else "")
+            if missing
+            else ""
+        )
         try:
             self.decision: Decision | None = self.flow.decide()
         except ClaimInputError as exc:
             self.decision = None
             self.query_one("#verdict", Static).update(
-                f"The claim cannot be decided: {exc}. Press Escape to go back and correct it.")
+                f"The claim cannot be decided: {exc}. Press Escape to go back and correct it."
+            )
             return
         d = self.decision
         self.query_one("#verdict", Static).update(Text(VERDICT_WORDS[d.verdict], style="bold"))
         w = d.warranty
-        period = (f"{w.years} years from the {w.basis} date {w.start}, last day {w.last_day}" if w.last_day else
-                  f"start {w.start or 'unknown'} ({w.basis or 'no date'}); period not in the catalog")
+        period = (
+            f"{w.years} years from the {w.basis} date {w.start}, last day {w.last_day}"
+            if w.last_day
+            else f"start {w.start or 'unknown'} ({w.basis or 'no date'}); period not in the catalog"
+        )
         self.query_one("#warranty", Static).update(f"Warranty: {period}. Policy {d.policy_id}.")
         self.query_one(TbwGauge).show(d.tbw, "no limit in the catalog, or SMART unread")
         table = self.query_one("#reasons", DataTable)
         table.clear()
         for reason in d.reasons:
-            table.add_row(plain(reason.text), _clause(reason.clause.ref if reason.clause else "product catalog",
-                                                      reason.code), height=None)
+            table.add_row(
+                plain(reason.text),
+                _clause(reason.clause.ref if reason.clause else "product catalog", reason.code),
+                height=None,
+            )
         if not d.reasons:
-            table.add_row(plain("Within the warranty period and the TBW limit; no exclusion found."),
-                          _clause(self.station.clause_ref("warranty_service"), "covered"), height=None)
+            table.add_row(
+                plain("Within the warranty period and the TBW limit; no exclusion found."),
+                _clause(self.station.clause_ref("warranty_service"), "covered"),
+                height=None,
+            )
 
     def action_enter_figure(self) -> None:
         from workbench.screens.figure import FigureDialog
@@ -83,8 +95,12 @@ class DecisionScreen(StepScreen):
             self.notify("The policy has this product's figures with their sources.", markup=False)
             return
         if not self.station.is_supervisor:
-            self.notify(f"Entering a figure into the station's policy is a supervisor's action; you are "
-                        f"{self.station.technician}.", severity="warning", markup=False)
+            self.notify(
+                f"Entering a figure into the station's policy is a supervisor's action; you are "
+                f"{self.station.technician}.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.app.push_screen(FigureDialog(f"{product.line} {product.capacity_gb} GB", missing), self._figure_entered)
 
@@ -104,8 +120,9 @@ class DecisionScreen(StepScreen):
         self.app.call_from_thread(self._decided_again, changes)
 
     def _decided_again(self, changes: list[str]) -> None:
-        self.notify("Station policy changed: " + "; ".join(changes) + ". The claim is decided again.",
-                    markup=False, timeout=10)
+        self.notify(
+            "Station policy changed: " + "; ".join(changes) + ". The claim is decided again.", markup=False, timeout=10
+        )
         self._decide()
 
     def action_change_verdict(self) -> None:
@@ -113,12 +130,18 @@ class DecisionScreen(StepScreen):
             return
         others = tuple(v for v in VERDICTS if v != self.decision.verdict)
         if self.station.is_supervisor:
-            dialog = VerdictDialog(f"Override as supervisor {self.station.technician}",
-                                   "The engine's verdict stays recorded beside yours.", others)
+            dialog = VerdictDialog(
+                f"Override as supervisor {self.station.technician}",
+                "The engine's verdict stays recorded beside yours.",
+                others,
+            )
         else:
-            dialog = VerdictDialog("Ask a supervisor to change the verdict",
-                                   f"You are {self.station.technician}, not a supervisor: the case goes to the "
-                                   "supervisors' review queue with your reason.", others)
+            dialog = VerdictDialog(
+                "Ask a supervisor to change the verdict",
+                f"You are {self.station.technician}, not a supervisor: the case goes to the "
+                "supervisors' review queue with your reason.",
+                others,
+            )
         self.app.push_screen(dialog, self._changed)
 
     def _changed(self, change: Override | None) -> None:
@@ -129,8 +152,10 @@ class DecisionScreen(StepScreen):
             text = f"Override by you ({self.station.technician}): {change.verdict} — {change.reason}"
         else:
             self.override, self.request = None, change
-            text = (f"Review requested: {change.verdict} — {change.reason}. Ctrl+N sends the case to the "
-                    "supervisors' queue.")
+            text = (
+                f"Review requested: {change.verdict} — {change.reason}. Ctrl+N sends the case to the "
+                "supervisors' queue."
+            )
         self.query_one("#override", Static).update(text)
 
     def leave(self) -> Callable[[], bool] | None:
@@ -142,8 +167,12 @@ class DecisionScreen(StepScreen):
 
     def waits(self) -> None:
         # Waiting for a supervisor: no ticket before their verdict.
-        self.notify(f"Case {self.flow.number} is in the supervisors' review queue; it goes on to its ticket "
-                    "when a supervisor records the verdict.", markup=False, timeout=10)
+        self.notify(
+            f"Case {self.flow.number} is in the supervisors' review queue; it goes on to its ticket "
+            "when a supervisor records the verdict.",
+            markup=False,
+            timeout=10,
+        )
         super().waits()
 
 

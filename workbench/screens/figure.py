@@ -31,12 +31,19 @@ class FigureDialog(ModalScreen[EnteredFigure | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="figure-dialog"):
             yield Label(f"Netac's figures for {self.product}", classes="section-title", markup=False)
-            yield Static(f"Unsourced: {', '.join(self.missing)}. Enter them from Netac's current table; "
-                         "the station's policy copy is written, checked and audited.", classes="note", markup=False)
+            yield Static(
+                f"Unsourced: {', '.join(self.missing)}. Enter them from Netac's current table; "
+                "the station's policy copy is written, checked and audited.",
+                classes="note",
+                markup=False,
+            )
             yield Input(placeholder="TBW in TB, e.g. 1400", id="tbw_tb", max_length=12)
             yield Input(placeholder="Warranty years, e.g. 5", id="warranty_years", max_length=3)
-            yield Input(placeholder="Source (required), e.g. Netac warranty table, e-mail 2026-11-20",
-                        id="source", max_length=300)
+            yield Input(
+                placeholder="Source (required), e.g. Netac warranty table, e-mail 2026-11-20",
+                id="source",
+                max_length=300,
+            )
             yield Button("Record (Ctrl+S)", id="confirm", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -46,7 +53,9 @@ class FigureDialog(ModalScreen[EnteredFigure | None]):
         self.dismiss(None)
 
     def action_confirm(self) -> None:
-        value = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("tbw_tb", "warranty_years", "source")}
+        value = {
+            name: self.query_one(f"#{name}", Input).value.strip() for name in ("tbw_tb", "warranty_years", "source")
+        }
         if not value["source"]:
             self.notify("source: no source, no figure", severity="error", markup=False)
             return

@@ -13,8 +13,11 @@ class KeysFooter(Footer):
     _shown: tuple[tuple[str, str, bool], ...] | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
-        shown = tuple((binding.key, binding.description, enabled)
-                      for (_, binding, enabled, _) in screen.active_bindings.values() if binding.show)
+        shown = tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _) in screen.active_bindings.values()
+            if binding.show
+        )
         if shown == self._shown and screen.app.app_focus:
             return
         if screen.app.app_focus:

@@ -84,6 +84,7 @@ class HistoryScreen(WorkbenchScreen):
         except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, outcome.message,
-                                  severity="information" if outcome.printed else "warning", markup=False)
+        self.app.call_from_thread(
+            self.notify, outcome.message, severity="information" if outcome.printed else "warning", markup=False
+        )
         self.app.call_from_thread(self._show)

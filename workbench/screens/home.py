@@ -86,25 +86,45 @@ class HomeScreen(WorkbenchScreen):
         waiting = self.query_one("#review", DataTable)
         waiting.clear()
         for item in review:
-            waiting.add_row(plain(item.summary.number), plain(item.summary.customer_name), plain(item.why),
-                            key=item.summary.number)
+            waiting.add_row(
+                plain(item.summary.number), plain(item.summary.customer_name), plain(item.why), key=item.summary.number
+            )
         title = self.query_one("#review-title", Static)
-        title.update(f"Waiting for a supervisor: {len(review)} (Enter reviews the case)" if self.station.is_supervisor
-                     else f"Your cases waiting for a supervisor: {len(review)} (Enter shows the case)")
+        title.update(
+            f"Waiting for a supervisor: {len(review)} (Enter reviews the case)"
+            if self.station.is_supervisor
+            else f"Your cases waiting for a supervisor: {len(review)} (Enter shows the case)"
+        )
         waiting.display = title.display = bool(review)
         table = self.query_one("#drafts", DataTable)
         table.clear()
         for c in drafts:
-            table.add_row(plain(c.number), plain(STEP_TITLES.get(c.step, c.step)), plain(c.serial), plain(c.model),
-                          plain(c.customer_name), plain(c.technician), key=c.number)
+            table.add_row(
+                plain(c.number),
+                plain(STEP_TITLES.get(c.step, c.step)),
+                plain(c.serial),
+                plain(c.model),
+                plain(c.customer_name),
+                plain(c.technician),
+                key=c.number,
+            )
         listing = self.query_one("#today", DataTable)
         listing.clear()
         for c in today:
-            listing.add_row(plain(c.number), plain(c.status), plain(c.verdict or "-"), plain(c.serial), plain(c.model),
-                            plain(c.customer_name), key=c.number)
+            listing.add_row(
+                plain(c.number),
+                plain(c.status),
+                plain(c.verdict or "-"),
+                plain(c.serial),
+                plain(c.model),
+                plain(c.customer_name),
+                key=c.number,
+            )
         mine = [c for c in drafts if c.technician == self.station.technician]
-        self._status(f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
-                     + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else ""))
+        self._status(
+            f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
+            + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else "")
+        )
         (waiting if review and self.station.is_supervisor else table if drafts else listing).focus()
 
     def _selected(self, table_id: str) -> str | None:

@@ -13,26 +13,40 @@ from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Tick
 
 # What the technician sees first on the bench; then the rest in the policy's order.
-BENCH_ORDER = ("sticker_removed", "interface_or_housing_damage", "physical_or_liquid_damage",
-               "unauthorised_modification", "electrical_damage")
+BENCH_ORDER = (
+    "sticker_removed",
+    "interface_or_housing_damage",
+    "physical_or_liquid_damage",
+    "unauthorised_modification",
+    "electrical_damage",
+)
 
 
 class InspectionScreen(StepScreen):
     STEP = "inspection"
 
     def body(self) -> ComposeResult:
-        yield Static("Space ticks what you find, a note says what you saw; its clause is below.",
-                     classes="note", markup=False)
+        yield Static(
+            "Space ticks what you find, a note says what you saw; its clause is below.", classes="note", markup=False
+        )
         found = self.flow.claim.inspection
         notes = self.flow.claim.inspection_notes
         # One line a check (its short label and exclusion number, then the note), so all ten
         # fit at 80x24; the focused check's whole clause is shown under them.
         for exclusion in _bench_order(self.station.exclusions()):
             with Horizontal(classes="row"):
-                yield Tick(f"{exclusion.label} ({exclusion.number})", bool(found.get(exclusion.key)),
-                               id=f"found-{exclusion.key}")
-                yield Input(notes.get(exclusion.key, ""), placeholder="note", id=f"note-{exclusion.key}",
-                            classes="inspection-note", max_length=500)
+                yield Tick(
+                    f"{exclusion.label} ({exclusion.number})",
+                    bool(found.get(exclusion.key)),
+                    id=f"found-{exclusion.key}",
+                )
+                yield Input(
+                    notes.get(exclusion.key, ""),
+                    placeholder="note",
+                    id=f"note-{exclusion.key}",
+                    classes="inspection-note",
+                    max_length=500,
+                )
         yield Static("", id="clause", classes="note", markup=False)
 
     def on_mount(self) -> None:
@@ -43,7 +57,8 @@ class InspectionScreen(StepScreen):
         for exclusion in self.station.exclusions():
             if exclusion.key == key:
                 self.query_one("#clause", Static).update(
-                    f"{exclusion.check}. {exclusion.clause.ref}: {exclusion.clause.text}")
+                    f"{exclusion.check}. {exclusion.clause.ref}: {exclusion.clause.text}"
+                )
 
     @on(Checkbox.Changed)
     @on(Input.Changed)
@@ -51,9 +66,14 @@ class InspectionScreen(StepScreen):
         self.changed()
 
     def items(self) -> list[tuple[str, bool, str]]:
-        return [(e.key, self.query_one(f"#found-{e.key}", Checkbox).value,
-                 self.query_one(f"#note-{e.key}", Input).value.strip())
-                for e in self.station.exclusions()]
+        return [
+            (
+                e.key,
+                self.query_one(f"#found-{e.key}", Checkbox).value,
+                self.query_one(f"#note-{e.key}", Input).value.strip(),
+            )
+            for e in self.station.exclusions()
+        ]
 
     def keep_input(self) -> None:
         self.flow.set_inspection(self.items())

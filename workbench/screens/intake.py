@@ -21,8 +21,12 @@ class SerialInput(Input):
     """The serial: typed by hand or by a barcode scanner, which ends with Enter."""
 
     def restricted(self) -> None:
-        self.notify("serial: only letters, digits and '-' (as printed on the label)", severity="warning",
-                    markup=False, timeout=4)
+        self.notify(
+            "serial: only letters, digits and '-' (as printed on the label)",
+            severity="warning",
+            markup=False,
+            timeout=4,
+        )
 
 
 class IntakeScreen(StepScreen):
@@ -32,32 +36,62 @@ class IntakeScreen(StepScreen):
     def body(self) -> ComposeResult:
         claim = self.flow.claim
         lines = self.station.catalog_lines()
-        yield from _row("customer_name", Input(claim.customer_name, placeholder="Name", id="customer_name",
-                                               max_length=200))
-        yield from _row("customer_contact", Input(claim.customer_contact, placeholder="Phone or e-mail",
-                                                  id="customer_contact", max_length=200))
-        yield from _row("model", Input(claim.model, placeholder="e.g. NV7000, N600S", id="model",
-                                       suggester=SuggestFromList(lines, case_sensitive=False), max_length=64))
-        yield from _row("capacity_gb", Input(claim.capacity_gb, placeholder="e.g. 512, 1000, 2000",
-                                             id="capacity_gb", type="integer", max_length=6))
-        yield from _row("serial", SerialInput(claim.serial, placeholder="scan or type the label's serial",
-                                              id="serial", restrict=r"[A-Za-z0-9-]*", max_length=64))
+        yield from _row(
+            "customer_name", Input(claim.customer_name, placeholder="Name", id="customer_name", max_length=200)
+        )
+        yield from _row(
+            "customer_contact",
+            Input(claim.customer_contact, placeholder="Phone or e-mail", id="customer_contact", max_length=200),
+        )
+        yield from _row(
+            "model",
+            Input(
+                claim.model,
+                placeholder="e.g. NV7000, N600S",
+                id="model",
+                suggester=SuggestFromList(lines, case_sensitive=False),
+                max_length=64,
+            ),
+        )
+        yield from _row(
+            "capacity_gb",
+            Input(
+                claim.capacity_gb, placeholder="e.g. 512, 1000, 2000", id="capacity_gb", type="integer", max_length=6
+            ),
+        )
+        yield from _row(
+            "serial",
+            SerialInput(
+                claim.serial,
+                placeholder="scan or type the label's serial",
+                id="serial",
+                restrict=r"[A-Za-z0-9-]*",
+                max_length=64,
+            ),
+        )
         with Horizontal(classes="row"):
             yield Label("Proof of purchase", classes="field-label")
             yield Switch(claim.proof_of_purchase, id="proof_of_purchase")
             yield Static("", id="proof-words", markup=False)
-        yield from _row("purchase_date", Input(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt",
-                                               id="purchase_date", max_length=10))
-        yield from _row("manufacture_date", Input(claim.manufacture_date,
-                                                  placeholder="YYYY-MM-DD from the label", id="manufacture_date",
-                                                  max_length=10))
+        yield from _row(
+            "purchase_date",
+            Input(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt", id="purchase_date", max_length=10),
+        )
+        yield from _row(
+            "manufacture_date",
+            Input(
+                claim.manufacture_date, placeholder="YYYY-MM-DD from the label", id="manufacture_date", max_length=10
+            ),
+        )
         yield Label("Failure description (as the customer tells it)", classes="field-label wide")
-        yield TextArea(claim.failure_description, id="failure_description", tab_behavior="focus",
-                       soft_wrap=True)
+        yield TextArea(claim.failure_description, id="failure_description", tab_behavior="focus", soft_wrap=True)
         # Short enough for 80 columns; the clause the customer agrees to is read out from below it.
         backup = self.station.clause("data_backup")
-        yield Tick(f"Customer has a backup; their data is their own · {backup.ref}", claim.data_acknowledged,
-                       id="data_acknowledged")
+        yield Tick(
+            f"Customer has a backup; their data is their own · {backup.ref}",
+            claim.data_acknowledged,
+            id="data_acknowledged",
+        )
         yield Static(backup.text, id="data-clause", classes="note", markup=False)
         yield Static("", id="intake-problems", markup=False)
 
@@ -102,8 +136,8 @@ class IntakeScreen(StepScreen):
         self.query_one("#purchase_date", Input).disabled = not proof
         # The switch's state in words: colour alone does not tell a newcomer (or NO_COLOR) which is on.
         self.query_one("#proof-words", Static).update(
-            "YES: the purchase date starts the warranty" if proof else
-            "NO: the manufacturing date starts the warranty")
+            "YES: the purchase date starts the warranty" if proof else "NO: the manufacturing date starts the warranty"
+        )
 
     def leave(self) -> Callable[[], bool] | None:
         self.keep_input()

@@ -27,8 +27,12 @@ class ReviewScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Review of case {self.number}: read the reasons and the evidence, then v records "
-                     "your verdict with its reason.", classes="note", markup=False)
+        yield Static(
+            f"Review of case {self.number}: read the reasons and the evidence, then v records "
+            "your verdict with its reason.",
+            classes="note",
+            markup=False,
+        )
         with VerticalScroll():
             yield Static("Reading the case…", id="review-case", markup=False)
         yield Footer()
@@ -46,10 +50,15 @@ class ReviewScreen(WorkbenchScreen):
         self.app.call_from_thread(self.query_one("#review-case", Static).update, text)
 
     def action_verdict(self) -> None:
-        self.app.push_screen(VerdictDialog(f"Verdict on case {self.number}",
-                                           f"Recorded as {self.station.technician}'s; the engine's verdict "
-                                           "stays beside it. The case then goes on to its ticket.",
-                                           REVIEW_VERDICTS), self._decided)
+        self.app.push_screen(
+            VerdictDialog(
+                f"Verdict on case {self.number}",
+                f"Recorded as {self.station.technician}'s; the engine's verdict "
+                "stays beside it. The case then goes on to its ticket.",
+                REVIEW_VERDICTS,
+            ),
+            self._decided,
+        )
 
     def _decided(self, verdict: Override | None) -> None:
         if verdict is not None:

@@ -50,10 +50,18 @@ class SearchScreen(WorkbenchScreen):
         table = self.query_one("#results", DataTable)
         table.clear()
         for c in found:
-            table.add_row(plain(c.number), plain(f"{c.created_at:%Y-%m-%d}"), plain(c.status), plain(c.verdict or "-"),
-                          plain(c.serial), plain(c.customer_name), key=c.number)
+            table.add_row(
+                plain(c.number),
+                plain(f"{c.created_at:%Y-%m-%d}"),
+                plain(c.status),
+                plain(c.verdict or "-"),
+                plain(c.serial),
+                plain(c.customer_name),
+                key=c.number,
+            )
         self.query_one("#search-status", Static).update(
-            f"{len(found)} case(s). Enter on a row shows the case." if found else "Nothing found.")
+            f"{len(found)} case(s). Enter on a row shows the case." if found else "Nothing found."
+        )
         if found:
             table.focus()
 

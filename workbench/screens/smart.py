@@ -94,8 +94,9 @@ class SmartScreen(StepScreen):
         if scan != self._scan:
             return
         self._drives = {}
-        self._status(f"{why} Press t for the training bench (recorded drives), or u if the claimed drive "
-                     "cannot be read at all.")
+        self._status(
+            f"{why} Press t for the training bench (recorded drives), or u if the claimed drive cannot be read at all."
+        )
 
     def action_training(self) -> None:
         self.workbench.use_training_bench()
@@ -151,8 +152,10 @@ class SmartScreen(StepScreen):
 
     def _recorded(self, readout: SmartReadout) -> None:
         self._recorded_here = True
-        self._status(f"Read {readout.device}: recorded with smartctl's own output as evidence. "
-                     "Ctrl+N for the counterfeit checks.")
+        self._status(
+            f"Read {readout.device}: recorded with smartctl's own output as evidence. "
+            "Ctrl+N for the counterfeit checks."
+        )
         self._show_readout(readout.to_dict())
 
     @work(thread=True, exclusive=True, group="smart-known")
@@ -188,7 +191,8 @@ class SmartScreen(StepScreen):
         gauge.display = True
         gauge.show(
             self.flow.tbw_check(written),
-            "bytes written unknown" if written is None else "the catalog has no sourced TBW limit for this product")
+            "bytes written unknown" if written is None else "the catalog has no sourced TBW limit for this product",
+        )
 
     # -- leaving -------------------------------------------------------------------------
 
@@ -206,8 +210,10 @@ class SmartScreen(StepScreen):
         self._recorded_here = True
         self.query_one("#readout", Static).update("")
         self.query_one(TbwGauge).display = False
-        self._status(f"Recorded as unreadable ({reason}); any earlier reading is set aside and kept as evidence. "
-                     "The TBW is unverified. Ctrl+N to go on.")
+        self._status(
+            f"Recorded as unreadable ({reason}); any earlier reading is set aside and kept as evidence. "
+            "The TBW is unverified. Ctrl+N to go on."
+        )
 
     def leave(self) -> Callable[[], bool] | None:
         if self.flow.claim.drive is None:

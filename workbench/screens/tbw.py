@@ -24,6 +24,8 @@ class TbwGauge(Vertical):
             return
         bar.display = True
         bar.update(total=check.limit_bytes, progress=min(check.written_bytes, check.limit_bytes))
-        text.update(f"TBW used {check.used_fraction:.1%}: {check.written_bytes / 1e12:,.3f} of "
-                    f"{check.limit_bytes / 1e12:,.0f} TB ({check.written_bytes:,} bytes)"
-                    + (" — EXCEEDED" if check.exceeded else ""))
+        text.update(
+            f"TBW used {check.used_fraction:.1%}: {check.written_bytes / 1e12:,.3f} of "
+            f"{check.limit_bytes / 1e12:,.0f} TB ({check.written_bytes:,} bytes)"
+            + (" — EXCEEDED" if check.exceeded else "")
+        )

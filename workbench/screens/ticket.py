@@ -63,8 +63,10 @@ class TicketScreen(StepScreen):
         self._printing = False
         self._qr_text = outcome.qr_text
         state = "Printed" if outcome.printed else "NOT printed"
-        self.query_one("#print-status", Static).update(f"{state}: {outcome.message}. p prints again; v shows "
-                                                       "the QR to scan from the screen; Ctrl+N finishes the case.")
+        self.query_one("#print-status", Static).update(
+            f"{state}: {outcome.message}. p prints again; v shows "
+            "the QR to scan from the screen; Ctrl+N finishes the case."
+        )
         self.query_one("#ticket-words", Static).update("\n".join(outcome.content.lines))
 
     def action_show_qr(self) -> None:

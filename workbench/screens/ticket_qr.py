@@ -35,7 +35,9 @@ class TicketQrScreen(WorkbenchScreen):
         qr = self.query_one("#qr-whole", Static)
         qr.set_class(drawing is None, "too-small")
         if drawing is None:
-            qr.update(f"Case {self.number}: the ticket's QR needs more than {lines} lines. "
-                      "Enlarge the terminal, or scan the printed ticket.")
+            qr.update(
+                f"Case {self.number}: the ticket's QR needs more than {lines} lines. "
+                "Enlarge the terminal, or scan the printed ticket."
+            )
         else:
             qr.update("\n".join(drawing))

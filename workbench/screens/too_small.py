@@ -32,4 +32,5 @@ class TooSmallScreen(Screen[None]):
             f"Terminal too small: needs {MIN_WIDTH}x{MIN_HEIGHT}.\n"
             f"This one is {width}x{height}: make the window larger.\n"
             "What was on screen comes back as it was.\n"
-            "Ctrl+Q keeps any draft and quits.")
+            "Ctrl+Q keeps any draft and quits."
+        )

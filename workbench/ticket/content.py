@@ -29,8 +29,10 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
         f"Verdict: {VERDICT_WORDS[verdict]}",
     ]
     if decision.override_verdict:
-        lines.append(f"(Supervisor {strip_control(decision.override_by or '')} changed "
-                     f"{decision.verdict} to {verdict}: {strip_control(decision.override_reason or '')})")
+        lines.append(
+            f"(Supervisor {strip_control(decision.override_by or '')} changed "
+            f"{decision.verdict} to {verdict}: {strip_control(decision.override_reason or '')})"
+        )
     for reason in decision.decision.get("reasons", []):
         # The clause recorded with the decision: the one in force when the case was decided.
         clause = reason.get("clause") or clause_ref(policy, reason["code"])
@@ -41,10 +43,10 @@ def ticket_content(view, policy, station_name: str) -> TicketContent:
     lines += [
         f"Next: {NEXT_STEPS[verdict]}",
         f"Your data: {policy.clauses['data_backup'].text}",
-        f"Proof of purchase: {policy.clauses['required_information'].text} "
-        f"{policy.clauses['warranty_start'].text}",
-        f"Policy {decision.policy_id}" + (f", file sha256 {decision.policy_sha256[:16]}" if decision.policy_sha256
-                                          else "") + ". Verify this ticket: workbench ticket verify.",
+        f"Proof of purchase: {policy.clauses['required_information'].text} {policy.clauses['warranty_start'].text}",
+        f"Policy {decision.policy_id}"
+        + (f", file sha256 {decision.policy_sha256[:16]}" if decision.policy_sha256 else "")
+        + ". Verify this ticket: workbench ticket verify.",
     ]
     return TicketContent(title="Netac warranty service ticket", lines=tuple(lines))
 

@@ -29,8 +29,13 @@ def facts_for(view, station_id: str) -> TicketFacts:
         raise WorkbenchError(f"case {view.number}: not decided yet, so there is no ticket to print")
     claim = ClaimDraft.from_json(view.fields)
     return TicketFacts(
-        case_number=view.number, station=station_id, date=f"{decision.decided_at:%Y-%m-%d}",
-        model=claim.model, capacity_gb=claim.capacity_gb, serial=claim.serial, verdict=decision.final_verdict,
+        case_number=view.number,
+        station=station_id,
+        date=f"{decision.decided_at:%Y-%m-%d}",
+        model=claim.model,
+        capacity_gb=claim.capacity_gb,
+        serial=claim.serial,
+        verdict=decision.final_verdict,
         # The contract's one remedy goes with covered, whether the engine or a supervisor said so.
         remedy="repair_or_replace" if decision.final_verdict == "covered" else "",
         policy=decision.policy_id,
@@ -66,8 +71,7 @@ def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str
         return TicketOutcome(ticket_id, qr_text, content, False, str(exc))
     except PrintError as exc:
         store.mark_ticket(ticket_id, "failed", str(exc))
-        return TicketOutcome(ticket_id, qr_text, content, False, f"{exc} (queued: reprint from the case)",
-                             failed=True)
+        return TicketOutcome(ticket_id, qr_text, content, False, f"{exc} (queued: reprint from the case)", failed=True)
     store.mark_ticket(ticket_id, "printed")
     return TicketOutcome(ticket_id, qr_text, content, True, done)
 
@@ -95,7 +99,8 @@ class Verification:
     def verdict_word(self) -> str:
         """The first word a clerk reads: it always agrees with the exit status."""
         return {"good": "GOOD", "not_on_record": "NOT ON RECORD", "record_differs": "CHANGED"}.get(
-            self.status, "NOT GENUINE")
+            self.status, "NOT GENUINE"
+        )
 
 
 def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
@@ -110,37 +115,71 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
     signer = facts.station.upper()
     key = trusted_keys(config).get(signer)
     if key is None:
-        return Verification("unknown_station", facts.station, facts,
-                            f"station {facts.station} is not among this station's trusted keys ([ticket.trusted_keys])")
+        return Verification(
+            "unknown_station",
+            facts.station,
+            facts,
+            f"station {facts.station} is not among this station's trusted keys ([ticket.trusted_keys])",
+        )
     if not verify_signature(key, parsed.signature, parsed.body):
-        return Verification("forged", facts.station, facts,
-                            f"the signature does not match: the text was altered, or not signed by {facts.station}")
+        return Verification(
+            "forged",
+            facts.station,
+            facts,
+            f"the signature does not match: the text was altered, or not signed by {facts.station}",
+        )
     prefix = facts.case_number.split("-", 1)[0].upper()
     if prefix != signer:
-        return Verification("wrong_station", facts.station, facts,
-                            f"case {facts.case_number} is station {prefix}'s, but the ticket is signed by "
-                            f"station {facts.station}: a station signs tickets for its own cases only")
+        return Verification(
+            "wrong_station",
+            facts.station,
+            facts,
+            f"case {facts.case_number} is station {prefix}'s, but the ticket is signed by "
+            f"station {facts.station}: a station signs tickets for its own cases only",
+        )
     if store is None:
-        return Verification("good", facts.station, facts,
-                            f"genuine ticket signed by station {facts.station} (case records not checked)")
+        return Verification(
+            "good", facts.station, facts, f"genuine ticket signed by station {facts.station} (case records not checked)"
+        )
     try:
         recorded = facts_for(store.get_case(facts.case_number), facts.station)
     except ONE_LINE_ERRORS:
         if signer == config.station_id:
-            return Verification("not_on_record", facts.station, facts,
-                                f"signed by this station, but case {facts.case_number} is not in its records "
-                                "(deleted, or the records were restored from an older backup)")
-        return Verification("good", facts.station, facts, f"genuine ticket signed by station {facts.station}; "
-                            f"case {facts.case_number} is kept at station {facts.station}, not here")
-    differences = [name for name, a, b in zip(TicketFacts.__dataclass_fields__, _values(recorded), _values(facts), strict=True)
-                   if a != b]
+            return Verification(
+                "not_on_record",
+                facts.station,
+                facts,
+                f"signed by this station, but case {facts.case_number} is not in its records "
+                "(deleted, or the records were restored from an older backup)",
+            )
+        return Verification(
+            "good",
+            facts.station,
+            facts,
+            f"genuine ticket signed by station {facts.station}; "
+            f"case {facts.case_number} is kept at station {facts.station}, not here",
+        )
+    differences = [
+        name
+        for name, a, b in zip(TicketFacts.__dataclass_fields__, _values(recorded), _values(facts), strict=True)
+        if a != b
+    ]
     if differences:
-        return Verification("record_differs", facts.station, facts,
-                            f"signed by station {facts.station}, but the case record now differs in: "
-                            f"{', '.join(differences)} (a later decision?)", record_matches=False)
-    return Verification("good", facts.station, facts,
-                        f"genuine ticket signed by station {facts.station}; matches case {facts.case_number}",
-                        record_matches=True)
+        return Verification(
+            "record_differs",
+            facts.station,
+            facts,
+            f"signed by station {facts.station}, but the case record now differs in: "
+            f"{', '.join(differences)} (a later decision?)",
+            record_matches=False,
+        )
+    return Verification(
+        "good",
+        facts.station,
+        facts,
+        f"genuine ticket signed by station {facts.station}; matches case {facts.case_number}",
+        record_matches=True,
+    )
 
 
 def _values(facts: TicketFacts):

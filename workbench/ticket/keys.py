@@ -42,8 +42,7 @@ def station_key(config: StationConfig) -> Ed25519PrivateKey:
     if path.exists():
         return _load(path)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         shared = bool(path.parent.stat().st_mode & stat.S_ISGID)
@@ -95,10 +94,14 @@ def _missing_permission(path: Path) -> str:
     owner, group = _name(pwd.getpwuid, info.st_uid), _name(grp.getgrgid, info.st_gid)
     mode = stat.S_IMODE(info.st_mode)
     if in_group(user, group):
-        return (f"it is {owner}:{group} mode {mode:04o}, and its group ({group}, which {user} is in) "
-                "needs read permission: chmod g+r")
-    return (f"it is {owner}:{group} mode {mode:04o}, and {user} is not in its group {group}: "
-            f"add {user} to {group} (setup-ssh-station.sh add-technician)")
+        return (
+            f"it is {owner}:{group} mode {mode:04o}, and its group ({group}, which {user} is in) "
+            "needs read permission: chmod g+r"
+        )
+    return (
+        f"it is {owner}:{group} mode {mode:04o}, and {user} is not in its group {group}: "
+        f"add {user} to {group} (setup-ssh-station.sh add-technician)"
+    )
 
 
 def _name(lookup, number: int) -> str:

@@ -93,7 +93,7 @@ def parse(text: str) -> ParsedTicket:
         return _parse_nw1(text)
     if not text.startswith(PREFIX):
         raise InputError("ticket", f"not a workbench ticket (it should start with {PREFIX} or {PREFIX_NW1}|)")
-    data = _from_digits(text[len(PREFIX):])
+    data = _from_digits(text[len(PREFIX) :])
     if len(data) <= SIGNATURE_BYTES:
         raise InputError("ticket", "is too short to hold its facts and signature: truncated or altered")
     packed, signature = data[:-SIGNATURE_BYTES], data[-SIGNATURE_BYTES:]
@@ -101,6 +101,7 @@ def parse(text: str) -> ParsedTicket:
 
 
 # --- the packed facts ---------------------------------------------------------------------
+
 
 def pack(facts: TicketFacts) -> bytes:
     try:
@@ -228,7 +229,7 @@ class _Reader:
                 raise self.damaged()
 
     def rest(self) -> bytes:
-        rest, self.at = self.data[self.at:], len(self.data)
+        rest, self.at = self.data[self.at :], len(self.data)
         return rest
 
     def texts(self) -> list[str]:
@@ -238,7 +239,7 @@ class _Reader:
             if self.at + length > len(self.data):
                 raise self.damaged()
             try:
-                texts.append(self.data[self.at:self.at + length].decode("utf-8"))
+                texts.append(self.data[self.at : self.at + length].decode("utf-8"))
             except UnicodeDecodeError:
                 raise self.damaged() from None
             self.at += length
@@ -268,6 +269,7 @@ def _from_digits(text: str) -> bytes:
 
 # --- tickets issued before NW2 --------------------------------------------------------------
 
+
 def _unescape(value: str) -> str:
     return value.replace("%7C", "|").replace("%25", "%")
 
@@ -282,8 +284,12 @@ def _parse_nw1(text: str) -> ParsedTicket:
     if not NW1_SIGNATURE.fullmatch(signature_text):
         raise InputError("ticket", "its signature is not base64url text (A-Z a-z 0-9 - _, no padding): altered")
     if len(signature_text) != NW1_SIGNATURE_LENGTH:
-        raise InputError("ticket", "its signature is truncated" if len(signature_text) < NW1_SIGNATURE_LENGTH
-                         else "its signature is too long: altered")
+        raise InputError(
+            "ticket",
+            "its signature is truncated"
+            if len(signature_text) < NW1_SIGNATURE_LENGTH
+            else "its signature is too long: altered",
+        )
     signature = base64.urlsafe_b64decode(signature_text + "==")
     if base64.urlsafe_b64encode(signature).decode().rstrip("=") != signature_text:
         raise InputError("ticket", "its signature is not written as the workbench writes it: altered")

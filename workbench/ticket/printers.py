@@ -56,8 +56,10 @@ def print_ticket(config: StationConfig, content: TicketContent, qr_text: str) ->
     """Print; returns what was done. Raises PrintError when the printer did not take it."""
     kind = printer_kind(config)
     if kind == "none":
-        raise NoPrinter("no printer is configured ([printer] kind = none): the ticket is kept queued, to show on "
-                        "screen (v) or print once a printer is set up")
+        raise NoPrinter(
+            "no printer is configured ([printer] kind = none): the ticket is kept queued, to show on "
+            "screen (v) or print once a printer is set up"
+        )
     if kind == "cups":
         return _print_cups(config, content, qr_text)
     return _print_escpos(config, content, qr_text)

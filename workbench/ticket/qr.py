@@ -42,8 +42,10 @@ def terminal_lines(code: qrcode.QRCode | str) -> list[str]:
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
     glyph = {(False, False): "█", (True, False): "▄", (False, True): "▀", (True, True): " "}
-    return ["".join(glyph[(top, bottom)] for top, bottom in zip(matrix[i], matrix[i + 1], strict=True))
-            for i in range(0, len(matrix), 2)]
+    return [
+        "".join(glyph[(top, bottom)] for top, bottom in zip(matrix[i], matrix[i + 1], strict=True))
+        for i in range(0, len(matrix), 2)
+    ]
 
 
 def png_bytes(text: str, box_size: int = 6) -> bytes:
