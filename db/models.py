@@ -27,7 +27,7 @@ class Case(SQLModel, table=True):
     station: str = Field(max_length=8)
     year: int
     seq: int
-    status: str = Field(default="draft", max_length=16)  # draft | review | decided | closed
+    status: str = Field(default="draft", max_length=16)  # db.lifecycle.STATES
     step: str = Field(default="intake", max_length=32)  # where the technician is in the flow
     technician: str = Field(max_length=64)
     created_at: datetime
@@ -40,6 +40,18 @@ class Case(SQLModel, table=True):
     customer_key: str = Field(default="", max_length=200)  # casefolded, for search
     model: str = Field(default="", max_length=64)
     verdict: str | None = Field(default=None, max_length=16)  # the final one, after any override
+    # The station's figures, copied when the case is decided and handed back, so that a month's
+    # report reads one table (revision 0007).
+    capacity_gb: int | None = None
+    product_line: str = Field(default="", max_length=64)
+    reasons: str = Field(default="", max_length=400)  # the final decision's reason codes, space-separated
+    tbw_used: float | None = None  # host bytes written / the product's TBW limit, at the decision
+    power_on_hours: int | None = None
+    decided_at: datetime | None = None
+    override_by: str | None = Field(default=None, max_length=64)  # a supervisor's override at the decision
+    reviewed_by: str | None = Field(default=None, max_length=64)  # the supervisor who resolved its review
+    handed_back_at: datetime | None = None
+    shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)  # the failed drive's parcel
 
 
 class InspectionItem(SQLModel, table=True):
@@ -111,6 +123,51 @@ class Ticket(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     printed_at: datetime | None = None
+
+
+class Replacement(SQLModel, table=True):
+    """The drive a covered case's customer receives instead of theirs: the failed one goes to Netac."""
+
+    __tablename__ = "replacement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", sa_column_kwargs={"unique": True})
+    original_serial: str = Field(max_length=64, index=True)
+    serial: str = Field(max_length=64, sa_column_kwargs={"unique": True})  # the replacement's, canonical
+    model: str = Field(max_length=64)
+    capacity_gb: int
+    recorded_at: datetime
+    technician: str = Field(max_length=64)
+    substitution_reason: str | None = Field(default=None, sa_column=Column(Text))  # another model or capacity
+    substitution_by: str | None = Field(default=None, max_length=64)  # the supervisor who allowed it
+
+
+class HandBack(SQLModel, table=True):
+    """The customer collected their drive (or its replacement)."""
+
+    __tablename__ = "hand_back"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", sa_column_kwargs={"unique": True})
+    at: datetime
+    technician: str = Field(max_length=64)
+    collected_by: str = Field(max_length=200)
+    id_checked: bool
+    drive_serial: str = Field(max_length=64)  # the drive that went out over the counter
+    by_ticket: bool  # opened by scanning the customer's ticket
+
+
+class Shipment(SQLModel, table=True):
+    """A parcel of failed drives sent to Netac, with its packing list."""
+
+    __tablename__ = "shipment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    station: str = Field(max_length=8)
+    created_at: datetime
+    technician: str = Field(max_length=64)
+    reference: str = Field(default="", max_length=200)  # the carrier's tracking number
 
 
 class CaseSequence(SQLModel, table=True):

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
 from db.connection import explain, make_engine, retrying, sqlite_path
 from db.errors import StoreError
+from db.lifecycle import BEFORE_DECISION, STATES, move_problem
 from db.migrate import upgrade
 from db.models import (
     AuditEntry,
@@ -29,15 +30,19 @@ from db.models import (
     CaseSequence,
     CounterfeitFinding,
     DecisionRecord,
+    HandBack,
     InspectionItem,
+    Replacement,
+    Shipment,
     SmartSnapshot,
     Ticket,
     row_id,
 )
+from db.report import StationFigures, station_figures, utc_bounds
 from policy.serials import canonical_serial
 
 T = TypeVar("T")
-STATUSES = ("draft", "decided", "closed")
+STATUSES = STATES
 TICKET_STATUSES = ("queued", "printed", "failed")
 
 
@@ -57,6 +62,8 @@ class CaseSummary:
     customer_name: str
     model: str
     verdict: str | None
+    replaced_by: str | None = None  # the serial of the drive that replaced this one (history only)
+    shipment: str | None = None  # the parcel its failed drive went to Netac in (history only)
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,50 @@ class ReviewItem:
 
 
 @dataclass(frozen=True)
+class ReplacementView:
+    serial: str
+    model: str
+    capacity_gb: int
+    recorded_at: datetime
+    technician: str
+    substitution_reason: str | None
+    substitution_by: str | None
+
+
+@dataclass(frozen=True)
+class HandBackView:
+    at: datetime
+    technician: str
+    collected_by: str
+    id_checked: bool
+    drive_serial: str
+    by_ticket: bool
+
+
+@dataclass(frozen=True)
+class ShippedDrive:
+    """One line of a shipment's packing list: a failed drive going back to Netac."""
+
+    case_number: str
+    model: str
+    capacity_gb: int | None
+    serial: str
+    replaced_by: str
+    reasons: str
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    number: str
+    station: str
+    created_at: datetime
+    technician: str
+    reference: str
+    drives: tuple[ShippedDrive, ...]
+
+
+@dataclass(frozen=True)
 class TicketView:
     id: int
     created_at: datetime
@@ -154,6 +205,9 @@ class CaseView:
     decisions: tuple[DecisionView, ...] = ()
     tickets: tuple[TicketView, ...] = ()
     audit: tuple[AuditView, ...] = field(default=())
+    replacement: ReplacementView | None = None
+    hand_back: HandBackView | None = None
+    shipment: str | None = None  # the number of the parcel its failed drive went to Netac in
 
     @property
     def number(self) -> str:
@@ -364,6 +418,7 @@ class CaseStore:
         *,
         policy_sha256: str | None = None,
         review_request: dict[str, str] | None = None,
+        product_line: str = "",
     ) -> int:
         """The engine's decision (the contract's output) and any supervisor override.
 
@@ -371,7 +426,8 @@ class CaseStore:
         checked they are a supervisor): the case's verdict becomes the override's, the
         engine's stays recorded beside it. A `needs_review` decision, or one with a
         technician's `review_request` ({"verdict", "reason"}), puts the case in the review
-        queue (status `review`) until a supervisor resolves it.
+        queue (status `review`) until a supervisor resolves it. `product_line` is the catalog's
+        line of the claimed product, for the station's figures (the model when not in the catalog).
         """
         for name, given in (("override", override), ("review request", review_request)):
             if given is not None:
@@ -386,6 +442,8 @@ class CaseStore:
 
         def work(session: Session) -> int:
             case = self._case(session, number)
+            if case.status not in ("draft", "review", "decided"):
+                raise StoreError(f"case {number}: it is {case.status}; its decision cannot change now")
             record = DecisionRecord(
                 case_id=row_id(case),
                 decided_at=utcnow(),
@@ -403,6 +461,7 @@ class CaseStore:
             session.add(record)
             case.verdict = record.override_verdict or record.verdict
             case.status = "review" if request or case.verdict == "needs_review" else "decided"
+            _copy_figures(session, case, record, product_line)
             self._touch(case, session)
             session.flush()
             self._audit(
@@ -437,9 +496,7 @@ class CaseStore:
             case = self._case(session, number)
             if case.status != "review":
                 raise StoreError(f"case {number}: not waiting for a supervisor (it is {case.status})")
-            last = session.exec(
-                select(DecisionRecord).where(DecisionRecord.case_id == case.id).order_by(col(DecisionRecord.id).desc())
-            ).first()
+            last = _latest_decision(session, case)
             if last is None:
                 raise StoreError(f"case {number}: no decision to review")
             record = DecisionRecord(
@@ -458,6 +515,7 @@ class CaseStore:
             )
             session.add(record)
             case.verdict, case.status, case.step = verdict, "decided", "ticket"
+            case.decided_at, case.override_by, case.reviewed_by = record.decided_at, None, self.technician
             self._touch(case, session)
             session.flush()
             self._audit(
@@ -525,16 +583,205 @@ class CaseStore:
 
         self._write("record the print", work)
 
-    def close_case(self, number: str) -> None:
-        def work(session: Session) -> None:
+    def ticket_given(self, number: str) -> str:
+        """The decided case's ticket is in the customer's hands: a not covered or refused drive
+        is ready for pickup; a covered one waits for the choice of repair or replacement.
+        Returns the case's state."""
+
+        def work(session: Session) -> str:
             case = self._case(session, number)
             if case.status != "decided":
-                raise StoreError(f"case {number}: only a decided case can be closed (it is {case.status})")
-            case.status = "closed"
+                raise StoreError(f"case {number}: only a decided case's ticket is given (it is {case.status})")
+            if case.verdict != "covered":
+                case.status = "ready"
             self._touch(case, session)
-            self._audit(session, number, "case_closed", {})
+            self._audit(session, number, "ticket_given", {"state": case.status})
+            return case.status
 
-        self._write("close the case", work)
+        return self._write("record the ticket as given", work)
+
+    def move(self, number: str, target: str, note: str = "") -> None:
+        """A plain change of state (db.lifecycle.MOVES), audited with the note."""
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            problem = move_problem(case.status, target, case.verdict)
+            if problem:
+                raise StoreError(f"case {number}: {problem}")
+            before, case.status = case.status, target
+            self._touch(case, session)
+            self._audit(session, number, "state_changed", {"from": before, "to": target, "note": note})
+
+        self._write(f"mark the case {target}", work)
+
+    def withdraw(self, number: str, reason: str) -> None:
+        """A draft discarded or a claim withdrawn before its decision: the case stays in the
+        records as withdrawn (its number is never given again), with who and why."""
+        if not reason.strip():
+            raise StoreError("reason: withdrawing a claim needs a reason")
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            if case.status not in BEFORE_DECISION:
+                raise StoreError(f"case {number}: only a claim not yet decided can be withdrawn (it is {case.status})")
+            before, case.status = case.status, "withdrawn"
+            self._touch(case, session)
+            self._audit(session, number, "case_withdrawn", {"from": before, "reason": reason.strip()})
+
+        self._write("withdraw the claim", work)
+
+    def record_replacement(
+        self, number: str, serial: str, model: str, capacity_gb: int, substitution_reason: str | None = None
+    ) -> None:
+        """The drive the customer of a covered case receives (serial as scanned); the failed
+        drive's serial is known as replaced from now on. `substitution_reason`: another model or
+        capacity than the claimed one, allowed by this store's user (the caller has checked they
+        are a supervisor). The case is then ready for pickup."""
+        serial = canonical_serial(serial)
+        if not serial:
+            raise StoreError("replacement serial: scan the replacement drive's serial")
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            if case.verdict != "covered" or case.status not in ("decided", "awaiting_repair", "awaiting_stock"):
+                raise StoreError(
+                    f"case {number}: only a covered case waiting for service gets a replacement "
+                    f"(it is {case.status}, {case.verdict})"
+                )
+            if serial == case.serial:
+                raise StoreError(f"replacement serial: {serial} is the failed drive's own serial")
+            given = session.exec(select(Replacement).where(Replacement.serial == serial)).first()
+            if given is not None:
+                other = session.get(Case, given.case_id)
+                raise StoreError(
+                    f"replacement serial: {serial} already went out as the replacement of case "
+                    f"{other.number if other else given.case_id}"
+                )
+            claimed = session.exec(select(Case).where(Case.serial == serial).limit(1)).first()
+            if claimed is not None:
+                raise StoreError(
+                    f"replacement serial: {serial} is a claimed drive (case {claimed.number}), not new stock"
+                )
+            reason = (substitution_reason or "").strip() or None
+            replacement = Replacement(
+                case_id=row_id(case),
+                original_serial=case.serial,
+                serial=serial,
+                model=model.strip(),
+                capacity_gb=capacity_gb,
+                recorded_at=utcnow(),
+                technician=self.technician,
+                substitution_reason=reason,
+                substitution_by=self.technician if reason else None,
+            )
+            session.add(replacement)
+            before, case.status = case.status, "ready"
+            self._touch(case, session)
+            self._audit(
+                session,
+                number,
+                "replacement_recorded",
+                {
+                    "from": before,
+                    "failed_serial": case.serial,
+                    "serial": serial,
+                    "model": replacement.model,
+                    "capacity_gb": capacity_gb,
+                    "substitution": reason and {"reason": reason, "supervisor": self.technician},
+                },
+            )
+
+        self._write("record the replacement", work)
+
+    def record_hand_back(
+        self, number: str, collected_by: str, id_checked: bool, drive_serial: str = "", *, by_ticket: bool = False
+    ) -> None:
+        """The customer collected: who, whether their ID was checked, and which drive went out
+        (for a replaced drive, the replacement's serial as scanned; otherwise their own drive)."""
+        collected_by = collected_by.strip()
+        if not collected_by:
+            raise StoreError("collected by: name who collected the drive")
+
+        def work(session: Session) -> None:
+            case = self._case(session, number)
+            if case.status != "ready":
+                raise StoreError(f"case {number}: only a case ready for pickup is handed back (it is {case.status})")
+            replacement = session.exec(select(Replacement).where(Replacement.case_id == case.id)).first()
+            expected = replacement.serial if replacement else case.serial
+            going = canonical_serial(drive_serial) or (expected if replacement is None else "")
+            if replacement is not None and not going:
+                raise StoreError(f"drive out: scan the replacement drive going out ({expected})")
+            if going != expected:
+                what = "the replacement recorded for" if replacement else "the drive of"
+                raise StoreError(f"drive out: {going} is not {what} case {number} ({expected})")
+            now = utcnow()
+            session.add(
+                HandBack(
+                    case_id=row_id(case),
+                    at=now,
+                    technician=self.technician,
+                    collected_by=collected_by,
+                    id_checked=id_checked,
+                    drive_serial=going,
+                    by_ticket=by_ticket,
+                )
+            )
+            case.status, case.handed_back_at = "handed_back", now
+            self._touch(case, session)
+            self._audit(
+                session,
+                number,
+                "handed_back",
+                {"collected_by": collected_by, "id_checked": id_checked, "drive": going, "by_ticket": by_ticket},
+            )
+
+        self._write("record the hand-back", work)
+
+    def create_shipment(self, numbers: Sequence[str], reference: str = "") -> str:
+        """A parcel of failed drives to Netac: the drives of replaced cases not yet sent.
+        Returns the shipment's number (station, year, sequence)."""
+        if not numbers:
+            raise StoreError("shipment: name the cases whose failed drives go in the parcel")
+
+        def work(session: Session) -> str:
+            cases = [self._case(session, number) for number in dict.fromkeys(numbers)]
+            for case in cases:
+                replaced = session.exec(select(Replacement).where(Replacement.case_id == case.id)).first()
+                if replaced is None:
+                    raise StoreError(f"case {case.number}: its drive was not replaced, so it is not at the station")
+                if case.shipment_id is not None:
+                    shipped = session.get(Shipment, case.shipment_id)
+                    raise StoreError(
+                        f"case {case.number}: its failed drive is already in shipment {shipped.number if shipped else ''}"
+                    )
+            now = utcnow()
+            year = now.year
+            prefix = f"{self.station_id}-S{year}-"
+            count = session.exec(
+                select(func.count()).select_from(Shipment).where(col(Shipment.number).startswith(prefix))
+            ).one()
+            shipment = Shipment(
+                number=f"{prefix}{count + 1:04d}",
+                station=self.station_id,
+                created_at=now,
+                technician=self.technician,
+                reference=reference.strip(),
+            )
+            session.add(shipment)
+            session.flush()
+            for case in cases:
+                case.shipment_id = shipment.id
+                self._touch(case, session)
+                self._audit(session, case.number, "drive_shipped", {"shipment": shipment.number})
+            self._audit(
+                session,
+                None,
+                "shipment_created",
+                {"shipment": shipment.number, "reference": shipment.reference, "cases": [c.number for c in cases]},
+            )
+            return shipment.number
+
+        return self._write("record the shipment", work)
 
     def _touch(self, case: Case, session: Session) -> None:
         case.updated_at = utcnow()
@@ -600,6 +847,29 @@ class CaseStore:
                     for t in rows(Ticket, Ticket.id)
                 ),
                 audit=tuple(AuditView(row_id(a), a.at, a.actor, a.action, json.loads(a.detail), a.hash) for a in audit),
+                replacement=next(
+                    (
+                        ReplacementView(
+                            r.serial,
+                            r.model,
+                            r.capacity_gb,
+                            r.recorded_at,
+                            r.technician,
+                            r.substitution_reason,
+                            r.substitution_by,
+                        )
+                        for r in rows(Replacement, Replacement.id)
+                    ),
+                    None,
+                ),
+                hand_back=next(
+                    (
+                        HandBackView(h.at, h.technician, h.collected_by, h.id_checked, h.drive_serial, h.by_ticket)
+                        for h in rows(HandBack, HandBack.id)
+                    ),
+                    None,
+                ),
+                shipment=_shipment_number(session, case),
             )
 
         return self._read("read the case", work)
@@ -619,7 +889,9 @@ class CaseStore:
         station's own time zone: a case opened at 07:30 in Shenzhen is that day's, not the
         previous day's as in UTC."""
         query = select(Case)
-        if status:
+        if status == "sent":  # not a state: the failed drive is in a shipment to Netac
+            query = query.where(col(Case.shipment_id).is_not(None))
+        elif status:
             query = query.where(Case.status == status)
         if technician:
             query = query.where(Case.technician == technician)
@@ -628,9 +900,9 @@ class CaseStore:
         if verdict:
             query = query.where(Case.verdict == verdict)
         if since:
-            query = query.where(Case.created_at >= datetime.combine(since, time.min).astimezone())
+            query = query.where(Case.created_at >= utc_bounds(since, since)[0])
         if until:
-            query = query.where(Case.created_at <= datetime.combine(until, time.max).astimezone())
+            query = query.where(Case.created_at <= utc_bounds(until, until)[1])
         query = query.order_by(col(Case.created_at).desc(), col(Case.id).desc())
         if limit:
             query = query.limit(limit)
@@ -645,12 +917,7 @@ class CaseStore:
                 query = query.where(Case.technician == technician)
             items = []
             for case in session.exec(query.order_by(col(Case.updated_at))):
-                last = session.exec(
-                    select(DecisionRecord)
-                    .where(DecisionRecord.case_id == case.id)
-                    .order_by(col(DecisionRecord.id).desc())
-                ).first()
-                items.append(ReviewItem(_summary(case), _why(last)))
+                items.append(ReviewItem(_summary(case), _why(_latest_decision(session, case))))
             return items
 
         return self._read("list the review queue", work)
@@ -687,12 +954,69 @@ class CaseStore:
         return self._read("search the cases", work)
 
     def history(self, serial: str) -> list[CaseSummary]:
-        """Every case on one serial, oldest first."""
+        """Every case on one serial, oldest first, with the drive that replaced it if one did."""
         query = select(Case).where(Case.serial == canonical_serial(serial)).order_by(col(Case.created_at), col(Case.id))
-        return self._read("read the serial's history", lambda s: [_summary(c) for c in s.exec(query)])
+
+        def work(session: Session) -> list[CaseSummary]:
+            cases = session.exec(query).all()
+            replaced = {
+                r.case_id: r.serial
+                for r in session.exec(select(Replacement).where(col(Replacement.case_id).in_([c.id for c in cases])))
+            }
+            return [
+                _summary(c, replaced_by=replaced.get(row_id(c)), shipment=_shipment_number(session, c)) for c in cases
+            ]
+
+        return self._read("read the serial's history", work)
 
     def prior_claims(self, serial: str, exclude: str | None = None) -> list[CaseSummary]:
         return [c for c in self.history(serial) if c.number != exclude] if serial else []
+
+    def after_decision(self) -> list[CaseSummary]:
+        """Cases decided and not yet handed back: the counter's open work, the oldest first."""
+        query = (
+            select(Case)
+            .where(col(Case.status).in_(("decided", "awaiting_repair", "awaiting_stock", "ready")))
+            .order_by(col(Case.updated_at))
+        )
+        return self._read("list the cases after their decision", lambda s: [_summary(c) for c in s.exec(query)])
+
+    def awaiting_shipment(self) -> list[ShippedDrive]:
+        """Failed drives at the station (their cases were replaced) not yet in a shipment to Netac."""
+        query = (
+            select(Case, Replacement)
+            .join(Replacement, col(Replacement.case_id) == col(Case.id))
+            .where(col(Case.shipment_id).is_(None))
+            .order_by(col(Replacement.recorded_at))
+        )
+        return self._read(
+            "list the drives to send to Netac", lambda s: [_shipped(case, r) for case, r in s.exec(query)]
+        )
+
+    def shipments(self) -> list[ShipmentView]:
+        """Every shipment, newest first."""
+        return self._read(
+            "list the shipments",
+            lambda s: [
+                _shipment_view(s, shipment)
+                for shipment in s.exec(select(Shipment).order_by(col(Shipment.created_at).desc()))
+            ],
+        )
+
+    def shipment(self, number: str) -> ShipmentView:
+        def work(session: Session) -> ShipmentView:
+            shipment = session.exec(select(Shipment).where(Shipment.number == number.strip().upper())).first()
+            if shipment is None:
+                raise StoreError(f"shipment {number}: no such shipment")
+            return _shipment_view(session, shipment)
+
+        return self._read("read the shipment", work)
+
+    def report(self, since: date, until: date) -> StationFigures:
+        """The station's figures for the cases opened on the days `since`..`until` (station time)."""
+        if until < since:
+            raise StoreError(f"report: --to {until.isoformat()} is before --from {since.isoformat()}")
+        return self._read("compute the station's figures", lambda s: station_figures(s.connection(), since, until))
 
     def verify_audit(self, anchors: tuple[str, ...] = ()) -> AuditReport:
         """The trail intact, bound to the records, and holding every anchor (`entry:hash`) given."""
@@ -764,7 +1088,69 @@ def _why(decision: DecisionRecord | None) -> str:
     return f"{decision.verdict}: " + ", ".join(codes)
 
 
-def _summary(case: Case) -> CaseSummary:
+def _latest_decision(session: Session, case: Case) -> DecisionRecord | None:
+    return session.exec(
+        select(DecisionRecord).where(DecisionRecord.case_id == case.id).order_by(col(DecisionRecord.id).desc())
+    ).first()
+
+
+def _copy_figures(session: Session, case: Case, record: DecisionRecord, product_line: str) -> None:
+    """The decision's figures onto the case, for the station's report (one table to read)."""
+    decision = json.loads(record.decision)
+    fields = json.loads(case.fields)
+    capacity = str(fields.get("capacity_gb") or "").strip()
+    tbw = decision.get("tbw") or {}
+    written, limit = tbw.get("written_bytes"), tbw.get("limit_bytes")
+    unreadable = bool((fields.get("drive") or {}).get("unreadable"))
+    snapshot = (
+        None
+        if unreadable
+        else session.exec(
+            select(SmartSnapshot).where(SmartSnapshot.case_id == case.id).order_by(col(SmartSnapshot.id).desc())
+        ).first()
+    )
+    hours = json.loads(snapshot.readout).get("power_on_hours") if snapshot else None
+    case.capacity_gb = int(capacity) if capacity.isdigit() and len(capacity) < 10 else None
+    case.product_line = (product_line or case.model)[:64]
+    case.reasons = " ".join(str(r.get("code", "")) for r in decision.get("reasons", []))[:400]
+    case.tbw_used = written / limit if isinstance(written, int) and isinstance(limit, int) and limit > 0 else None
+    case.power_on_hours = hours if isinstance(hours, int) else None
+    case.decided_at = record.decided_at
+    case.override_by = record.override_by
+    case.reviewed_by = None
+
+
+def _shipment_number(session: Session, case: Case) -> str | None:
+    if case.shipment_id is None:
+        return None
+    shipment = session.get(Shipment, case.shipment_id)
+    return shipment.number if shipment else None
+
+
+def _shipped(case: Case, replacement: Replacement) -> ShippedDrive:
+    return ShippedDrive(
+        case.number, case.model, case.capacity_gb, case.serial, replacement.serial, case.reasons, case.decided_at
+    )
+
+
+def _shipment_view(session: Session, shipment: Shipment) -> ShipmentView:
+    drives = session.exec(
+        select(Case, Replacement)
+        .join(Replacement, col(Replacement.case_id) == col(Case.id))
+        .where(Case.shipment_id == shipment.id)
+        .order_by(col(Case.number))
+    )
+    return ShipmentView(
+        shipment.number,
+        shipment.station,
+        shipment.created_at,
+        shipment.technician,
+        shipment.reference,
+        tuple(_shipped(case, r) for case, r in drives),
+    )
+
+
+def _summary(case: Case, *, replaced_by: str | None = None, shipment: str | None = None) -> CaseSummary:
     return CaseSummary(
         case.number,
         case.status,
@@ -776,6 +1162,8 @@ def _summary(case: Case) -> CaseSummary:
         case.customer_name,
         case.model,
         case.verdict,
+        replaced_by,
+        shipment,
     )
 
 

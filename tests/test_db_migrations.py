@@ -67,3 +67,63 @@ def test_opening_an_up_to_date_database_takes_no_backup(tmp_path):
     new_store(tmp_path)
     new_store(tmp_path)
     assert list(tmp_path.glob("*.bak-*")) == []
+
+
+def test_revision_0007_gives_existing_cases_their_state_after_the_decision(tmp_path):
+    """A case closed before 0007 left the counter with its ticket: handed back, at its last
+    change; a decided one stays decided; the report's figures come from its latest decision."""
+    path = tmp_path / "cases.db"
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    upgrade(engine, url, target="0006")
+    engine.dispose()
+    decision = (
+        '{"verdict": "not_covered", "remedy": null, "reasons": [{"code": "exclusion.3"}, {"code": "tbw_exceeded"}], '
+        '"tbw": {"limit_bytes": 1000, "written_bytes": 1250, "exceeded": true}}'
+    )
+    with sqlite3.connect(path) as db:
+        for i, status in enumerate(("closed", "decided", "draft"), start=1):
+            db.execute(
+                "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, "
+                "updated_at, fields, serial, customer_name, customer_key, model, verdict) VALUES (?, 'SZ01', 2026, ?, "
+                "?, 'ticket', 'ana', '2026-03-01 10:00:00.000000', ?, '{\"capacity_gb\": \"2000\"}', ?, 'Li', 'li', "
+                "'NV7000', ?)",
+                (
+                    f"SZ01-2026-00000{i}",
+                    i,
+                    status,
+                    f"2026-03-0{i + 1} 12:00:00.000000",
+                    f"RN{i}",
+                    None if status == "draft" else "not_covered",
+                ),
+            )
+            if status != "draft":
+                db.execute(
+                    "INSERT INTO decision (case_id, decided_at, technician, verdict, decision, policy_id) "
+                    "VALUES (?, '2026-03-01 11:00:00.000000', 'ana', 'not_covered', ?, 'netac')",
+                    (i, decision),
+                )
+        db.execute(
+            "INSERT INTO smart_snapshot (case_id, taken_at, device, readout, raw_output) "
+            "VALUES (1, '2026-03-01 10:30:00.000000', '/dev/nvme0', '{\"power_on_hours\": 812}', x'00')"
+        )
+
+    store = new_store(tmp_path)
+    closed, decided, draft = (store.get_case(f"SZ01-2026-00000{i}").summary for i in (1, 2, 3))
+    assert (closed.status, decided.status, draft.status) == ("handed_back", "decided", "draft")
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT status, handed_back_at, capacity_gb, product_line, reasons, tbw_used, power_on_hours "
+            "FROM case_record ORDER BY id"
+        ).fetchall()
+    assert rows[0] == (
+        "handed_back",
+        "2026-03-02 12:00:00.000000",
+        2000,
+        "NV7000",
+        "exclusion.3 tbw_exceeded",
+        1.25,
+        812,
+    )
+    assert rows[1][:2] == ("decided", None) and rows[1][6] is None
+    assert rows[2][2:] == (None, "", "", None, None)

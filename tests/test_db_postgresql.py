@@ -89,10 +89,13 @@ def test_a_whole_case_on_postgresql(pg_url):
     ticket = store.add_ticket(number, "payload", "counter")
     store.mark_ticket(ticket, "failed", "out of paper")
     store.mark_ticket(ticket, "printed")
-    store.close_case(number)
+    assert store.ticket_given(number) == "decided"  # covered: repair or replacement comes next
+    store.record_replacement(number, "RN2025NEW0001", "NV7000", 1000)
+    store.record_hand_back(number, "Li Wei", True, "rn2025new0001")
 
     case = open_store(pg_url, station_id="PG01", technician="bo").get_case(number)
-    assert case.summary.status == "closed" and case.summary.verdict == "covered"
+    assert case.summary.status == "handed_back" and case.summary.verdict == "covered"
+    assert case.replacement.serial == "RN2025NEW0001" and case.hand_back.collected_by == "Li Wei"
     assert case.fields["customer_contact"] == "li.wei@example.com"
     assert [(i.key, i.finding, i.note) for i in case.inspection][1] == ("burn_marks", True, "near the controller")
     assert case.snapshots[0].raw_output == b"smartctl \xff raw"

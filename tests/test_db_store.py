@@ -65,10 +65,10 @@ def test_the_whole_record_of_a_case(tmp_path):
     ticket = store.add_ticket(number, "NW1|payload", "receipt")
     store.mark_ticket(ticket, "failed", "printer offline")
     store.mark_ticket(ticket, "printed")
-    store.close_case(number)
+    assert store.ticket_given(number) == "ready"  # a not covered drive goes back to its customer
 
     view = store.get_case(number)
-    assert view.summary.status == "closed" and view.summary.verdict == "not_covered"
+    assert view.summary.status == "ready" and view.summary.verdict == "not_covered"
     assert {(i.key, i.finding, i.note) for i in view.inspection} == {
         ("sticker_removed", True, "torn at the corner"),
         ("misuse", True, "used as a boot drive in a mining rig"),
@@ -89,7 +89,7 @@ def test_the_whole_record_of_a_case(tmp_path):
         "ticket_issued",
         "ticket_failed",
         "ticket_printed",
-        "case_closed",
+        "ticket_given",
     ]
     assert all(a.actor == "ana" for a in view.audit)
 
@@ -147,8 +147,8 @@ def test_errors_name_the_case(tmp_path):
     with pytest.raises(StoreError, match="case XX01-2026-000009: no such case"):
         store.save_draft("XX01-2026-000009", "intake", {})
     number = store.create_case().number
-    with pytest.raises(StoreError, match="only a decided case can be closed"):
-        store.close_case(number)
+    with pytest.raises(StoreError, match="only a decided case's ticket is given"):
+        store.ticket_given(number)
     with pytest.raises(StoreError, match="ticket status"):
         store.mark_ticket(1, "lost")
 

@@ -200,13 +200,13 @@ def test_a_claim_over_ssh_survives_a_dropped_link(terminals, station):
     second.send("C-n")
     second.wait_for("Step 6/6 · Ticket", "no printer is configured")
     second.send("C-n")
-    second.wait_for(f"Case {number} closed.")
+    second.wait_for(f"Case {number}: ready for pickup.")
     second.send("C-q")
     assert wait_until(second.client_exited, timeout=15), second.screen()
 
     view = store.get_case(number)
     assert (view.summary.status, view.summary.verdict, view.summary.technician) == (
-        "closed",
+        "ready",
         "not_covered",
         station.user,
     )

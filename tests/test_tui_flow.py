@@ -38,7 +38,7 @@ async def test_a_claim_from_intake_to_ticket(bench):
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
 
     view = app.station.store.get_case(number)
-    assert view.summary.status == "closed" and view.summary.verdict == "not_covered"
+    assert view.summary.status == "ready" and view.summary.verdict == "not_covered"
     assert view.fields["serial"] == "RN202406182TB104233" and view.fields["purchase_date"] == "2025-01-10"
     assert {(i.key, i.finding, i.note) for i in view.inspection if i.finding} == {
         ("sticker_removed", True, "corner lifted")

@@ -115,13 +115,13 @@ def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
             link.expect(b"Step 6/6")
             link.expect(b"queued")
             link.send(NEXT)
-            link.expect(b"closed")
+            link.expect(b"ready for pickup")
     finally:
         link.close()
     [(status, fields)] = (
         sqlite3.connect(tmp_path / "cases.db").execute("SELECT status, fields FROM case_record").fetchall()
     )
-    assert status == ("review" if verdict == b"NEEDS REVIEW" else "closed")
+    assert status == ("review" if verdict == b"NEEDS REVIEW" else "ready")
     assert '"customer_name": "Li Wei"' in fields and '"serial": "RN202406182TB104233"' in fields
 
 

@@ -11,6 +11,7 @@ screens call them from workers.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -19,15 +20,16 @@ from typing import TYPE_CHECKING, Any
 from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, canonical_serial, parse_claim
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
 from workbench.config import StationConfig
-from workbench.errors import WorkbenchError
+from workbench.errors import InputError, WorkbenchError
 from workbench.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
-    from db.store import CaseStore, CaseSummary, CaseView, ReviewItem
+    from db.report import StationFigures
+    from db.store import CaseStore, CaseSummary, CaseView, ReviewItem, ShipmentView, ShippedDrive
     from policy import Clause, Exclusion
     from workbench.inspection.counterfeit import Finding, Label
     from workbench.inspection.smart import DriveInfo, SmartReadout
-    from workbench.ticket.issue import TicketOutcome
+    from workbench.ticket.issue import TicketOutcome, Verification
 
 
 def today() -> date:
@@ -176,8 +178,88 @@ class Station:
     def case(self, number: str) -> CaseView:
         return self.store.get_case(number)
 
-    def close_case(self, number: str) -> None:
-        self.store.close_case(number)
+    def ticket_given(self, number: str) -> str:
+        """The decided case's ticket is with the customer; returns its state from now on."""
+        return self.store.ticket_given(number)
+
+    def withdraw(self, number: str, reason: str) -> None:
+        """Discard a draft or withdraw a claim before its decision (the number is not reused)."""
+        if not reason.strip():
+            raise InputError("reason", "say why the claim is withdrawn")
+        self.store.withdraw(number, reason)
+
+    # -- after the decision -------------------------------------------------------------------
+
+    def after_decision(self) -> list[CaseSummary]:
+        """Decided cases whose customer has not collected yet: the counter's open work."""
+        return self.store.after_decision()
+
+    def move(self, number: str, target: str, note: str = "") -> None:
+        """Awaiting repair or stock, repaired (ready), or ready for pickup (not covered, refused)."""
+        self.store.move(number, target, note)
+
+    def record_replacement(
+        self, number: str, serial: str, model: str, capacity_gb: str, substitution_reason: str = ""
+    ) -> None:
+        """The replacement drive of a covered case, its serial scanned as at intake. It must be
+        the claimed product (the catalog's line and capacity), or a supervisor allows another
+        with a reason."""
+        # The intake's rule: one canonical spelling, whatever separators the scanner added.
+        serial, model, reason = canonical_serial(serial), model.strip(), substitution_reason.strip()
+        if not serial:
+            raise InputError("replacement serial", "scan the replacement drive's serial")
+        capacity = capacity_gb.strip()
+        if not capacity.isdigit() or len(capacity) > 7:
+            raise InputError("replacement capacity (GB)", "a whole number of GB, as on the label")
+        product = self.policy.catalog.lookup(model, int(capacity))
+        if product is None:
+            raise InputError("replacement model", f"{model} {capacity} GB is not in the catalog")
+        view = self.case(number)
+        claimed_capacity = str(view.fields.get("capacity_gb") or "").strip()
+        claimed = (
+            self.policy.catalog.lookup(str(view.fields.get("model") or ""), int(claimed_capacity))
+            if claimed_capacity.isdigit() and len(claimed_capacity) <= 7
+            else None
+        )
+        same = claimed is not None and (claimed.line, claimed.capacity_gb) == (product.line, product.capacity_gb)
+        if not same:
+            if not reason:
+                raise InputError(
+                    "substitution reason",
+                    f"the claim was for {view.fields.get('model')} {claimed_capacity} GB: another model or "
+                    "capacity needs a supervisor and a reason",
+                )
+            self.require_supervisor("replace with another model or capacity")
+        pattern = product.identity.serial_pattern if product.identity else None
+        if pattern and not re.fullmatch(pattern, serial):
+            raise InputError("replacement serial", f"{serial} does not have the format of the {product.line} line")
+        self.store.record_replacement(number, serial, model, int(capacity), None if same else reason)
+
+    def record_hand_back(
+        self, number: str, collected_by: str, id_checked: bool, drive_serial: str = "", *, by_ticket: bool = False
+    ) -> None:
+        if not collected_by.strip():
+            raise InputError("collected by", "name who collected the drive")
+        self.store.record_hand_back(number, collected_by, id_checked, drive_serial, by_ticket=by_ticket)
+
+    def open_ticket(self, text: str) -> Verification:
+        """A ticket scanned at the counter, verified against this station's key and records."""
+        from workbench.ticket.issue import verify_ticket
+
+        return verify_ticket(text, self.config, self.store)
+
+    def awaiting_shipment(self) -> list[ShippedDrive]:
+        return self.store.awaiting_shipment()
+
+    def create_shipment(self, numbers: list[str], reference: str = "") -> ShipmentView:
+        """A parcel of failed drives to Netac; returns it with its packing list."""
+        return self.store.shipment(self.store.create_shipment(numbers, reference))
+
+    def shipments(self) -> list[ShipmentView]:
+        return self.store.shipments()
+
+    def report(self, since: date, until: date) -> StationFigures:
+        return self.store.report(since, until)
 
     def review_queue(self) -> list[ReviewItem]:
         """Cases waiting for a supervisor (a needs_review decision, or a technician's request):
@@ -420,7 +502,7 @@ class CaseFlow:
         from workbench.inspection.counterfeit import PriorClaim, check_claim
 
         prior = [
-            PriorClaim(c.number, c.created_at.date().isoformat(), c.verdict)
+            PriorClaim(c.number, c.created_at.date().isoformat(), c.verdict, replaced=c.replaced_by is not None)
             for c in self.station.store.prior_claims(self.claim.serial, exclude=self.number)
         ]
         return check_claim(self.label(), self.latest_readout(), self.product, prior)
@@ -476,6 +558,7 @@ class CaseFlow:
             override.to_dict() if override else None,
             policy_sha256=self.policy.sha256,
             review_request=request.to_dict() if request else None,
+            product_line=decision.product.line if decision.product else "",
         )
         return not (request is not None or (override is None and decision.verdict == "needs_review"))
 
@@ -483,8 +566,14 @@ class CaseFlow:
         """Sign, record and print the case's ticket (or print it again)."""
         return self.station.reprint(self._number())
 
-    def close(self) -> None:
-        self.station.close_case(self._number())
+    def ticket_given(self) -> str:
+        """The ticket is with the customer: returns the case's state from now on."""
+        return self.station.ticket_given(self._number())
+
+    def withdraw(self, reason: str) -> None:
+        """Discard this draft or withdraw the claim (a case with no number yet just goes)."""
+        if self.number is not None:
+            self.station.withdraw(self.number, reason)
 
     def _number(self) -> str:
         if self.number is None:

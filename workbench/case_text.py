@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.text import strip_control
+from workbench.vocabulary import state_words
 
 
 def why_it_waits(view) -> list[str]:
@@ -25,7 +26,7 @@ def case_lines(view) -> list[str]:
     """A case's whole record as lines of plain text (people's and drives' strings cleaned)."""
     s = view.summary
     out = [
-        f"Case {s.number}: {s.status}, step {s.step}, technician {s.technician}, "
+        f"Case {s.number}: {state_words(s.status, s.verdict)}, step {s.step}, technician {s.technician}, "
         f"opened {s.created_at:%Y-%m-%d %H:%M} UTC",
         "",
         "Claim:",
@@ -76,5 +77,31 @@ def case_lines(view) -> list[str]:
             f"Ticket {t.id}: {t.status}, {t.attempts} attempt(s) on {t.printer}"
             + (f"; last error: {t.last_error}" if t.last_error else ""),
         ]
+    out += after_decision_lines(view)
     out += ["", "Audit trail:"] + [f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}" for a in view.audit]
+    return [strip_control(line) for line in out]
+
+
+def after_decision_lines(view) -> list[str]:
+    """What happened after the decision: the replacement, the hand-back, the parcel to Netac."""
+    out = []
+    r = view.replacement
+    if r is not None:
+        out += [
+            "",
+            f"Replaced {r.recorded_at:%Y-%m-%d %H:%M} by {r.technician}: {r.model} {r.capacity_gb} GB, serial {r.serial}",
+        ]
+        if r.substitution_reason:
+            out.append(f"  SUBSTITUTION allowed by {r.substitution_by}: {r.substitution_reason}")
+    h = view.hand_back
+    if h is not None:
+        checked = "ID checked" if h.id_checked else "ID NOT checked"
+        how = ", ticket scanned" if h.by_ticket else ""
+        out += [
+            "",
+            f"Handed back {h.at:%Y-%m-%d %H:%M} by {h.technician} to {h.collected_by} ({checked}{how}): "
+            f"drive {h.drive_serial}",
+        ]
+    if view.shipment:
+        out += ["", f"Failed drive sent to Netac in shipment {view.shipment}"]
     return [strip_control(line) for line in out]

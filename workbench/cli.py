@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "cases": "workbench.commands.cases",
     "config": "workbench.commands.config",
     "policy": "workbench.commands.policy",
+    "report": "workbench.commands.report",
+    "shipment": "workbench.commands.shipment",
     "smart": "workbench.commands.smart",
     "ticket": "workbench.commands.ticket",
 }

@@ -34,6 +34,25 @@ NEXT_STEPS = {
     "needs_review": "The station or Netac will review the claim and contact you; keep this ticket.",
 }
 
+# The states of a case (db.lifecycle.STATES) in the counter's words.
+STATE_WORDS = {
+    "draft": "draft",
+    "review": "waiting for a supervisor",
+    "decided": "decided",
+    "awaiting_repair": "awaiting repair",
+    "awaiting_stock": "awaiting replacement stock",
+    "ready": "ready for pickup",
+    "handed_back": "handed back",
+    "withdrawn": "withdrawn",
+}
+
+
+def state_words(status: str, verdict: str | None = None) -> str:
+    """A case's state as the counter says it; a covered case just decided waits for the choice."""
+    if status == "decided" and verdict == "covered":
+        return "decided: repair or replace"
+    return STATE_WORDS.get(status, status)
+
 
 def step_after(step: str) -> str:
     return STEPS[STEPS.index(step) + 1]

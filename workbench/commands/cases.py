@@ -3,6 +3,14 @@
 workbench cases list   [--from DAY] [--to DAY] [--verdict V] [--serial S] [--technician T] [--status S]
 workbench cases show   CASE [--json]
 workbench cases export --format csv|json [filters as for list] [--output FILE]
+workbench cases review CASE --verdict V --reason TEXT          (a supervisor)
+workbench cases move CASE --to awaiting_repair|awaiting_stock|ready [--note TEXT]
+workbench cases replace CASE --serial S --model M --capacity GB [--reason TEXT]
+workbench cases hand-back CASE --collected-by NAME --id-checked yes|no [--drive SERIAL]
+workbench cases withdraw CASE --reason TEXT
+
+States (--status): draft, review, decided, awaiting_repair, awaiting_stock, ready (for
+pickup), handed_back, withdrawn; and sent: the failed drive is in a shipment to Netac.
 """
 
 from __future__ import annotations
@@ -12,13 +20,13 @@ import csv
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 from typing import Any, cast
 
 from workbench.case_text import case_lines
+from workbench.commands import csv_safe, day
 from workbench.errors import InputError
 from workbench.text import clean_data, strip_control
-from workbench.vocabulary import VERDICTS
+from workbench.vocabulary import STATE_WORDS, VERDICTS, state_words
 
 HELP = "list, show and export the station's cases"
 
@@ -33,6 +41,8 @@ COLUMNS = (
     "customer_name",
     "model",
     "verdict",
+    "replaced_by",
+    "shipment",
 )
 
 
@@ -46,28 +56,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     review.add_argument("number", metavar="CASE")
     review.add_argument("--verdict", required=True, choices=("covered", "not_covered", "refused"))
     review.add_argument("--reason", required=True, help="why (recorded with the verdict and your login)")
+    move = verbs.add_parser("move", help="a decided case awaits repair or stock, or is ready for pickup")
+    move.add_argument("number", metavar="CASE")
+    move.add_argument("--to", required=True, dest="target", choices=("awaiting_repair", "awaiting_stock", "ready"))
+    move.add_argument("--note", default="", help="recorded in the audit trail")
+    replace = verbs.add_parser("replace", help="record the replacement drive of a covered case (ready for pickup)")
+    replace.add_argument("number", metavar="CASE")
+    replace.add_argument("--serial", required=True, help="the replacement drive's serial, as scanned")
+    replace.add_argument("--model", required=True)
+    replace.add_argument("--capacity", required=True, metavar="GB")
+    replace.add_argument("--reason", default="", help="another model or capacity than claimed: a supervisor's reason")
+    hand_back = verbs.add_parser("hand-back", help="the customer collected the drive")
+    hand_back.add_argument("number", metavar="CASE")
+    hand_back.add_argument("--collected-by", required=True, metavar="NAME")
+    hand_back.add_argument("--id-checked", required=True, choices=("yes", "no"))
+    hand_back.add_argument("--drive", default="", metavar="SERIAL", help="for a replacement: the drive going out")
+    withdraw = verbs.add_parser("withdraw", help="withdraw a claim before its decision (the number is not reused)")
+    withdraw.add_argument("number", metavar="CASE")
+    withdraw.add_argument("--reason", required=True)
     show.add_argument("--json", action="store_true", help="print the case as one JSON object")
     export.add_argument("--format", choices=("csv", "json"), required=True)
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     for verb in (listing, export):
-        verb.add_argument("--from", dest="since", metavar="DAY", type=_day, help="created on or after DAY (YYYY-MM-DD)")
-        verb.add_argument("--to", dest="until", metavar="DAY", type=_day, help="created on or before DAY (YYYY-MM-DD)")
+        verb.add_argument("--from", dest="since", metavar="DAY", type=day, help="created on or after DAY (YYYY-MM-DD)")
+        verb.add_argument("--to", dest="until", metavar="DAY", type=day, help="created on or before DAY (YYYY-MM-DD)")
         verb.add_argument("--verdict", choices=VERDICTS)
         verb.add_argument("--serial")
         verb.add_argument("--technician")
-        verb.add_argument("--status", choices=("draft", "review", "decided", "closed"))
+        verb.add_argument("--status", choices=(*STATE_WORDS, "sent"))
     listing.add_argument(
         "--queue",
         choices=("review",),
         help="review: the cases waiting for a supervisor, oldest first, with why they wait",
     )
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day in the form YYYY-MM-DD") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
             f"its ticket: workbench ticket print {number}"
         )
         return 0
+    if args.verb in ("move", "replace", "hand-back", "withdraw"):
+        return _after_decision(station, args)
     if getattr(args, "queue", None):
         items = store.review_queue()
         for item in items:
@@ -110,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
     if args.verb == "list":
         for c in cases:
             print(
-                f"{c.number}  {c.created_at:%Y-%m-%d %H:%M}  {c.status:<7}  {c.verdict or '-':<12}  "
+                f"{c.number}  {c.created_at:%Y-%m-%d %H:%M}  {state_words(c.status, c.verdict):<26}  "
+                f"{c.verdict or '-':<12}  "
                 f"{strip_control(c.serial):<20}  {strip_control(c.model):<8}  {strip_control(c.customer_name)}  "
                 f"({c.technician})"
             )
@@ -128,10 +152,25 @@ def run(args: argparse.Namespace) -> int:
         else:
             writer = csv.DictWriter(out, fieldnames=COLUMNS)
             writer.writeheader()
-            writer.writerows(_csv_safe(row) for row in rows)
+            writer.writerows(csv_safe(row) for row in rows)
     finally:
         if args.output:
             out.close()
+    return 0
+
+
+def _after_decision(station, args: argparse.Namespace) -> int:
+    number = args.number.strip().upper()
+    if args.verb == "move":
+        station.move(number, args.target, args.note)
+    elif args.verb == "replace":
+        station.record_replacement(number, args.serial, args.model, args.capacity, args.reason)
+    elif args.verb == "hand-back":
+        station.record_hand_back(number, args.collected_by, args.id_checked == "yes", args.drive)
+    else:
+        station.withdraw(number, args.reason)
+    summary = station.case(number).summary
+    print(f"case {number}: {state_words(summary.status, summary.verdict)}")
     return 0
 
 
@@ -150,8 +189,3 @@ def _show(store, args: argparse.Namespace) -> int:
 
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _csv_safe(row: dict) -> dict:
-    # A spreadsheet runs a cell starting with = + - @ as a formula: quote it as text.
-    return {k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()}

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
+from workbench.vocabulary import state_words
 
 if TYPE_CHECKING:
     from workbench.case_flow import TicketOutcome
@@ -79,15 +80,16 @@ class TicketScreen(StepScreen):
         if self._printing or self._leaving:
             return
 
-        def close() -> Callable[[], None]:
-            self.flow.close()
-            return self._after_close
+        def give() -> Callable[[], None]:
+            state = self.flow.ticket_given()
+            return lambda: self._given(state)
 
         self._leaving = True
-        self._write(close, "")
+        self._write(give, "")
 
-    def _after_close(self) -> None:
-        self.notify(f"Case {self.flow.number} closed.", markup=False)
+    def _given(self, state: str) -> None:
+        follow = " (its case is on the home screen)" if state == "decided" else ""
+        self.notify(f"Case {self.flow.number}: {state_words(state, 'covered')}{follow}.", markup=False)
         self.workbench.finish_claim()
 
     def action_back(self) -> None:

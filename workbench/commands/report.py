@@ -1,0 +1,58 @@
+"""The station's figures over a period: the manager's monthly report to Netac.
+
+workbench report --from DAY --to DAY [--format text|csv|json] [--output FILE]
+
+Cases opened on the days DAY..DAY (station time, inclusive): claims per product line and
+capacity, verdicts, each reason code's count, TBW used and power-on hours at failure
+(median, p90, share over 80% of the TBW limit), days from intake to hand-back, and the
+supervisors' overrides and reviews. CSV and JSON rows: figure, product_line, capacity_gb,
+item, value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from workbench.commands import csv_safe, day
+from workbench.errors import InputError
+from workbench.text import strip_control
+
+HELP = "the station's figures over a period (CSV for Netac)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="since", metavar="DAY", type=day, required=True, help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="until", metavar="DAY", type=day, required=True, help="last day, YYYY-MM-DD")
+    parser.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.case_flow import Station
+    from workbench.config import load_config
+    from workbench.station_text import REPORT_COLUMNS, report_lines, report_rows
+
+    if args.since > args.until:
+        raise InputError("--from", f"{args.since} is after --to {args.until}")
+    figures = Station(load_config()).report(args.since, args.until)
+    try:
+        out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    except OSError as exc:
+        raise InputError("--output", f"{strip_control(args.output)[:80]} cannot be written ({exc.strerror})") from None
+    try:
+        if args.format == "text":
+            out.write("\n".join(report_lines(figures)) + "\n")
+        elif args.format == "json":
+            json.dump(report_rows(figures), out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
+            writer.writeheader()
+            writer.writerows(csv_safe(row) for row in report_rows(figures))
+    finally:
+        if args.output:
+            out.close()
+    return 0
