@@ -242,11 +242,19 @@ class Station:
             raise InputError("collected by", "name who collected the drive")
         self.store.record_hand_back(number, collected_by, id_checked, drive_serial, by_ticket=by_ticket)
 
-    def open_ticket(self, text: str) -> Verification:
-        """A ticket scanned at the counter, verified against this station's key and records."""
+    def case_for_ticket(self, text: str) -> tuple[Verification, CaseView | None]:
+        """A ticket scanned at the counter: verified against this station's key and records, and
+        its case when it is one of this station's on record (a genuine ticket whose case changed
+        since, e.g. by a supervisor's review, opens too, and says so). A forged ticket, another
+        station's, or one whose case is not on record opens nothing."""
         from workbench.ticket.issue import verify_ticket
 
-        return verify_ticket(text, self.config, self.store)
+        verification = verify_ticket(text.strip(), self.config, self.store)
+        if verification.status not in ("good", "record_differs") or verification.facts is None:
+            return verification, None
+        if verification.station is None or verification.station.upper() != self.config.station_id:
+            return verification, None
+        return verification, self.store.get_case(verification.facts.case_number)
 
     def awaiting_shipment(self) -> list[ShippedDrive]:
         return self.store.awaiting_shipment()

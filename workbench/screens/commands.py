@@ -20,6 +20,8 @@ class WorkbenchCommands(Provider):
             ("New claim", "start a claim at intake", app.start_claim),
             ("Home", "today's cases and drafts", partial(_go_home, app)),
             ("Search cases", "by serial, case number or customer", partial(_search, app)),
+            ("Station figures", "the report for Netac over a period", partial(_push, app, "report")),
+            ("Shipments to Netac", "pack failed drives, packing lists", partial(_push, app, "shipment")),
         ]
         if app.flow is not None:
             for step in STEPS[: STEPS.index(app.flow.step) + 1]:
@@ -48,6 +50,17 @@ def _search(app: WorkbenchApp) -> None:
     from workbench.screens.search import SearchScreen
 
     app.push_screen(SearchScreen())
+
+
+def _push(app: WorkbenchApp, screen: str) -> None:
+    if screen == "report":
+        from workbench.screens.report import ReportScreen
+
+        app.push_screen(ReportScreen())
+    else:
+        from workbench.screens.shipment import ShipmentScreen
+
+        app.push_screen(ShipmentScreen())
 
 
 def _go_step(app: WorkbenchApp, step: str) -> None:

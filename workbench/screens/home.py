@@ -1,29 +1,35 @@
-"""The home screen: today's cases and the interrupted drafts to resume."""
+"""The home screen: the review queue, the interrupted drafts, the decided cases not yet
+collected, and today's cases. A ticket scanned here (its QR text typed by the scanner, from
+its first capital N) opens its case for the hand-back."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench import case_flow
-from workbench.errors import ONE_LINE_ERRORS
+from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain
-from workbench.vocabulary import STEP_TITLES
+from workbench.vocabulary import STEP_TITLES, state_words
+
+SCAN_LIMIT = 4_000  # characters: a ticket's QR text is far shorter
 
 
 class HomeScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("n", "new_claim", "New claim"),
-        # Short labels: with Policy, all six and Quit fit an 80-column footer.
+        # Short labels: these six and the palette fit an 80-column footer.
         Binding("r", "resume", "Resume"),
         Binding("slash,s", "search", "Search"),
-        Binding("h", "history", "History"),
+        Binding("h", "history", "History", show=False),  # the section title says so; Enter does it too
         Binding("p", "policy", "Policy"),
+        Binding("f", "figures", "Figures"),
+        Binding("k", "shipments", "Shipments", show=False),
         Binding("g", "refresh_cases", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -44,9 +50,13 @@ class HomeScreen(WorkbenchScreen):
         drafts: DataTable[Any] = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
         drafts.add_columns("Case", "Step", "Serial", "Model", "Customer", "Technician")
         yield drafts
+        yield Static("", id="after-title", classes="section-title", markup=False)
+        after: DataTable[Any] = DataTable(id="after", cursor_type="row", zebra_stripes=True)
+        after.add_columns("Case", "State", "Serial", "Customer")
+        yield after
         yield Static("Today's cases (h shows the whole case)", classes="section-title", markup=False)
         today: DataTable[Any] = DataTable(id="today", cursor_type="row", zebra_stripes=True)
-        today.add_columns("Case", "Status", "Verdict", "Serial", "Model", "Customer")
+        today.add_columns("Case", "State", "Verdict", "Serial", "Model", "Customer")
         yield today
         yield Static("Opening the case records…", id="home-status", classes="note", markup=False)
         yield Footer()
@@ -64,6 +74,7 @@ class HomeScreen(WorkbenchScreen):
             drafts = self.station.drafts()
             today = self.station.cases_of(case_flow.today())
             review = self.station.review_queue()
+            after = self.station.after_decision()
         except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
             return
@@ -72,7 +83,7 @@ class HomeScreen(WorkbenchScreen):
         except ONE_LINE_ERRORS as exc:
             notice = f"Policy unavailable: {exc}"
         self.app.call_from_thread(self._policy_notice, notice)
-        self.app.call_from_thread(self._show, drafts, today, review)
+        self.app.call_from_thread(self._show, drafts, today, review, after)
 
     def _policy_notice(self, text: str) -> None:
         notice = self.query_one("#policy-notice", Static)
@@ -82,7 +93,7 @@ class HomeScreen(WorkbenchScreen):
     def _status(self, text: str) -> None:
         self.query_one("#home-status", Static).update(text)
 
-    def _show(self, drafts, today, review) -> None:
+    def _show(self, drafts, today, review, after) -> None:
         waiting = self.query_one("#review", DataTable)
         waiting.clear()
         for item in review:
@@ -108,12 +119,25 @@ class HomeScreen(WorkbenchScreen):
                 plain(c.technician),
                 key=c.number,
             )
+        open_cases = self.query_one("#after", DataTable)
+        open_cases.clear()
+        for c in after:
+            open_cases.add_row(
+                plain(c.number),
+                plain(state_words(c.status, c.verdict)),
+                plain(c.serial),
+                plain(c.customer_name),
+                key=c.number,
+            )
+        after_title = self.query_one("#after-title", Static)
+        after_title.update(f"Decided, not yet collected: {len(after)} (Enter opens; scan a ticket to hand back)")
+        open_cases.display = after_title.display = bool(after)
         listing = self.query_one("#today", DataTable)
         listing.clear()
         for c in today:
             listing.add_row(
                 plain(c.number),
-                plain(c.status),
+                plain(state_words(c.status, c.verdict)),
                 plain(c.verdict or "-"),
                 plain(c.serial),
                 plain(c.model),
@@ -125,7 +149,10 @@ class HomeScreen(WorkbenchScreen):
             f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
             + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else "")
         )
-        (waiting if review and self.station.is_supervisor else table if drafts else listing).focus()
+        if review and self.station.is_supervisor:
+            waiting.focus()
+        else:
+            (table if drafts else open_cases if after else listing).focus()
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -156,6 +183,12 @@ class HomeScreen(WorkbenchScreen):
         else:
             self._open_history(str(event.row_key.value))
 
+    @on(DataTable.RowSelected, "#after")
+    def _open_case_chosen(self, event: DataTable.RowSelected) -> None:
+        from workbench.screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(str(event.row_key.value)))
+
     @on(DataTable.RowSelected, "#today")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:
         self._open_history(str(event.row_key.value))
@@ -175,6 +208,68 @@ class HomeScreen(WorkbenchScreen):
         from workbench.screens.policy import PolicyScreen
 
         self.app.push_screen(PolicyScreen())
+
+    def action_figures(self) -> None:
+        from workbench.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen())
+
+    def action_shipments(self) -> None:
+        from workbench.screens.shipment import ShipmentScreen
+
+        self.app.push_screen(ShipmentScreen())
+
+    # -- a ticket scanned at the counter ------------------------------------------------------
+
+    _scan: str | None = None  # the ticket's text so far, from its first "N"
+
+    def on_key(self, event: events.Key) -> None:
+        # Tickets start NW1 or NW2: a capital N (no key of this screen) starts a scan, and the
+        # keys up to the scanner's Enter are the ticket's text, not commands.
+        if self._scan is None:
+            if event.character != "N":
+                return
+            self._scan = ""
+        event.stop()
+        event.prevent_default()
+        if event.key == "escape":
+            self._scan = None
+            self._status("Ticket scan stopped.")
+        elif event.key == "enter":
+            text, self._scan = self._scan, None
+            self._status("Checking the ticket…")
+            self._open_ticket(text)
+        elif event.key == "backspace":
+            self._scan = self._scan[:-1]
+        elif event.character and event.is_printable and len(self._scan) < SCAN_LIMIT:
+            self._scan += event.character
+            self._status(f"Reading a ticket: {len(self._scan)} characters (Enter opens its case, Escape stops)")
+
+    @work(thread=True, exclusive=True, group="ticket-scan")
+    def _open_ticket(self, text: str) -> None:
+        try:
+            verification, view = self.station.case_for_ticket(text)
+        except ONE_LINE_ERRORS as exc:  # not a ticket's text at all, or its facts altered
+            problem = exc.problem if isinstance(exc, InputError) else str(exc)
+            self.app.call_from_thread(self._ticket_refused, f"Ticket NOT GENUINE: {problem}. Nothing opened.")
+            return
+        if view is None:
+            self.app.call_from_thread(
+                self._ticket_refused, f"Ticket {verification.verdict_word}: {verification.message}. Nothing opened."
+            )
+            return
+        notice = "" if verification.good else f"Ticket {verification.verdict_word}: {verification.message}"
+        self.app.call_from_thread(self._ticket_opened, view.number, notice)
+
+    def _ticket_refused(self, message: str) -> None:
+        self._status(message)
+        self.notify(message, severity="error", markup=False, timeout=10)
+
+    def _ticket_opened(self, number: str, notice: str) -> None:
+        from workbench.screens.case import CaseScreen
+
+        self._status(f"Ticket of case {number}: opened.")
+        self.app.push_screen(CaseScreen(number, by_ticket=True, notice=notice))
 
     def action_search(self) -> None:
         from workbench.screens.search import SearchScreen
