@@ -20,6 +20,26 @@ class Case(SQLModel, table=True):
         Index("ix_case_customer", "customer_key"),
         Index("ix_case_created", "created_at"),
         Index("ix_case_status", "status"),
+        # db.report's indexes: the counts in the order they are grouped (with what they
+        # count), and each figure in the order its median and p90 are read; the period and
+        # the state ride along in each, so the table itself is not read.
+        Index(
+            "ix_case_report",
+            "product_line",
+            "capacity_gb",
+            "verdict",
+            "reasons",
+            "override_by",
+            "reviewed_by",
+            "created_at",
+            "status",
+            "tbw_used",
+            "power_on_hours",
+            "days_to_hand_back",
+        ),
+        Index("ix_case_tbw_used", "tbw_used", "created_at", "status"),
+        Index("ix_case_power_on_hours", "power_on_hours", "created_at", "status"),
+        Index("ix_case_days_to_hand_back", "days_to_hand_back", "created_at", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -51,6 +71,7 @@ class Case(SQLModel, table=True):
     override_by: str | None = Field(default=None, max_length=64)  # a supervisor's override at the decision
     reviewed_by: str | None = Field(default=None, max_length=64)  # the supervisor who resolved its review
     handed_back_at: datetime | None = None
+    days_to_hand_back: float | None = None  # from intake to the customer leaving the counter
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)  # the failed drive's parcel
 
 

@@ -727,6 +727,7 @@ class CaseStore:
                 )
             )
             case.status, case.handed_back_at = "handed_back", now
+            case.days_to_hand_back = (now - case.created_at).total_seconds() / 86400
             self._touch(case, session)
             self._audit(
                 session,

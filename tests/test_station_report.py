@@ -53,8 +53,8 @@ def seed(path, count: int, rng: random.Random) -> list[dict]:
         db.executemany(
             "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, updated_at, "
             "fields, serial, customer_name, customer_key, model, verdict, capacity_gb, product_line, reasons, "
-            "tbw_used, power_on_hours, decided_at, override_by, reviewed_by, handed_back_at) VALUES "
-            "(?, 'SZ01', 2026, ?, ?, 'ticket', 'ana', ?, ?, '{}', 'RN1', 'Li', 'li', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "tbw_used, power_on_hours, decided_at, override_by, reviewed_by, handed_back_at, days_to_hand_back) VALUES "
+            "(?, 'SZ01', 2026, ?, ?, 'ticket', 'ana', ?, ?, '{}', 'RN1', 'Li', 'li', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     c["number"],
@@ -73,6 +73,7 @@ def seed(path, count: int, rng: random.Random) -> list[dict]:
                     c["override_by"],
                     c["reviewed_by"],
                     stamp(c["handed"]),
+                    (c["handed"] - c["created_at"]).total_seconds() / 86400 if c["handed"] else None,
                 )
                 for c in cases
             ],

@@ -11,7 +11,8 @@ known as replaced, which the counterfeit checks use), `hand_back` (who collected
 checked), `shipment` (a parcel of failed drives to Netac; a case's `shipment_id` puts its
 failed drive in one).
 
-The report's figures are copied onto each case when it is decided (product line, capacity,
+The report's figures are copied onto each case when it is decided (with an index in the
+order the report groups them) (product line, capacity,
 reason codes, TBW used, power-on hours, who overrode or resolved a review) so that a
 month's report reads one table; for existing cases they are filled in here from their latest
 decision and SMART readout.
@@ -22,9 +23,30 @@ Create Date: 2026-11-25
 """
 
 import json
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
+
+# The report's indexes, as in db.models (written out: a migration must not change when the code does).
+REPORT_INDEXES = {
+    "ix_case_report": [
+        "product_line",
+        "capacity_gb",
+        "verdict",
+        "reasons",
+        "override_by",
+        "reviewed_by",
+        "created_at",
+        "status",
+        "tbw_used",
+        "power_on_hours",
+        "days_to_hand_back",
+    ],
+    "ix_case_tbw_used": ["tbw_used", "created_at", "status"],
+    "ix_case_power_on_hours": ["power_on_hours", "created_at", "status"],
+    "ix_case_days_to_hand_back": ["days_to_hand_back", "created_at", "status"],
+}
 
 revision = "0007"
 down_revision = "0006"
@@ -43,6 +65,7 @@ def _case_columns() -> tuple[sa.Column, ...]:
         sa.Column("override_by", sa.String(64), nullable=True),
         sa.Column("reviewed_by", sa.String(64), nullable=True),
         sa.Column("handed_back_at", sa.DateTime, nullable=True),
+        sa.Column("days_to_hand_back", sa.Float, nullable=True),
     )
 
 
@@ -86,6 +109,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("shipment_id", sa.Integer, nullable=True))
         batch.create_foreign_key("fk_case_record_shipment_id_shipment", "shipment", ["shipment_id"], ["id"])
         batch.create_index("ix_case_record_shipment_id", ["shipment_id"])
+        for name, columns in REPORT_INDEXES.items():
+            batch.create_index(name, columns)
     with op.batch_alter_table("case_record") as batch:
         batch.alter_column("product_line", server_default=None)
         batch.alter_column("reasons", server_default=None)
@@ -93,9 +118,18 @@ def upgrade() -> None:
 
 
 def _fill_in_existing_cases(connection: sa.Connection) -> None:
-    connection.execute(
-        sa.text("UPDATE case_record SET status = 'handed_back', handed_back_at = updated_at WHERE status = 'closed'")
-    )
+    closed = connection.execute(
+        sa.text("SELECT id, created_at, updated_at FROM case_record WHERE status = 'closed'")
+    ).fetchall()
+    for case_id, created_at, updated_at in closed:
+        days = (_moment(updated_at) - _moment(created_at)).total_seconds() / 86400
+        connection.execute(
+            sa.text(
+                "UPDATE case_record SET status = 'handed_back', handed_back_at = updated_at, "
+                "days_to_hand_back = :days WHERE id = :id"
+            ),
+            {"days": days, "id": case_id},
+        )
     cases = connection.execute(sa.text("SELECT id, fields, model FROM case_record WHERE verdict IS NOT NULL"))
     for case_id, fields, model in cases.fetchall():
         decisions = connection.execute(
@@ -139,6 +173,12 @@ def _fill_in_existing_cases(connection: sa.Connection) -> None:
         )
 
 
+def _moment(value: object) -> datetime:
+    """A time as the driver gives it back (SQLite: text)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=None)
+
+
 def downgrade() -> None:
     op.execute("UPDATE case_record SET status = 'closed' WHERE status IN ('handed_back', 'ready')")
     op.execute(
@@ -146,6 +186,8 @@ def downgrade() -> None:
     )
     op.execute("UPDATE case_record SET status = 'closed' WHERE status = 'withdrawn'")
     with op.batch_alter_table("case_record") as batch:
+        for name in REPORT_INDEXES:
+            batch.drop_index(name)
         batch.drop_index("ix_case_record_shipment_id")
         batch.drop_constraint("fk_case_record_shipment_id_shipment", type_="foreignkey")
         batch.drop_column("shipment_id")
