@@ -362,6 +362,7 @@ class CaseFlow:
         self._state = threading.Lock()
         self._writing = threading.Lock()
         self._in_flight: set[str] = set()  # taken from _unsaved by the write under way
+        self.withdrawn = False  # nothing more is saved once the claim is withdrawn
 
     @property
     def policy(self) -> Policy:
@@ -388,6 +389,8 @@ class CaseFlow:
     def save(self, step: str | None = None) -> None:
         """Write the changed fields (and the step) to the case draft; creates the case."""
         with self._writing:
+            if self.withdrawn:
+                return
             with self._state:
                 step = step or self.step
                 names, self._unsaved = self._unsaved, set()
@@ -580,8 +583,10 @@ class CaseFlow:
 
     def withdraw(self, reason: str) -> None:
         """Discard this draft or withdraw the claim (a case with no number yet just goes)."""
-        if self.number is not None:
-            self.station.withdraw(self.number, reason)
+        with self._writing:  # after any save under way, and no save after it
+            if self.number is not None:
+                self.station.withdraw(self.number, reason)
+            self.withdrawn = True
 
     def _number(self) -> str:
         if self.number is None:

@@ -23,6 +23,10 @@ class WorkbenchCommands(Provider):
             ("Station figures", "the report for Netac over a period", partial(_push, app, "report")),
             ("Shipments to Netac", "pack failed drives, packing lists", partial(_push, app, "shipment")),
         ]
+        if app.flow is not None and app.flow.step != "ticket":  # not yet decided
+            commands.append(
+                ("Withdraw this claim", "discard it, with a reason; its number is not reused", partial(_withdraw, app))
+            )
         if app.flow is not None:
             for step in STEPS[: STEPS.index(app.flow.step) + 1]:
                 commands.append(
@@ -50,6 +54,21 @@ def _search(app: WorkbenchApp) -> None:
     from workbench.screens.search import SearchScreen
 
     app.push_screen(SearchScreen())
+
+
+def _withdraw(app: WorkbenchApp) -> None:
+    from workbench.screens.withdraw import WithdrawDialog
+
+    flow = app.flow
+    if flow is None:
+        return
+
+    def withdrawn(done: bool | None) -> None:
+        if done and app.flow is flow:
+            app.finish_claim()
+            app.notify(f"Claim {flow.number or '(not yet saved)'} withdrawn.", markup=False)
+
+    app.push_screen(WithdrawDialog(flow.number or "(not yet saved)", flow.withdraw), withdrawn)
 
 
 def _push(app: WorkbenchApp, screen: str) -> None:

@@ -24,6 +24,7 @@ class HistoryScreen(WorkbenchScreen):
         Binding("r", "resume", "Resume draft"),
         Binding("p", "reprint", "Print ticket"),
         Binding("v", "show_qr", "Ticket QR"),
+        Binding("c", "counter", "At the counter"),
     ]
 
     def __init__(self, number: str) -> None:
@@ -60,6 +61,15 @@ class HistoryScreen(WorkbenchScreen):
             self.workbench.resume_claim(self.number)
         else:
             self.notify("Only a draft can be resumed.", markup=False)
+
+    def action_counter(self) -> None:
+        """A decided case goes on where the counter left it: repair, replacement, hand-back."""
+        from workbench.screens.case import CaseScreen
+
+        if self.view is None or self.view.summary.status in ("draft", "review", "withdrawn"):
+            self.notify("Only a decided case goes on at the counter.", markup=False)
+            return
+        self.app.push_screen(CaseScreen(self.number))
 
     def action_reprint(self) -> None:
         if self.view is None or self.view.decision is None:

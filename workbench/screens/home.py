@@ -30,6 +30,7 @@ class HomeScreen(WorkbenchScreen):
         Binding("p", "policy", "Policy"),
         Binding("f", "figures", "Figures"),
         Binding("k", "shipments", "Shipments", show=False),
+        Binding("x", "withdraw", "Withdraw draft", show=False),  # named in the drafts' title
         Binding("g", "refresh_cases", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -46,7 +47,9 @@ class HomeScreen(WorkbenchScreen):
         review: DataTable[Any] = DataTable(id="review", cursor_type="row", zebra_stripes=True)
         review.add_columns("Case", "Customer", "Why it waits")
         yield review
-        yield Static("Interrupted drafts (r resumes the highlighted one)", classes="section-title", markup=False)
+        yield Static(
+            "Interrupted drafts (r resumes the highlighted one, x withdraws it)", classes="section-title", markup=False
+        )
         drafts: DataTable[Any] = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
         drafts.add_columns("Case", "Step", "Serial", "Model", "Customer", "Technician")
         yield drafts
@@ -208,6 +211,21 @@ class HomeScreen(WorkbenchScreen):
         from workbench.screens.policy import PolicyScreen
 
         self.app.push_screen(PolicyScreen())
+
+    def action_withdraw(self) -> None:
+        from workbench.screens.withdraw import WithdrawDialog
+
+        number = self._selected("#drafts")
+        if number is None:
+            self.notify("No draft to withdraw.", markup=False)
+            return
+
+        def withdrawn(done: bool | None) -> None:
+            if done:
+                self.notify(f"Claim {number} withdrawn.", markup=False)
+                self.refresh_cases()
+
+        self.app.push_screen(WithdrawDialog(number, lambda reason: self.station.withdraw(number, reason)), withdrawn)
 
     def action_figures(self) -> None:
         from workbench.screens.report import ReportScreen

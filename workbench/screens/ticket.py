@@ -93,5 +93,15 @@ class TicketScreen(StepScreen):
         self.workbench.finish_claim()
 
     def action_back(self) -> None:
-        # A decided case is not re-decided by going back: the ticket is issued already.
-        self.workbench.finish_claim()
+        # A decided case is not re-decided by going back: the ticket is issued already. Leaving
+        # without giving it asks first: the case then waits on the home screen as decided.
+        from workbench.screens.leave_ticket import LeaveTicketDialog
+
+        if self._printing or self._leaving:
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.workbench.finish_claim()
+
+        self.app.push_screen(LeaveTicketDialog(self.flow.number or ""), answered)
