@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from db.errors import StoreError
@@ -129,6 +130,44 @@ def anchor_of(entry_id: int, entry_hash_text: str) -> str:
 
 def verify_chain(session: Session, anchors: tuple[str, ...] = ()) -> AuditReport:
     """The chain, its head, the records bound to it, and any anchors kept outside."""
+    try:
+        return _verify_chain(session, anchors)
+    except (ValueError, TypeError, DBAPIError):
+        # A row the workbench never wrote (a time that is not one, bytes that are not text):
+        # SQLite keeps what it is given, so an edit outside the workbench can leave one.
+        malformed = _first_malformed(session)
+        if malformed is None:
+            raise
+        return AuditReport(*malformed)
+
+
+def _first_malformed(session: Session) -> tuple[int, int, str] | None:
+    """(entries before it, its id, what is wrong) for the first audit row that cannot be read."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None  # a server database keeps each column to its type
+    session.rollback()
+    rows = session.connection().exec_driver_sql(
+        "SELECT id, typeof(at), CAST(at AS BLOB), CAST(detail AS BLOB) FROM audit_entry ORDER BY id"
+    )
+    for count, (entry_id, kind, at, detail) in enumerate(rows):
+        try:
+            if kind != "text":
+                raise ValueError
+            datetime.fromisoformat(bytes(at).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return count, entry_id, f"entry {entry_id} has a time that is not one: it was edited outside the workbench"
+        try:
+            bytes(detail or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            return (
+                count,
+                entry_id,
+                f"entry {entry_id} holds bytes that are not text: it was edited outside the workbench",
+            )
+    return None
+
+
+def _verify_chain(session: Session, anchors: tuple[str, ...]) -> AuditReport:
     report = _verify_links(session)
     if not report.intact:
         return report

@@ -37,8 +37,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url`; `read_only` opens a SQLite file the user may only read, without
+    touching it (no schema upgrade, no journal change)."""
     path = sqlite_path(url)
+    if path is not None and read_only:
+        return _read_only_engine(path)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +52,33 @@ def make_engine(url: str) -> Engine:
         _sqlite_setup(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _read_only_engine(path: Path) -> Engine:
+    def connect() -> sqlite3.Connection:
+        try:  # shares the writers' WAL index when it can
+            return _checked(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000))
+        except sqlite3.OperationalError:
+            # A WAL database in a folder this user cannot write has no index to share: read the
+            # file as it stands (exact when no one writes it meanwhile, as for an auditor's copy).
+            return _checked(sqlite3.connect(f"file:{path}?immutable=1", uri=True))
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _checked(connection: sqlite3.Connection) -> sqlite3.Connection:
+    connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening is lazy: read now
+    return connection
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -61,7 +92,9 @@ def _sqlite_setup(engine: Engine) -> None:
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed case
+        # FULL: a commit is on the disk when it returns, even through a power cut (NORMAL in WAL
+        # mode survives a crash of the program but may lose the last commits to a power cut).
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -71,27 +104,29 @@ def _sqlite_setup(engine: Engine) -> None:
 
 def retrying(write: Callable[[], T], *, what: str) -> T:
     """Run a write, repeating it while another process holds the database."""
-    deadline = time.monotonic() + RETRY_FOR_S
+    started = time.monotonic()
+    deadline = started + RETRY_FOR_S
     delay = 0.02
     while True:
         try:
             return write()
         except OperationalError as exc:
             if not _is_busy(exc) or time.monotonic() > deadline:
-                raise explain(exc, what) from None
+                raise explain(exc, what, waited=time.monotonic() - started) from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.5)
         except DatabaseError as exc:
             raise explain(exc, what) from None
 
 
-def _is_busy(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower()
+def _is_busy(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
     return "locked" in text or "busy" in text
 
 
-def explain(exc: Exception, what: str) -> StoreError:
-    """A database failure as one line a technician or station manager can act on."""
+def explain(exc: Exception, what: str, *, waited: float = BUSY_TIMEOUT_MS / 1000) -> StoreError:
+    """A database failure as one line a technician or station manager can act on; `waited`:
+    how long it was tried (the busy timeout alone, unless retried)."""
     orig = getattr(exc, "orig", exc)
     text = str(orig).lower()
     if isinstance(orig, sqlite3.Error) or "sqlite" in type(orig).__module__:
@@ -99,13 +134,14 @@ def explain(exc: Exception, what: str) -> StoreError:
             return StoreError(
                 f"cannot {what}: the case database is read-only (check the file's and its folder's permissions)"
             )
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
+        if "not a database" in text or "malformed" in text or "corrupt" in text or "could not decode" in text:
+            # The driver's own words may quote the damaged bytes: not shown (probe L11).
             return StoreError(
-                f"cannot {what}: the case database file is damaged ({orig}); restore the latest "
+                f"cannot {what}: the case database file is damaged; restore the latest "
                 "backup (the .bak files beside it) or ask the station manager"
             )
         if "unable to open" in text:
             return StoreError(f"cannot {what}: the case database cannot be opened ({orig})")
-        if _is_busy(exc) if isinstance(exc, OperationalError) else False:
-            return StoreError(f"cannot {what}: the case database stayed busy for {RETRY_FOR_S:.0f} s; try again")
+        if _is_busy(exc):
+            return StoreError(f"cannot {what}: the case database stayed busy for {waited:.0f} s; try again")
     return StoreError(f"cannot {what}: {orig}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
@@ -72,21 +73,56 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
 
 
 def _backup(url: str, revision: str | None) -> Path | None:
-    """A copy of the file as it was before the upgrade (none for a new, empty database)."""
+    """A checked copy of the file as it was before the upgrade (none for a new, empty database).
+
+    SQLite's online backup (consistent even while others write), then an integrity check of
+    the copy. No room for it: the upgrade does not start, and says how much it needs. A copy
+    that failed is removed: the damaged-database message sends the manager to these files.
+    """
     path = sqlite_path(url)
     if path is None or revision is None or not path.exists():
         return None
+    wal = path.with_name(path.name + "-wal")
+    # The copy and the upgrade's own rewrite of the tables each take about the file's size.
+    needed = 2 * (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) + 1_000_000
+    free = shutil.disk_usage(path.parent).free
+    if free < needed:
+        raise StoreError(
+            f"cannot upgrade the case database {path}: the backup and the upgrade need about "
+            f"{_megabytes(needed)} free beside it and there are {_megabytes(free)}; free some space and start again"
+        )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
-    source = sqlite3.connect(path)
     try:
-        copy = sqlite3.connect(target)
-        with copy:
-            source.backup(copy)  # consistent even while others write
-        copy.close()
-    finally:
-        source.close()
+        source = sqlite3.connect(path)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                with copy:
+                    source.backup(copy)
+                verdict = copy.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        if verdict != ("ok",):
+            raise StoreError(
+                f"cannot upgrade the case database {path}: its copy fails SQLite's integrity check "
+                f"({verdict[0] if verdict else 'no answer'}); the file is damaged: restore an earlier backup"
+            )
+    except (sqlite3.Error, OSError) as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(
+            f"cannot upgrade the case database {path}: its backup failed ({exc}); nothing was changed"
+        ) from None
+    except StoreError:
+        target.unlink(missing_ok=True)
+        raise
     return target
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _outside_transaction(connection: Connection, sql: str) -> None:

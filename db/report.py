@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from sqlalchemy import DateTime, bindparam, text
@@ -77,11 +77,15 @@ class StationFigures:
         return self.tbw_over_80 / self.tbw_used.count if self.tbw_used.count else None
 
 
-def utc_bounds(since: date, until: date) -> tuple[datetime, datetime]:
-    """The first and last instants of the days `since`..`until` on the station's clock, in UTC
-    (as the records keep their times)."""
-    start = datetime.combine(since, time.min).astimezone().astimezone(UTC)
-    end = datetime.combine(until, time.max).astimezone().astimezone(UTC)
+def utc_bounds(since: date, until: date, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """The first and last instants of the days `since`..`until` on the station's clock (`zone`,
+    None for the system's), in UTC, as the records keep their times."""
+
+    def instant(day: date, at: time) -> datetime:
+        moment = datetime.combine(day, at)
+        return (moment.replace(tzinfo=zone) if zone else moment.astimezone()).astimezone(UTC)
+
+    start, end = instant(since, time.min), instant(until, time.max)
     return start, end
 
 
@@ -90,8 +94,8 @@ def utc_bounds(since: date, until: date) -> tuple[datetime, datetime]:
 REPORT_INDEX = "ix_case_report"
 
 
-def station_figures(connection: Connection, since: date, until: date) -> StationFigures:
-    start, end = utc_bounds(since, until)
+def station_figures(connection: Connection, since: date, until: date, zone: tzinfo | None = None) -> StationFigures:
+    start, end = utc_bounds(since, until, zone)
     sqlite = connection.dialect.name == "sqlite"
     period = "created_at >= :start AND created_at <= :end"
 

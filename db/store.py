@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
@@ -23,7 +25,7 @@ from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock
 from db.connection import explain, make_engine, retrying, sqlite_path
 from db.errors import StoreError
 from db.lifecycle import BEFORE_DECISION, STATES, move_problem
-from db.migrate import upgrade
+from db.migrate import current_revision, head_revision, upgrade
 from db.models import (
     AuditEntry,
     Case,
@@ -219,8 +221,9 @@ class CaseView:
 
 
 class CaseStore:
-    def __init__(self, engine: Engine, *, station_id: str, technician: str) -> None:
+    def __init__(self, engine: Engine, *, station_id: str, technician: str, zone: tzinfo | None = None) -> None:
         self.engine = engine
+        self.zone = zone  # the station's clock (None: the system's): case-number years, listings' days
         self.station_id = station_id
         self.technician = technician
         self._reader = engine.execution_options(sqlite_begin="DEFERRED")
@@ -265,15 +268,16 @@ class CaseStore:
 
         def work(session: Session) -> CaseSummary:
             now = utcnow()
-            sequence = session.get(CaseSequence, (self.station_id, now.year))
+            year = now.astimezone(self.zone).year  # a case opened on 1 January in Shenzhen is that year's
+            sequence = session.get(CaseSequence, (self.station_id, year))
             if sequence is None:
-                sequence = CaseSequence(station=self.station_id, year=now.year, last_seq=0)
+                sequence = CaseSequence(station=self.station_id, year=year, last_seq=0)
             sequence.last_seq += 1
             session.add(sequence)
             case = Case(
-                number=f"{self.station_id}-{now.year}-{sequence.last_seq:06d}",
+                number=f"{self.station_id}-{year}-{sequence.last_seq:06d}",
                 station=self.station_id,
-                year=now.year,
+                year=year,
                 seq=sequence.last_seq,
                 status="draft",
                 step=step,
@@ -901,9 +905,9 @@ class CaseStore:
         if verdict:
             query = query.where(Case.verdict == verdict)
         if since:
-            query = query.where(Case.created_at >= utc_bounds(since, since)[0])
+            query = query.where(Case.created_at >= utc_bounds(since, since, self.zone)[0])
         if until:
-            query = query.where(Case.created_at <= utc_bounds(until, until)[1])
+            query = query.where(Case.created_at <= utc_bounds(until, until, self.zone)[1])
         query = query.order_by(col(Case.created_at).desc(), col(Case.id).desc())
         if limit:
             query = query.limit(limit)
@@ -1017,21 +1021,41 @@ class CaseStore:
         """The station's figures for the cases opened on the days `since`..`until` (station time)."""
         if until < since:
             raise StoreError(f"report: --to {until.isoformat()} is before --from {since.isoformat()}")
-        return self._read("compute the station's figures", lambda s: station_figures(s.connection(), since, until))
+        return self._read(
+            "compute the station's figures", lambda s: station_figures(s.connection(), since, until, self.zone)
+        )
 
     def verify_audit(self, anchors: tuple[str, ...] = ()) -> AuditReport:
         """The trail intact, bound to the records, and holding every anchor (`entry:hash`) given."""
         return self._read("verify the audit trail", lambda session: verify_chain(session, anchors))
 
 
-def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
-    """Open (and create or upgrade) the case database at `url`."""
+def open_store(
+    url: str, *, station_id: str, technician: str, read_only: bool = False, zone: tzinfo | None = None
+) -> CaseStore:
+    """Open (and create or upgrade) the case database at `url`.
+
+    `read_only`: for commands that only read (listing, showing, exporting, verifying). A file
+    the user may only read is then opened as it is, without an upgrade; one they may write is
+    opened as for any other command.
+    """
     path = sqlite_path(url)
-    if path is not None and path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-        raise StoreError(
-            f"the case database {path} is read-only for {technician}: nothing could be saved; "
-            "ask the station manager to fix its permissions (file and folder)"
-        )
+    if path is not None and path.exists():
+        if path.is_file() and path.stat().st_size == 0:
+            # A database file is never empty: this one was cut off. Taken as new, its case
+            # numbers would start again at 000001 and collide with customers' tickets.
+            raise StoreError(
+                f"the case database {path} is empty (0 bytes): it is damaged, not new; restore the latest "
+                "backup (the .bak files beside it), or remove the file to start a new database"
+            )
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        if not writable and read_only:
+            return _read_only_store(url, path, station_id=station_id, technician=technician, zone=zone)
+        if not writable:
+            raise StoreError(
+                f"the case database {path} is read-only for {technician}: nothing could be saved; "
+                "ask the station manager to fix its permissions (file and folder)"
+            )
     # A new database holds customers' names and phones: only its owner reads it (0600; SQLite
     # gives its -wal and -shm files the same mode). A station's shared file is made by
     # deploy/setup-ssh-station.sh (0660, group technicians) and is left as it is.
@@ -1050,7 +1074,23 @@ def open_store(url: str, *, station_id: str, technician: str) -> CaseStore:
     finally:
         if private is not None:
             os.umask(private)
-    return CaseStore(engine, station_id=station_id, technician=technician)
+    return CaseStore(engine, station_id=station_id, technician=technician, zone=zone)
+
+
+def _read_only_store(url: str, path: Path, *, station_id: str, technician: str, zone: tzinfo | None) -> CaseStore:
+    """A database the user may only read (an auditor's account): read as it is, never upgraded."""
+    try:
+        engine = make_engine(url, read_only=True)
+        revision = current_revision(engine)
+    except (DBAPIError, sqlite3.Error) as exc:
+        raise explain(exc, "open the case database (read-only)") from None
+    if revision != head_revision():
+        raise StoreError(
+            f"the case database {path} is at revision {revision} and this workbench reads "
+            f"{head_revision()}: it needs an upgrade, which a read-only copy cannot take "
+            "(open it once with write access, or read it with the workbench that wrote it)"
+        )
+    return CaseStore(engine, station_id=station_id, technician=technician, zone=zone)
 
 
 class StationSettings(Protocol):
@@ -1065,10 +1105,19 @@ class StationSettings(Protocol):
     @property
     def technician(self) -> str: ...
 
+    @property
+    def time_zone(self) -> tzinfo | None: ...
 
-def open_station_store(config: StationSettings) -> CaseStore:
+
+def open_station_store(config: StationSettings, *, read_only: bool = False) -> CaseStore:
     """The store a station's configuration names, for its login user."""
-    return open_store(config.database_url, station_id=config.station_id, technician=config.technician)
+    return open_store(
+        config.database_url,
+        station_id=config.station_id,
+        technician=config.technician,
+        read_only=read_only,
+        zone=config.time_zone,
+    )
 
 
 def _apply_fields(case: Case, fields: dict[str, Any]) -> None:

@@ -117,7 +117,15 @@ prepare_station() {
     getent group "$GROUP" >/dev/null || { groupadd --system "$GROUP"; say "created group $GROUP"; }
     getent group "$SUPERVISORS" >/dev/null || { groupadd --system "$SUPERVISORS"; say "created group $SUPERVISORS"; }
     install -d -m 2770 -o root -g "$GROUP" "$DATA_DIR"
-    [ -e "$DATA_DIR/cases.db" ] || install -m 0660 -o root -g "$GROUP" /dev/null "$DATA_DIR/cases.db"
+    # Made by the workbench itself (its schema in it): an empty file would be taken for a
+    # database cut to 0 bytes, which the workbench refuses.
+    if [ ! -e "$DATA_DIR/cases.db" ]; then
+        WORKBENCH_DATABASE_URL="sqlite:///$DATA_DIR/cases.db" "$WORKBENCH" audit verify >/dev/null \
+            || die "cannot create the station database $DATA_DIR/cases.db"
+        chown root:"$GROUP" "$DATA_DIR/cases.db"
+        chmod 0660 "$DATA_DIR/cases.db"
+        say "created the station database $DATA_DIR/cases.db"
+    fi
     # One ticket-signing key for the station, beside its database: every technician's login
     # signs and verifies with it, and no one outside the group reads it.
     local key="$DATA_DIR/station-ticket-key.pem"

@@ -72,3 +72,22 @@ def test_entries_cut_off_the_end_are_caught(trail):
 
 def test_a_fresh_database_has_an_empty_intact_chain(tmp_path):
     assert new_store(tmp_path).verify_audit().intact
+
+
+@pytest.mark.parametrize(
+    "edit, why",
+    [
+        ("at = 'garbage'", "has a time that is not one"),
+        ("at = 12345", "has a time that is not one"),
+        ("detail = x'ff00'", "holds bytes that are not text"),
+    ],
+)
+def test_a_malformed_row_is_named_not_a_traceback(trail, edit, why):
+    """Probe L8: rows SQLite keeps although the workbench never writes them."""
+    tamper(trail, f"UPDATE audit_entry SET {edit} WHERE id = 4")
+    result = verify(trail)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (
+        result.stdout.strip()
+        == f"audit chain BROKEN at entry 4: entry 4 {why}: it was edited outside the workbench (3 entries verified before it)"
+    )

@@ -96,14 +96,66 @@ def shared_dir():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def test_a_read_only_database_gets_a_clear_message(shared_dir):
+def test_a_read_only_database_is_read_and_never_written(shared_dir):
+    """Probe L9: an auditor's account reads the records, verifies the trail and a ticket; what
+    would write says read-only in one line."""
     store = new_store(shared_dir)
-    store.create_case({"serial": "RN1"})
+    number = store.create_case({"serial": "RN1", "customer_name": "Li Wei"}).number
     store.engine.dispose()
     (shared_dir / "cases.db").chmod(0o444)
+    auditor = _as_other_user()
+    listed = _cli(shared_dir / "cases.db", "cases", "list", prefix=auditor)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith(number) and "Li Wei" in listed.stdout
+    shown = _cli(shared_dir / "cases.db", "cases", "show", number, "--json", prefix=auditor)
+    assert shown.returncode == 0 and f'"number": "{number}"' in shown.stdout
+    exported = _cli(shared_dir / "cases.db", "cases", "export", "--format", "csv", prefix=auditor)
+    assert exported.returncode == 0 and number in exported.stdout
+    verified = _cli(shared_dir / "cases.db", "audit", "verify", prefix=auditor)
+    assert (verified.returncode, verified.stdout) == (0, "audit chain intact: 1 entries\n")
+    ticket = _cli(shared_dir / "cases.db", "ticket", "verify", "NW2123", prefix=auditor)
+    assert ticket.returncode in (1, 2) and "read-only" not in ticket.stderr and "Traceback" not in ticket.stderr
+    written = _cli(shared_dir / "cases.db", "cases", "withdraw", number, "--reason", "x", prefix=auditor)
+    assert written.returncode == 1
+    assert "read-only" in written.stderr and written.stderr.count("\n") == 1 and "Traceback" not in written.stderr
+    assert sorted(p.name for p in shared_dir.iterdir()) == ["cases.db"]  # nothing was written beside it
+
+
+def test_a_read_only_database_of_an_older_revision_says_it_needs_an_upgrade(shared_dir):
+    from db.connection import make_engine
+    from db.migrate import upgrade
+
+    url = sqlite_url(shared_dir / "cases.db")
+    engine = make_engine(url)
+    upgrade(engine, url, target="0006")
+    engine.dispose()
+    (shared_dir / "cases.db").chmod(0o444)
     result = _cli(shared_dir / "cases.db", "cases", "list", prefix=_as_other_user())
-    assert result.returncode == 1, result.stderr
-    assert "read-only" in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "is at revision 0006" in result.stderr and "needs an upgrade" in result.stderr
+
+
+def test_an_empty_database_file_is_damaged_not_new(tmp_path):
+    """Probe L18: a file cut to 0 bytes would restart the numbering at 000001."""
+    (tmp_path / "cases.db").write_bytes(b"")
+    for args in (("cases", "list"), ("audit", "verify")):
+        result = _cli(tmp_path / "cases.db", *args)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "is empty (0 bytes): it is damaged, not new" in result.stderr
+    assert (tmp_path / "cases.db").stat().st_size == 0
+
+
+def test_a_damaged_data_page_is_named_without_its_raw_bytes(tmp_path):
+    """Probe L11: the driver's message quoted the damaged bytes."""
+    store = new_store(tmp_path)
+    store.create_case({"serial": "RN1"})
+    store.engine.dispose()
+    with sqlite3.connect(tmp_path / "cases.db") as db:
+        db.execute("UPDATE case_record SET updated_at = CAST(x'ff1b5b33316dfe' AS TEXT)")
+    result = _cli(tmp_path / "cases.db", "cases", "list")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "damaged" in result.stderr and "restore the latest backup" in result.stderr
+    assert "\x1b" not in result.stderr and "\ufffd" not in result.stderr
 
 
 def _cli(db_path: Path, *args: str, prefix: list[str] = ()) -> subprocess.CompletedProcess:
@@ -117,3 +169,41 @@ def _cli(db_path: Path, *args: str, prefix: list[str] = ()) -> subprocess.Comple
         timeout=60,
         cwd=db_path.parent,
     )
+
+
+def test_commits_are_on_the_disk_when_they_return(tmp_path):
+    """Probe L17: "durable when this returns" holds through a power cut, not only a crash."""
+    store = new_store(tmp_path)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+HOLDER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA locking_mode = EXCLUSIVE")
+db.execute("BEGIN EXCLUSIVE")
+db.execute("UPDATE case_sequence SET last_seq = last_seq")
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_busy_message_states_the_real_wait(tmp_path):
+    """Probe L10: a lock that blocks readers fails the open after the 5 s busy timeout, and the
+    message said 30 s."""
+    store = new_store(tmp_path)
+    store.create_case({"serial": "RN1"})
+    store.engine.dispose()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path / "cases.db")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = _cli(tmp_path / "cases.db", "cases", "list")
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "the case database stayed busy for 5 s; try again" in result.stderr

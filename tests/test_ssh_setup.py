@@ -21,7 +21,9 @@ set -u
 cp -a /etc "$T/etc" && mount --bind "$T/etc" /etc
 for dir in /home /opt /run /var/lib; do mount -t tmpfs tmpfs "$dir"; done
 rm -f /etc/ssh/sshd_config.d/*.conf
-printf '#!/bin/sh\nexit 0\n' > /opt/workbench && chmod 0755 /opt/workbench
+# A stand-in for the workbench: asked to open the station database, it makes the file.
+printf '#!/bin/sh\n[ -z "${WORKBENCH_DATABASE_URL:-}" ] || echo "SQLite format 3" > "${WORKBENCH_DATABASE_URL#sqlite:///}"\nexit 0\n' \
+    > /opt/workbench && chmod 0755 /opt/workbench
 mkdir -m 0700 "$T/private" && cp /opt/workbench "$T/private/workbench"
 step() { local name="$1"; shift; "$@" > "$T/$name.out" 2> "$T/$name.err"; echo $? > "$T/$name.rc"; }
 step private "$SETUP" install --workbench "$T/private/workbench"

@@ -129,8 +129,9 @@ class WorkbenchApp(App):
         else:
             self.push_screen(screen)
 
-    def finish_claim(self) -> None:
-        """Back to the home screen, with its lists brought up to date."""
+    def finish_claim(self, outcome: str = "") -> None:
+        """Back to the home screen, with its lists brought up to date; `outcome` (what became of
+        the claim) stays in its status line, where a toast would be gone with the step."""
         from workbench.screens.step import StepScreen
 
         self.flow = None
@@ -138,7 +139,7 @@ class WorkbenchApp(App):
             self.pop_screen()
         refresh = getattr(self.screen, "refresh_cases", None)
         if refresh is not None:
-            refresh()
+            refresh(outcome)
         else:  # started with --new-claim: no home screen yet
             self.show_home()
 

@@ -40,9 +40,10 @@ def today() -> date:
 class Station:
     """The station as the counter sees it: its records, its policy, its bench, its tickets."""
 
-    def __init__(self, config: StationConfig, *, training: bool = False) -> None:
+    def __init__(self, config: StationConfig, *, training: bool = False, read_only: bool = False) -> None:
         self.config = config
         self.training = training  # the recorded training bench instead of the drives attached
+        self.read_only = read_only  # a command that only reads: a file the user may only read will do
         self._store: CaseStore | None = None
         self._store_lock = threading.Lock()
         self._policy: Policy | None = None
@@ -56,7 +57,7 @@ class Station:
             if self._store is None:
                 from db import open_station_store
 
-                self._store = open_station_store(self.config)
+                self._store = open_station_store(self.config, read_only=self.read_only)
             return self._store
 
     @property

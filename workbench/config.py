@@ -17,8 +17,10 @@ import pwd
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -99,6 +101,7 @@ class StationConfig:
     supervisors: tuple[str, ...] = ()
     supervisor_group: str = SUPERVISOR_GROUP
     database_url: str = ""
+    zone_name: str = ""  # [station] time_zone, checked when loaded; "" for the system's
     source: Path | None = None  # the file this came from, None for the defaults
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -126,6 +129,12 @@ class StationConfig:
     def acting_supervisor(self) -> bool:
         """Whether this session's own login may override verdicts and resolve reviews."""
         return self.is_supervisor(self.technician)
+
+    @property
+    def time_zone(self) -> tzinfo | None:
+        """The station's clock, for case-number years, ticket dates and the days of listings and
+        reports: `[station] time_zone` (an IANA name, e.g. Asia/Shanghai), else the system's (None)."""
+        return _zone(self.zone_name) if self.zone_name else None
 
     def policy_target(self) -> Path:
         """Where the station's copy of the policy is: `[policy] file` (relative to this
@@ -229,10 +238,17 @@ def config_path() -> Path | None:
     return None
 
 
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("station.time_zone", f"{name[:60]!r} is not a time zone name (e.g. Asia/Shanghai)") from None
+
+
 # Every table and key the station configuration may hold: anything else is a typo that would
 # otherwise be ignored in silence ([databse] would send a technician to a private database).
 KNOWN: dict[str, frozenset[str] | None] = {
-    "station": frozenset({"id", "name", "supervisors", "supervisor_group"}),
+    "station": frozenset({"id", "name", "supervisors", "supervisor_group", "time_zone"}),
     "database": frozenset({"url"}),
     "policy": frozenset({"file", "public_key"}),
     "smart": frozenset({"smartctl", "use_sudo", "timeout"}),
@@ -291,6 +307,7 @@ def load_config(path: Path | None = None) -> StationConfig:
         station_name=station.get("name", str, StationConfig.station_name),
         supervisors=station.strings("supervisors"),
         supervisor_group=station.get("supervisor_group", str, SUPERVISOR_GROUP),
+        zone_name=_zone(zone).key if (zone := station.get("time_zone", str, "").strip()) else "",
         database_url=url,
         source=path,
         sections={k: v for k, v in data.items() if k not in ("station", "database")},

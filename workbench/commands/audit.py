@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from db import open_station_store
     from workbench.config import load_config
 
-    report = open_station_store(load_config()).verify_audit(tuple(args.anchor))
+    # An auditor's account may only read the file: nothing is written to verify it.
+    report = open_station_store(load_config(), read_only=True).verify_audit(tuple(args.anchor))
     if report.intact:
         print(f"audit chain intact: {report.entries} entries")
         return 0

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.config import load_config
 
     config = load_config()
-    station = Station(config)
+    station = Station(config, read_only=args.verb in ("list", "show", "export"))
     store = station.store
     if args.verb == "show":
         return _show(store, args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 import tomllib
 from typing import Any
 
@@ -57,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
         "station.supervisor_group",
         config.supervisor_group,
         "file" if given("station", "supervisor_group") else "default",
+    )
+    zone = config.time_zone
+    show(
+        "station.time_zone",
+        getattr(zone, "key", None) or f"the system's ({time.strftime('%Z')})",
+        "file" if given("station", "time_zone") else "default",
     )
     url_source = (
         "WORKBENCH_DATABASE_URL"

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.since > args.until:
         raise InputError("--from", f"{args.since} is after --to {args.until}")
-    figures = Station(load_config()).report(args.since, args.until)
+    figures = Station(load_config(), read_only=True).report(args.since, args.until)
     try:
         out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
     except OSError as exc:

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.config import load_config
     from workbench.station_text import drive_line, packing_list_lines
 
-    station = Station(load_config())
+    station = Station(load_config(), read_only=args.verb != "new")
     if args.verb == "pending":
         drives = station.awaiting_shipment()
         for drive in drives:

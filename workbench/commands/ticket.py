@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         from workbench.ticket.issue import verify_ticket
 
         text = sys.stdin.readline() if args.text == "-" else args.text
-        store = None if args.offline else _store(config)
+        store = None if args.offline else _store(config, read_only=True)
         result = verify_ticket(text, config, store)
         print(f"{result.verdict_word}: {strip_control(result.message)}")
         if result.facts is not None and result.genuine:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         return 0 if result.good else 1
-    store = _store(config)
+    store = _store(config, read_only=args.verb == "show")
     number = args.number.strip().upper()
     if args.verb == "print":
         from workbench.ticket.issue import reprint
@@ -74,12 +74,12 @@ def run(args: argparse.Namespace) -> int:
         print(ticket.payload)
         return 0
     print("\n".join(terminal_lines(ticket.payload)))
-    print("\n".join(ticket_content(view, config.load_policy(), config.station_name).lines))
+    print("\n".join(ticket_content(view, config.load_policy(), config.station_name, config.time_zone).lines))
     print(f"ticket {ticket.id}: {ticket.status}, {ticket.attempts} print attempt(s)")
     return 0
 
 
-def _store(config):
+def _store(config, *, read_only: bool):
     from db import open_station_store
 
-    return open_station_store(config)
+    return open_station_store(config, read_only=read_only)

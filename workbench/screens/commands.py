@@ -65,8 +65,7 @@ def _withdraw(app: WorkbenchApp) -> None:
 
     def withdrawn(done: bool | None) -> None:
         if done and app.flow is flow:
-            app.finish_claim()
-            app.notify(f"Claim {flow.number or '(not yet saved)'} withdrawn.", markup=False)
+            app.finish_claim(f"Claim {flow.number or '(not yet saved)'} withdrawn.")
 
     app.push_screen(WithdrawDialog(flow.number or "(not yet saved)", flow.withdraw), withdrawn)
 

@@ -67,7 +67,10 @@ class HomeScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         self.refresh_cases()
 
-    def refresh_cases(self) -> None:
+    _outcome = ""  # what became of the last claim, shown until the next one starts
+
+    def refresh_cases(self, outcome: str = "") -> None:
+        self._outcome = outcome
         self._load()
 
     @work(thread=True, exclusive=True, group="home")
@@ -149,7 +152,8 @@ class HomeScreen(WorkbenchScreen):
             )
         mine = [c for c in drafts if c.technician == self.station.technician]
         self._status(
-            f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
+            (f"{self._outcome} " if self._outcome else "")
+            + f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
             + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else "")
         )
         if review and self.station.is_supervisor:
@@ -222,8 +226,7 @@ class HomeScreen(WorkbenchScreen):
 
         def withdrawn(done: bool | None) -> None:
             if done:
-                self.notify(f"Claim {number} withdrawn.", markup=False)
-                self.refresh_cases()
+                self.refresh_cases(f"Claim {number} withdrawn.")
 
         self.app.push_screen(WithdrawDialog(number, lambda reason: self.station.withdraw(number, reason)), withdrawn)
 

@@ -88,9 +88,7 @@ class TicketScreen(StepScreen):
         self._write(give, "")
 
     def _given(self, state: str) -> None:
-        follow = " (its case is on the home screen)" if state == "decided" else ""
-        self.notify(f"Case {self.flow.number}: {state_words(state, 'covered')}{follow}.", markup=False)
-        self.workbench.finish_claim()
+        self.workbench.finish_claim(f"Case {self.flow.number}: {state_words(state, 'covered')}.")
 
     def action_back(self) -> None:
         # A decided case is not re-decided by going back: the ticket is issued already. Leaving

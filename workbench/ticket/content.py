@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from workbench.claim_draft import ClaimDraft
 from workbench.text import strip_control
@@ -15,15 +16,16 @@ class TicketContent:
     lines: tuple[str, ...]  # the words under the QR, in order
 
 
-def ticket_content(view, policy, station_name: str) -> TicketContent:
-    """The ticket's words: case, product, verdict, reasons with clauses, next steps, notes."""
+def ticket_content(view, policy, station_name: str, zone: tzinfo | None = None) -> TicketContent:
+    """The ticket's words: case, product, verdict, reasons with clauses, next steps, notes.
+    The date is the decision's on the station's clock (`zone`, None for the system's)."""
     decision = view.decision
     verdict = decision.final_verdict
     claim = ClaimDraft.from_json(view.fields)
     lines = [
         f"Case {view.number}",
         f"{station_name}",
-        f"Date {decision.decided_at:%Y-%m-%d}",
+        f"Date {decision.decided_at.astimezone(zone):%Y-%m-%d}",
         f"Product Netac {strip_control(claim.model)} {strip_control(claim.capacity_gb)} GB",
         f"Serial {strip_control(claim.serial)}",
         f"Verdict: {VERDICT_WORDS[verdict]}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from workbench.claim_draft import ClaimDraft
 from workbench.config import StationConfig
@@ -23,7 +24,8 @@ class TicketOutcome:
     failed: bool = False  # a printer was tried and did not take it (no printer at all is no failure)
 
 
-def facts_for(view, station_id: str) -> TicketFacts:
+def facts_for(view, station_id: str, zone: tzinfo | None = None) -> TicketFacts:
+    """The facts a ticket signs; its date is the decision's on the station's clock."""
     decision = view.decision
     if decision is None:
         raise WorkbenchError(f"case {view.number}: not decided yet, so there is no ticket to print")
@@ -31,7 +33,7 @@ def facts_for(view, station_id: str) -> TicketFacts:
     return TicketFacts(
         case_number=view.number,
         station=station_id,
-        date=f"{decision.decided_at:%Y-%m-%d}",
+        date=f"{decision.decided_at.astimezone(zone):%Y-%m-%d}",
         model=claim.model,
         capacity_gb=claim.capacity_gb,
         serial=claim.serial,
@@ -47,11 +49,11 @@ def issue_ticket(store, number: str, config: StationConfig, policy) -> TicketOut
     view = store.get_case(number)
     if view.summary.status == "review":
         raise WorkbenchError(f"case {number} waits for a supervisor's review: its ticket comes with the verdict")
-    facts = facts_for(view, config.station_id)
+    facts = facts_for(view, config.station_id, config.time_zone)
     qr_text = signed_text(facts, station_key(config))
     ticket_id = store.add_ticket(number, qr_text, printer_name(config))
     # The words carry the trail's link that recorded this ticket: read back once it is written.
-    content = ticket_content(store.get_case(number), policy, config.station_name)
+    content = ticket_content(store.get_case(number), policy, config.station_name, config.time_zone)
     return _attempt(store, config, ticket_id, content, qr_text)
 
 
@@ -61,7 +63,9 @@ def reprint(store, number: str, config: StationConfig, policy) -> TicketOutcome:
     if not view.tickets:
         return issue_ticket(store, number, config, policy)
     ticket = view.tickets[-1]
-    return _attempt(store, config, ticket.id, ticket_content(view, policy, config.station_name), ticket.payload)
+    return _attempt(
+        store, config, ticket.id, ticket_content(view, policy, config.station_name, config.time_zone), ticket.payload
+    )
 
 
 def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str) -> TicketOutcome:
@@ -142,7 +146,7 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "good", facts.station, facts, f"genuine ticket signed by station {facts.station} (case records not checked)"
         )
     try:
-        recorded = facts_for(store.get_case(facts.case_number), facts.station)
+        recorded = facts_for(store.get_case(facts.case_number), facts.station, config.time_zone)
     except ONE_LINE_ERRORS:
         if signer == config.station_id:
             return Verification(
