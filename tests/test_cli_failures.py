@@ -91,3 +91,10 @@ def test_a_reader_that_stops_early(tmp_path):
         timeout=60,
     )
     assert done.stdout.endswith(" status=141\n") and done.stderr == "", done.stderr
+
+
+def test_a_postgresql_server_that_does_not_answer_is_one_line(tmp_path):
+    """Probe L12: the driver's message has two lines of its own."""
+    pytest.importorskip("psycopg")
+    url = "postgresql+psycopg://workbench@127.0.0.1:1/cases"  # nothing listens on port 1
+    one_line(run("cases", "list", WORKBENCH_DATABASE_URL=url, HOME=str(tmp_path)), 1, "cannot open the case database")

@@ -22,7 +22,7 @@ def test_list_the_demo_bench(capsys):
 
 def test_list_without_permission_explains(capsys):
     code, out, err = run(capsys, "smart", "list", "--replay", "no-permission")
-    assert code == 0
+    assert code == 3  # drives that could not be opened: not a clean list (issue 13, 8)
     assert "cannot open: Permission denied" in out
     assert "deploy/sudoers.d/netac-workbench" in err
 
@@ -84,3 +84,86 @@ def test_record_a_bench_then_replay_it(capsys, tmp_path, monkeypatch):
     strip = lambda out: {k: v for k, v in json.loads(out).items() if k != "calls"}  # noqa: E731
     assert strip(replayed) == strip(live)
     assert (recorded / "scan_open.txt").read_bytes().startswith(b"/dev/sda -d sat")
+
+
+def hostile_bench(tmp_path, edit) -> str:
+    """The demo bench copied, with `edit(folder)` making one answer hostile."""
+    import shutil
+
+    from workbench.inspection.smartctl import resolve_recording
+
+    folder = tmp_path / "bench"
+    shutil.copytree(resolve_recording("demo"), folder)
+    edit(folder)
+    return str(folder)
+
+
+ESC_TYPE = "sat,\x1b]52;c;cm0gLXJmIH4=\x07"
+
+
+def test_a_device_type_from_the_bridge_is_never_used_raw(capsys, tmp_path):
+    """Probe L13: `smartctl -d test` answered with escape sequences in its type."""
+
+    def edit(folder):
+        test = folder / "sda-test.txt"
+        test.write_text(
+            test.read_text().replace("Device of type 'sat' [ATA] opened", f"Device of type '{ESC_TYPE}' [ATA] opened")
+        )
+
+    code, out, err = run(capsys, "smart", "read", "/dev/sda", "--replay", hostile_bench(tmp_path, edit))
+    assert code == 3 and out == "" and err.count("\n") == 1
+    assert "did not say which type it opened" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_a_counter_past_any_float_still_prints(capsys, tmp_path):
+    """Probe L13: a 400-digit Data Units Written (a drive's firmware writes what it likes)."""
+
+    def edit(folder):
+        page = folder / "nvme0-all.txt"
+        page.write_text(page.read_text().replace("38,117,093 [19.5 TB]", "9" * 400 + " [5.11 ZB]"))
+
+    code, out, err = run(capsys, "smart", "read", "/dev/nvme0", "--replay", hostile_bench(tmp_path, edit))
+    assert code == 0, err
+    [line] = [line for line in out.splitlines() if line.startswith("Host bytes written")]
+    assert line.startswith("Host bytes written  5,119,999,999,999") and line.endswith(" TB)")
+
+
+def test_a_malformed_recording_is_one_line_naming_the_call(capsys, tmp_path):
+    def edit(folder):
+        calls = folder / "calls.toml"
+        calls.write_text(calls.read_text().replace("exit_status = 2", 'exit_status = "two"', 1))
+
+    code, out, err = run(capsys, "smart", "list", "--replay", hostile_bench(tmp_path, edit))
+    assert code == 3 and out == "" and err.count("\n") == 1
+    assert "call 3: exit_status must be smartctl's status, a whole number 0-255" in err
+
+
+def test_raw_output_is_exact_to_a_pipe_and_clean_on_a_terminal(tmp_path):
+    """Probe L13: --raw printed the drive's bytes verbatim to the technician's terminal."""
+    import os
+    import pty
+    import subprocess
+
+    def edit(folder):
+        page = folder / "nvme0-all.txt"
+        page.write_bytes(page.read_bytes().replace(b"Netac NVMe SSD 2TB", b"Netac\x1b[2J\x1b]0;pwned\x07 SSD 2TB"))
+
+    bench = hostile_bench(tmp_path, edit)
+    command = [sys.executable, "-m", "workbench", "smart", "read", "/dev/nvme0", "--replay", bench, "--raw"]
+    piped = subprocess.run(command, capture_output=True, timeout=60)
+    assert piped.returncode == 0 and b"Netac\x1b[2J\x1b]0;pwned\x07 SSD 2TB" in piped.stdout  # byte-exact evidence
+    leader, follower = pty.openpty()
+    shown = subprocess.run(command, stdout=follower, stderr=follower, timeout=60)
+    os.close(follower)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.close(leader)
+    assert shown.returncode == 0 and b"SSD 2TB" in data
+    assert b"\x1b" not in data and b"\x07" not in data

@@ -11,8 +11,10 @@ import argparse
 import json
 import re
 import sys
+from decimal import Decimal
 
 from workbench.errors import InputError
+from workbench.text import strip_control
 
 HELP = "list the drives on the bench, or read one drive's SMART data"
 
@@ -58,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 f"workbench: {SmartPermissionDenied(None, 'smartctl could not open ' + ', '.join(denied))}",
                 file=sys.stderr,
             )
+            return 3  # as a drive that cannot be read: the list is not the bench's whole truth
         return 0
     if args.device_type is not None and not re.fullmatch(r"[a-z0-9+,]{2,24}", args.device_type):
         raise InputError("--type", f"{args.device_type!r} is not a smartctl device type such as sat or nvme")
@@ -69,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
         _print_readout(readout)
     if args.raw:
         sys.stdout.flush()
-        sys.stdout.buffer.write(readout.raw_output)
+        if sys.stdout.isatty():  # the drive's own bytes: never terminal control on a screen
+            print(strip_control(readout.raw_output.decode("utf-8", "replace"), keep_newlines=True))
+        else:  # to a file or a pipe, exactly as smartctl wrote them
+            sys.stdout.buffer.write(readout.raw_output)
     return 0
 
 
@@ -95,8 +101,8 @@ def _print_readout(r) -> None:
         return "-" if value is None else f"{value:,}{unit}" if isinstance(value, int) else str(value)
 
     written = show(r.host_bytes_written, " bytes")
-    if r.host_bytes_written is not None:
-        written += f" ({r.host_bytes_written / 1e12:.3f} TB)"
+    if r.host_bytes_written is not None:  # Decimal: a counter past any float still prints
+        written += f" ({Decimal(r.host_bytes_written) / 10**12:.3f} TB)"
     rows = [
         ("Device", f"{r.device} ({r.interface}, smartctl -d {r.device_type})"),
         ("Model", show(r.model)),
@@ -114,4 +120,4 @@ def _print_readout(r) -> None:
     ]
     rows += [("Note", message) for message in r.messages]
     for label, value in rows:
-        print(f"{label:<19} {value}")
+        print(f"{label:<19} {strip_control(str(value))}")  # model, serial, firmware: the drive's words

@@ -206,7 +206,8 @@ def _detect_type(reader, device, timeout, deadline, calls) -> str:
     call = _run(reader, ["-d", "test", device], device, timeout, deadline)
     calls.append(call)
     _raise_for_open_failure(call, device)
-    match = re.search(r"Device of type '([^']+)' \[[^]]*\] opened", call.text)
+    # Only a type as smartctl spells them: the drive's bridge may answer with anything (probe L13).
+    match = re.search(r"Device of type '([a-z0-9+,]{2,24})' \[[^]]*\] opened", call.text)
     if not match:
         raise UnparseableOutput(device, "smartctl -d test did not say which type it opened")
     return match.group(1)

@@ -167,11 +167,13 @@ class ReplaySmartctl:
             stdout_file = self.directory / entry["stdout"]
             if not stdout_file.is_file():
                 raise RecordingError(f"{where}: no such file {stdout_file}")
+            status, seconds = entry.get("exit_status", 0), entry.get("seconds", 0.0)
+            if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
+                raise RecordingError(f"{where}: exit_status must be smartctl's status, a whole number 0-255")
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds < 3600:
+                raise RecordingError(f"{where}: seconds must be a number of seconds")
             self.calls[tuple(args)] = _RecordedCall(
-                stdout_file,
-                int(entry.get("exit_status", 0)),
-                float(entry.get("seconds", 0.0)),
-                str(entry.get("stderr", "")).encode(),
+                stdout_file, status, float(seconds), str(entry.get("stderr", "")).encode()
             )
 
     def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
