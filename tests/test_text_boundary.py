@@ -84,3 +84,48 @@ def test_an_error_message_is_one_clean_line_of_sane_length(tmp_path):
         timeout=60,
     )
     assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and len(done.stderr) < 500
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=HOSTILE, words=HOSTILE, model=HOSTILE)
+def test_hostile_text_through_intake_store_resume_export_and_ticket(bench, name, words, model):
+    """Issue 14's property: whatever a person or a drive types, nothing raw comes out of the
+    resumed draft, the case's text, an export or the ticket's words."""
+    import tempfile
+
+    from workbench.case_text import case_lines
+    from workbench.text import clean_data
+    from workbench.ticket.content import ticket_content
+
+    station = bench().station
+    with tempfile.TemporaryDirectory() as folder:
+        from db import open_store
+
+        station._store = open_store(f"sqlite:///{folder}/cases.db", station_id="SZ01", technician="ana")
+        flow = station.new_claim()
+        flow.update(
+            customer_name=name,
+            customer_contact=words,
+            model=model,
+            capacity_gb="2000",
+            serial=words,
+            failure_description=words,
+            purchase_date="2025-01-10",
+            data_acknowledged=True,
+        )
+        flow.save("decision")
+        flow.record_decision(flow.decide())
+        resumed = station.resume(flow.number).claim
+        view = station.case(flow.number)
+        outputs = [
+            resumed.customer_name,
+            resumed.customer_contact,
+            resumed.model,
+            resumed.failure_description,
+            *case_lines(view),
+            json.dumps(clean_data([c.__dict__ for c in station.store.list_cases()]), default=str, ensure_ascii=False),
+            *ticket_content(view, station.policy, station.config.station_name).lines,
+        ]
+        station.store.engine.dispose()
+    for text in outputs:
+        assert raw_in(text) == [], text

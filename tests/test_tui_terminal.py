@@ -195,3 +195,34 @@ def test_nothing_is_written_while_nobody_types(tmp_path):
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+
+
+def test_no_escape_from_the_records_reaches_the_terminal(tmp_path):
+    """Issue 14: a draft whose customer, serial and model hold escape sequences (a clipboard
+    write, a window title, a screen clear, a bidi override) is listed and resumed, and none of
+    them reaches the technician's terminal."""
+    from db import open_store
+
+    hostile = "Li\x1b]52;c;cHduZWQ=\x07 Wei\x1b]0;PWNTITLE\x07\u202e"
+    store = open_store(f"sqlite:///{tmp_path}/cases.db", station_id="LOCAL", technician="ana")
+    store.create_case(
+        {"customer_name": hostile, "serial": "RN1\x1b[2J", "model": "NV\x9b2J7000", "failure_description": hostile}
+    )
+    store.engine.dispose()
+    child = spawn(tmp_path, TERM="xterm-256color")
+    try:
+        output = screen_until(child, "Li Wei")  # the home screen lists the draft, cleaned
+        child.send("r")  # resume it: its intake form shows the same fields
+        output += screen_until(child, "Intake")
+        try:
+            while True:
+                output += child.read_nonblocking(10**6, timeout=2.0)
+        except pexpect.TIMEOUT:
+            pass
+        child.send("\x11")
+        child.expect(pexpect.EOF)
+        output += child.before
+    finally:
+        child.close(force=True)
+    for raw in (b"\x1b]52;", b"PWNTITLE\x07", b"\x1b]0;PWN", "\x9b".encode(), "\u202e".encode()):
+        assert raw not in output, raw
