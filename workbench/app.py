@@ -45,6 +45,9 @@ class WorkbenchApp(App):
         self.station = Station(config, training=training)
         self.new_claim = new_claim
         self.flow: CaseFlow | None = None  # the claim being worked on, if any
+        # What was typed after `n` before the intake could take it (one read of a slow link
+        # holds "nLi Wei"): the intake's first field gets it.
+        self.typed_ahead = ""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor redraws twice a second for as long as nobody types: traffic a slow
@@ -119,6 +122,8 @@ class WorkbenchApp(App):
 
         assert self.flow is not None
         screen = step_screen(step, self.flow)
+        # A toast belongs to the step it was about: it does not follow to the next (issue 13, 8).
+        self.clear_notifications()
         if isinstance(self.screen, WorkbenchScreen):
             # A step opens in several passes (its widgets, the footer's keys, the focus, its
             # lists filled), each painted whole: about 20 KB over SSH. Held, it is painted
@@ -135,6 +140,7 @@ class WorkbenchApp(App):
         from workbench.screens.step import StepScreen
 
         self.flow = None
+        self.clear_notifications()  # what the claim came to is in the home screen's status line
         if isinstance(self.screen, StepScreen):
             self.pop_screen()
         refresh = getattr(self.screen, "refresh_cases", None)

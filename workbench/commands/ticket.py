@@ -67,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
     view = store.get_case(number)
 
     if not view.tickets:
-        print(f"case {number} has no ticket yet: workbench ticket print {number}", file=sys.stderr)
+        # Suggest only what will work: a case not decided has no ticket to print (issue 13, 8).
+        if view.decision is None or view.summary.status in ("draft", "review", "withdrawn"):
+            print(f"case {number} has no ticket: it is {view.summary.status}, not decided", file=sys.stderr)
+        else:
+            print(f"case {number} has no ticket yet: workbench ticket print {number}", file=sys.stderr)
         return 1
     ticket = view.tickets[-1]
     if args.text:

@@ -167,8 +167,13 @@ class HomeScreen(WorkbenchScreen):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
+    _opening = False  # `n` was pressed: the keys typed after it are the claim's, not commands
+
     def action_new_claim(self) -> None:
         self.workbench.start_claim()
+
+    def on_screen_resume(self) -> None:
+        self._opening = False
 
     def action_resume(self) -> None:
         number = self._selected("#drafts")
@@ -247,6 +252,17 @@ class HomeScreen(WorkbenchScreen):
     def on_key(self, event: events.Key) -> None:
         # Tickets start NW1 or NW2: a capital N (no key of this screen) starts a scan, and the
         # keys up to the scanner's Enter are the ticket's text, not commands.
+        if event.key == "n" and not self._opening and self._scan is None:
+            # The keys typed with it reach this handler before the binding opens the intake.
+            self._opening = True
+            self.workbench.typed_ahead = ""
+            return  # on to the binding
+        if self._opening:  # typed with the `n`, before the intake is up: for its first field
+            if event.is_printable and event.character:
+                self.workbench.typed_ahead += event.character
+            event.stop()
+            event.prevent_default()
+            return
         if self._scan is None:
             if event.character != "N":
                 return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,16 +17,28 @@ from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Tick
 
 
-class SerialInput(Input):
-    """The serial: typed by hand or by a barcode scanner, which ends with Enter."""
+class FieldInput(Input):
+    """A field of the form that says, naming itself, why a key was not taken (Textual drops it
+    without a word when the field is full or the key is not allowed)."""
 
     def restricted(self) -> None:
-        self.notify(
-            "serial: only letters, digits and '-' (as printed on the label)",
-            severity="warning",
-            markup=False,
-            timeout=4,
-        )
+        name = FIELD_NAMES.get(self.id or "", "this field")
+        if self.max_length and len(self.value) >= self.max_length:
+            form = " (YYYY-MM-DD)" if "date" in (self.id or "") else ""
+            why = f"is full at {self.max_length} characters{form}: Backspace corrects it"
+        else:
+            why = self.refused()
+        self.notify(f"{name}: {why}", severity="warning", markup=False, timeout=4)
+
+    def refused(self) -> str:
+        return "digits only" if self.type == "integer" else "that key is not taken here"
+
+
+class SerialInput(FieldInput):
+    """The serial: typed by hand or by a barcode scanner, which ends with Enter."""
+
+    def refused(self) -> str:
+        return "only letters, digits and '-' (as printed on the label)"
 
 
 class IntakeScreen(StepScreen):
@@ -37,15 +49,15 @@ class IntakeScreen(StepScreen):
         claim = self.flow.claim
         lines = self.station.catalog_lines()
         yield from _row(
-            "customer_name", Input(claim.customer_name, placeholder="Name", id="customer_name", max_length=200)
+            "customer_name", FieldInput(claim.customer_name, placeholder="Name", id="customer_name", max_length=200)
         )
         yield from _row(
             "customer_contact",
-            Input(claim.customer_contact, placeholder="Phone or e-mail", id="customer_contact", max_length=200),
+            FieldInput(claim.customer_contact, placeholder="Phone or e-mail", id="customer_contact", max_length=200),
         )
         yield from _row(
             "model",
-            Input(
+            FieldInput(
                 claim.model,
                 placeholder="e.g. NV7000, N600S",
                 id="model",
@@ -55,7 +67,7 @@ class IntakeScreen(StepScreen):
         )
         yield from _row(
             "capacity_gb",
-            Input(
+            FieldInput(
                 claim.capacity_gb, placeholder="e.g. 512, 1000, 2000", id="capacity_gb", type="integer", max_length=6
             ),
         )
@@ -75,11 +87,11 @@ class IntakeScreen(StepScreen):
             yield Static("", id="proof-words", markup=False)
         yield from _row(
             "purchase_date",
-            Input(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt", id="purchase_date", max_length=10),
+            FieldInput(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt", id="purchase_date", max_length=10),
         )
         yield from _row(
             "manufacture_date",
-            Input(
+            FieldInput(
                 claim.manufacture_date, placeholder="YYYY-MM-DD from the label", id="manufacture_date", max_length=10
             ),
         )
@@ -96,8 +108,23 @@ class IntakeScreen(StepScreen):
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#customer_name", Input).focus()
+        # Focused in a callback of its own, which also takes the keys typed ahead (after `n`,
+        # and to this screen before it had a focused field), so none is lost or out of order.
+        self.app.call_later(self._focus_first_field)
         self._sync_proof()
+
+    def _focus_first_field(self) -> None:
+        first = self.query_one("#customer_name", Input)
+        self.set_focus(first)
+        if self.workbench.typed_ahead:
+            first.insert_text_at_cursor(self.workbench.typed_ahead)
+            self.workbench.typed_ahead = ""
+
+    def on_key(self, event: events.Key) -> None:
+        if self.focused is None and event.is_printable and event.character:
+            self.workbench.typed_ahead += event.character
+            event.stop()
+            event.prevent_default()
 
     @on(Input.Changed)
     @on(TextArea.Changed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
@@ -11,7 +13,9 @@ class TbwGauge(Vertical):
     DEFAULT_CSS = "TbwGauge { height: auto; }"
 
     def compose(self) -> ComposeResult:
-        yield ProgressBar(show_eta=False)
+        # The bar's own percentage rounds to whole numbers (2% beside a text of 1.6%): the text
+        # below says the share once, to one decimal.
+        yield ProgressBar(show_eta=False, show_percentage=False)
         yield Static("", markup=False)
 
     def show(self, check, unknown: str) -> None:
@@ -25,7 +29,7 @@ class TbwGauge(Vertical):
         bar.display = True
         bar.update(total=check.limit_bytes, progress=min(check.written_bytes, check.limit_bytes))
         text.update(
-            f"TBW used {check.used_fraction:.1%}: {check.written_bytes / 1e12:,.3f} of "
+            f"TBW used {check.used_fraction:.1%}: {Decimal(check.written_bytes) / 10**12:,.3f} of "
             f"{check.limit_bytes / 1e12:,.0f} TB ({check.written_bytes:,} bytes)"
             + (" — EXCEEDED" if check.exceeded else "")
         )
