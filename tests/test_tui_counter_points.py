@@ -65,6 +65,39 @@ async def test_the_tbw_gauge_says_one_share(bench):
         assert "2%" not in text  # the bar's own rounded percentage is not drawn beside it
 
 
+async def test_keys_read_together_with_n_reach_the_intake_in_order(bench):
+    """The driver posts one read's keys to the app at once, as a slow link delivers them."""
+    from textual import events
+
+    from workbench.screens.home import HomeScreen
+    from workbench.screens.intake import IntakeScreen
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        for character in "nLi Wei\t138":
+            key = {"\t": "tab", " ": "space"}.get(character, character)
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#customer_contact").value == "138")
+        assert app.screen.query_one("#customer_name").value == "Li Wei"
+
+
+async def test_a_scanned_ticket_keeps_its_first_n(bench):
+    """A ticket's text starts with N: read as the ticket's, never as `n` for a new claim."""
+    from textual import events
+
+    from workbench.screens.home import HomeScreen
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        for character in "NWnot-a-ticket":
+            app.post_message(events.Key(character, character))
+        await wait_for(pilot, lambda: "Reading a ticket: 14 characters" in screen_text(app))
+        assert isinstance(app.screen, HomeScreen)
+
+
 def test_keys_typed_with_n_reach_the_intake(tmp_path):
     """One read of a slow link can hold "nLi Wei": the name was lost before the intake was up."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR"))}

@@ -17,6 +17,7 @@ from textual.widgets import Input, TextArea
 from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
 from workbench.errors import ONE_LINE_ERRORS
+from workbench.screens.base import WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
 
@@ -45,9 +46,27 @@ class WorkbenchApp(App):
         self.station = Station(config, training=training)
         self.new_claim = new_claim
         self.flow: CaseFlow | None = None  # the claim being worked on, if any
-        # What was typed after `n` before the intake could take it (one read of a slow link
-        # holds "nLi Wei"): the intake's first field gets it.
-        self.typed_ahead = ""
+        # Keys read while a new claim's intake is being built (one read of a slow link holds
+        # "nLi Wei"): kept in the order typed, for its first field once it has the focus.
+        self._held_keys: list[events.Key] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        # Every key passes here first, in the order typed, before Textual hands it on to a
+        # widget's own queue: what must not lose or reorder keys decides here.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            screen = self.screen
+            if isinstance(screen, WorkbenchScreen) and screen.takes_key_first(event):
+                return
+        await super().on_event(event)
+
+    async def release_keys(self) -> None:
+        """The keys held since the claim was opened, to the widget now focused, in order."""
+        held, self._held_keys = self._held_keys, None
+        for key in held or ():
+            await super().on_event(key)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor redraws twice a second for as long as nobody types: traffic a slow
@@ -95,7 +114,12 @@ class WorkbenchApp(App):
 
     def start_claim(self) -> None:
         self.flow = self.station.new_claim()
-        self.show_step("intake")
+        self._held_keys = []  # until the intake has focused its first field (it releases them)
+        try:
+            self.show_step("intake")
+        except BaseException:
+            self._held_keys = None
+            raise
 
     def resume_claim(self, number: str) -> None:
         self.notify(f"Opening case {number}…", markup=False, timeout=2)
@@ -117,7 +141,6 @@ class WorkbenchApp(App):
     def show_step(self, step: str) -> None:
         """Show a step of the current claim, in place of the step before it."""
         from workbench.screens import step_screen
-        from workbench.screens.base import WorkbenchScreen
         from workbench.screens.step import StepScreen
 
         assert self.flow is not None

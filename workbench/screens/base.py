@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -28,3 +29,8 @@ class WorkbenchScreen(Screen[None]):
     @property
     def station(self) -> Station:
         return self.workbench.station
+
+    def takes_key_first(self, event: events.Key) -> bool:
+        """Called by the app for every key, in the order typed, before any widget sees it.
+        True when this screen has taken the key (a scanner's text, keys typed with `n`)."""
+        return False

@@ -167,13 +167,8 @@ class HomeScreen(WorkbenchScreen):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    _opening = False  # `n` was pressed: the keys typed after it are the claim's, not commands
-
     def action_new_claim(self) -> None:
         self.workbench.start_claim()
-
-    def on_screen_resume(self) -> None:
-        self._opening = False
 
     def action_resume(self) -> None:
         number = self._selected("#drafts")
@@ -249,26 +244,19 @@ class HomeScreen(WorkbenchScreen):
 
     _scan: str | None = None  # the ticket's text so far, from its first "N"
 
-    def on_key(self, event: events.Key) -> None:
-        # Tickets start NW1 or NW2: a capital N (no key of this screen) starts a scan, and the
-        # keys up to the scanner's Enter are the ticket's text, not commands.
-        if event.key == "n" and not self._opening and self._scan is None:
-            # The keys typed with it reach this handler before the binding opens the intake.
-            self._opening = True
-            self.workbench.typed_ahead = ""
-            return  # on to the binding
-        if self._opening:  # typed with the `n`, before the intake is up: for its first field
-            if event.is_printable and event.character:
-                self.workbench.typed_ahead += event.character
-            event.stop()
-            event.prevent_default()
-            return
+    def takes_key_first(self, event: events.Key) -> bool:
+        # Read in the order typed, before the table has them: a ticket starts NW1 or NW2, so a
+        # capital N (no key of this screen) starts a scan, and the keys up to the scanner's
+        # Enter are the ticket's text, not commands.
         if self._scan is None:
+            if event.key == "n":
+                # Opened here, not by the binding: the keys typed with the `n` are then held
+                # for the intake's first field instead of reaching this screen's table.
+                self.action_new_claim()
+                return True
             if event.character != "N":
-                return
-            self._scan = ""
-        event.stop()
-        event.prevent_default()
+                return False
+            self._scan = ""  # and the N is the ticket's first character
         if event.key == "escape":
             self._scan = None
             self._status("Ticket scan stopped.")
@@ -281,6 +269,7 @@ class HomeScreen(WorkbenchScreen):
         elif event.character and event.is_printable and len(self._scan) < SCAN_LIMIT:
             self._scan += event.character
             self._status(f"Reading a ticket: {len(self._scan)} characters (Enter opens its case, Escape stops)")
+        return True
 
     @work(thread=True, exclusive=True, group="ticket-scan")
     def _open_ticket(self, text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import events, on
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -108,23 +108,14 @@ class IntakeScreen(StepScreen):
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:
-        # Focused in a callback of its own, which also takes the keys typed ahead (after `n`,
-        # and to this screen before it had a focused field), so none is lost or out of order.
+        # Focused in a callback on the app's queue, which then hands on the keys the app held
+        # since `n`: they reach the first field in the order typed, before any key after them.
         self.app.call_later(self._focus_first_field)
         self._sync_proof()
 
-    def _focus_first_field(self) -> None:
-        first = self.query_one("#customer_name", Input)
-        self.set_focus(first)
-        if self.workbench.typed_ahead:
-            first.insert_text_at_cursor(self.workbench.typed_ahead)
-            self.workbench.typed_ahead = ""
-
-    def on_key(self, event: events.Key) -> None:
-        if self.focused is None and event.is_printable and event.character:
-            self.workbench.typed_ahead += event.character
-            event.stop()
-            event.prevent_default()
+    async def _focus_first_field(self) -> None:
+        self.set_focus(self.query_one("#customer_name", Input))
+        await self.workbench.release_keys()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
