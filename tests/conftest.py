@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -19,11 +21,13 @@ from workbench.config import load_config
 
 @pytest.fixture
 def bench(tmp_path, monkeypatch):
-    """Environment for a WorkbenchApp: returns a function making one (training bench)."""
+    """Environment for a WorkbenchApp: returns a function making one. Its bench's smartctl is a
+    program that answers as the demo drives would (a real child process, as at a station)."""
     config = tmp_path / "workbench.toml"
     config.write_text(
         '[station]\nid = "SZ01"\nname = "Shenzhen Futian"\nsupervisors = ["chen", "wang"]\n'
         f'[ticket]\nkey_file = "{tmp_path}/key.pem"\n[printer]\nkind = "none"\n'
+        f'[smart]\nsmartctl = "{demo_smartctl(tmp_path)}"\n'
     )
     # A fixed station key: Ed25519 signs deterministically, so the ticket's QR is the same each run.
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -47,6 +51,14 @@ def bench(tmp_path, monkeypatch):
             policy.write_text(resources.files("policy").joinpath("netac_warranty.toml").read_text() + station_lines)
             with config.open("a") as out:
                 out.write(f'[policy]\nfile = "{policy}"\n')
-        return WorkbenchApp(load_config(), training=True, **kwargs)
+        return WorkbenchApp(load_config(), **kwargs)
 
     return make
+
+
+def demo_smartctl(folder: Path) -> Path:
+    """A smartctl program that answers from the demo recordings, as the drives would."""
+    script = folder / "smartctl"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m workbench.inspection.fake_smartctl demo "$@"\n')
+    script.chmod(0o755)
+    return script

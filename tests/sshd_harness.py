@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.conftest import demo_smartctl
+
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_SCRIPT = ROOT / "deploy" / "setup-ssh-station.sh"
 # The workbench of the environment running the tests (./bench's .venv).
@@ -78,6 +80,8 @@ class SshStation:
             or (
                 '[station]\nid = "E2E"\nname = "SSH test station"\nsupervisors = ["chen"]\n'
                 f'[ticket]\nkey_file = "{tmp / "ticket-key.pem"}"\n[printer]\nkind = "none"\n'
+                # The bench's smartctl answers as the demo drives would: no drive is attached here.
+                f'[smart]\nsmartctl = "{demo_smartctl(tmp)}"\n'
             )
         )
 

@@ -185,11 +185,7 @@ def test_a_claim_over_ssh_survives_a_dropped_link(terminals, station):
     second.wait_for(f"Step 2/6 · Physical inspection · {number}", "corner lifted")
     second.send("C-n")
     second.wait_for("Step 3/6 · SMART readout")
-    # The bench's own smartctl is asked first; its answer (drives, none, or an error) must
-    # be in before the training bench is chosen, or it would replace the training list.
-    second.wait_for("Highlight the claimed drive", "Press t for the training bench", any_of=True)
-    second.send("t")  # the recorded training bench: no drive is attached to the test machine
-    second.wait_for("10 drive(s)")
+    second.wait_for("10 drive(s)")  # the station's smartctl: the demo drives
     second.send(*["Down"] * 8, "Enter")  # /dev/nvme0
     second.wait_for("Read /dev/nvme0", "19,515,951,616,000 bytes")
     second.send("C-n")

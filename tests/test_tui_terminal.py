@@ -10,18 +10,22 @@ import sys
 
 import pexpect
 
+from tests.conftest import demo_smartctl
+
 
 def spawn(tmp_path, dimensions=(24, 80), **env) -> pexpect.spawn:
+    """The workbench in a pty; its bench's smartctl answers as the demo drives would."""
+    config = tmp_path / "workbench.toml"
+    config.write_text(f'[smart]\nsmartctl = "{demo_smartctl(tmp_path)}"\n')
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR", "COLORTERM"))}
     environment.update(
+        WORKBENCH_CONFIG=str(config),
         WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
         XDG_DATA_HOME=str(tmp_path / "d"),
         XDG_CONFIG_HOME=str(tmp_path / "c"),
         **env,
     )
-    return pexpect.spawn(
-        sys.executable, ["-m", "workbench", "--training"], env=environment, dimensions=dimensions, timeout=30
-    )
+    return pexpect.spawn(sys.executable, ["-m", "workbench"], env=environment, dimensions=dimensions, timeout=30)
 
 
 def screen_until(child: pexpect.spawn, text: str) -> bytes:

@@ -12,6 +12,8 @@ import sqlite3
 import sys
 import time
 
+from tests.conftest import demo_smartctl
+
 LINK_BYTES_PER_S = 64_000 // 8
 
 
@@ -22,7 +24,7 @@ class SlowLink:
     def __init__(self, env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the workbench, in an 80x24 terminal
-            os.execve(sys.executable, [sys.executable, "-m", "workbench", "--training"], env)
+            os.execve(sys.executable, [sys.executable, "-m", "workbench"], env)
         import fcntl
         import struct
         import termios
@@ -70,9 +72,12 @@ DATES = [b"2025-01-10", b"2024-12-01", b"Not detected by the BIOS"]
 
 
 def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
+    config = tmp_path / "workbench.toml"  # the bench's smartctl answers as the demo drives would
+    config.write_text(f'[smart]\nsmartctl = "{demo_smartctl(tmp_path)}"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR", "COLORTERM"))}
     env.update(
         TERM="xterm-256color",
+        WORKBENCH_CONFIG=str(config),
         WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
         XDG_DATA_HOME=str(tmp_path / "d"),
         XDG_CONFIG_HOME=str(tmp_path / "c"),

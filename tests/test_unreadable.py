@@ -22,7 +22,6 @@ def test_unreadable_sets_the_wrong_drives_reading_aside(bench):
     flow = station.new_claim()
     flow.update(**INTAKE)
     flow.save("smart")
-    station.training = True
     flow.record_smart(station.read_drive("/dev/nvme1"))  # the relabelled fake on the bench: the wrong drive
     assert [f.severity for f in flow.counterfeit_findings()].count("high") >= 2
     flow.record_unreadable("the claimed drive does not answer; nvme1 was read by mistake")

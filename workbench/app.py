@@ -77,6 +77,8 @@ class WorkbenchApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = self.station.title()
+        if self.station.training:  # first in the header of every screen, so 80 columns show it
+            self.title = "TRAINING BENCH"
         if not self.is_headless:  # a real terminal, which can hang up
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
@@ -107,10 +109,6 @@ class WorkbenchApp(App):
         from workbench.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-
-    def use_training_bench(self) -> None:
-        self.station.training = True
-        self.sub_title = self.station.title()
 
     def start_claim(self) -> None:
         self.flow = self.station.new_claim()

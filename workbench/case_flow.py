@@ -41,8 +41,10 @@ class Station:
     """The station as the counter sees it: its records, its policy, its bench, its tickets."""
 
     def __init__(self, config: StationConfig, *, training: bool = False, read_only: bool = False) -> None:
-        self.config = config
-        self.training = training  # the recorded training bench instead of the drives attached
+        # The training bench is a world of its own: recorded drives, its own database, station
+        # id and ticket key (StationConfig.training), so no practice claim mixes with real ones.
+        self.config = config.training() if training else config
+        self.training = training
         self.read_only = read_only  # a command that only reads: a file the user may only read will do
         self._store: CaseStore | None = None
         self._store_lock = threading.Lock()
@@ -80,9 +82,9 @@ class Station:
             raise NotASupervisor(self.technician, action)
 
     def title(self) -> str:
-        """Who and where, for the screen's header."""
-        title = f"{self.config.station_name} ({self.config.station_id}) · {self.config.technician}"
-        return title + (" · TRAINING BENCH" if self.training else "")
+        """Who and where, for the screen's header (the training bench says so in its title)."""
+        where = "practice only" if self.training else self.config.station_name
+        return f"{where} ({self.config.station_id}) · {self.config.technician}"
 
     def catalog_lines(self) -> list[str]:
         return self.policy.catalog.lines()
@@ -463,7 +465,10 @@ class CaseFlow:
         self.set_inspection(items)
 
     def record_smart(self, readout: SmartReadout) -> None:
-        self.station.store.record_smart(self._number(), readout.to_dict(), readout.raw_output)
+        evidence = readout.to_dict()
+        if self.station.training:  # the evidence says it is no drive's reading
+            evidence["recording"] = "training bench: recorded smartctl output, not a drive on the bench"
+        self.station.store.record_smart(self._number(), evidence, readout.raw_output)
         self.readout = readout
         self.update(
             host_bytes_written=readout.host_bytes_written,

@@ -16,7 +16,7 @@ import os
 import pwd
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,7 @@ SYSTEM_CONFIG = Path("/etc/netac-workbench/workbench.toml")
 STATION_ID = re.compile(r"[A-Z0-9]{2,8}")
 STATION_POLICY = "station-policy.toml"
 SUPERVISOR_GROUP = "netac-supervisors"  # deploy/setup-ssh-station.sh creates it
+TRAINING_STATION = "TRAIN"  # the training bench's station id: its case numbers and tickets say so
 
 
 def login_user() -> str:
@@ -135,6 +136,28 @@ class StationConfig:
         """The station's clock, for case-number years, ticket dates and the days of listings and
         reports: `[station] time_zone` (an IANA name, e.g. Asia/Shanghai), else the system's (None)."""
         return _zone(self.zone_name) if self.zone_name else None
+
+    def training(self) -> StationConfig:
+        """The training bench's world: its own database (`[training] database`, else
+        training-cases.db beside the station's), its own station id TRAIN (so every case number
+        and ticket says so) and its own ticket key, which no station trusts."""
+        url = self.section("training").get("database", str, "")
+        if not url:
+            from db.connection import sqlite_path
+
+            station_file = sqlite_path(self.database_url)
+            folder = station_file.parent if station_file is not None else user_data_dir()
+            url = f"sqlite:///{folder / 'training-cases.db'}"
+        training_file = sqlite_path(url)
+        key_folder = training_file.parent if training_file is not None else user_data_dir()
+        sections = {**self.sections, "ticket": {"key_file": str(key_folder / "training-ticket-key.pem")}}
+        return replace(
+            self,
+            station_id=TRAINING_STATION,
+            station_name=f"TRAINING, not a real case ({self.station_name})",
+            database_url=url,
+            sections=sections,
+        )
 
     def policy_target(self) -> Path:
         """Where the station's copy of the policy is: `[policy] file` (relative to this
@@ -258,6 +281,7 @@ KNOWN: dict[str, frozenset[str] | None] = {
     "ticket": frozenset({"key_file", "trusted_keys"}),
     "ticket.trusted_keys": None,  # station id = public key: any station id
     "terminal": frozenset({"cursor_blink"}),
+    "training": frozenset({"database"}),
 }
 
 
@@ -299,6 +323,8 @@ def load_config(path: Path | None = None) -> StationConfig:
     station_id = station.get("id", str, "LOCAL").upper()
     if not STATION_ID.fullmatch(station_id):
         raise ConfigError("station.id", f"{station_id!r} must be 2 to 8 letters or digits")
+    if station_id == TRAINING_STATION:  # its tickets never verify: a real station would issue worthless ones
+        raise ConfigError("station.id", f"{station_id!r} is the training bench's own id: choose another")
     url = os.environ.get("WORKBENCH_DATABASE_URL") or database.get("url", str, "")
     if not url:
         url = f"sqlite:///{user_data_dir() / 'cases.db'}"

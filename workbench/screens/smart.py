@@ -24,7 +24,6 @@ class SmartScreen(StepScreen):
     BINDINGS = [
         Binding("enter", "read", "Read"),
         Binding("l", "list_drives", "Rescan"),
-        Binding("t", "training", "Training"),
         Binding("u", "unreadable", "Unreadable"),
     ]
 
@@ -94,13 +93,9 @@ class SmartScreen(StepScreen):
         if scan != self._scan:
             return
         self._drives = {}
-        self._status(
-            f"{why} Press t for the training bench (recorded drives), or u if the claimed drive cannot be read at all."
-        )
-
-    def action_training(self) -> None:
-        self.workbench.use_training_bench()
-        self.action_list_drives()
+        # The training bench is not offered here: a real claim is never read from a recording
+        # (practice runs in its own world: `workbench --training`).
+        self._status(f"{why} Attach the drive and press l, or u if it cannot be read. Practice: workbench --training.")
 
     # -- reading -------------------------------------------------------------------------
 
@@ -111,7 +106,7 @@ class SmartScreen(StepScreen):
     def action_read(self) -> None:
         table = self.query_one("#drives", DataTable)
         if table.row_count == 0:
-            self.notify("No drive to read: press l to rescan or t for the training bench.", markup=False)
+            self.notify("No drive to read: attach it and press l to rescan.", markup=False)
             return
         self._read(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
