@@ -230,8 +230,9 @@ def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int,
             terminal.read_until(b"New claim", since=decided)
         else:
             next_step(NEXT, b"queued", "ticket")
-            os.write(terminal.fd, NEXT)
-            terminal.read_until(b"closed")
+            given = len(terminal.output)
+            os.write(terminal.fd, NEXT)  # the ticket given: home again
+            terminal.read_until(b"New claim", since=given)
         return len(terminal.output), paints, time.perf_counter() - terminal.started
     finally:
         terminal.close()

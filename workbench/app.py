@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import traceback
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.widgets import Input, TextArea
 
 from workbench.case_flow import CaseFlow, Station
@@ -49,6 +51,17 @@ class WorkbenchApp(App):
         # Keys read while a new claim's intake is being built (one read of a slow link holds
         # "nLi Wei"): kept in the order typed, for its first field once it has the focus.
         self._held_keys: list[events.Key] | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver is LinuxDriver:  # the terminal's own driver, not one a tool asked for
+                from workbench.terminal_output import CompactDriver
+
+                return CompactDriver
+        return driver
 
     async def on_event(self, event: events.Event) -> None:
         # Every key passes here first, in the order typed, before Textual hands it on to a
