@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -98,3 +99,25 @@ def test_a_postgresql_server_that_does_not_answer_is_one_line(tmp_path):
     pytest.importorskip("psycopg")
     url = "postgresql+psycopg://workbench@127.0.0.1:1/cases"  # nothing listens on port 1
     one_line(run("cases", "list", WORKBENCH_DATABASE_URL=url, HOME=str(tmp_path)), 1, "cannot open the case database")
+
+
+def test_only_the_command_asked_for_is_built() -> None:
+    """The TUI's start builds no command (their modules stay unimported); a command builds
+    its own; help and a misspelt command still see them all."""
+    from workbench.cli import COMMANDS, build_parser
+
+    def commands(argv: list[str]) -> set[str]:
+        parser = build_parser(argv)
+        found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return set(found[0].choices) if found else set()
+
+    assert commands([]) == commands(["--training", "--new-claim"]) == set()
+    assert commands(["cases", "list", "--status", "decided"]) == {"cases"}
+    assert commands(["--help"]) == commands(["casse"]) == set(COMMANDS)
+    program = "import sys; from workbench.cli import build_parser; build_parser(['--training']); print(sorted(m for m in sys.modules if m.startswith('workbench.commands.')))"
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    listed = run("--help")
+    assert listed.returncode == 0 and all(name.encode() in listed.stdout for name in COMMANDS)
+    misspelt = run("casse")
+    assert misspelt.returncode == 2 and b"invalid choice: 'casse'" in misspelt.stderr

@@ -28,7 +28,17 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser for `argv`. Only the command asked for is built (its module imported): the
+    TUI, the start a technician waits for, builds none; help or a misspelt command, all."""
+    words = [word for word in argv if not word.startswith("-")]
+    wanted = words[0] if words else None
+    if wanted in COMMANDS:
+        names = [wanted]
+    elif wanted is None and not {"-h", "--help"} & set(argv):
+        names = []
+    else:
+        names = list(COMMANDS)
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Netac service-station workbench. Without a command, starts the TUI.",
@@ -38,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--new-claim", action="store_true", help="open a new claim at once")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in COMMANDS.items():
-        module = importlib.import_module(module_name)
+    for name in names:
+        module = importlib.import_module(COMMANDS[name])
         sub = commands.add_parser(
             name, help=module.HELP, description=module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
         )
@@ -49,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         if args.command is None:
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
