@@ -41,6 +41,7 @@ _POSITION = re.compile(r"[0-9]*(?:;[0-9]*)?")
 _QUIET_MODE = re.compile(r"\x1b\[\?(?:(?:25|2026|1000|1002|1003|1004|1006|1015|2004);?)+[hl]")
 # Erasing a run of blanks is worth it from this length on (`ESC[nX` + `ESC[nC` is 8-10 bytes).
 _SHORTEST_ERASE = 12
+_LONG_BLANKS = re.compile(f" {{{_SHORTEST_ERASE},}}")
 
 # Attributes: the code that sets each, and the code that clears a group of them.
 _ON = {1: "bold", 2: "dim", 3: "italic", 4: "underline", 5: "blink", 6: "rapid_blink", 7: "reverse"}
@@ -78,6 +79,8 @@ class Style:
 PLAIN = Style()
 
 
+# The same few styles and codes come again in every frame: each function of them is asked once.
+@functools.lru_cache(maxsize=4096)
 def blank_look(style: Style) -> Style:
     """What a blank cell in `style` shows: its background, unless an attribute shows more."""
     return style if style.attributes & _SHOWN_ON_BLANK else Style(background=style.background)
@@ -103,6 +106,17 @@ def _coloured(style: Style, slot: int, colour: str | None) -> Style:
     return replace(style, underline_colour=colour)
 
 
+@functools.lru_cache(maxsize=4096)
+def _blank_style(wanted: Style, terminal: Style | None) -> Style:
+    """The style to paint blanks of style `wanted` in: the terminal's own, but for the
+    background, where a blank would show the same (fewer codes to write)."""
+    if terminal is None:
+        return wanted
+    kept = replace(terminal, background=wanted.background)
+    return kept if blank_look(kept) == blank_look(wanted) else wanted
+
+
+@functools.lru_cache(maxsize=4096)
 def apply_sgr(style: Style, text: str) -> Style | None:
     """The style after `ESC[<text>m`, or None when it holds a code not modelled here."""
     if not re.fullmatch(r"[0-9;]*", text):
@@ -136,6 +150,7 @@ def apply_sgr(style: Style, text: str) -> Style | None:
     return style
 
 
+@functools.lru_cache(maxsize=4096)
 def transition(old: Style | None, new: Style) -> str:
     """The shortest SGR sequence that takes the terminal from `old` (None: not known) to `new`."""
     whole = "\x1b[" + ";".join(["0", *new.codes()] if new != PLAIN else []) + "m"
@@ -253,30 +268,52 @@ class SgrCompactor:
         self._terminal = self._wanted
 
     def _text(self, text: str) -> None:
-        for run in re.finditer(r" +|[^ ]+", text):
-            chunk = run.group()
-            if chunk[0] == " " and self._wanted is not None:
-                if self._blanks and blank_look(self._blank_style) != blank_look(self._wanted):
-                    self._end_blanks(cursor_placed=False)
-                self._blank_style = self._wanted
-                self._blanks += len(chunk)
-            else:
-                self._end_blanks(cursor_placed=False)
-                self._paint_style()
-                self._out.append(chunk)
-            # Only ASCII advances the cursor by a count known here: other characters may be
-            # wide or ambiguous on the technician's terminal.
-            if self._column is not None:
-                self._column = self._column + len(chunk) if chunk.isascii() else None
+        if self._wanted is None:
+            self._ink(text)
+            return
+        # Blanks at either end may join the blanks of the runs beside them; inside the text,
+        # only a run long enough to be erased is worth holding back.
+        body = text.strip(" ")
+        lead = len(text) - len(text.lstrip(" "))
+        if lead:
+            self._blank(lead)
+        if not body:
+            return
+        at = 0
+        for blanks in _LONG_BLANKS.finditer(body):
+            self._ink(body[at : blanks.start()])
+            self._blank(blanks.end() - blanks.start())
+            at = blanks.end()
+        self._ink(body[at:])
+        trail = len(text) - lead - len(body)
+        if trail:
+            self._blank(trail)
+
+    def _blank(self, count: int) -> None:
+        wanted = self._wanted
+        assert wanted is not None
+        if self._blanks and blank_look(self._blank_style) != blank_look(wanted):
+            self._end_blanks(cursor_placed=False)
+        self._blank_style = wanted
+        self._blanks += count
+        if self._column is not None:
+            self._column += count
+
+    def _ink(self, text: str) -> None:
+        self._end_blanks(cursor_placed=False)
+        self._paint_style()
+        self._out.append(text)
+        # Only ASCII advances the cursor by a count known here: other characters may be
+        # wide or ambiguous on the technician's terminal.
+        if self._column is not None:
+            self._column = self._column + len(text) if text.isascii() else None
 
     def _end_blanks(self, *, cursor_placed: bool) -> None:
         """Write the blanks held back; `cursor_placed`: what follows sets the column itself."""
         count, self._blanks = self._blanks, 0
         if not count:
             return
-        style, terminal = self._blank_style, self._terminal
-        if terminal is not None and blank_look(style) == blank_look(replace(terminal, background=style.background)):
-            style = replace(terminal, background=style.background)  # keep colours a blank does not show
+        style = _blank_style(self._blank_style, self._terminal)
         self._paint_style(style)
         # Blanks that end short of the last column may be erased and stepped over; up to the
         # last column only when a position follows (written, they leave a pending wrap).
@@ -284,7 +321,7 @@ class SgrCompactor:
         stepped_over = column is not None and size is not None and column - 1 < size[0]
         if (
             self.erase_blanks
-            and blank_look(style) == Style(background=style.background)
+            and not style.attributes & _SHOWN_ON_BLANK
             and count >= _SHORTEST_ERASE
             and (cursor_placed or stepped_over)
         ):
