@@ -22,6 +22,7 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "pass":
 
 class CounterfeitScreen(StepScreen):
     STEP = "counterfeit"
+    AUTO_FOCUS = "#conclusion"  # not the scrolling body (see IntakeScreen)
 
     findings: list[Finding] | None = None  # None until the checks have run
     can_refuse = False
@@ -56,7 +57,6 @@ class CounterfeitScreen(StepScreen):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#conclusion", RadioSet).focus()
         self._check()
 
     @work(thread=True, exclusive=True, group="checks")

@@ -24,6 +24,7 @@ BENCH_ORDER = (
 
 class InspectionScreen(StepScreen):
     STEP = "inspection"
+    AUTO_FOCUS = "Checkbox"  # the first check, not the scrolling body (see IntakeScreen)
 
     def body(self) -> ComposeResult:
         yield Static(
@@ -48,9 +49,6 @@ class InspectionScreen(StepScreen):
                     max_length=500,
                 )
         yield Static("", id="clause", classes="note", markup=False)
-
-    def on_mount(self) -> None:
-        self.query(Checkbox).first().focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         key = (event.widget.id or "").partition("-")[2]

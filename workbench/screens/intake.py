@@ -43,6 +43,9 @@ class SerialInput(FieldInput):
 
 class IntakeScreen(StepScreen):
     STEP = "intake"
+    # Focused first, not the scrolling body (Textual's first focusable): moving the focus
+    # from a container restyles all it holds, twice (about a tenth of the start-up).
+    AUTO_FOCUS = "#customer_name"
     BINDINGS = [Binding("enter", "enter_field", "Next field", show=False, priority=True)]
 
     def body(self) -> ComposeResult:
