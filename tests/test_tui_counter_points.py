@@ -10,6 +10,7 @@ import sys
 import time
 
 import pexpect
+import pytest
 
 from policy import TbwCheck
 from tests.tui_helpers import SIZE, new_claim, screen_text, type_intake, wait_for
@@ -83,6 +84,21 @@ async def test_keys_read_together_with_n_reach_the_intake_in_order(bench):
         assert app.screen.query_one("#customer_name").value == "Li Wei"
 
 
+async def test_keys_read_before_the_first_screen_is_up_wait_for_it(bench):
+    """Keys already queued when the app mounts (typed while it starts) reach the home screen,
+    which opens after the mount, in order: the n opens a claim, the rest is its first field."""
+    from textual import events
+
+    from workbench.screens.intake import IntakeScreen
+
+    app = bench()
+    for character in "nLi Wei":
+        app.post_message(events.Key({" ": "space"}.get(character, character), character))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        await wait_for(pilot, lambda: app.screen.query_one("#customer_name").value == "Li Wei")
+
+
 async def test_a_scanned_ticket_keeps_its_first_n(bench):
     """A ticket's text starts with N: read as the ticket's, never as `n` for a new claim."""
     from textual import events
@@ -98,8 +114,10 @@ async def test_a_scanned_ticket_keeps_its_first_n(bench):
         assert isinstance(app.screen, HomeScreen)
 
 
-def test_keys_typed_with_n_reach_the_intake(tmp_path):
-    """One read of a slow link can hold "nLi Wei": the name was lost before the intake was up."""
+@pytest.mark.parametrize("typed", ["on the home screen", "as the workbench starts"])
+def test_keys_typed_with_n_reach_the_intake(tmp_path, typed):
+    """One read of a slow link can hold "nLi Wei": the name was lost before the intake was up.
+    Typed ahead of the start, the keys wait for the home screen (it opens after Textual's mount)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_", "NO_COLOR"))}
     environment.update(
         WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
@@ -109,7 +127,8 @@ def test_keys_typed_with_n_reach_the_intake(tmp_path):
     )
     child = pexpect.spawn(sys.executable, ["-m", "workbench"], env=environment, dimensions=(24, 80), timeout=30)
     try:
-        child.expect("case\\(s\\) today")
+        if typed == "on the home screen":
+            child.expect("case\\(s\\) today")
         child.send("nLi Wei")  # one write: the keys arrive together
         child.expect("Intake")
         deadline = time.monotonic() + 10

@@ -24,6 +24,8 @@ from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from workbench.screens.step import StepScreen
 
 
@@ -96,10 +98,20 @@ class WorkbenchApp(App):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(signum, self._hang_up)
+        # The first screen opens once the app is mounted: Textual paints nothing until its
+        # mount is over, so a screen composed during the mount would wait for the next
+        # refresh. Keys typed meanwhile are held for it, in order.
+        self._held_keys = []
+        self.call_later(self._open_first_screen)
+
+    async def _open_first_screen(self) -> None:
         if self.new_claim:
-            self.start_claim()  # the home screen comes when the claim is done
+            self.start_claim()  # its intake hands the held keys to its first field
         else:
-            self.show_home()
+            await self.show_home()
+            held, self._held_keys = self._held_keys, None
+            for key in held or ():  # as if typed now, the home screen's own keys first
+                await self.on_event(key)
         self._fit_terminal(*self.size)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -118,14 +130,15 @@ class WorkbenchApp(App):
         if not isinstance(self.screen, TooSmallScreen):  # nothing is reached from under the notice
             super().action_command_palette()
 
-    def show_home(self) -> None:
+    def show_home(self) -> AwaitMount:
         from workbench.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return self.push_screen(HomeScreen())
 
     def start_claim(self) -> None:
         self.flow = self.station.new_claim()
-        self._held_keys = []  # until the intake has focused its first field (it releases them)
+        if self._held_keys is None:  # until the intake has focused its first field (it releases them)
+            self._held_keys = []
         try:
             self.show_step("intake")
         except BaseException:
