@@ -110,6 +110,15 @@ def test_a_line_feed_that_a_position_follows_goes_unless_it_could_scroll() -> No
     assert "\n" in compact(lines.format(row=3, next=4))  # the height not known
 
 
+def test_after_a_resize_the_cursor_is_placed_again() -> None:
+    # Some terminals move the cursor as they reflow on a resize: a position is not taken
+    # for where the cursor already is once the size has changed.
+    compactor = SgrCompactor(size=(COLUMNS, ROWS))
+    assert compactor.feed("\x1b[3;1Hab\x1b[3;3Hc") == "\x1b[3;1H\x1b[mabc"
+    compactor.size = (100, 30)
+    assert compactor.feed("\x1b[3;4Hd") == "\x1b[3;4Hd"
+
+
 # Frames as Textual writes them: for each region, a cursor position and a line of styled
 # segments no wider than the screen, a line feed between lines; sometimes a mode change.
 ATTRIBUTES = ["1", "2", "3", "4", "7", "9", "22", "23", "24", "27"]

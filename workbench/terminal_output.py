@@ -186,6 +186,7 @@ class SgrCompactor:
     def __init__(self, *, erase_blanks: bool = False, size: tuple[int, int] | None = None) -> None:
         self.erase_blanks = erase_blanks
         self.size = size  # the terminal's columns and rows, when known
+        self._size_seen = size
         self._terminal: Style | None = None  # what the terminal has (None: not known)
         self._wanted: Style | None = PLAIN  # what the stream asked for (None: not modelled)
         self._row: int | None = None  # where the cursor is (1-based; None: not known),
@@ -196,6 +197,9 @@ class SgrCompactor:
         self._out: list[str] = []
 
     def feed(self, data: str) -> str:
+        if self.size != self._size_seen:  # a resized terminal may have moved its cursor (reflow)
+            self._size_seen = self.size
+            self._row = self._column = None
         data, self._cut = self._cut + data, ""
         out = self._out
         at = 0
