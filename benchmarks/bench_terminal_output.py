@@ -11,57 +11,15 @@ compacts what Textual wrote again, ROUNDS times, and prints the bytes before and
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import pexpect
-
 from workbench.terminal_output import SgrCompactor
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def record(folder: Path) -> list[str]:
-    log = folder / "writes.jsonl"
-    env = dict(
-        os.environ,
-        TERM="xterm-256color",
-        WORKBENCH_DATABASE_URL=f"sqlite:///{folder}/cases.db",
-        XDG_DATA_HOME=str(folder / "d"),
-        XDG_CONFIG_HOME=str(folder / "c"),
-    )
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "tests.terminal_recorder", str(log), "--training"],
-        env=env,
-        cwd=str(ROOT),
-        dimensions=(24, 80),
-        timeout=30,
-    )
-
-    def settle() -> None:
-        while True:
-            try:
-                child.read_nonblocking(10**6, timeout=0.4)
-            except pexpect.TIMEOUT:
-                return
-
-    child.expect("New claim")
-    settle()
-    child.send("n")
-    child.expect("Step 1/6")
-    settle()
-    for keys in ("Li Wei", "\t", "138 0000 0000", "\t", "\t", "\x1b[Z", "\x0e"):
-        child.send(keys)
-        settle()
-    child.send("\x11")
-    child.expect(pexpect.EOF)
-    child.close()
-    return [json.loads(line)[0] for line in log.read_text(encoding="utf-8").splitlines()]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' session recorder
+from tests.terminal_recorder import record_session  # noqa: E402
 
 
 def main() -> None:
@@ -69,7 +27,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     rounds = parser.parse_args().rounds
     with tempfile.TemporaryDirectory() as folder:
-        writes = record(Path(folder))
+        writes = [raw for raw, _ in record_session(Path(folder))]
     raw = sum(len(w.encode()) for w in writes)
     characters = sum(map(len, writes))
     largest = max(writes, key=len)

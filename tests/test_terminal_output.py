@@ -9,18 +9,15 @@ session of the workbench in a pty.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import pexpect
 import pyte
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.terminal_recorder import record_session
 from workbench.terminal_output import PLAIN, SgrCompactor, Style, apply_sgr, transition
 
 COLUMNS, ROWS = 80, 24
@@ -197,46 +194,7 @@ def test_a_session_of_the_workbench_shows_the_same_screen_in_fewer_bytes(tmp_pat
     """The workbench in a real 80x24 pty, its driver recording each write as Textual made it
     and as it went to the terminal (tests/terminal_recorder.py): the intake typed into,
     fields moved through, the next step opened."""
-    log = tmp_path / "writes.jsonl"
-    env = dict(
-        os.environ,
-        TERM="xterm-256color",
-        WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db",
-        XDG_DATA_HOME=str(tmp_path / "d"),
-        XDG_CONFIG_HOME=str(tmp_path / "c"),
-    )
-    root = Path(__file__).resolve().parent.parent
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "tests.terminal_recorder", str(log), "--training"],
-        env=env,
-        cwd=str(root),
-        dimensions=(ROWS, COLUMNS),
-        timeout=30,
-    )
-
-    def settle() -> None:
-        end = time.monotonic() + 5
-        while time.monotonic() < end:
-            try:
-                child.read_nonblocking(10**6, timeout=0.4)
-            except pexpect.TIMEOUT:
-                return
-
-    try:
-        child.expect("New claim")
-        settle()
-        child.send("n")
-        child.expect("Step 1/6")
-        settle()
-        for keys in ("Li Wei", "\t", "138 0000 0000", "\t", "\t", "\x1b[Z", "\x0e"):
-            child.send(keys)
-            settle()
-        child.send("\x11")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
-    writes = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    writes = record_session(tmp_path)
     assert len(writes) > 10
     both = SideBySide()
     for raw, sent in writes:
