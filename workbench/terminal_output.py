@@ -176,12 +176,13 @@ class SgrCompactor:
 
     The style state of the terminal is followed; a style code is written only when text
     (or an operation that paints with the style) needs a style the terminal does not have.
-    With `erase_blanks`, a long run of blanks in a style without attributes is erased (ECH,
-    which paints the current background) instead of written, and the cursor moved past it
-    unless a cursor position or carriage return comes next. The cursor is followed too: a
-    cursor position where the cursor already is goes, and so does a line feed that a cursor
-    position follows, when the terminal has `rows` and the feed cannot scroll. At the end of
-    each write the terminal has the style the stream asked for, so another writer may follow."""
+    With `erase_blanks`, a long run of blanks with no attribute that shows on a blank (an
+    underline, reverse video...) is erased (ECH, which paints the current background)
+    instead of written, and the cursor moved past it unless a cursor position or carriage
+    return comes next. The cursor is followed too: a cursor position where the cursor
+    already is goes, and so does a line feed that a cursor position follows, when the
+    terminal's `size` is known and the feed cannot scroll. At the end of each write the
+    terminal has the style the stream asked for, so another writer may follow."""
 
     def __init__(self, *, erase_blanks: bool = False, size: tuple[int, int] | None = None) -> None:
         self.erase_blanks = erase_blanks
@@ -226,7 +227,7 @@ class SgrCompactor:
                 continue  # the cursor position that follows moves the cursor anyway
             else:  # other moves, erases, modes, strings, controls: written as they came
                 self._end_blanks(cursor_placed=False)
-                if final is None or final not in _CURSOR_MOVES:
+                if final not in _CURSOR_MOVES:
                     self._paint_style()
                 out.append(unit.group())
                 if not (final in ("K", "X") or unit["string"] is not None or _QUIET_MODE.fullmatch(unit.group())):
