@@ -78,10 +78,11 @@ class WorkbenchApp(App):
         await super().on_event(event)
 
     async def release_keys(self) -> None:
-        """The keys held since the claim was opened, to the widget now focused, in order."""
+        """The keys held (since the claim was opened, or the app mounted), in order, as if
+        typed now: the screen showing takes its own first, the rest go to the focused widget."""
         held, self._held_keys = self._held_keys, None
         for key in held or ():
-            await super().on_event(key)
+            await self.on_event(key)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor redraws twice a second for as long as nobody types: traffic a slow
@@ -109,9 +110,7 @@ class WorkbenchApp(App):
             self.start_claim()  # its intake hands the held keys to its first field
         else:
             await self.show_home()
-            held, self._held_keys = self._held_keys, None
-            for key in held or ():  # as if typed now, the home screen's own keys first
-                await self.on_event(key)
+            await self.release_keys()
         self._fit_terminal(*self.size)
 
     def on_resize(self, event: events.Resize) -> None:
