@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import pexpect
 from textual.drivers.linux_driver import LinuxDriver
 
+from tests.tui_helpers import until_quiet
 from workbench import cli
 from workbench.terminal_output import CompactDriver
 
@@ -61,12 +61,7 @@ def record_session(folder: Path) -> list[tuple[str, str]]:
     )
 
     def settle() -> None:
-        end = time.monotonic() + 5
-        while time.monotonic() < end:
-            try:
-                child.read_nonblocking(10**6, timeout=0.4)
-            except pexpect.TIMEOUT:
-                return
+        until_quiet(child, quiet_s=0.4, limit_s=5)
 
     try:
         child.expect("New claim")

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pexpect
 import pytest
 
 from policy import TbwCheck
-from tests.tui_helpers import SIZE, new_claim, screen_text, type_intake, wait_for
+from tests.tui_helpers import SIZE, new_claim, screen_text, type_intake, until_quiet, wait_for
 from workbench.screens.inspection import InspectionScreen
 
 
@@ -131,12 +130,7 @@ def test_keys_typed_with_n_reach_the_intake(tmp_path, typed):
             child.expect("case\\(s\\) today")
         child.send("nLi Wei")  # one write: the keys arrive together
         child.expect("Intake")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                child.read_nonblocking(10**6, timeout=1.0)
-            except pexpect.TIMEOUT:
-                break
+        until_quiet(child, quiet_s=1.0, limit_s=10)
         child.send("\x11")  # Ctrl+Q keeps the draft
         child.expect(pexpect.EOF)
     finally:

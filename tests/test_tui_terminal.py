@@ -11,6 +11,7 @@ import sys
 import pexpect
 
 from tests.conftest import demo_smartctl
+from tests.tui_helpers import until_quiet
 
 
 def spawn(tmp_path, dimensions=(24, 80), **env) -> pexpect.spawn:
@@ -181,12 +182,9 @@ def test_nothing_is_written_while_nobody_types(tmp_path):
         screen_until(child, "case(s) today")  # the home screen has read the records
         child.send("n")
         screen_until(child, "Intake")
-        settle = time.monotonic() + 15  # the form settles: focus drawn, the footer's keys, late workers
-        while time.monotonic() < settle:
-            try:
-                child.read_nonblocking(10**6, timeout=1.0)
-            except pexpect.TIMEOUT:
-                break  # a whole second without a byte: the screen is at rest
+        # the form settles: focus drawn, the footer's keys, late workers; a whole second
+        # without a byte and the screen is at rest
+        until_quiet(child, quiet_s=1.0, limit_s=15)
         idle = b""
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:

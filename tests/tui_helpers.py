@@ -5,10 +5,24 @@ The `bench` fixture itself (a station, database, clock and technician of its own
 
 from __future__ import annotations
 
+import time
 from datetime import date
+
+import pexpect
 
 SIZE = (80, 24)
 TODAY = date(2026, 11, 24)
+
+
+def until_quiet(child: pexpect.spawn, quiet_s: float, limit_s: float) -> None:
+    """Read what a program in a pty writes until it has written nothing for `quiet_s`
+    seconds (the screen at rest), or `limit_s` seconds have gone by."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            child.read_nonblocking(10**6, timeout=quiet_s)
+        except pexpect.TIMEOUT:
+            return
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
