@@ -204,6 +204,19 @@ async def test_the_too_small_notice_goes_when_the_terminal_grows(bench):
         assert app.screen.query_one("#found-sticker_removed").value is True and len(app.screen_stack) == 3
 
 
+async def test_the_chosen_conclusion_reads_in_a_glyph_not_only_colour(bench):
+    """Issue 13, 7, on the counterfeit step: the chosen conclusion draws ●, the other nothing
+    (Textual drew ● for both)."""
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_counterfeit(pilot)
+        await wait_for(pilot, lambda: "No high finding" in screen_text(app))
+        assert "Genuine: the findings are explained" in screen_text(app) and "●" not in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "▐●▌ Genuine: the findings are explained" in screen_text(app))
+        assert screen_text(app).count("●") == 1
+
+
 async def test_counterfeit_findings_are_whole_at_80x24(bench):
     app = bench()
     async with app.run_test(size=SIZE) as pilot:

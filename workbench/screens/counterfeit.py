@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
+from workbench.screens.widgets import Choice
 from workbench.text import plain
 
 if TYPE_CHECKING:
@@ -42,8 +43,8 @@ class CounterfeitScreen(StepScreen):
         )
         decided = self.flow.claim.counterfeit
         with RadioSet(id="conclusion"):
-            yield RadioButton("Genuine: the findings are explained", value=decided is False)
-            yield RadioButton(
+            yield Choice("Genuine: the findings are explained", value=decided is False)
+            yield Choice(
                 "Not genuine: refuse service (policy, other terms 3)",
                 value=bool(decided),
                 disabled=True,

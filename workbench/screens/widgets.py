@@ -4,7 +4,7 @@ have no colour (NO_COLOR, a monochrome console), and a newcomer should not have 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, RadioButton
 
 
 class Tick(Checkbox):
@@ -13,4 +13,14 @@ class Tick(Checkbox):
     @property
     def _button(self) -> Content:
         self.BUTTON_INNER = "✔" if self.value else " "
+        return super()._button
+
+
+class Choice(RadioButton):
+    """A radio button that shows ● when chosen and nothing when not (Textual draws ●
+    for both, telling them apart by colour only)."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
         return super()._button
