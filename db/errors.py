@@ -9,3 +9,13 @@ class StoreError(Exception):
     """The case database cannot be used; the message says what to do."""
 
     exit_code = 1
+
+
+class StaleCase(StoreError):
+    """A write the case no longer takes: another session decided, sent to review or withdrew
+    it since this one saw it, or it is past the point where such a write is taken. Nothing was
+    written; `number` names the case, so a screen can show it as it now stands."""
+
+    def __init__(self, number: str, message: str) -> None:
+        super().__init__(message)
+        self.number = number

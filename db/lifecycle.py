@@ -12,6 +12,8 @@ of the case but its membership of a shipment: the customer may collect before or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 STATES = (
     "draft",
     "review",
@@ -47,3 +49,11 @@ def move_problem(current: str, target: str, verdict: str | None) -> str | None:
     if current == "decided" and target == "ready" and verdict == "covered":
         return "a covered case is ready for pickup once repaired or replaced"
     return None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The decision of a case as a session last saw it (its latest decision's id; None before
+    any). A write made against an older one is stale: another session decided since."""
+
+    decision: int | None = None

@@ -23,8 +23,8 @@ from sqlmodel import Session, col, select
 
 from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
 from db.connection import explain, make_engine, retrying, sqlite_path
-from db.errors import StoreError
-from db.lifecycle import BEFORE_DECISION, STATES, move_problem
+from db.errors import StaleCase, StoreError
+from db.lifecycle import BEFORE_DECISION, STATES, Seen, move_problem
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import (
     AuditEntry,
@@ -293,8 +293,10 @@ class CaseStore:
 
         return self._write("create a case", work)
 
-    def save_draft(self, number: str, step: str, fields: dict[str, Any]) -> None:
-        """Merge changed intake fields and the step into the case: durable when this returns."""
+    def save_draft(self, number: str, step: str, fields: dict[str, Any], *, seen: Seen | None = None) -> None:
+        """Merge changed intake fields and the step into the case: durable when this returns.
+        Fields change only before the decision; the step (where the technician is) until the
+        case is withdrawn."""
 
         def work(session: Session) -> None:
             case = self._case(session, number)
@@ -302,6 +304,8 @@ class CaseStore:
             changed = {k: v for k, v in fields.items() if stored.get(k) != v}
             if not changed and case.step == step:
                 return
+            states = BEFORE_DECISION if changed else tuple(s for s in STATES if s != "withdrawn")
+            self._case_taking(session, number, "the draft", seen, states)
             case.step = step
             _apply_fields(case, {**stored, **fields})
             self._touch(case, session)
@@ -309,11 +313,13 @@ class CaseStore:
 
         self._write("save the draft", work)
 
-    def record_inspection(self, number: str, items: Iterable[tuple[str, bool, str]]) -> None:
+    def record_inspection(
+        self, number: str, items: Iterable[tuple[str, bool, str]], *, seen: Seen | None = None
+    ) -> None:
         items = [(key, bool(found), note or "") for key, found, note in items]
 
         def work(session: Session) -> None:
-            case = self._case(session, number)
+            case = self._case_taking(session, number, "the inspection", seen)
             now = utcnow()
             existing = {i.key: i for i in session.exec(select(InspectionItem).where(InspectionItem.case_id == case.id))}
             for key, found, note in items:
@@ -332,9 +338,9 @@ class CaseStore:
 
         self._write("record the inspection", work)
 
-    def record_smart(self, number: str, readout: dict[str, Any], raw_output: bytes) -> int:
+    def record_smart(self, number: str, readout: dict[str, Any], raw_output: bytes, *, seen: Seen | None = None) -> int:
         def work(session: Session) -> int:
-            case = self._case(session, number)
+            case = self._case_taking(session, number, "the SMART readout", seen)
             snapshot = SmartSnapshot(
                 case_id=row_id(case),
                 taken_at=utcnow(),
@@ -362,12 +368,12 @@ class CaseStore:
 
         return self._write("record the SMART readout", work)
 
-    def set_aside_readouts(self, number: str, reason: str) -> list[int]:
+    def set_aside_readouts(self, number: str, reason: str, *, seen: Seen | None = None) -> list[int]:
         """The technician found the drive unreadable: earlier readouts of the case stay as
         evidence, set aside (who, why) so that nothing decides on them."""
 
         def work(session: Session) -> list[int]:
-            case = self._case(session, number)
+            case = self._case_taking(session, number, "setting the readouts aside", seen)
             ids = [row_id(s) for s in session.exec(select(SmartSnapshot).where(SmartSnapshot.case_id == case.id))]
             self._touch(case, session)
             self._audit(session, number, "smart_set_aside", {"snapshots": ids, "reason": reason})
@@ -375,11 +381,11 @@ class CaseStore:
 
         return self._write("set the readouts aside", work)
 
-    def record_findings(self, number: str, findings: Sequence[dict[str, Any]]) -> None:
+    def record_findings(self, number: str, findings: Sequence[dict[str, Any]], *, seen: Seen | None = None) -> None:
         """A run of the counterfeit checks (check, severity, message, evidence, confirmed)."""
 
         def work(session: Session) -> None:
-            case = self._case(session, number)
+            case = self._case_taking(session, number, "the counterfeit findings", seen)
             batch = (
                 session.exec(
                     select(func.max(CounterfeitFinding.batch)).where(CounterfeitFinding.case_id == case.id)
@@ -423,6 +429,7 @@ class CaseStore:
         policy_sha256: str | None = None,
         review_request: dict[str, str] | None = None,
         product_line: str = "",
+        seen: Seen | None = None,
     ) -> int:
         """The engine's decision (the contract's output) and any supervisor override.
 
@@ -432,6 +439,9 @@ class CaseStore:
         technician's `review_request` ({"verdict", "reason"}), puts the case in the review
         queue (status `review`) until a supervisor resolves it. `product_line` is the catalog's
         line of the claimed product, for the station's figures (the model when not in the catalog).
+
+        A decision is taken from a draft or a case under review; a decided case changes only by
+        a supervisor's override; `seen` refuses a decision made against an older one.
         """
         for name, given in (("override", override), ("review request", review_request)):
             if given is not None:
@@ -445,9 +455,9 @@ class CaseStore:
         )
 
         def work(session: Session) -> int:
-            case = self._case(session, number)
-            if case.status not in ("draft", "review", "decided"):
-                raise StoreError(f"case {number}: it is {case.status}; its decision cannot change now")
+            states = (*BEFORE_DECISION, "decided") if override else BEFORE_DECISION
+            doing = "the override" if override else "the review request" if request else "the decision"
+            case = self._case_taking(session, number, doing, seen, states)
             record = DecisionRecord(
                 case_id=row_id(case),
                 decided_at=utcnow(),
@@ -487,7 +497,7 @@ class CaseStore:
 
         return self._write("record the decision", work)
 
-    def resolve_review(self, number: str, verdict: str, reason: str) -> int:
+    def resolve_review(self, number: str, verdict: str, reason: str, *, seen: Seen | None = None) -> int:
         """A supervisor's verdict on a case in the review queue (the caller has checked they are one).
 
         Recorded as a new decision: the engine's, as last decided, with this store's user's
@@ -497,9 +507,7 @@ class CaseStore:
             raise StoreError("reason: resolving a review needs a reason")
 
         def work(session: Session) -> int:
-            case = self._case(session, number)
-            if case.status != "review":
-                raise StoreError(f"case {number}: not waiting for a supervisor (it is {case.status})")
+            case = self._case_taking(session, number, "resolving the review", seen, ("review",))
             last = _latest_decision(session, case)
             if last is None:
                 raise StoreError(f"case {number}: no decision to review")
@@ -625,9 +633,7 @@ class CaseStore:
             raise StoreError("reason: withdrawing a claim needs a reason")
 
         def work(session: Session) -> None:
-            case = self._case(session, number)
-            if case.status not in BEFORE_DECISION:
-                raise StoreError(f"case {number}: only a claim not yet decided can be withdrawn (it is {case.status})")
+            case = self._case_taking(session, number, "withdrawing the claim", None)
             before, case.status = case.status, "withdrawn"
             self._touch(case, session)
             self._audit(session, number, "case_withdrawn", {"from": before, "reason": reason.strip()})
@@ -797,6 +803,44 @@ class CaseStore:
         if case is None:
             raise StoreError(f"case {number}: no such case")
         return case
+
+    def _case_taking(
+        self, session: Session, number: str, doing: str, seen: Seen | None, states: tuple[str, ...] = BEFORE_DECISION
+    ) -> Case:
+        """The case, if it takes this write now: in one of `states`, and (for a session that
+        says what it saw) decided no differently since. The records enforce a case's life
+        here, whichever screen or command writes."""
+        case = self._case(session, number)
+        latest = _latest_decision(session, case)
+        if seen is not None and (latest.id if latest else None) != seen.decision:
+            raise StaleCase(
+                number,
+                f"case {number} changed in another session since you opened it: {self._what_became(session, case)}; "
+                f"{doing} was not recorded",
+            )
+        if case.status not in states:
+            raise StaleCase(number, f"case {number} is {self._what_became(session, case)}: {doing} is no longer taken")
+        return case
+
+    def _what_became(self, session: Session, case: Case) -> str:
+        """The case's state in words, with who put it there and when (from its latest audit entry
+        or decision): what a stale session is told."""
+        latest = _latest_decision(session, case)
+        if case.status in ("decided", "review") and latest is not None:
+            who = latest.override_by or latest.technician
+            verdict = latest.override_verdict or latest.verdict
+            state = "sent to review" if case.status == "review" else f"decided {verdict.replace('_', ' ')}"
+            return f"{state} by {who} at {self._clock(latest.decided_at)}"
+        entry = session.exec(
+            select(AuditEntry).where(AuditEntry.case_number == case.number).order_by(col(AuditEntry.id).desc())
+        ).first()
+        state = case.status.replace("_", " ")
+        return f"{state} (last changed by {entry.actor} at {self._clock(entry.at)})" if entry else state
+
+    def _clock(self, at: datetime) -> str:
+        """A recorded time on the station's clock, to the minute."""
+        aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+        return aware.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     # -- reading ------------------------------------------------------------------------
 

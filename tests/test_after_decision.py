@@ -90,7 +90,7 @@ def test_the_states_refuse_what_the_counter_should_not_do(station):
         station.move(number, "ready")
     with pytest.raises(StoreError, match="only a case ready for pickup is handed back"):
         station.record_hand_back(number, "Li Wei", True, SERIAL)
-    with pytest.raises(StoreError, match="only a claim not yet decided can be withdrawn"):
+    with pytest.raises(StoreError, match="withdrawing the claim is no longer taken"):
         station.withdraw(number, "customer changed their mind")
     with pytest.raises(StoreError, match="is the failed drive's own serial"):
         station.record_replacement(number, SERIAL, "NV7000", "2000")
@@ -100,7 +100,7 @@ def test_the_states_refuse_what_the_counter_should_not_do(station):
     station.move(number, "awaiting_repair")
     station.move(number, "ready", "controller reflowed by Netac")
     assert station.case(number).summary.status == "ready"
-    with pytest.raises(StoreError, match="its decision cannot change now"):
+    with pytest.raises(StoreError, match="is ready .*the decision is no longer taken"):
         covered.record_decision(covered.decide())
 
 

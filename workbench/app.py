@@ -18,7 +18,7 @@ from textual.widgets import Input, TextArea
 
 from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
-from workbench.errors import ONE_LINE_ERRORS
+from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
@@ -194,6 +194,16 @@ class WorkbenchApp(App):
             refresh(outcome)
         else:  # started with --new-claim: no home screen yet
             self.show_home()
+
+    def show_case_as_it_stands(self, stale: StaleCase) -> None:
+        """This session's claim was decided or withdrawn in another: nothing more of it is
+        written; the case opens as the records now hold it, saying what happened."""
+        from workbench.screens.case import CaseScreen
+
+        if self.flow is not None:
+            self.flow.closed = True  # no save still due may write into it
+        self.finish_claim(str(stale))
+        self.push_screen(CaseScreen(stale.number, notice=str(stale)))
 
     def leave_claim(self, step: str | None) -> None:
         """To another step of the open claim, or home (None), once what is typed is in the

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from db.lifecycle import Seen
 from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, canonical_serial, parse_claim
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
 from workbench.config import StationConfig
@@ -165,7 +166,8 @@ class Station:
 
     def resume(self, number: str) -> CaseFlow:
         view = self.store.get_case(number)
-        return CaseFlow(self, number=number, claim=ClaimDraft.from_json(view.fields), step=view.summary.step)
+        seen = Seen(view.decision.id if view.decision else None)
+        return CaseFlow(self, number=number, claim=ClaimDraft.from_json(view.fields), step=view.summary.step, seen=seen)
 
     # -- the records --------------------------------------------------------------------------
 
@@ -351,10 +353,19 @@ class CaseFlow:
     """The case being worked on: its number (None until the first save), claim and step."""
 
     def __init__(
-        self, station: Station, *, number: str | None = None, claim: ClaimDraft | None = None, step: str = "intake"
+        self,
+        station: Station,
+        *,
+        number: str | None = None,
+        claim: ClaimDraft | None = None,
+        step: str = "intake",
+        seen: Seen | None = None,
     ) -> None:
         self.station = station
         self.number = number
+        # The case's decision as this session saw it: every write says so, and the records
+        # refuse one made after another session decided (db.errors.StaleCase).
+        self.seen = seen or Seen()
         self.claim = claim or ClaimDraft()
         self.step = step
         self._unsaved: set[str] = set()
@@ -365,7 +376,8 @@ class CaseFlow:
         self._state = threading.Lock()
         self._writing = threading.Lock()
         self._in_flight: set[str] = set()  # taken from _unsaved by the write under way
-        self.withdrawn = False  # nothing more is saved once the claim is withdrawn
+        # Nothing more is saved once the claim is withdrawn, or decided or withdrawn in another session.
+        self.closed = False
 
     @property
     def policy(self) -> Policy:
@@ -392,7 +404,7 @@ class CaseFlow:
     def save(self, step: str | None = None) -> None:
         """Write the changed fields (and the step) to the case draft; creates the case."""
         with self._writing:
-            if self.withdrawn:
+            if self.closed:
                 return
             with self._state:
                 step = step or self.step
@@ -411,7 +423,7 @@ class CaseFlow:
                 if number is None:
                     self.number = self.station.store.create_case(fields, step=step).number
                 elif names or moved:
-                    self.station.store.save_draft(number, step, fields)
+                    self.station.store.save_draft(number, step, fields, seen=self.seen)
             except BaseException:
                 with self._state:
                     self._unsaved |= names  # not written: the next save tries again
@@ -461,14 +473,14 @@ class CaseFlow:
         )
 
     def record_inspection(self, items: list[tuple[str, bool, str]]) -> None:
-        self.station.store.record_inspection(self._number(), items)
+        self.station.store.record_inspection(self._number(), items, seen=self.seen)
         self.set_inspection(items)
 
     def record_smart(self, readout: SmartReadout) -> None:
         evidence = readout.to_dict()
         if self.station.training:  # the evidence says it is no drive's reading
             evidence["recording"] = "training bench: recorded smartctl output, not a drive on the bench"
-        self.station.store.record_smart(self._number(), evidence, readout.raw_output)
+        self.station.store.record_smart(self._number(), evidence, readout.raw_output, seen=self.seen)
         self.readout = readout
         self.update(
             host_bytes_written=readout.host_bytes_written,
@@ -507,7 +519,7 @@ class CaseFlow:
         self.readout = None
         self.update(host_bytes_written=None, drive=DriveRecord(unreadable=reason))
         if self.number is not None:
-            self.station.store.set_aside_readouts(self.number, reason)
+            self.station.store.set_aside_readouts(self.number, reason, seen=self.seen)
 
     def label(self) -> Label:
         from workbench.inspection.counterfeit import Label
@@ -537,6 +549,7 @@ class CaseFlow:
         self.station.store.record_findings(
             self._number(),
             [{**f.to_dict(), "confirmed": not_genuine if f.severity != "pass" else None} for f in findings],
+            seen=self.seen,
         )
         self.update(counterfeit=not_genuine, counterfeit_note=note)
 
@@ -568,7 +581,7 @@ class CaseFlow:
             {**row, "clause": reason.clause.ref if reason.clause else "product catalog"}
             for row, reason in zip(recorded["reasons"], decision.reasons, strict=True)
         ]
-        self.station.store.record_decision(
+        decision_id = self.station.store.record_decision(
             self._number(),
             recorded,
             decision.policy_id,
@@ -576,7 +589,9 @@ class CaseFlow:
             policy_sha256=self.policy.sha256,
             review_request=request.to_dict() if request else None,
             product_line=decision.product.line if decision.product else "",
+            seen=self.seen,
         )
+        self.seen = Seen(decision_id)
         return not (request is not None or (override is None and decision.verdict == "needs_review"))
 
     def print_ticket(self) -> TicketOutcome:
@@ -592,7 +607,7 @@ class CaseFlow:
         with self._writing:  # after any save under way, and no save after it
             if self.number is not None:
                 self.station.withdraw(self.number, reason)
-            self.withdrawn = True
+            self.closed = True
 
     def _number(self) -> str:
         if self.number is None:

@@ -6,7 +6,7 @@ wrong (a field, a file, a device), never as a traceback. The case records raise 
 `ONE_LINE_ERRORS` is both, for the places that report them.
 """
 
-from db.errors import StoreError
+from db.errors import StaleCase, StoreError
 
 
 class WorkbenchError(Exception):
@@ -36,3 +36,5 @@ class ConfigError(InputError):
 
 
 ONE_LINE_ERRORS = (WorkbenchError, StoreError)
+
+__all__ = ["ONE_LINE_ERRORS", "ConfigError", "InputError", "StaleCase", "StoreError", "WorkbenchError"]

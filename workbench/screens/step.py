@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from workbench.case_flow import CaseFlow
-from workbench.errors import ONE_LINE_ERRORS
+from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
 from workbench.vocabulary import STEP_TITLES, STEPS, step_after, step_before
@@ -158,6 +158,10 @@ class StepScreen(WorkbenchScreen):
     def _writer(self, work: Callable[[], object], failed: str) -> None:
         try:
             then = work()
+        except StaleCase as exc:  # another session decided or withdrew it: show it as it now stands
+            stale = exc
+            self.app.call_from_thread(self._written, lambda: self.workbench.show_case_as_it_stands(stale), None)
+            return
         except ONE_LINE_ERRORS as exc:  # e.g. read-only, or busy past the retries: the input stays on screen
             message = f"{failed}: {exc}" if failed else str(exc)
             self.app.call_from_thread(self._written, None, message)
