@@ -85,8 +85,11 @@ class Policy:
     catalog: Catalog
     origin: str = "netac_warranty.toml"  # the file it was read from ("bundled" for the packaged one)
     sha256: str = ""  # of the file's bytes: which file decided, whatever its version says
-    # Set when the station's file was refused and its last good copy decides instead: one
-    # line for whoever runs the station to see (the CLI on standard error).
+    # The head office's issue number, when its signature was checked (0: signed before issue
+    # numbers); None for a file no signature was asked of.
+    issue: int | None = None
+    # Set when the station's file was refused or is missing and its last good copy decides
+    # instead: one line for whoever runs the station to see (the CLI on standard error).
     notice: str = ""
 
     @property

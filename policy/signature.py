@@ -3,16 +3,22 @@
 The signature is the file's last line, a TOML comment, so a signed file is still the
 same policy file to every reader:
 
+    # issue: 7
     # signature: ed25519 <base64 of the 64-byte signature over every byte before this line>
 
-A station configured with the head office's public key (`[policy] public_key`, the
-base64 of the raw 32-byte key) decides only under a file whose signature verifies.
+The line before it is the file's issue number, which `workbench policy sign` raises with
+each file; being signed, it cannot be changed without breaking the signature. A station
+configured with the head office's public key (`[policy] public_key`, the base64 of the raw
+32-byte key) decides only under a file whose signature verifies, and never under one of a
+lower issue than its last good copy: an older signed file copied back is refused. A file
+signed before issue numbers (no `# issue:` line) is issue 0, older than any numbered one.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -21,10 +27,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from policy.document import PolicyFileError
 
 PREFIX = b"# signature: ed25519 "
+STAMP = re.compile(rb"# issue: ([0-9]{1,18})")  # the line before the signature
+_TRAILER_LINE = re.compile(rb"^(?:# issue: [0-9]{1,18}|# signature: ed25519 .*)\n", re.MULTILINE)
 
 
 class PolicySignatureError(PolicyFileError):
     """The file is not signed by the key the station trusts; names the file and why."""
+
+
+class PolicyRollbackError(PolicySignatureError):
+    """A signed file of a lower issue than the station's last good copy; names both."""
 
 
 def split_signature(raw: bytes) -> tuple[bytes, bytes | None]:
@@ -36,16 +48,22 @@ def split_signature(raw: bytes) -> tuple[bytes, bytes | None]:
     return raw[:cut], body[cut + len(PREFIX) :].strip()
 
 
-def sign_policy(raw: bytes, private_key: Ed25519PrivateKey) -> bytes:
-    """`raw` with its signature line (an earlier one is replaced: signing again re-signs)."""
-    body, _ = split_signature(raw)
-    if not body.endswith(b"\n"):
-        body += b"\n"
+def stamped_issues(raw: bytes) -> list[int]:
+    """The issue numbers of every `# issue:` line in `raw`, signed or not (for the head office's
+    next number: a file edited since signing may hold its old stamp anywhere)."""
+    return [int(m.group(1)) for m in (STAMP.fullmatch(line) for line in raw.splitlines()) if m]
+
+
+def sign_policy(raw: bytes, private_key: Ed25519PrivateKey, issue: int) -> bytes:
+    """`raw` stamped with `issue` and signed. Earlier issue and signature lines, wherever an
+    edit left them, are dropped: signing again re-signs."""
+    body = _TRAILER_LINE.sub(b"", raw if raw.endswith(b"\n") else raw + b"\n") + b"# issue: %d\n" % issue
     return body + PREFIX + base64.b64encode(private_key.sign(body)) + b"\n"
 
 
-def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> None:
-    """Raise PolicySignatureError, in one line naming `origin`, unless the key signed `raw`."""
+def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> int:
+    """The file's issue number (0 when signed before issue numbers); raise
+    PolicySignatureError, in one line naming `origin`, unless the key signed `raw`."""
     body, signature = split_signature(raw)
     if signature is None:
         raise PolicySignatureError(
@@ -64,6 +82,19 @@ def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> None
             f"{origin}: the signature does not match: the file was changed after "
             "signing, or signed with another key than the head office's"
         ) from None
+    stamp = STAMP.fullmatch(body[:-1].rsplit(b"\n", 1)[-1])
+    return int(stamp.group(1)) if stamp else 0
+
+
+def refuse_rollback(issue: int, origin: str, last_issue: int, last_origin: str) -> None:
+    """Raise PolicyRollbackError, naming both files and issues, when `origin` is older than the
+    station's last good copy. The same issue is taken: a file signed again, or, before the
+    head office numbered its files, one unnumbered file after another."""
+    if issue < last_issue:
+        raise PolicyRollbackError(
+            f"{origin}: issue {issue} is older than the last good copy's issue {last_issue} ({last_origin}); "
+            "a signed policy is never rolled back: put the head office's newest signed file in its place"
+        )
 
 
 def public_key_from_text(text: str, problem: str) -> Ed25519PublicKey:

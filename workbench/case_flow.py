@@ -145,11 +145,11 @@ class Station:
 
     def policy_notice(self) -> str:
         """One line for the home screen when the policy sends some products to review for want of
-        a sourced figure, or its station copy was refused; "" when neither."""
+        a sourced figure, or its station copy was refused or is missing; "" when neither."""
         from workbench.policy_text import unsourced_products_count
 
         if self.policy.notice:
-            return "Policy file REFUSED, the last good copy decides: p shows why."
+            return "Policy file REFUSED or missing, the last good copy decides: p shows why."
         waiting = unsourced_products_count(self.policy)
         return f"{waiting} products lack a sourced TBW or warranty: claims go to review (p)" if waiting else ""
 

@@ -168,34 +168,60 @@ class StationConfig:
         return folder / file if file else folder / STATION_POLICY
 
     def policy_file(self) -> Path | None:
-        """The station copy claims are decided under, or None for the bundled policy."""
+        """The station copy claims are decided under, or None for the bundled policy (never on
+        a chain's station: it decides only under its head office's signed file)."""
         target = self.policy_target()
-        if self.section("policy").get("file", str, "") or target.is_file():
+        policy = self.section("policy")
+        if policy.get("file", str, "") or policy.get("public_key", str, "") or target.is_file():
             return target
         return None
+
+    def public_key(self) -> Ed25519PublicKey | None:
+        """The head office's key (`[policy] public_key`: a chain's station), else None."""
+        key_text = self.section("policy").get("public_key", str, "")
+        if not key_text:
+            return None
+        # The signature's library only for a chain's station: a quicker start.
+        from policy import PolicyFileError
+        from policy.signature import public_key_from_text
+
+        try:
+            return public_key_from_text(key_text, "not an Ed25519 public key")
+        except PolicyFileError as exc:
+            raise ConfigError("policy.public_key", str(exc)) from None
 
     def load_policy(self):
         """The policy claims are decided under: the station's own copy or the bundled one.
 
         With `[policy] public_key` (a chain's station), the station's copy must carry the
-        head office's signature; a good one is kept as `<file>.last-good`, and when a new
-        file is refused (unsigned, altered) that copy goes on deciding, with a notice."""
+        head office's signature and an issue number no lower than its last good copy's; a
+        good one is kept as `<file>.last-good`, and when a new file is refused (unsigned,
+        altered, older) or missing that copy goes on deciding, with a notice. Such a station
+        never decides under the bundled, unsigned file."""
         from policy import PolicyFileError, load_policy
 
+        key = self.public_key()
         path = self.policy_file()
-        key_text = self.section("policy").get("public_key", str, "")
-        key = None
-        if key_text:  # the signature's library only for a chain's station: a quicker start
-            from policy.signature import public_key_from_text
-
-            try:
-                key = public_key_from_text(key_text, "not an Ed25519 public key")
-            except PolicyFileError as exc:
-                raise ConfigError("policy.public_key", str(exc)) from None
         try:
             return load_policy(path) if path is None or key is None else _signed_policy(path, key)
         except PolicyFileError as exc:
             raise ConfigError("policy.file", str(exc)) from None
+
+    def signed_issue(self, path: Path) -> int | None:
+        """The head office's issue number of the policy file at `path` when this station would
+        take it: signed with its key and not older than its last good copy. None on a station
+        without a head office key; PolicyFileError, in one line naming the file, otherwise."""
+        key = self.public_key()
+        if key is None:
+            return None
+        from policy import PolicyFileError
+
+        last = last_good_copy(self.policy_target())
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise PolicyFileError(f"{path}: cannot read the policy file ({exc.strerror})") from None
+        return _taken(raw, str(path), key, _last_good(last, key), last)
 
     def section(self, name: str) -> _Section:
         """A further table ([smart], [printer], [ticket], ...) for its owner to read."""
@@ -210,37 +236,67 @@ def _signed_policy(path: Path, key: Ed25519PublicKey):
     from dataclasses import replace
 
     from policy import PolicyFileError, parse_policy
+    from policy.signature import PolicySignatureError
+
+    last = last_good_copy(path)
+    kept = _last_good(last, key)
+    try:
+        raw = path.read_bytes()
+        issue = _taken(raw, str(path), key, kept, last)
+    except FileNotFoundError:
+        refused = f"{path}: no such file"
+    except OSError as exc:
+        refused = f"{path}: cannot read the policy file ({exc.strerror})"
+    except PolicySignatureError as exc:
+        refused = str(exc)
+    else:
+        _keep_last_good(last, raw, kept)
+        return replace(parse_policy(raw, str(path)), issue=issue)
+    if kept is None:
+        raise PolicyFileError(
+            f"{refused}; and no good signed copy to keep deciding with ({last}): "
+            f"put the head office's signed policy file at {path}"
+        )
+    policy = parse_policy(kept[0], str(last))
+    return replace(
+        policy,
+        issue=kept[1],
+        notice=f"{refused}; deciding under the last good copy {last} (issue {kept[1]}, sha256 {policy.sha256[:12]})",
+    )
+
+
+def _last_good(last: Path, key: Ed25519PublicKey) -> tuple[bytes, int] | None:
+    """The station's last good copy and its issue number; None when there is none to trust:
+    missing, not the head office's, or a symbolic link (which could point at the very file
+    it is to be compared with)."""
     from policy.signature import PolicySignatureError, verify_policy
 
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyFileError(f"{path}: cannot read the policy file ({exc.strerror})") from None
-    try:
-        verify_policy(raw, key, str(path))
-    except PolicySignatureError as refused:
-        last = last_good_copy(path)
-        try:
-            kept = last.read_bytes()
-            verify_policy(kept, key, str(last))
-        except (OSError, PolicySignatureError):
-            raise PolicyFileError(f"{refused}; and no good signed copy to keep deciding with ({last})") from None
-        policy = parse_policy(kept, str(last))
-        return replace(
-            policy, notice=f"{refused}; deciding under the last good copy {last} (sha256 {policy.sha256[:12]})"
-        )
-    policy = parse_policy(raw, str(path))
-    _keep_last_good(last_good_copy(path), raw)
-    return policy
+        with os.fdopen(os.open(last, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+            raw = handle.read()
+        return raw, verify_policy(raw, key, str(last))
+    except (OSError, PolicySignatureError):
+        return None
 
 
-def _keep_last_good(last: Path, raw: bytes) -> None:
+def _taken(raw: bytes, origin: str, key: Ed25519PublicKey, kept: tuple[bytes, int] | None, last: Path) -> int:
+    """The issue number of a file the station takes: signed by the head office, and not older
+    than its last good copy `kept` (at `last`); PolicySignatureError naming why not."""
+    from policy.signature import refuse_rollback, verify_policy
+
+    issue = verify_policy(raw, key, origin)
+    if kept is not None:
+        refuse_rollback(issue, origin, kept[1], str(last))
+    return issue
+
+
+def _keep_last_good(last: Path, raw: bytes, kept: tuple[bytes, int] | None) -> None:
     """Best effort: a technician's session may not write beside the station's file; the
-    manager's next start (or `workbench policy check`) keeps it then."""
+    manager's next start keeps it then. A symbolic link in its place is replaced by a file."""
+    if kept is not None and kept[0] == raw:
+        return
     tmp = last.with_name(f".{last.name}.{os.getpid()}")
     try:
-        if last.is_file() and last.read_bytes() == raw:
-            return
         tmp.write_bytes(raw)
         os.chmod(tmp, 0o644)  # the policy is no secret: every technician's session reads it
         os.replace(tmp, last)  # whole or not at all

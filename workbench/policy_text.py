@@ -17,7 +17,8 @@ def policy_lines(policy: Policy, products: list[Product] | None = None) -> list[
     from policy.station_copy import unsourced_products
 
     shown = products if products is not None else sorted(policy.catalog.products, key=lambda p: (p.line, p.capacity_gb))
-    lines = [f"Policy {policy.id}, file {where(policy.origin)}, sha256 {policy.sha256}"]
+    issue = "" if policy.issue is None else f", issue {policy.issue}"
+    lines = [f"Policy {policy.id}, file {where(policy.origin)}{issue}, sha256 {policy.sha256}"]
     if policy.notice:
         lines.append(f"REFUSED: {strip_control(policy.notice)}")
     lines.append(f"{'line':<10} {'GB':>6} {'TBW (TB)':>9} {'years':>5}  source")

@@ -5,7 +5,7 @@
     workbench policy diff OLD NEW            # what NEW changes (figures, clauses, lines); exit 0 same, 1 differs
     workbench policy import FILE.csv [--output PATH] [--dry-run]
     workbench policy keygen KEYFILE          # head office: a new Ed25519 key; prints the stations' public_key
-    workbench policy sign FILE --key KEYFILE [--output PATH]   # head office: sign a policy file
+    workbench policy sign FILE --key KEYFILE [--output PATH] [--issue N]   # head office: sign a policy file
 
 `import` takes Netac's current table as CSV with the columns line, capacity_gb, tbw_tb,
 warranty_years, source (one row per capacity; every row says where its figures come
@@ -14,6 +14,9 @@ workbench will load it and writes the station's copy: by default where the stati
 configuration's `[policy] file` points, else station-policy.toml beside the configuration
 (or in the user's data folder), which the workbench then uses without further setting.
 OLD and NEW may be `bundled` for the policy that ships with the workbench.
+
+`sign` stamps the file with its issue number (one more than the file's, or the signed file's
+it replaces, unless --issue says): a station never takes a lower issue than its last good copy.
 """
 
 from __future__ import annotations
@@ -51,6 +54,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sign.add_argument("file", metavar="FILE")
     sign.add_argument("--key", required=True, metavar="KEYFILE", help="the head office's private key (PEM)")
     sign.add_argument("--output", metavar="PATH", help="where to write the signed file (default: FILE itself)")
+    sign.add_argument(
+        "--issue",
+        type=_issue,
+        metavar="N",
+        help="the file's issue number; stations refuse a lower one than they have "
+        "(default: one more than FILE's or PATH's)",
+    )
+
+
+def _issue(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) < 10**18:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number from 1")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,23 +105,20 @@ def _show(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from policy import PolicyFileError
-    from policy.signature import public_key_from_text, verify_policy
     from policy.station_copy import unsourced_products
     from workbench.config import load_config
 
     policy = _load(args.file)
-    key = load_config().section("policy").get("public_key", str, "")
-    if key and args.file != "bundled":  # a chain's station: the head office's signature too
+    issue = None
+    if args.file != "bundled":  # a chain's station: the head office's signature and issue too
         try:
-            verify_policy(
-                Path(args.file).read_bytes(),
-                public_key_from_text(key, "[policy] public_key: not an Ed25519 public key"),
-                args.file,
-            )
+            issue = load_config().signed_issue(Path(args.file))
         except PolicyFileError as exc:
             raise WorkbenchError(str(exc), exit_code=2) from None
     print(
-        f"{args.file}: good: {policy.id}, sha256 {policy.sha256}, {len(policy.catalog.lines())} lines, "
+        f"{args.file}: good: {policy.id}"
+        + ("" if issue is None else f", signed, issue {issue}")
+        + f", sha256 {policy.sha256}, {len(policy.catalog.lines())} lines, "
         f"{len(policy.catalog.products)} products, {len(unsourced_products(policy))} without a sourced figure"
     )
     return 0
@@ -196,12 +209,14 @@ def _keygen(args: argparse.Namespace) -> int:
 
 def _sign(args: argparse.Namespace) -> int:
     from policy import PolicyFileError, parse_policy
-    from policy.signature import private_key_from_pem, sign_policy
+    from policy.signature import private_key_from_pem, sign_policy, stamped_issues
     from workbench.policy_copy import write_atomically
 
+    target = Path(args.output or args.file)
     try:
         pem = Path(args.key).read_bytes()
         raw = Path(args.file).read_bytes()
+        before = target.read_bytes() if target.is_file() else b""  # the issue it replaces
     except OSError as exc:
         raise InputError(exc.filename or args.file, f"cannot be read ({exc.strerror})") from None
     try:
@@ -209,8 +224,8 @@ def _sign(args: argparse.Namespace) -> int:
         parse_policy(raw, args.file)  # only a file a station can load is worth signing
     except PolicyFileError as exc:
         raise WorkbenchError(str(exc), exit_code=2) from None
-    signed = sign_policy(raw, key)
-    target = Path(args.output or args.file)
+    issue = args.issue or max(stamped_issues(raw) + stamped_issues(before), default=0) + 1
+    signed = sign_policy(raw, key, issue)
     write_atomically(target, signed.decode("utf-8"))
-    print(f"signed {target} (sha256 {parse_policy(signed, str(target)).sha256})")
+    print(f"signed {target}, issue {issue} (sha256 {parse_policy(signed, str(target)).sha256})")
     return 0
