@@ -14,7 +14,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from policy import EXCLUSION_KEYS, Catalog, assess, load_policy, parse_claim
+from policy import EXCLUSION_KEYS, FAULTS, Catalog, assess, load_policy, parse_claim
 
 
 def station_policy():
@@ -45,6 +45,7 @@ def claims(n: int, rng: random.Random) -> list[dict]:
                 "inspection": {k: True for k in EXCLUSION_KEYS if rng.random() < 0.05},
                 "counterfeit": rng.random() < 0.02,
                 "host_bytes_written": rng.randrange(0, 2 * 10**15) if rng.random() < 0.9 else None,
+                "fault": rng.choices(FAULTS, weights=(8, 1, 1))[0],
             }
         )
     return out

@@ -1,7 +1,15 @@
 """Netac's warranty policy as data and a pure decision engine (no UI, no database)."""
 
 from policy.catalog import Catalog, Identity, Product, normalise_model
-from policy.claim import Claim, ClaimInputError, parse_claim
+from policy.claim import (
+    FAULT_CONFIRMED,
+    FAULT_NOT_FOUND,
+    FAULT_UNTESTED,
+    FAULTS,
+    Claim,
+    ClaimInputError,
+    parse_claim,
+)
 from policy.document import (
     EXCLUSION_KEYS,
     Clause,
@@ -33,6 +41,10 @@ __all__ = [
     "normalise_model",
     "Claim",
     "ClaimInputError",
+    "FAULT_CONFIRMED",
+    "FAULT_NOT_FOUND",
+    "FAULT_UNTESTED",
+    "FAULTS",
     "parse_claim",
     "EXCLUSION_KEYS",
     "EXCLUSIONS",

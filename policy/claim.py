@@ -21,6 +21,12 @@ class ClaimInputError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
+# What the station's diagnosis found: the failure shows on the drive, nothing wrong was found,
+# or the drive could not be diagnosed. A claim without the word (an older one) is untested.
+FAULT_CONFIRMED, FAULT_NOT_FOUND, FAULT_UNTESTED = "confirmed", "not_found", "untested"
+FAULTS = (FAULT_CONFIRMED, FAULT_NOT_FOUND, FAULT_UNTESTED)
+
+
 @dataclass(frozen=True)
 class Claim:
     claim_date: date
@@ -33,6 +39,7 @@ class Claim:
     inspection: frozenset[str] = field(default_factory=frozenset)
     counterfeit: bool = False
     host_bytes_written: int | None = None
+    fault: str = FAULT_UNTESTED
 
 
 _FIELDS = (
@@ -46,6 +53,7 @@ _FIELDS = (
     "inspection",
     "counterfeit",
     "host_bytes_written",
+    "fault",
 )
 _REQUIRED = ("claim_date", "model", "capacity_gb")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, not any Unicode digit
@@ -80,6 +88,7 @@ def parse_claim(data: Any) -> Claim:
         inspection=_inspection(data.get("inspection", {})),
         counterfeit=_boolean(data, "counterfeit", "counterfeit"),
         host_bytes_written=None if data.get("host_bytes_written") is None else _count(data, "host_bytes_written"),
+        fault=_fault(data.get("fault", FAULT_UNTESTED)),
     )
 
 
@@ -119,6 +128,12 @@ def _boolean(data: Mapping[str, Any], key: str, name: str) -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
         raise ClaimInputError(name, f"expected true or false, got {_kind(value)}")
+    return value
+
+
+def _fault(value: Any) -> str:
+    if not isinstance(value, str) or value not in FAULTS:
+        raise ClaimInputError("fault", f"{_shown(value)} is not one of {', '.join(FAULTS)}")
     return value
 
 

@@ -37,6 +37,10 @@ REQUIRED_CLAUSES = (
     "data_backup",
     "warranty_service",
 )
+# Clauses the bundled file gained after stations made their own copies of it. A station copy,
+# or a chain's signed file, without one decides with the bundled clause (Netac's words, quoted
+# there verbatim), and `Policy.clauses_from_bundled` names it so that the station sees it.
+LATER_CLAUSES = ("normal_use",)
 
 
 class PolicyFileError(ValueError):
@@ -72,6 +76,8 @@ REASON_CLAUSES = {
     "no_start_date": "warranty_start",
     "date_conflict": "warranty_start",
     "missing_information": "required_information",
+    "no_fault_found": "normal_use",
+    "fault_unconfirmed": "normal_use",
 }
 
 
@@ -91,6 +97,7 @@ class Policy:
     # Set when the station's file was refused or is missing and its last good copy decides
     # instead: one line for whoever runs the station to see (the CLI on standard error).
     notice: str = ""
+    clauses_from_bundled: tuple[str, ...] = ()  # LATER_CLAUSES the file lacks, taken from the bundled one
 
     @property
     def id(self) -> str:
@@ -146,9 +153,12 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
         key: Clause(reader.string(body, f"clauses.{key}.ref"), reader.string(body, f"clauses.{key}.text"))
         for key, body in reader.table(data, "clauses").items()
     }
-    for key in REQUIRED_CLAUSES:
+    # The bundled file itself must carry every clause: it is what the others borrow from.
+    for key in REQUIRED_CLAUSES + (LATER_CLAUSES if origin == "bundled" else ()):
         if key not in clauses:
             raise reader.error(f"clauses.{key}", "is missing")
+    from_bundled = tuple(key for key in LATER_CLAUSES if key not in clauses)
+    clauses |= {key: _bundled().clauses[key] for key in from_bundled}
     exclusions = tuple(
         Exclusion(
             number=reader.integer(item, f"exclusions[{i}].number"),
@@ -184,6 +194,7 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
         clauses=clauses,
         exclusions=exclusions,
         catalog=Catalog(products),
+        clauses_from_bundled=from_bundled,
     )
 
 

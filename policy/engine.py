@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from policy.catalog import Product
-from policy.claim import Claim
+from policy.claim import FAULT_NOT_FOUND, FAULT_UNTESTED, Claim
 from policy.document import Clause, Policy
 
 COVERED, NOT_COVERED, REFUSED, NEEDS_REVIEW = "covered", "not_covered", "refused", "needs_review"
@@ -144,6 +144,15 @@ def assess(claim: Claim, policy: Policy) -> Decision:
                 f"limit of {_tb(tbw.limit_bytes)}.",
             )
         )
+    if claim.fault == FAULT_NOT_FOUND:
+        excluded.append(
+            _reason(
+                policy,
+                "no_fault_found",
+                "The station's diagnosis found no fault on the drive; the warranty serves a product "
+                "that fails under normal use.",
+            )
+        )
     if excluded:
         return decided(NOT_COVERED, excluded)
 
@@ -226,6 +235,14 @@ def _review_reasons(
                 "tbw_unverified",
                 f"The catalog has no sourced TBW limit for {product.line} "
                 f"{product.capacity_gb} GB: bytes written cannot be compared.",
+            )
+        )
+    if claim.fault == FAULT_UNTESTED:
+        reasons.append(
+            _reason(
+                policy,
+                "fault_unconfirmed",
+                "The failure is not confirmed: the drive has not been diagnosed, or could not be.",
             )
         )
     return reasons

@@ -46,6 +46,7 @@ GOOD = dict(
     inspection=frozenset(),
     counterfeit=False,
     host_bytes_written=2_535_750_144_000,
+    fault="confirmed",  # the diagnosis shows the failure on the drive
 )
 
 

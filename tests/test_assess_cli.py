@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -20,6 +21,7 @@ CLAIM = {
     "inspection": {"sticker_removed": False},
     "counterfeit": False,
     "host_bytes_written": 600 * 10**12,
+    "fault": "confirmed",
 }
 # A station's own copy of the policy: the bundled file plus a product line with figures.
 STATION_LINE = """
@@ -66,6 +68,42 @@ def test_not_covered_from_stdin(station_policy):
     out = json.loads(result.stdout)
     assert result.returncode == 0
     assert (out["verdict"], [r["code"] for r in out["reasons"]]) == ("not_covered", ["exclusion.3", "tbw_exceeded"])
+    result = assess("--policy", station_policy, "-", stdin=json.dumps({**claim, "fault": "not_found"}))
+    out = json.loads(result.stdout)
+    assert (result.returncode, out["verdict"], out["remedy"]) == (0, "not_covered", None)
+    assert [r["code"] for r in out["reasons"]] == ["exclusion.3", "tbw_exceeded", "no_fault_found"]
+
+
+def test_no_fault_found_from_a_file(tmp_path, station_policy):
+    claim = tmp_path / "claim.json"
+    claim.write_text(json.dumps({**CLAIM, "fault": "not_found"}))
+    result = assess("--policy", station_policy, str(claim))
+    out = json.loads(result.stdout)
+    assert (result.returncode, result.stderr, out["verdict"], out["remedy"]) == (0, "", "not_covered", None)
+    [reason] = out["reasons"]
+    assert reason["code"] == "no_fault_found" and "found no fault" in reason["text"]
+
+
+@pytest.mark.parametrize("fault", [{}, {"fault": "untested"}])
+def test_a_claim_without_a_confirmed_fault_asks_for_review(station_policy, fault):
+    # A claim stored before the diagnosis existed has no `fault`: it reads as untested.
+    claim = {key: value for key, value in CLAIM.items() if key != "fault"} | fault
+    result = assess("--policy", station_policy, "-", stdin=json.dumps(claim))
+    out = json.loads(result.stdout)
+    assert (result.returncode, out["verdict"], out["remedy"]) == (0, "needs_review", None)
+    assert [r["code"] for r in out["reasons"]] == ["fault_unconfirmed"]
+
+
+def test_a_station_copy_older_than_the_clause_still_decides(tmp_path):
+    # Made before the opening paragraph was a clause of the bundled file: its text comes from there.
+    bundled = resources.files("policy").joinpath("netac_warranty.toml").read_text()
+    path = tmp_path / "old-policy.toml"
+    path.write_text(re.sub(r"# The policy's opening paragraph.*?\n\n", "", bundled, flags=re.S) + STATION_LINE)
+    assert "normal_use" not in path.read_text()
+    result = assess("--policy", str(path), "-", stdin=json.dumps({**CLAIM, "fault": "not_found"}))
+    out = json.loads(result.stdout)
+    assert (result.returncode, result.stderr, out["verdict"]) == (0, "", "not_covered")
+    assert [r["code"] for r in out["reasons"]] == ["no_fault_found"]
 
 
 def test_bundled_policy_without_sourced_figures_asks_for_review():
@@ -84,6 +122,8 @@ def test_bundled_policy_without_sourced_figures_asks_for_review():
         (json.dumps({**CLAIM, "extra": 1}), "extra: unknown key"),
         (json.dumps({**CLAIM, "capacity_gb": -1}), "capacity_gb: -1 is negative"),
         (json.dumps({**CLAIM, "inspection": {"misuse": 1}}), "inspection.misuse: expected true or false"),
+        (json.dumps({**CLAIM, "fault": "maybe"}), "fault: 'maybe' is not one of confirmed, not_found, untested"),
+        (json.dumps({**CLAIM, "fault": None}), "fault: null is not one of confirmed, not_found, untested"),
         ("{not json", "claim: not valid JSON"),
         ("[]", "claim: expected a JSON object"),
         ("", "claim: not valid JSON"),

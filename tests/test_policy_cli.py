@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 from importlib import resources
 
 import pytest
+
+from policy import load_policy
 
 BUNDLED = resources.files("policy").joinpath("netac_warranty.toml").read_text()
 SOURCE = "Netac warranty table, received by e-mail 2026-11-20"
@@ -29,6 +32,7 @@ CLAIM = {
     "inspection": {},
     "counterfeit": False,
     "host_bytes_written": 19_500_000_000_000,
+    "fault": "confirmed",  # the drive's failure shows at the bench
 }
 
 
@@ -158,3 +162,19 @@ def test_show_names_an_unknown_line_in_one_line(station):
     _, env = station
     done = workbench(env, "policy", "show", "NV9999")
     assert done.returncode == 2 and "LINE: 'NV9999' is not a line of the catalog" in done.stderr
+
+
+def test_show_lists_the_clauses_the_decisions_quote(station):
+    tmp_path, env = station
+    shown = workbench(env, "policy", "show").stdout.splitlines()
+    opening = load_policy().clauses["normal_use"].text
+    assert shown[shown.index("Clauses, as Netac words them:") + 1] == f"[Warranty Policy, opening paragraph] {opening}"
+    assert "[Warranty exclusions, 10)] Fault or damage caused by Netac's products used in R&D" in "\n".join(shown)
+    assert "is not in this file" not in "\n".join(shown)
+    assert "Clauses" not in workbench(env, "policy", "show", "NV7000").stdout  # one line's figures alone
+    # A station copy made before the opening paragraph was a clause: the bundled words stand in, and it says so.
+    older = re.sub(r"# The policy's opening paragraph.*?\n\n", "", BUNDLED, flags=re.S)
+    config = write(tmp_path / "workbench.toml", f'[policy]\nfile = "{write(tmp_path / "old.toml", older)}"\n')
+    shown = workbench({**env, "WORKBENCH_CONFIG": config}, "policy", "show").stdout.splitlines()
+    at = shown.index(f"[Warranty Policy, opening paragraph] {opening}")
+    assert shown[at + 1] == "  (clauses.normal_use is not in this file: the bundled policy's clause stands in for it)"

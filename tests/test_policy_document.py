@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from policy import EXCLUSION_KEYS, EXCLUSIONS, PolicyFileError, load_policy
+from policy import EXCLUSION_KEYS, EXCLUSIONS, PolicyFileError, load_policy, parse_policy
 
 # Netac's published policy page (https://www.netac.com/warranty/) as text, kept with the tests
 # so that CI checks every quoted clause against it.
@@ -30,6 +30,7 @@ def test_clause_texts_are_quoted_from_the_policy():
     for text in [e.text for e in policy.exclusions] + [
         policy.clauses[k].text
         for k in (
+            "normal_use",
             "warranty_start",
             "expired",
             "tbw_exceeded",
@@ -40,6 +41,39 @@ def test_clause_texts_are_quoted_from_the_policy():
         )
     ]:
         assert squash(text).rstrip(".;") in seed
+
+
+def test_the_opening_paragraph_is_quoted_whole_and_verbatim():
+    paragraphs = [p.strip() for p in SEED.read_text().split("\n\n") if p.strip()]
+    opening = paragraphs[paragraphs.index("Warranty Policy") + 1]
+    assert opening.startswith("Netac Technology Co., Ltd.(hereafter called “Netac”) warrants")
+    assert load_policy().clauses["normal_use"].text == opening
+
+
+# A station's copy made from the bundled file before the opening paragraph was a clause of it.
+OLD_COPY = re.sub(r"# The policy's opening paragraph.*?\n\n", "", BUNDLED_TEXT, flags=re.S)
+
+
+def test_a_station_copy_without_the_opening_paragraph_decides_with_the_bundled_clause(tmp_path):
+    from policy import assess
+    from tests.policy_fixtures import claim
+
+    assert "normal_use" not in OLD_COPY and "hereafter called" not in OLD_COPY
+    path = tmp_path / "policy.toml"
+    path.write_text(OLD_COPY)
+    old = load_policy(path)
+    assert old.clauses["normal_use"] == load_policy().clauses["normal_use"]
+    assert (old.clauses_from_bundled, load_policy().clauses_from_bundled) == (("normal_use",), ())
+    d = assess(claim(fault="not_found"), old)
+    assert [(r.code, r.clause) for r in d.reasons] == [("no_fault_found", load_policy().clauses["normal_use"])]
+    # A copy that carries the clause decides with its own words.
+    path.write_text(BUNDLED_TEXT.replace("Warranty Policy, opening paragraph", "Preamble"))
+    assert (load_policy(path).clauses["normal_use"].ref, load_policy(path).clauses_from_bundled) == ("Preamble", ())
+
+
+def test_the_bundled_file_must_carry_the_clauses_the_others_borrow():
+    with pytest.raises(PolicyFileError, match=re.escape("bundled: clauses.normal_use is missing")):
+        parse_policy(OLD_COPY.encode(), "bundled")
 
 
 def test_every_catalog_row_says_where_its_figures_come_from():

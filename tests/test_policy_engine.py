@@ -113,6 +113,37 @@ def test_every_applicable_reason_in_the_contract_order():
         POLICY,
     )
     assert codes(d) == ["exclusion.3", "exclusion.7", "exclusion.10", "expired", "tbw_exceeded"]
+    d = assess(
+        claim(
+            inspection=frozenset({"electrical_damage", "sticker_removed", "rnd_or_production_use"}),
+            purchase_date=date(2019, 1, 1),
+            host_bytes_written=1300 * TB,
+            fault="not_found",
+        ),
+        POLICY,
+    )
+    assert codes(d) == ["exclusion.3", "exclusion.7", "exclusion.10", "expired", "tbw_exceeded", "no_fault_found"]
+
+
+def test_no_fault_found_is_not_covered_under_the_opening_paragraph():
+    d = assess(claim(fault="not_found"), POLICY)
+    assert (d.verdict, d.remedy, codes(d)) == ("not_covered", None, ["no_fault_found"])
+    assert d.reasons[0].clause == POLICY.clauses["normal_use"]
+    assert d.reasons[0].clause.ref == "Warranty Policy, opening paragraph"
+    assert "fail under normal use" in d.reasons[0].clause.text
+    assert "found no fault" in d.reasons[0].text
+
+
+def test_an_undiagnosed_drive_goes_to_review():
+    d = assess(claim(fault="untested"), POLICY)
+    assert (d.verdict, d.remedy, codes(d)) == ("needs_review", None, ["fault_unconfirmed"])
+    assert d.reasons[0].clause == POLICY.clauses["normal_use"]
+    assert "not confirmed" in d.reasons[0].text
+
+
+def test_an_exclusion_or_a_lapsed_warranty_outranks_an_unconfirmed_fault():
+    d = assess(claim(fault="untested", inspection=frozenset({"misuse"}), purchase_date=date(2019, 1, 1)), POLICY)
+    assert (d.verdict, codes(d)) == ("not_covered", ["exclusion.4", "expired"])
 
 
 def test_counterfeit_is_refused_whatever_else_applies():
@@ -123,6 +154,7 @@ def test_counterfeit_is_refused_whatever_else_applies():
             purchase_date=date(2010, 1, 1),
             serial="",
             host_bytes_written=None,
+            fault="not_found",
         ),
         POLICY,
     )
@@ -141,9 +173,21 @@ def test_counterfeit_is_refused_whatever_else_applies():
         (dict(failure_description=""), ["missing_information"]),
         (dict(host_bytes_written=None), ["tbw_unverified"]),
         (dict(model="N535S", capacity_gb=480), ["tbw_unverified"]),  # in the catalog, no sourced TBW
+        (dict(fault="untested"), ["fault_unconfirmed"]),
         (
             dict(model="NV9999", purchase_date=None, serial="", failure_description="", host_bytes_written=None),
             ["unknown_product", "no_start_date", "missing_information", "tbw_unverified"],
+        ),
+        (
+            dict(
+                model="NV9999",
+                purchase_date=date(2024, 1, 1),
+                manufacture_date=date(2024, 3, 1),
+                serial="",
+                host_bytes_written=None,
+                fault="untested",
+            ),
+            ["unknown_product", "date_conflict", "missing_information", "tbw_unverified", "fault_unconfirmed"],
         ),
     ],
 )

@@ -13,13 +13,14 @@ BASE = {"claim_date": "2026-11-24", "model": "NV7000", "capacity_gb": 2000}
 
 def test_minimal_claim_defaults():
     c = parse_claim(BASE)
-    assert (c.claim_date, c.serial, c.purchase_date, c.inspection, c.counterfeit, c.host_bytes_written) == (
+    assert (c.claim_date, c.serial, c.purchase_date, c.inspection, c.counterfeit, c.host_bytes_written, c.fault) == (
         date(2026, 11, 24),
         "",
         None,
         frozenset(),
         False,
         None,
+        "untested",  # a claim without the diagnosis (an older one) is untested
     )
 
 
@@ -34,14 +35,21 @@ def test_full_claim():
             "inspection": {"misuse": True, "virus_damage": False},
             "counterfeit": False,
             "host_bytes_written": 10**15,
+            "fault": "confirmed",
         }
     )
-    assert (c.serial, c.purchase_date, c.inspection, c.host_bytes_written) == (
+    assert (c.serial, c.purchase_date, c.inspection, c.host_bytes_written, c.fault) == (
         "RN1",
         date(2024, 2, 29),
         frozenset({"misuse"}),
         10**15,
+        "confirmed",
     )
+
+
+@pytest.mark.parametrize("word", ["confirmed", "not_found", "untested"])
+def test_each_fault_word(word):
+    assert parse_claim({**BASE, "fault": word}).fault == word
 
 
 @pytest.mark.parametrize(
@@ -70,6 +78,14 @@ def test_full_claim():
         ({"inspection": {"misuse": "yes"}}, "inspection.misuse", "expected true or false"),
         ({"serial": ["RN1"]}, "serial", "expected text"),
         ({"failure_description": 5}, "failure_description", "expected text"),
+        ({"fault": "maybe"}, "fault", "'maybe' is not one of confirmed, not_found, untested"),
+        ({"fault": "Confirmed"}, "fault", "'Confirmed' is not one of"),
+        ({"fault": "not found"}, "fault", "is not one of"),
+        ({"fault": ""}, "fault", "'' is not one of"),
+        ({"fault": None}, "fault", "null is not one of"),
+        ({"fault": True}, "fault", "true is not one of"),
+        ({"fault": ["confirmed"]}, "fault", "a list is not one of"),
+        ({"fault": "\x1b[31mconfirmed"}, "fault", "'\\x1b[31mconfirmed' is not one of"),
         # digits of other scripts are \d to a regex but not a date to the contract
         ({"claim_date": "\uff12\uff10\uff12\uff16-11-24"}, "claim_date", "not a date in the form YYYY-MM-DD"),
         # a key is shown escaped: an error line never carries a raw terminal control sequence

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policy import EXCLUSION_KEYS, assess, parse_claim
+from policy import EXCLUSION_KEYS, FAULTS, assess, parse_claim
 from tests.policy_fixtures import POLICY, TB, claim
 
 dates = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
@@ -24,6 +24,7 @@ claims = st.builds(
     inspection=st.frozensets(st.sampled_from(EXCLUSION_KEYS)),
     counterfeit=st.booleans(),
     host_bytes_written=st.none() | st.integers(0, 2000 * TB),
+    fault=st.sampled_from(FAULTS),
 )
 fast = settings(max_examples=300, deadline=None)
 
@@ -69,11 +70,40 @@ def test_verdicts_and_reasons_agree(c):
         assert (d.verdict, codes) == ("refused", ["counterfeit"])
     assert (d.verdict == "covered") == (d.remedy == "repair_or_replace")
     assert (d.verdict == "covered") == (codes == [])
-    excluding = {"expired", "tbw_exceeded"} | {f"exclusion.{n}" for n in range(1, 11)}
+    excluding = {"expired", "tbw_exceeded", "no_fault_found"} | {f"exclusion.{n}" for n in range(1, 11)}
     if d.verdict == "not_covered":
         assert codes and set(codes) <= excluding
     if d.verdict == "needs_review":
         assert codes and not set(codes) & excluding
+
+
+@fast
+@given(claims)
+def test_only_a_confirmed_fault_is_covered(c):
+    d = assess(c, POLICY)
+    codes = [r.code for r in d.reasons]
+    if d.verdict == "covered":
+        assert c.fault == "confirmed"
+    if c.fault == "not_found":
+        assert d.verdict in ("not_covered", "refused")
+        assert "no_fault_found" in codes or d.verdict == "refused"
+        assert codes[-1] == "no_fault_found" or d.verdict == "refused"  # after every other exclusion
+    if c.fault == "untested":
+        assert d.verdict != "covered"
+        assert ("fault_unconfirmed" in codes) == (d.verdict == "needs_review")
+
+
+@fast
+@given(claims, st.sampled_from(FAULTS))
+def test_the_diagnosis_never_outweighs_counterfeit_or_an_exclusion(c, fault):
+    before = assess(c, POLICY)
+    after = assess(claim(**{**c.__dict__, "fault": fault}), POLICY)
+    if before.verdict == "refused":
+        assert after.to_dict() == before.to_dict()
+    excluded = [r.code for r in before.reasons if r.code != "no_fault_found"]
+    if before.verdict == "not_covered" and excluded:  # excluded whatever the diagnosis says
+        assert after.verdict == "not_covered"
+        assert [r.code for r in after.reasons if r.code != "no_fault_found"] == excluded
 
 
 def _as_json(c) -> dict:
@@ -90,6 +120,7 @@ def _as_json(c) -> dict:
         "inspection": {k: True for k in c.inspection},
         "counterfeit": c.counterfeit,
         "host_bytes_written": c.host_bytes_written,
+        "fault": c.fault,
     }
 
 
@@ -105,3 +136,14 @@ def test_the_json_a_claim_travels_as_decides_the_same(c):
     assert set(out["warranty"]) == {"basis", "start", "last_day", "years"}
     assert set(out["tbw"]) == {"limit_bytes", "written_bytes", "exceeded"}
     assert all(set(r) == {"code", "text"} and r["text"] for r in out["reasons"])
+
+
+@fast
+@given(claims)
+def test_a_claim_stored_before_the_diagnosis_reads_as_untested(c):
+    # Older claims have no `fault`: they decide as an untested drive does.
+    old = _as_json(c)
+    del old["fault"]
+    untested = claim(**{**c.__dict__, "fault": "untested"})
+    assert parse_claim(old) == untested
+    assert assess(parse_claim(old), POLICY).to_dict() == assess(untested, POLICY).to_dict()

@@ -73,6 +73,7 @@ def test_a_claim_on_each_sourced_product_is_covered_with_the_sourced_limits(key)
         "inspection": {},
         "counterfeit": False,
         "host_bytes_written": 10**12,
+        "fault": "confirmed",
     }
     done = subprocess.run(
         [

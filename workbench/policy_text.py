@@ -44,6 +44,18 @@ def policy_lines(policy: Policy, products: list[Product] | None = None) -> list[
     return lines
 
 
+def clause_lines(policy: Policy) -> list[str]:
+    """The clauses the policy is quoted by, each as `[where on the policy page] Netac's words`;
+    a clause the station's file lacks says that the bundled policy's words stand in for it."""
+    lines = ["Clauses, as Netac words them:"]
+    for key, clause in policy.clauses.items():
+        lines.append(strip_control(f"[{clause.ref}] {clause.text}"))
+        if key in policy.clauses_from_bundled:
+            lines.append(f"  (clauses.{key} is not in this file: the bundled policy's clause stands in for it)")
+    lines += [strip_control(f"[{e.clause.ref}] {e.text}") for e in policy.exclusions]
+    return lines
+
+
 def unsourced_products_count(policy: Policy) -> int:
     from policy.station_copy import unsourced_products
 

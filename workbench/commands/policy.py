@@ -1,6 +1,7 @@
 """The warranty policy the station decides under: see it, check a file, compare two, enter Netac's table.
 
-    workbench policy show [LINE]             # the catalog: capacities, TBW, years, source, what is unsourced
+    workbench policy show [LINE]             # the catalog: capacities, TBW, years, source, what is unsourced;
+                                             # without LINE, the clauses too
     workbench policy check FILE              # exit 0 when FILE loads; exit 2 naming the key that is wrong
     workbench policy diff OLD NEW            # what NEW changes (figures, clauses, lines); exit 0 same, 1 differs
     workbench policy import FILE.csv [--output PATH] [--dry-run]
@@ -33,7 +34,9 @@ HELP = "show the warranty policy in use, check or compare policy files, import N
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    show = verbs.add_parser("show", help="the catalog as a table, with sources and what is unsourced")
+    show = verbs.add_parser(
+        "show", help="the catalog as a table, with sources and what is unsourced; without LINE, the clauses too"
+    )
     show.add_argument("line", nargs="?", metavar="LINE", help="one product line, e.g. NV7000")
     check = verbs.add_parser("check", help="load a policy file strictly; exit 2 naming the key that is wrong")
     check.add_argument("file", metavar="FILE")
@@ -87,7 +90,7 @@ def _load(name: str):
 def _show(args: argparse.Namespace) -> int:
     from policy.catalog import normalise_model
     from workbench.config import load_config
-    from workbench.policy_text import policy_lines
+    from workbench.policy_text import clause_lines, policy_lines
     from workbench.text import strip_control
 
     policy = load_config().load_policy()
@@ -99,7 +102,8 @@ def _show(args: argparse.Namespace) -> int:
                 "LINE",
                 f"{strip_control(args.line)[:40]!r} is not a line of the catalog ({', '.join(policy.catalog.lines())})",
             )
-    print("\n".join(policy_lines(policy, products)))
+    # One line's figures alone; the whole policy with the clauses its decisions quote.
+    print("\n".join(policy_lines(policy, products) + ([] if args.line else ["", *clause_lines(policy)])))
     return 0
 
 
