@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench.inspection.errors import SmartError
+from workbench.inspection.selftest import SelfTestResult, start_selftest
 from workbench.inspection.smart import list_drives, read_drive
 from workbench.inspection.smartctl import DEFAULT_SMARTCTL, ReplaySmartctl
 
@@ -50,10 +51,29 @@ def test_every_call_the_workbench_makes_is_allowed():
         assert sudo_allows(list(args)), args
 
 
+def test_every_self_test_call_is_allowed():
+    demo = ReplaySmartctl("demo")
+    calls = []
+    for device in ["/dev/sdb", "/dev/nvme4", "/dev/nvme5"]:  # started, polled, aborted; no self-test
+        test = start_selftest(demo, device, device_type="sat" if device.startswith("/dev/sd") else None)
+        if not isinstance(test, SelfTestResult):
+            test.poll()
+            test = test.abort()
+        calls += [c.args for c in test.calls]
+    assert {"-t", "-X", "selftest"} <= {arg for args in calls for arg in args}
+    for args in calls:
+        assert sudo_allows(list(args)), args
+
+
 @pytest.mark.parametrize(
     "args",
     [
-        ["-t", "long", "/dev/sda"],  # self-test
+        ["-t", "long", "/dev/sda"],  # self-test without its -d type
+        ["-d", "sat", "-t", "offline", "/dev/sda"],  # tests other than short and long
+        ["-d", "sat", "-t", "select,0-99", "/dev/sda"],
+        ["-d", "sat", "-C", "-t", "short", "/dev/sda"],  # captive: holds the bus
+        ["-d", "sat", "-t", "short", "/dev/sda1"],  # a partition
+        ["-d", "nvme", "-X", "/dev/nvme0", "-s", "off"],
         ["-s", "off", "/dev/sda"],  # settings
         ["-d", "nvme", "--all", "/dev/nvme0", "-t", "long"],  # smuggled option
         ["-d", "sat", "--all", "/etc/shadow"],  # not a disk

@@ -14,14 +14,39 @@ A recording directory holds `calls.toml`, one `[[call]]` per smartctl command li
     exit_status = 0               # smartctl's exit status bitmask (default 0)
     seconds = 0.4                 # optional: how long the drive took; beyond the
                                   # caller's timeout the replay times out like a hung drive
+
+A drive whose answer changes from call to call (a self-test's progress) has a list of
+answers, given in turn, the last one repeated:
+
+    [[call]]
+    args = ["-d", "sat", "-c", "-l", "selftest", "/dev/sda"]
+    stdout = ["sda-test-90.txt", "sda-test-40.txt", "sda-test-done.txt"]
+    exit_status = [0, 0, 0]       # exit_status, seconds, stderr: one value for every
+                                  # answer, or a list with one per answer
+
+    [[call]]
+    args = ["-d", "sat", "-t", "short", "/dev/sda"]
+    stdout = "sda-test-start.txt"
+    starts = true                 # this call starts the device's story (again): the first
+                                  # answer of a list is the drive before it began, so every
+                                  # answer list of the same device (the last argument) goes
+                                  # on from its second answer
+
+A `ReplaySmartctl` keeps its place in each list in memory; given `state_file`, it keeps
+it in that file (locked while it is read and written), so that several processes answer
+one story in turn. The stand-in program (workbench.inspection.fake_smartctl) does this:
+its state file is $WORKBENCH_FAKE_SMARTCTL_STATE, or one per user and recording directory
+in the temporary directory.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import subprocess
+import threading
 import time
 import tomllib
 from collections.abc import Sequence
@@ -135,17 +160,23 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @dataclass(frozen=True)
-class _RecordedCall:
+class _Answer:
     stdout_file: Path
     exit_status: int
     seconds: float
     stderr: bytes
 
 
+@dataclass(frozen=True)
+class _RecordedCall:
+    answers: tuple[_Answer, ...]
+    starts: bool  # sets every answer list of the same device to its second answer
+
+
 class ReplaySmartctl:
     """Answers smartctl command lines from a recording directory (see module doc)."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, *, state_file: str | Path | None = None) -> None:
         self.directory = resolve_recording(directory)
         manifest = self.directory / "calls.toml"
         try:
@@ -162,34 +193,86 @@ class ReplaySmartctl:
             args = entry.get("args")
             if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
                 raise RecordingError(f"{where}: args must be a list of strings")
-            if not isinstance(entry.get("stdout"), str):
-                raise RecordingError(f"{where}: stdout must name a file")
-            stdout_file = self.directory / entry["stdout"]
+            starts = entry.get("starts", False)
+            if not isinstance(starts, bool):
+                raise RecordingError(f"{where}: starts must be true or false")
+            self.calls[tuple(args)] = _RecordedCall(self._answers(entry, where), starts)
+        self._state_file = Path(state_file) if state_file is not None else None
+        self._positions: dict[str, int] = {}  # without a state file
+        self._lock = threading.Lock()
+
+    def _answers(self, entry: dict, where: str) -> tuple[_Answer, ...]:
+        files = entry.get("stdout")
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+            raise RecordingError(f"{where}: stdout must name a file, or list files")
+
+        def each(key: str, default):
+            value = entry.get(key, default)
+            values = value if isinstance(value, list) else [value] * len(files)
+            if len(values) != len(files):
+                raise RecordingError(f"{where}: {key} must be one value or one per stdout file")
+            return values
+
+        answers = []
+        for name, status, seconds, stderr in zip(
+            files, each("exit_status", 0), each("seconds", 0.0), each("stderr", ""), strict=True
+        ):
+            stdout_file = self.directory / name
             if not stdout_file.is_file():
                 raise RecordingError(f"{where}: no such file {stdout_file}")
-            status, seconds = entry.get("exit_status", 0), entry.get("seconds", 0.0)
             if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
                 raise RecordingError(f"{where}: exit_status must be smartctl's status, a whole number 0-255")
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds < 3600:
                 raise RecordingError(f"{where}: seconds must be a number of seconds")
-            self.calls[tuple(args)] = _RecordedCall(
-                stdout_file, status, float(seconds), str(entry.get("stderr", "")).encode()
-            )
+            answers.append(_Answer(stdout_file, status, float(seconds), str(stderr).encode()))
+        return tuple(answers)
 
     def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
         recorded = self.calls.get(tuple(args))
         if recorded is None:
             raise RecordingError(f"{self.description} has no answer for `smartctl {' '.join(args)}`", device)
-        if recorded.seconds > timeout:
+        answer = recorded.answers[self._turn(tuple(args), recorded)]
+        if answer.seconds > timeout:
             time.sleep(timeout)
             raise SmartTimeout(device, timeout)
         return SmartctlCall(
             tuple(args),
-            recorded.stdout_file.read_bytes(),
-            recorded.stderr,
-            recorded.exit_status,
-            recorded.seconds,
+            answer.stdout_file.read_bytes(),
+            answer.stderr,
+            answer.exit_status,
+            answer.seconds,
         )
+
+    def _turn(self, args: tuple[str, ...], recorded: _RecordedCall) -> int:
+        """Which of the call's answers is given now; moves the call (or its device) on."""
+        if len(recorded.answers) == 1 and not recorded.starts:
+            return 0
+        with self._lock:
+            if self._state_file is None:
+                return self._move(self._positions, args, recorded)
+            self._state_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(self._state_file, "a+", encoding="utf-8") as state:
+                fcntl.flock(state, fcntl.LOCK_EX)  # released when the file is closed
+                state.seek(0)
+                text = state.read()
+                positions = json.loads(text) if text.strip() else {}
+                turn = self._move(positions, args, recorded)
+                state.seek(0)
+                state.truncate()
+                state.write(json.dumps(positions))
+                return turn
+
+    def _move(self, positions: dict[str, int], args: tuple[str, ...], recorded: _RecordedCall) -> int:
+        key = json.dumps(args)
+        turn = positions.get(key, 0)
+        positions[key] = min(turn + 1, len(recorded.answers) - 1)
+        if recorded.starts:
+            for other, call in self.calls.items():
+                if len(call.answers) > 1 and other[-1:] == args[-1:]:
+                    positions[json.dumps(other)] = 1
+        return turn
 
 
 class RecordingSmartctl:
