@@ -28,6 +28,7 @@ def decided_claim(station: Station, *, serial: str = SERIAL, inspection: dict[st
         purchase_date="2025-01-10",
         failure_description="Not detected by the BIOS",
         data_acknowledged=True,
+        fault="confirmed",  # the diagnosis found the failure on the drive
     )
     flow.save("inspection")
     items = [(e.key, (inspection or {}).get(e.key, False), "") for e in station.exclusions()]

@@ -24,7 +24,8 @@ def counter(tmp_path, monkeypatch):
     monkeypatch.setattr(workbench.config, "login_user", lambda: "chen")  # the station's supervisor
     station = Station(station_config(tmp_path))
     flow = station.new_claim()
-    flow.update(**INTAKE, host_bytes_written=19_500_000_000_000)  # as SMART read it: 19.5 TB written
+    # As SMART read it (19.5 TB written), and the diagnosis found the failure on the drive.
+    flow.update(**INTAKE, host_bytes_written=19_500_000_000_000, fault="confirmed")
     flow.save("decision")
     return tmp_path, station, flow
 

@@ -31,7 +31,10 @@ FIELD_NAMES = {
     "claim_date": "claim date",
     "counterfeit": "counterfeit conclusion",
     "host_bytes_written": "bytes written",
+    "fault": "diagnosis",
 }
+# The technician's conclusion of the diagnosis, as the contract spells it.
+FAULTS = ("confirmed", "not_found", "untested")
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class ClaimDraft:
     # counterfeit checks: the technician's conclusion (None until concluded)
     counterfeit: bool | None = None
     counterfeit_note: str = ""
+    # diagnosis: whether the failure shows on the drive (FAULTS), and what that rests on
+    fault: str = "untested"
+    fault_note: str = ""
 
     # -- the case draft's JSON column ---------------------------------------------------------
 
@@ -191,6 +197,7 @@ class ClaimDraft:
             "inspection": dict(self.inspection),
             "counterfeit": bool(self.counterfeit),
             "host_bytes_written": self.host_bytes_written,
+            "fault": self.fault,
         }
 
 
@@ -220,6 +227,8 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
     if name == "counterfeit":
         return value if isinstance(value, bool) else None
+    if name == "fault":  # a draft stored before the diagnosis was untested
+        return value if value in FAULTS else "untested"
     if name == "inspection":
         return {str(k): bool(v) for k, v in value.items()} if isinstance(value, dict) else {}
     if name == "inspection_notes":
