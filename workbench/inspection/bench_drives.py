@@ -39,10 +39,6 @@ class BenchDisk:
     own_disk: bool  # this computer's own disk: never read into a claim
     own_reason: str | None  # why, e.g. "vda2 mounted at /boot"
 
-    @property
-    def name(self) -> str:
-        return self.device.removeprefix("/dev/")
-
 
 @dataclass(frozen=True)
 class DriveChange:
