@@ -107,3 +107,27 @@ class SmartctlFailed(SmartError):
 
 class RecordingError(SmartError):
     """A replay recording is missing, malformed or lacks the call that was made."""
+
+
+class ReadTestError(WorkbenchError):
+    """A read test could not start on `device` (it never writes, so nothing was changed)."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, device: str) -> None:
+        self.device = device
+        super().__init__(message)
+
+    @classmethod
+    def cannot_open(cls, device: str, error: OSError) -> ReadTestError:
+        import errno
+
+        if error.errno == errno.ENOENT:
+            why = "no such device: check the cable or adapter, then list the drives again"
+        elif error.errno in (errno.EACCES, errno.EPERM):
+            why = "permission denied: this account may not read the device node (never add technicians to group disk: it can write)"
+        elif error.errno in (errno.ENXIO, errno.ENODEV, errno.ENOMEDIUM):
+            why = "the drive does not answer or is gone: reconnect it and try again"
+        else:
+            why = error.strerror or str(error)
+        return cls(f"cannot open {device} for reading: {why}", device)
