@@ -99,6 +99,22 @@ class SmartSnapshot(SQLModel, table=True):
     host_bytes_written: int | None = Field(default=None, sa_column=Column(BigInteger))  # > 2**31 on any drive
 
 
+class DiagnosisTest(SQLModel, table=True):
+    """A test run on the claimed drive to see whether it really failed: the drive's own
+    self-test (with smartctl's output) or the workbench's read-only read test (revision 0008)."""
+
+    __tablename__ = "diagnosis_test"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    recorded_at: datetime
+    kind: str = Field(max_length=16)  # "self_test" or "read_test"
+    device: str = Field(default="", max_length=200)
+    outcome: str = Field(max_length=32)  # e.g. passed, failed, aborted, not_supported, complete, vanished
+    result: str = Field(sa_column=Column(Text, nullable=False))  # what the test found, JSON
+    raw_output: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # smartctl's own bytes, if any
+
+
 class CounterfeitFinding(SQLModel, table=True):
     __tablename__ = "counterfeit_finding"
 

@@ -57,6 +57,20 @@ class ProductCount:
 
 
 @dataclass(frozen=True)
+class NoFaultFound:
+    """A product line's decided claims and how many of them the diagnosis found no fault in:
+    the no-fault-found (NFF) rate a manufacturer's RMA department watches first."""
+
+    product_line: str
+    decided: int  # claims of the line with a verdict
+    no_fault: int  # ... of which not covered because no fault was found
+
+    @property
+    def share(self) -> float | None:
+        return self.no_fault / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
 class StationFigures:
     since: date
     until: date
@@ -71,6 +85,7 @@ class StationFigures:
     days_to_hand_back: Spread
     overrides: dict[str, int]  # by supervisor
     reviews: dict[str, int]  # resolved, by supervisor
+    no_fault_found: tuple[NoFaultFound, ...] = ()  # by product line, most decided claims first
 
     @property
     def tbw_over_80_share(self) -> float | None:
@@ -92,6 +107,7 @@ def utc_bounds(since: date, until: date, zone: tzinfo | None = None) -> tuple[da
 # The report's one index (db.models.Case), in the order of its grouping: the counts are read
 # from it in one pass with no sorting, and the figures beside them without touching the table.
 REPORT_INDEX = "ix_case_report"
+NO_FAULT_FOUND = "no_fault_found"  # the reason code of a drive the diagnosis found working
 
 
 def station_figures(connection: Connection, since: date, until: date, zone: tzinfo | None = None) -> StationFigures:
@@ -113,6 +129,8 @@ def station_figures(connection: Connection, since: date, until: date, zone: tzin
     reasons: Counter[str] = Counter()
     overrides: Counter[str] = Counter()
     reviews: Counter[str] = Counter()
+    decided: Counter[str] = Counter()  # by product line
+    no_fault: Counter[str] = Counter()
     claims = withdrawn = with_tbw = over_80 = with_hours = handed_back = 0
     claim = "CASE WHEN status = 'withdrawn' THEN 0 ELSE 1 END"
     for line, capacity, verdict, codes, override_by, reviewed_by, count, gone, tbw, high, hours, handed in rows(
@@ -137,6 +155,9 @@ def station_figures(connection: Connection, since: date, until: date, zone: tzin
         verdicts[verdict or NO_VERDICT] += count
         for code in (codes or "").split():
             reasons[code] += count
+        if verdict:
+            decided[line or ""] += count
+            no_fault[line or ""] += count if NO_FAULT_FOUND in (codes or "").split() else 0
         if override_by:
             overrides[override_by] += count
         if reviewed_by:
@@ -172,4 +193,8 @@ def station_figures(connection: Connection, since: date, until: date, zone: tzin
         days_to_hand_back=spread("days_to_hand_back", handed_back),
         overrides=dict(overrides.most_common()),
         reviews=dict(reviews.most_common()),
+        no_fault_found=tuple(
+            NoFaultFound(line, count, no_fault[line])
+            for line, count in sorted(decided.items(), key=lambda item: (-item[1], item[0]))
+        ),
     )

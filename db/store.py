@@ -32,6 +32,7 @@ from db.models import (
     CaseSequence,
     CounterfeitFinding,
     DecisionRecord,
+    DiagnosisTest,
     HandBack,
     InspectionItem,
     Replacement,
@@ -46,6 +47,7 @@ from policy.serials import canonical_serial
 T = TypeVar("T")
 STATUSES = STATES
 TICKET_STATUSES = ("queued", "printed", "failed")
+DIAGNOSIS_TESTS = ("self_test", "read_test")
 
 
 def utcnow() -> datetime:
@@ -84,6 +86,17 @@ class SnapshotView:
     readout: dict[str, Any]
     raw_output: bytes
     host_bytes_written: int | None
+
+
+@dataclass(frozen=True)
+class DiagnosisTestView:
+    id: int | None
+    recorded_at: datetime
+    kind: str
+    device: str
+    outcome: str
+    result: dict[str, Any]
+    raw_output: bytes
 
 
 @dataclass(frozen=True)
@@ -203,6 +216,7 @@ class CaseView:
     fields: dict[str, Any]
     inspection: tuple[InspectionView, ...] = ()
     snapshots: tuple[SnapshotView, ...] = ()
+    diagnosis_tests: tuple[DiagnosisTestView, ...] = ()
     findings: tuple[FindingView, ...] = ()  # the latest run of the checks
     decisions: tuple[DecisionView, ...] = ()
     tickets: tuple[TicketView, ...] = ()
@@ -380,6 +394,53 @@ class CaseStore:
             return ids
 
         return self._write("set the readouts aside", work)
+
+    def record_diagnosis_test(
+        self,
+        number: str,
+        kind: str,
+        device: str,
+        outcome: str,
+        result: dict[str, Any],
+        raw_output: bytes = b"",
+        *,
+        seen: Seen | None = None,
+    ) -> int:
+        """A test run on the claimed drive (`kind` "self_test" or "read_test"), with what it found
+        and smartctl's own output as evidence. Returns the test's id."""
+        if kind not in DIAGNOSIS_TESTS:
+            raise StoreError(f"diagnosis test: {kind!r} is not one of {', '.join(DIAGNOSIS_TESTS)}")
+
+        def work(session: Session) -> int:
+            case = self._case_taking(session, number, "the diagnosis", seen)
+            test = DiagnosisTest(
+                case_id=row_id(case),
+                recorded_at=utcnow(),
+                kind=kind,
+                device=device,
+                outcome=outcome,
+                result=json.dumps(result, sort_keys=True, default=str),
+                raw_output=bytes(raw_output),
+            )
+            session.add(test)
+            session.flush()
+            self._touch(case, session)
+            self._audit(
+                session,
+                number,
+                "diagnosis_test_recorded",
+                {
+                    "test": test.id,
+                    "kind": kind,
+                    "device": device,
+                    "outcome": outcome,
+                    "result_sha256": _sha256(test.result.encode()),
+                    "raw_output_sha256": _sha256(raw_output),
+                },
+            )
+            return row_id(test)
+
+        return self._write("record the diagnosis test", work)
 
     def record_findings(self, number: str, findings: Sequence[dict[str, Any]], *, seen: Seen | None = None) -> None:
         """A run of the counterfeit checks (check, severity, message, evidence, confirmed)."""
@@ -866,6 +927,12 @@ class CaseStore:
                 snapshots=tuple(
                     SnapshotView(s.id, s.taken_at, s.device, json.loads(s.readout), s.raw_output, s.host_bytes_written)
                     for s in rows(SmartSnapshot, SmartSnapshot.id)
+                ),
+                diagnosis_tests=tuple(
+                    DiagnosisTestView(
+                        t.id, t.recorded_at, t.kind, t.device, t.outcome, json.loads(t.result), t.raw_output
+                    )
+                    for t in rows(DiagnosisTest, DiagnosisTest.id)
                 ),
                 findings=tuple(
                     FindingView(f.check, f.severity, f.message, json.loads(f.evidence), f.confirmed, f.batch)

@@ -27,7 +27,7 @@ def bench(tmp_path, monkeypatch):
     config.write_text(
         '[station]\nid = "SZ01"\nname = "Shenzhen Futian"\nsupervisors = ["chen", "wang"]\n'
         f'[ticket]\nkey_file = "{tmp_path}/key.pem"\n[printer]\nkind = "none"\n'
-        f'[smart]\nsmartctl = "{demo_smartctl(tmp_path)}"\n'
+        f'[smart]\nsmartctl = "{demo_smartctl(tmp_path)}"\nself_test_poll_seconds = 0.1\n'
     )
     # A fixed station key: Ed25519 signs deterministically, so the ticket's QR is the same each run.
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -37,6 +37,8 @@ def bench(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # error logs stay in the test's folder
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path}/cases.db")
+    # Where the stand-in smartctl keeps each drive's place in a self-test's story: the test's own.
+    monkeypatch.setenv("WORKBENCH_FAKE_SMARTCTL_STATE", str(tmp_path / "smartctl-state"))
     monkeypatch.setattr(workbench.config, "login_user", lambda: "ana")
     monkeypatch.setattr(case_flow, "today", lambda: TODAY)
     clock = iter(range(10**6))

@@ -21,7 +21,9 @@ async def test_an_unexpected_error_keeps_the_draft_and_logs(bench, tmp_path, mon
             number = app.flow.number
             await pilot.press("ctrl+n")
             await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
-            await pilot.press("u", "ctrl+n", "enter", "ctrl+n")  # unreadable, genuine, to the decision
+            await pilot.press("u", "ctrl+n", "enter", "ctrl+n")  # unreadable, genuine, to the diagnosis
+            await wait_for(pilot, lambda: app.flow.diagnosis.findings is not None)
+            await pilot.press("enter", "ctrl+n")  # fault confirmed: the drive cannot be read
             await pilot.pause(0.5)
     assert app.return_code == 1
     shown = " ".join(capfd.readouterr().err.split())

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from tests.tui_helpers import SIZE, new_claim, typed_to_inspection, wait_for
+from tests.tui_helpers import SIZE, diagnosed, drive_chosen, new_claim, typed_to_inspection, wait_for
 from workbench.screens.counterfeit import CounterfeitScreen
-from workbench.screens.decision import DecisionScreen
 from workbench.screens.home import HomeScreen
 from workbench.screens.inspection import InspectionScreen
 from workbench.screens.intake import IntakeScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
-
-NVME0 = ["down"] * 8  # /dev/nvme0 in the training bench's list: the Netac NV7000 2TB
 
 
 async def test_a_claim_from_intake_to_ticket(bench):
@@ -21,14 +18,13 @@ async def test_a_claim_from_intake_to_ticket(bench):
         number = app.flow.number
         await pilot.press("space", "tab", *"corner lifted", "ctrl+n")  # first item: the warranty sticker
         await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
-        await wait_for(pilot, lambda: app.screen.query_one("#drives").row_count == 10)
-        await pilot.press(*NVME0, "enter")
+        await drive_chosen(pilot)  # the search highlights the claimed serial: the NV7000 at /dev/nvme0
         await wait_for(pilot, lambda: (app.flow.claim.drive and app.flow.claim.drive.device) == "/dev/nvme0")
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
         assert [f.severity for f in app.screen.findings if f.severity == "high"] == []
         await pilot.press("enter", "ctrl+n")  # genuine
-        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
+        await diagnosed(pilot)
         assert app.screen.decision.verdict == "not_covered"
         assert [r.code for r in app.screen.decision.reasons] == ["exclusion.3"]
         await pilot.press("ctrl+n")
@@ -125,14 +121,13 @@ async def test_tbw_over_the_limit_shows_on_the_gauge_and_decides(bench):
         app.show_step("smart")
         await pilot.pause()
         await wait_for(pilot, lambda: isinstance(app.screen, SmartScreen))
-        await wait_for(pilot, lambda: app.screen.query_one("#drives").row_count == 10)
-        await pilot.press(*NVME0, "enter")
+        await drive_chosen(pilot, 8)  # the NV7000 at /dev/nvme0, whose serial is not the label's
         await wait_for(pilot, lambda: "EXCEEDED" in str(app.screen.query_one(TbwGauge).query_one("Static").render()))
         assert "TBW used 195.2%: 19.516 of 10 TB" in str(app.screen.query_one(TbwGauge).query_one("Static").render())
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
         await pilot.press("enter", "tab", *"model string differs: test line", "ctrl+n")
-        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
+        await diagnosed(pilot)
         assert [r.code for r in app.screen.decision.reasons] == ["tbw_exceeded"]
         assert "EXCEEDED" in str(app.screen.query_one(TbwGauge).query_one("Static").render())
 

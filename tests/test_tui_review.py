@@ -9,10 +9,9 @@ from __future__ import annotations
 import pytest
 
 import workbench.config
-from tests.tui_helpers import SIZE, screen_text, typed_to_inspection, wait_for
+from tests.tui_helpers import SIZE, diagnosed, screen_text, typed_to_inspection, wait_for
 from workbench.case_flow import NotASupervisor, Override
 from workbench.screens.counterfeit import CounterfeitScreen
-from workbench.screens.decision import DecisionScreen
 from workbench.screens.home import HomeScreen
 from workbench.screens.review import ReviewScreen
 from workbench.screens.smart import SmartScreen
@@ -31,7 +30,7 @@ async def to_decision_needing_review(pilot) -> None:
     await pilot.press("u", "ctrl+n")
     await wait_for(pilot, lambda: isinstance(app.screen, CounterfeitScreen))
     await pilot.press("enter", "ctrl+n")
-    await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen))
+    await diagnosed(pilot)
     assert app.screen.decision.verdict == "needs_review"
 
 

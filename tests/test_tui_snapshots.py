@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui_helpers import SIZE, screen_text, wait_for
+from tests.tui_helpers import SIZE, diagnosed, drive_chosen, screen_text, wait_for
 from workbench.screens.counterfeit import CounterfeitScreen
-from workbench.screens.decision import DecisionScreen
 from workbench.screens.home import HomeScreen
 from workbench.screens.inspection import InspectionScreen
 from workbench.screens.intake import IntakeScreen
@@ -58,8 +57,7 @@ async def to_inspection(pilot):
 async def to_smart(pilot, inspection=None, drive="/dev/nvme0", **fields):
     await at_step(pilot, "smart", inspection={"sticker_removed": True} if inspection is None else inspection, **fields)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SmartScreen))
-    await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 10)
-    await pilot.press(*["down"] * {"/dev/nvme0": 8, "/dev/nvme1": 9}[drive], "enter")
+    await drive_chosen(pilot, {"/dev/nvme0": 8, "/dev/nvme1": 9}[drive])
     await wait_for(pilot, lambda: (pilot.app.flow.claim.drive and pilot.app.flow.claim.drive.device) == drive)
 
 
@@ -76,10 +74,19 @@ async def to_counterfeit_fake(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, CounterfeitScreen))
 
 
+async def to_diagnosis(pilot):
+    from workbench.screens.diagnosis import DiagnosisScreen
+
+    await to_counterfeit(pilot)
+    await pilot.press("enter", "ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DiagnosisScreen))
+    await wait_for(pilot, lambda: pilot.app.flow.diagnosis.findings is not None)
+
+
 async def to_decision(pilot):
     await to_counterfeit(pilot)
     await pilot.press("enter", "ctrl+n")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DecisionScreen))
+    await diagnosed(pilot)
 
 
 async def to_decision_nothing_found(pilot):
@@ -88,7 +95,7 @@ async def to_decision_nothing_found(pilot):
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, CounterfeitScreen))
     await pilot.press("enter", "ctrl+n")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DecisionScreen))
+    await diagnosed(pilot)
 
 
 async def to_ticket(pilot):
@@ -125,6 +132,7 @@ async def to_policy(pilot):
         to_smart,
         to_counterfeit,
         to_counterfeit_fake,
+        to_diagnosis,
         to_decision,
         to_decision_nothing_found,
         to_ticket,

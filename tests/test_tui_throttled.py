@@ -86,7 +86,7 @@ def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
     try:
         link.expect(b"New claim")
         link.send(b"n")
-        link.expect(b"Step 1/6")
+        link.expect(b"Step 1/7")
         for n, field in enumerate(INTAKE):
             link.send((TAB if n else b"") + field)
             link.expect(field)
@@ -95,21 +95,28 @@ def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
             link.send(TAB + field)
             link.expect(field)
         link.send(TAB + b" " + NEXT)  # the customer's acknowledgement, then the next step
-        link.expect(b"Step 2/6")
+        link.expect(b"Step 2/7")
         link.send(b" " + TAB + b"corner lifted")
         link.expect(b"corner lifted")
         link.send(NEXT)
-        link.expect(b"Step 3/6")
-        link.expect(b"nvme1")
-        link.send(DOWN * 8 + ENTER)  # the training bench's NV7000 2TB
-        link.expect(b"Data Units Written")
+        link.expect(b"Step 3/7")
+        link.expect(b"has the claimed serial")  # the training bench's NV7000 2TB, found by its serial
+        link.send(ENTER)
+        link.expect(b"Health PASSED")  # read and shown
         link.send(NEXT)
-        link.expect(b"Step 4/6")
+        link.expect(b"Step 4/7")
         link.expect(b"high finding")  # the checks have run (Ctrl+N waits for them)
         link.send(ENTER)  # genuine: its line drawn again, pressed
         link.expect(b"Genuine: the findings are explained")
         link.send(NEXT)
-        link.expect(b"Step 5/6")
+        link.expect(b"Step 5/7")
+        link.expect(b"SMART health")  # the evidence read
+        link.send(ENTER)  # fault confirmed: its line drawn again, pressed
+        link.expect(b"Fault confirmed: the failure shows on the drive")
+        link.send(TAB + b"reproduced")  # the customer's symptom, seen at the bench
+        link.expect(b"reproduced")
+        link.send(NEXT)
+        link.expect(b"Step 6/7")
         # The verdict depends on the catalog's sourced figures: a case needing review goes
         # to the queue (and home), a decided one on to its ticket.
         verdict = link.expect(b"NOT COVERED", b"NEEDS REVIEW")
@@ -117,7 +124,7 @@ def test_a_whole_claim_over_a_64_kbit_link(tmp_path):
         if verdict == b"NEEDS REVIEW":
             link.expect(b"New claim")
         else:
-            link.expect(b"Step 6/6")
+            link.expect(b"Step 7/7")
             link.expect(b"queued")
             link.send(NEXT)
             link.expect(b"ready for pickup")

@@ -73,3 +73,30 @@ async def typed_to_inspection(pilot) -> None:
     await type_intake(pilot)
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectionScreen))
+
+
+# The diagnosis step's conclusions, as the keys that choose them on its list.
+CONFIRMED, NOT_FOUND, UNTESTED = ("enter",), ("down", "enter"), ("down", "down", "enter")
+
+
+async def diagnosed(
+    pilot, conclusion=CONFIRMED, note: str = "not detected by the BIOS: reproduced on the bench"
+) -> None:
+    """From the counterfeit step's Ctrl+N, through the diagnosis step: its conclusion chosen,
+    its note typed, and on to the decision."""
+    from workbench.screens.decision import DecisionScreen
+    from workbench.screens.diagnosis import DiagnosisScreen
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DiagnosisScreen))
+    await wait_for(pilot, lambda: pilot.app.flow.diagnosis.findings is not None)
+    await pilot.press(*conclusion, "tab", *note, "ctrl+n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DecisionScreen))
+
+
+async def drive_chosen(pilot, row: int | None = None) -> None:
+    """At the SMART step: the bench listed and searched for the claimed serial; then the drive at
+    `row` chosen with the arrow keys (None: the one the search highlighted), and Enter."""
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 13)
+    await wait_for(pilot, lambda: "claimed serial" in str(pilot.app.screen.query_one("#smart-status").render()))
+    keys = [] if row is None else ["up"] * 13 + ["down"] * row
+    await pilot.press(*keys, "enter")

@@ -333,7 +333,7 @@ KNOWN: dict[str, frozenset[str] | None] = {
     "station": frozenset({"id", "name", "supervisors", "supervisor_group", "time_zone"}),
     "database": frozenset({"url"}),
     "policy": frozenset({"file", "public_key"}),
-    "smart": frozenset({"smartctl", "use_sudo", "timeout"}),
+    "smart": frozenset({"smartctl", "use_sudo", "timeout", "self_test_poll_seconds"}),
     "printer": frozenset(
         {"kind", "queue", "connection", "host", "port", "vendor_id", "product_id", "device", "baudrate", "width"}
     ),

@@ -60,8 +60,14 @@ def report_lines(figures: StationFigures) -> list[str]:
         f"  power-on hours:  {_spread(f.power_on_hours, ' h', 0)}",
         f"Days from intake to hand-back: {_spread(f.days_to_hand_back, ' d')}",
         "",
-        "Supervisors:",
+        "No fault found (the diagnosis found the drive working), per product line:",
     ]
+    out += [
+        f"  {strip_control(n.product_line or '(no model)')[:28]:<28} {n.no_fault:>9,} of {n.decided:>9,} decided"
+        f"  {_number(None if n.share is None else n.share * 100, '%')}"
+        for n in f.no_fault_found
+    ] or ["  no decided claim"]
+    out += ["", "Supervisors:"]
     people = sorted(set(f.overrides) | set(f.reviews))
     out += [
         f"  {strip_control(name)[:28]:<28} overrides {f.overrides.get(name, 0):>6,}  reviews {f.reviews.get(name, 0):>6,}"
@@ -108,6 +114,12 @@ def report_rows(figures: StationFigures) -> list[dict[str, object]]:
     share = f.tbw_over_80_share
     row("tbw_over_80_percent", f.tbw_over_80, "cases")
     row("tbw_over_80_percent", None if share is None else round(share * 100, 3), "share")
+    for n in f.no_fault_found:
+        row("no_fault_found", n.no_fault, "cases", line=n.product_line)
+        row("no_fault_found", n.decided, "decided", line=n.product_line)
+        row(
+            "no_fault_found", None if n.share is None else round(n.share * 100, 3), "share_percent", line=n.product_line
+        )
     for name, count in f.overrides.items():
         row("overrides", count, name)
     for name, count in f.reviews.items():

@@ -4,13 +4,15 @@ the screens, the ticket and the command line."""
 from __future__ import annotations
 
 # The steps in the order a technician meets them. The drive is read before the
-# counterfeit checks because they compare the label with what the drive reports.
-STEPS = ("intake", "inspection", "smart", "counterfeit", "decision", "ticket")
+# counterfeit checks because they compare the label with what the drive reports; a genuine
+# drive is then diagnosed: the warranty serves a drive that really fails.
+STEPS = ("intake", "inspection", "smart", "counterfeit", "diagnosis", "decision", "ticket")
 STEP_TITLES = {
     "intake": "Intake",
     "inspection": "Physical inspection",
     "smart": "SMART readout",
     "counterfeit": "Counterfeit checks",
+    "diagnosis": "Diagnosis",
     "decision": "Decision",
     "ticket": "Ticket",
 }

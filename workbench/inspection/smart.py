@@ -59,6 +59,8 @@ class DriveInfo:
     device_type: str
     description: str
     problem: str | None = None  # why smartctl could not open it, if it could not
+    own_disk: str | None = None  # why it is the bench computer's own disk (never read into a claim)
+    serial: str | None = None  # as the kernel knows it, where it does (sysfs)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ _STEP_SCREENS = {
     "inspection": ("workbench.screens.inspection", "InspectionScreen"),
     "smart": ("workbench.screens.smart", "SmartScreen"),
     "counterfeit": ("workbench.screens.counterfeit", "CounterfeitScreen"),
+    "diagnosis": ("workbench.screens.diagnosis", "DiagnosisScreen"),
     "decision": ("workbench.screens.decision", "DecisionScreen"),
     "ticket": ("workbench.screens.ticket", "TicketScreen"),
 }

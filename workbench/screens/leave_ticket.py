@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from workbench.screens.ask import Ask
 
 
-class LeaveTicketDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("enter,y", "leave", "Leave"), Binding("escape,n", "stay", "Stay")]
-
+class LeaveTicketDialog(Ask):
     def __init__(self, number: str) -> None:
-        super().__init__()
-        self.number = number
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="leave-ticket-dialog", classes="dialog"):
-            yield Label(f"Leave case {self.number} without giving its ticket?", classes="section-title", markup=False)
-            yield Static(
-                "The case stays decided and waits on the home screen under 'Decided, not yet "
-                "collected', where it goes on later (Enter opens it). Ctrl+N on the ticket step "
-                "gives the ticket now.",
-                classes="note",
-                markup=False,
-            )
-            yield Static("Enter leaves; Escape stays on the ticket step.", classes="note", markup=False)
-
-    def action_leave(self) -> None:
-        self.dismiss(True)
-
-    def action_stay(self) -> None:
-        self.dismiss(False)
+        super().__init__(
+            f"Leave case {number} without giving its ticket?",
+            "The case stays decided and waits on the home screen under 'Decided, not yet "
+            "collected', where it goes on later (Enter opens it). Ctrl+N on the ticket step "
+            "gives the ticket now.",
+            "Enter leaves; Escape stays on the ticket step.",
+            dialog_id="leave-ticket-dialog",
+        )

@@ -1,7 +1,10 @@
-"""Step 3, SMART readout: pick the drive on the bench, read it off the UI thread, show the TBW used."""
+"""Step 3, SMART readout: the claimed drive found on the bench by its serial (and a drive plugged
+in while the step is open appears by itself), read off the UI thread, the TBW used shown. The
+bench computer's own disks are listed as such and cannot be read into a claim."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +50,19 @@ class SmartScreen(StepScreen):
         self.query_one(TbwGauge).display = False  # until the drive is read
         self._show_known_readout()
         self.action_list_drives()
+        self._unplugged = threading.Event()  # set when the step closes: the drive watch ends
+        self._watch_drives()
+
+    def on_unmount(self) -> None:
+        self._unplugged.set()
+
+    @work(thread=True, group="smart-watch")
+    def _watch_drives(self) -> None:
+        try:
+            for _ in self.station.drive_watch(self._unplugged):
+                self.app.call_from_thread(self.action_list_drives)
+        except OSError:  # no /sys to watch: the technician rescans with l
+            return
 
     def busy(self) -> bool:
         if self._reading:
@@ -78,16 +94,44 @@ class SmartScreen(StepScreen):
         if scan != self._scan:
             return
         table = self.query_one("#drives", DataTable)
+        highlighted = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
         table.clear()
         for drive in drives:
             what = drive.description + (f" — cannot open: {drive.problem}" if drive.problem else "")
+            if drive.own_disk:
+                what = f"this computer's disk ({drive.own_disk})"
             table.add_row(plain(drive.device), plain(drive.device_type), plain(what), key=drive.device)
         self._drives = {d.device: d for d in drives}
+        if highlighted in self._drives:  # a drive plugged in or out: the one highlighted stays so
+            table.move_cursor(row=table.get_row_index(highlighted))
         if drives:
-            self._status(f"{len(drives)} drive(s). Highlight the claimed drive and press Enter.")
+            serial = self.flow.claim.serial
+            self._status(f"{len(drives)} drive(s). Looking for the claimed drive, serial {serial}…")
             table.focus()
+            self._find_claimed(drives, scan)
         else:
             self._no_drives("smartctl found no drive on the bench.", scan)
+
+    @work(thread=True, group="smart-scan")
+    def _find_claimed(self, drives: list[DriveInfo], scan: int) -> None:
+        try:
+            device = self.station.claimed_drive(drives, self.flow.claim.serial)
+        except ONE_LINE_ERRORS:
+            device = None
+        self.app.call_from_thread(self._claimed_found, device, scan)
+
+    def _claimed_found(self, device: str | None, scan: int) -> None:
+        if scan != self._scan or self._reading:
+            return
+        table = self.query_one("#drives", DataTable)
+        if device is None:
+            self._status(
+                f"{len(self._drives)} drive(s); none has the claimed serial {self.flow.claim.serial}. "
+                "Highlight the claimed drive and press Enter, or u if it cannot be read."
+            )
+            return
+        table.move_cursor(row=table.get_row_index(device))
+        self._status(f"{device} has the claimed serial {self.flow.claim.serial}: Enter reads it into the claim.")
 
     def _no_drives(self, why: str, scan: int) -> None:
         if scan != self._scan:
@@ -112,6 +156,10 @@ class SmartScreen(StepScreen):
 
     def _read(self, device: str) -> None:
         if self._reading:
+            return
+        drive = self._drives.get(device)
+        if drive is not None and drive.own_disk:
+            self.problem(f"{device} is this computer's disk ({drive.own_disk}): it cannot be read into a claim.")
             return
         self._reading = True
         self.query_one("#reading").display = True

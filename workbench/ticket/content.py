@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from workbench.case_diagnosis import recorded_test, summary_line
 from workbench.claim_draft import ClaimDraft
 from workbench.text import strip_control
 from workbench.vocabulary import NEXT_STEPS, VERDICT_WORDS
@@ -35,6 +36,10 @@ def ticket_content(view, policy, station_name: str, zone: tzinfo | None = None) 
             f"(Supervisor {strip_control(decision.override_by or '')} changed "
             f"{decision.verdict} to {verdict}: {strip_control(decision.override_reason or '')})"
         )
+    if "fault" in view.fields or view.diagnosis_tests:  # cases decided before the diagnosis have none
+        tried = [recorded_test(t.kind, t.outcome, t.result) for t in view.diagnosis_tests]
+        words = summary_line(claim.fault, [t.words for t in tried if t.tried], claim.fault_note)
+        lines.append(f"Diagnosis: {strip_control(words)}")
     for reason in decision.decision.get("reasons", []):
         # The clause recorded with the decision: the one in force when the case was decided.
         clause = reason.get("clause") or clause_ref(policy, reason["code"])
