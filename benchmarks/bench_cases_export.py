@@ -5,7 +5,7 @@
 For each count (default 10,000 100,000 1,000,000) seeds a fresh SQLite file the way
 benchmarks/bench_records.py does, then runs the real command line as child processes:
 `cases export --format csv` and `--format json` (to a file), `cases list` and `cases list
---all` (standard output to a file), and prints each one's wall time and peak RSS (the
+--all` (standard output to a file), and prints each one's wall and CPU time, peak RSS (the
 child's own, from wait4), the cases it wrote, and the ratios to the smallest count. The
 seeding and the check of the JSON run in child processes too: a child's peak RSS, as the
 kernel counts it, starts from its parent's, which therefore stays small.
@@ -30,8 +30,9 @@ COMMANDS = {
 }
 
 
-def run(database: Path, args: list[str], out: Path) -> tuple[float, float, int]:
-    """Wall time (s), peak RSS (MB) and exit status of `workbench cases ARGS`, its output in `out`."""
+def run(database: Path, args: list[str], out: Path) -> tuple[float, float, float, int]:
+    """Wall time (s), CPU time (s), peak RSS (MB) and exit status of `workbench cases ARGS`,
+    its output in `out`. The CPU time tells a slow run from a busy machine."""
     env = {**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{database}"}
     env.pop("WORKBENCH_CONFIG", None)
     with open(out, "wb") as stdout:
@@ -44,7 +45,7 @@ def run(database: Path, args: list[str], out: Path) -> tuple[float, float, int]:
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, for its own rusage
-    return wall, usage.ru_maxrss / 1024, child.returncode
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode
 
 
 SEED = """
@@ -90,14 +91,17 @@ def main() -> None:
             print(f"\n{count:,} cases seeded in {time.perf_counter() - t:.1f} s")
             for kind, args in COMMANDS.items():
                 out = folder / "out"
-                wall, rss, status = run(
+                wall, cpu, rss, status = run(
                     database, [*args, "--output", str(out)] if kind.startswith("export") else args, out
                 )
                 if status != 0:
                     print(f"  {kind:<12} exit {status}")
                     continue
                 figures[kind, count] = wall, rss
-                print(f"  {kind:<12} {wall:7.2f} s   peak RSS {rss:7.1f} MB   {written(out, kind):>9,} cases written")
+                print(
+                    f"  {kind:<12} {wall:7.2f} s (CPU {cpu:6.2f} s)   peak RSS {rss:7.1f} MB   "
+                    f"{written(out, kind):>9,} cases written"
+                )
             database.unlink()
         smallest = counts[0]
         print(f"\nratios to {smallest:,} cases (time, peak RSS)")
