@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -18,13 +18,14 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, col, select
 
 from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
 from db.connection import explain, make_engine, retrying, sqlite_path
 from db.errors import StaleCase, StoreError
 from db.lifecycle import BEFORE_DECISION, STATES, Seen, move_problem
+from db.listing import CaseFilter
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import (
     AuditEntry,
@@ -41,7 +42,7 @@ from db.models import (
     Ticket,
     row_id,
 )
-from db.report import StationFigures, station_figures, utc_bounds
+from db.report import StationFigures, station_figures
 from policy.serials import canonical_serial
 
 T = TypeVar("T")
@@ -990,6 +991,8 @@ class CaseStore:
 
         return self._read("read the case", work)
 
+    LISTING_CHUNK = 1000  # the rows a listing fetches at a time
+
     def list_cases(
         self,
         *,
@@ -1001,28 +1004,40 @@ class CaseStore:
         until: date | None = None,
         limit: int | None = None,
     ) -> list[CaseSummary]:
-        """Cases, newest first, filtered; `since`/`until` are days (inclusive) of creation, in the
-        station's own time zone: a case opened at 07:30 in Shenzhen is that day's, not the
-        previous day's as in UTC."""
-        query = select(Case)
-        if status == "sent":  # not a state: the failed drive is in a shipment to Netac
-            query = query.where(col(Case.shipment_id).is_not(None))
-        elif status:
-            query = query.where(Case.status == status)
-        if technician:
-            query = query.where(Case.technician == technician)
-        if serial:
-            query = query.where(Case.serial == canonical_serial(serial))
-        if verdict:
-            query = query.where(Case.verdict == verdict)
-        if since:
-            query = query.where(Case.created_at >= utc_bounds(since, since, self.zone)[0])
-        if until:
-            query = query.where(Case.created_at <= utc_bounds(until, until, self.zone)[1])
-        query = query.order_by(col(Case.created_at).desc(), col(Case.id).desc())
-        if limit:
-            query = query.limit(limit)
-        return self._read("list the cases", lambda s: [_summary(c) for c in s.exec(query)])
+        """Cases, newest first, filtered (db.listing.CaseFilter says how)."""
+        which = CaseFilter(status, technician, serial, verdict, since, until)
+        return self._read("list the cases", lambda s: list(self._listed(s, which, limit, self.LISTING_CHUNK)))
+
+    def stream_cases(
+        self, which: CaseFilter, *, limit: int | None = None, chunk: int = LISTING_CHUNK
+    ) -> Iterator[CaseSummary]:
+        """list_cases for any number of cases: each is read as it is taken, in one read
+        transaction (the cases are the database as it stood when the first was read)."""
+        with Session(self._reader) as session:
+            try:
+                yield from self._listed(session, which, limit, chunk)
+            except DatabaseError as exc:
+                raise explain(exc, "list the cases") from None
+
+    def _listed(self, session: Session, which: CaseFilter, limit: int | None, chunk: int) -> Iterator[CaseSummary]:
+        """The cases of one query, fetched `chunk` at a time as they are taken: memory stays flat."""
+        # Columns, not ORM objects, and rows as the driver gives them: 8 µs a case, not 12.
+        columns: list[Any] = [Case.number, Case.status, Case.step, Case.technician, Case.created_at, Case.updated_at]
+        columns += [Case.serial, Case.customer_name, Case.model, Case.verdict]
+        query = (
+            select(*columns)
+            .where(*which.conditions(self.zone))
+            .order_by(col(Case.created_at).desc(), col(Case.id).desc())
+            .limit(limit)
+            .execution_options(yield_per=chunk)  # without it the ORM fetches every row first
+        )
+        for row in session.connection().execute(query):
+            yield CaseSummary(*row)
+
+    def count_cases(self, which: CaseFilter) -> int:
+        """How many cases `which` takes."""
+        query = select(func.count()).select_from(Case).where(*which.conditions(self.zone))
+        return self._read("count the cases", lambda s: s.exec(query).one())
 
     def review_queue(self, technician: str | None = None) -> list[ReviewItem]:
         """Cases waiting for a supervisor, oldest first (the next to take), with why they wait."""

