@@ -8,6 +8,7 @@ change it) is tested on the real file with real users: tests/test_authority_user
 
     python -m tests.as_station ARGS...     # `workbench ARGS...`, in a subprocess
     take_as_station_file(monkeypatch)      # the same in the test's own process
+    read_as_station()                      # the configuration so read, once
 """
 
 from __future__ import annotations
@@ -21,17 +22,17 @@ import workbench.config
 _read_config = workbench.config.read_config
 
 
-def _read_as_station(station_file: Path | None = None) -> workbench.config.StationConfig:
+def read_as_station(station_file: Path | None = None) -> workbench.config.StationConfig:
     named = os.environ.get("WORKBENCH_CONFIG")
     return _read_config(station_file or (Path(named) if named else None))
 
 
 def take_as_station_file(monkeypatch) -> None:
-    monkeypatch.setattr(workbench.config, "read_config", _read_as_station)
+    monkeypatch.setattr(workbench.config, "read_config", read_as_station)
 
 
 if __name__ == "__main__":
     from workbench.cli import main
 
-    workbench.config.read_config = _read_as_station
+    workbench.config.read_config = read_as_station
     sys.exit(main())
