@@ -18,13 +18,13 @@ import json
 import sys
 from typing import Any
 
+from tests.as_station import read_as_station
 from workbench.case_flow import CaseFlow, Override, Station
-from workbench.config import load_config
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
 
 
 def main() -> None:
-    station = Station(load_config())
+    station = Station(read_as_station())  # the bench's file, as the station's own
     flow: CaseFlow | None = None
     for line in sys.stdin:
         command = json.loads(line)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import db.store
 import workbench.config
+from tests.as_station import take_as_station_file
 from tests.tui_helpers import TODAY
 from workbench import case_flow
 from workbench.app import WorkbenchApp
@@ -35,6 +36,7 @@ def bench(tmp_path, monkeypatch):
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
+    take_as_station_file(monkeypatch)  # its supervisors and policy: the station's own (subprocesses: tests.as_station)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # error logs stay in the test's folder
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path}/cases.db")
     # Where the stand-in smartctl keeps each drive's place in a self-test's story: the test's own.

@@ -78,7 +78,7 @@ class SshStation:
         self.config_file.write_text(
             station_toml
             or (
-                '[station]\nid = "E2E"\nname = "SSH test station"\nsupervisors = ["chen"]\n'
+                '[station]\nid = "E2E"\nname = "SSH test station"\n'
                 f'[ticket]\nkey_file = "{tmp / "ticket-key.pem"}"\n[printer]\nkind = "none"\n'
                 # The bench's smartctl answers as the demo drives would: no drive is attached here.
                 f'[smart]\nsmartctl = "{demo_smartctl(tmp)}"\n'

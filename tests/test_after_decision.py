@@ -180,7 +180,7 @@ def test_shipments_pack_the_failed_drives_with_a_packing_list(station):
 
 def workbench_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
+        [sys.executable, "-m", "tests.as_station", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -34,9 +34,10 @@ sources = ["test line"]
 """
 
 
-def assess(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def assess(*args: str, stdin: str | None = None, program: str = "workbench") -> subprocess.CompletedProcess:
+    """`workbench assess`; program "tests.as_station" takes $WORKBENCH_CONFIG as the station's own file."""
     return subprocess.run(
-        [sys.executable, "-m", "workbench", "assess", *args], input=stdin, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", program, "assess", *args], input=stdin, capture_output=True, text=True, timeout=60
     )
 
 
@@ -153,8 +154,8 @@ def test_the_station_configuration_names_its_policy_file(tmp_path, station_polic
     config = tmp_path / "workbench.toml"
     config.write_text(f'[policy]\nfile = "{station_policy}"\n')
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
-    result = assess("-", stdin=json.dumps(CLAIM))
+    result = assess("-", stdin=json.dumps(CLAIM), program="tests.as_station")
     assert (result.returncode, json.loads(result.stdout)["verdict"]) == (0, "covered")
     config.write_text('[policy]\nfile = "missing.toml"\n')
-    result = assess("-", stdin=json.dumps(CLAIM))
+    result = assess("-", stdin=json.dumps(CLAIM), program="tests.as_station")
     assert result.returncode == 2 and "policy.file:" in result.stderr and "missing.toml" in result.stderr

@@ -2,12 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from workbench.config import load_config
+import workbench.config
+from workbench.config import load_config, read_config, untrusted
 from workbench.errors import ConfigError
 
 
 @pytest.fixture(autouse=True)
 def no_ambient_config(monkeypatch, tmp_path):
+    monkeypatch.setattr(workbench.config, "SYSTEM_CONFIG", tmp_path / "etc" / "workbench.toml")  # none
     monkeypatch.delenv("WORKBENCH_CONFIG", raising=False)
     monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -26,13 +28,93 @@ def test_defaults_put_the_database_in_the_user_data_dir(tmp_path):
     assert config.database_url == f"sqlite:///{tmp_path / 'data' / 'netac-workbench' / 'cases.db'}"
 
 
-def test_file_named_by_environment_wins(tmp_path, monkeypatch):
-    path = write(tmp_path, '[station]\nid = "sz01"\nsupervisors = ["mei"]\n[printer]\nkind = "cups"\n')
-    monkeypatch.setenv("WORKBENCH_CONFIG", str(path))
-    config = load_config()
+def test_the_stations_file_names_supervisors(tmp_path):
+    config = load_config(write(tmp_path, '[station]\nid = "sz01"\nsupervisors = ["mei"]\n[printer]\nkind = "cups"\n'))
     assert config.station_id == "SZ01"
     assert config.is_supervisor("mei") and not config.is_supervisor("tom")
     assert config.section("printer").get("kind", str, "none") == "cups"
+    assert config.ignored == ()
+
+
+USERS_FILE = """[station]
+name = "Bo's desk"
+supervisors = ["bo"]
+supervisor_group = "bo-friends"
+[printer]
+kind = "cups"
+[policy]
+file = "my-policy.toml"
+public_key = "mine"
+[ticket.trusted_keys]
+XX01 = "abc"
+"""
+
+
+def test_a_users_file_sets_all_but_authority_over_the_stations(tmp_path, monkeypatch, capsys):
+    """F5: $WORKBENCH_CONFIG naming themself supervisor (or trusting keys, or a policy of their
+    own) gives a technician nothing of it; what is not authority is theirs to set."""
+    (tmp_path / "station").mkdir()
+    station = tmp_path / "station" / "workbench.toml"
+    station.write_text('[station]\nid = "SZ01"\nsupervisors = ["mei"]\n[database]\nurl = "sqlite:///s.db"\n')
+    mine = tmp_path / "mine.toml"
+    mine.write_text(USERS_FILE)
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(mine))
+    config = load_config(station)
+    assert (config.station_id, config.station_name, config.database_url) == ("SZ01", "Bo's desk", "sqlite:///s.db")
+    assert config.section("printer").get("kind", str, "none") == "cups"
+    assert config.supervisors == ("mei",) and config.supervisor_group == "netac-supervisors"
+    assert not config.is_supervisor("bo") and config.section("policy").table == {}
+    assert config.section("ticket").get("trusted_keys", dict, {}) == {}
+    assert config.policy_target() == station.with_name("station-policy.toml")  # beside the station's file
+    assert (config.origins["station.name"], config.origins["station.supervisors"]) == (mine, station)
+    line = (
+        f"{mine}: [station] supervisors, [station] supervisor_group, [policy] file, [policy] public_key, "
+        f"[ticket] trusted_keys ignored: authority comes only from the station's own file {station}"
+    )
+    assert config.ignored == (line,)
+    assert capsys.readouterr().err == f"workbench: {line}\n"  # said once, on one line
+
+
+def test_without_a_station_file_authority_is_the_embedded_defaults(tmp_path, monkeypatch):
+    """A single-user bench: its user's file (here in the config folder) still names no supervisor,
+    and the station's copy of the policy is looked for in the data folder, not beside that file."""
+    mine = tmp_path / "config" / "netac-workbench" / "workbench.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(USERS_FILE)
+    mine.with_name("my-policy.toml").write_text("not read")
+    mine.with_name("station-policy.toml").write_text("not read")
+    config = read_config()
+    assert (config.station_file, config.authority_file, config.user_file) == (None, None, mine)
+    assert config.supervisors == () and config.supervisor_group == "netac-supervisors"
+    assert config.policy_target() == tmp_path / "data" / "netac-workbench" / "station-policy.toml"
+    assert config.policy_file() is None and config.section("printer").get("kind", str, "") == "cups"
+    assert len(config.ignored) == 1 and config.ignored[0].startswith(f"{mine}: [station] supervisors, ")
+
+
+def test_the_station_file_named_again_by_the_environment_is_read_once(tmp_path, monkeypatch):
+    path = write(tmp_path, '[station]\nid = "SZ01"\nsupervisors = ["mei"]\n')
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(path))
+    config = read_config(path)
+    assert (config.supervisors, config.user_file, config.ignored) == (("mei",), None, ())
+
+
+def test_a_station_file_others_may_write_grants_no_authority(tmp_path, monkeypatch):
+    """The file at /etc is the station's only while root alone can change it (the real file,
+    with real owners: tests/test_authority_users.py)."""
+    station = tmp_path / "etc" / "workbench.toml"
+    station.parent.mkdir()
+    station.write_text('[station]\nid = "SZ01"\nsupervisors = ["mei"]\n[printer]\nkind = "cups"\n')
+    station.chmod(0o664)
+    problem = untrusted(station)
+    assert problem is not None and problem.startswith(f"{station} ")
+    assert problem.endswith(("is writable by the group root (mode 0664)", "not root"))
+    config = read_config()
+    assert config.station_file == station and config.authority_file is None
+    assert config.supervisors == () and config.section("printer").get("kind", str, "") == "cups"
+    assert config.ignored == (
+        f"{station} grants no authority ([station] supervisors ignored): {problem}; only root may be able "
+        "to change it (chown root:root, chmod go-w)",
+    )
 
 
 def test_database_url_from_environment_overrides_file(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """The station configuration is read strictly: a typo is refused naming it, never ignored
-(issue 13, 6); `workbench config check` shows each setting and where it comes from."""
+(issue 13, 6); `workbench config check` shows each setting and where it comes from (with a
+station file too, and real users: tests/test_authority_users.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from workbench.config import load_config
+from workbench.config import SYSTEM_CONFIG, load_config
 from workbench.errors import ConfigError
 
 
@@ -53,6 +54,8 @@ def test_a_typo_is_refused_naming_it(tmp_path, text, message):
 
 
 def test_check_shows_each_setting_and_its_source(tmp_path):
+    if SYSTEM_CONFIG.exists():
+        pytest.skip(f"this machine has a station file {SYSTEM_CONFIG}")
     path = tmp_path / "workbench.toml"
     path.write_text(
         '[station]\nid = "SZ01"\nsupervisors = ["mei"]\n[printer]\nkind = "cups"\n[ticket.trusted_keys]\nBJ02 = "abc"\n'
@@ -60,10 +63,19 @@ def test_check_shows_each_setting_and_its_source(tmp_path):
     done = check(path, WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path}/cases.db")
     assert done.returncode == 0, done.stderr
     lines = {line.split()[0]: line for line in done.stdout.splitlines()[1:] if line.startswith("  ")}
-    assert lines["station.id"].split()[1] == "SZ01" and lines["station.id"].endswith("(file)")
+    assert lines["station.id"].split()[1] == "SZ01" and lines["station.id"].endswith(f"(user file {path})")
     assert lines["station.name"].endswith("(default)")
     assert lines["database.url"].endswith("(WORKBENCH_DATABASE_URL)")
-    assert "cups" in lines["printer.kind"] and lines["printer.kind"].endswith("(file)")
+    assert "cups" in lines["printer.kind"] and lines["printer.kind"].endswith(f"(user file {path})")
     assert lines["ticket.key_file"].split()[1] == f"{tmp_path}/station-ticket-key.pem"
-    assert "BJ02" in lines["ticket.trusted_keys"]
-    assert done.stdout.startswith(f"configuration file: {path}")
+    # Authority is not the user's file's to give: the embedded defaults, and the attempt named.
+    assert lines["station.supervisors"].split()[1] == "-"
+    assert lines["station.supervisors"].endswith(f"(embedded default; ignored in {path})")
+    assert lines["ticket.trusted_keys"].endswith(f"(embedded default; ignored in {path})")
+    assert lines["station.supervisor_group"].endswith("(embedded default)")
+    assert done.stdout.startswith(
+        f"station file: none ({SYSTEM_CONFIG}): authority is the embedded defaults\n"
+        f"user file: {path} ($WORKBENCH_CONFIG; anything but authority)\n"
+        f"ignored: {path}: [station] supervisors, [ticket] trusted_keys ignored: "
+    )
+    assert done.stderr == ""  # config check says it in its report, not twice

@@ -53,8 +53,14 @@ def station(tmp_path):
 
 
 def workbench(env, *args, stdin=None):
+    """`workbench ARGS`; a file a test names in $WORKBENCH_CONFIG is the station's own (tests.as_station)."""
     return subprocess.run(
-        [sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "tests.as_station", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 

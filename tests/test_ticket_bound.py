@@ -28,7 +28,7 @@ def verify_cli(config_path: Path, text: str, db: Path | None = None):
     if db is not None:
         env["WORKBENCH_DATABASE_URL"] = sqlite_url(db)
     return subprocess.run(
-        [sys.executable, "-m", "workbench", "ticket", "verify", *([] if db else ["--offline"]), text],
+        [sys.executable, "-m", "tests.as_station", "ticket", "verify", *([] if db else ["--offline"]), text],
         capture_output=True,
         text=True,
         env=env,
@@ -60,7 +60,7 @@ def test_a_trusted_station_cannot_sign_for_another_stations_cases(tmp_path):
     )
     result = verify_ticket(forged, local)
     assert (result.status, result.verdict_word) == ("wrong_station", "NOT GENUINE")
-    done = verify_cli(local.source, forged)
+    done = verify_cli(local.station_file, forged)
     assert done.returncode == 1 and done.stdout.startswith("NOT GENUINE: case LOCAL-2026-000999 is station LOCAL's")
 
 
@@ -68,10 +68,10 @@ def test_this_stations_ticket_for_a_case_not_on_record_is_never_good(tmp_path):
     config = station_config(tmp_path)
     store, number = decided_case(tmp_path)
     ticket = issue_ticket(store, number, config, load_policy()).qr_text
-    assert verify_cli(config.source, ticket, tmp_path / "cases.db").stdout.startswith("GOOD: ")
+    assert verify_cli(config.station_file, ticket, tmp_path / "cases.db").stdout.startswith("GOOD: ")
     store.engine.dispose()
     older = tmp_path / "older.db"  # the records restored from a backup taken before the case
-    done = verify_cli(config.source, ticket, older)
+    done = verify_cli(config.station_file, ticket, older)
     assert done.returncode == 1 and done.stdout.startswith("NOT ON RECORD: signed by this station, but case")
 
 
@@ -80,7 +80,7 @@ def test_words_agree_with_the_exit_status_when_the_record_changed(tmp_path):
     store, number = decided_case(tmp_path)
     ticket = issue_ticket(store, number, config, load_policy()).qr_text
     store.record_decision(number, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
-    done = verify_cli(config.source, ticket, tmp_path / "cases.db")
+    done = verify_cli(config.station_file, ticket, tmp_path / "cases.db")
     assert done.returncode == 1 and done.stdout.startswith("CHANGED: ") and "GOOD" not in done.stdout
 
 
@@ -109,7 +109,7 @@ def test_an_nw1_signature_has_one_spelling(tmp_path, spelling):
 def test_verifying_never_creates_a_key(tmp_path):
     config = station_config(tmp_path)
     assert not key_path(config).exists()
-    done = verify_cli(config.source, NW1_TICKET)
+    done = verify_cli(config.station_file, NW1_TICKET)
     assert done.returncode == 1 and done.stdout.startswith("NOT GENUINE: station SZ01 is not among")
     assert not key_path(config).exists()
 
@@ -134,7 +134,7 @@ def test_an_unreadable_key_says_which_permission_is_missing(tmp_path):
         folder.chmod(0o755)
         config = station_config(folder)
         station_key(config)  # made by root, for root only
-        env = {**os.environ, "WORKBENCH_CONFIG": str(config.source), "HOME": str(folder)}
+        env = {**os.environ, "WORKBENCH_CONFIG": str(config.station_file), "HOME": str(folder)}
         env.pop("WORKBENCH_DATABASE_URL", None)
         done = subprocess.run(
             [
@@ -146,7 +146,7 @@ def test_an_unreadable_key_says_which_permission_is_missing(tmp_path):
                 "--clear-groups",
                 sys.executable,
                 "-m",
-                "workbench",
+                "tests.as_station",
                 "ticket",
                 "key",
             ],

@@ -24,7 +24,7 @@ def station(tmp_path):
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "workbench", "ticket", *args],
+            [sys.executable, "-m", "tests.as_station", "ticket", *args],
             input=stdin,
             capture_output=True,
             text=True,

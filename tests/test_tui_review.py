@@ -135,3 +135,20 @@ def test_a_technicians_session_cannot_record_an_override(bench):
     with pytest.raises(NotASupervisor):
         app.station.resolve_review(flow.number, "covered", "trust me")
     assert app.station.store.get_case(flow.number).decisions == ()
+
+
+async def test_the_home_screen_says_a_users_file_named_no_supervisor(bench, tmp_path, monkeypatch):
+    """F5 at the keyboard: ana's own file naming her supervisor is ignored, and the home screen
+    says so (the command line says it on standard error)."""
+    mine = tmp_path / "config" / "netac-workbench" / "workbench.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('[station]\nsupervisors = ["ana"]\n')
+    monkeypatch.delenv("WORKBENCH_CONFIG")  # no station file: its user's file in the config folder
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = bench()
+    assert not app.station.is_supervisor
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "Configuration:" in screen_text(app))
+        shown = "".join(screen_text(app).split())  # a long path wraps anywhere
+        said = f"Configuration: {mine}: [station] supervisors ignored: authority comes only from the station's own file"
+        assert "".join(said.split()) in shown

@@ -76,6 +76,12 @@ class Station:
         return self.config.technician
 
     @property
+    def configuration_warnings(self) -> tuple[str, ...]:
+        """One line for each file whose authority settings were ignored (a user's file naming
+        supervisors, a station file others may write), for the home screen."""
+        return self.config.ignored
+
+    @property
     def is_supervisor(self) -> bool:
         """Whether this session's own login is a supervisor's (never a name picked on screen)."""
         return self.config.acting_supervisor

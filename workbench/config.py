@@ -1,12 +1,16 @@
-"""Station configuration: one TOML file, read once at start.
+"""Station configuration: TOML, read once at start.
 
-Where it is looked for, first found wins (no merging, so a technician's own file cannot
-widen what the station file grants):
-  1. the file named by $WORKBENCH_CONFIG;
-  2. /etc/netac-workbench/workbench.toml (the station-wide file an administrator keeps);
-  3. workbench.toml in the login user's config directory (platformdirs).
-With none of them, the embedded defaults apply: a SQLite database in the user's data
-directory, station id "LOCAL". $WORKBENCH_DATABASE_URL overrides [database] url.
+Two files may be read, the second over the first, setting by setting:
+  1. the station's own file, /etc/netac-workbench/workbench.toml, which an administrator keeps;
+  2. the user's file: the one named by $WORKBENCH_CONFIG, else workbench.toml in the login
+     user's config directory (platformdirs).
+The settings that grant authority (AUTHORITY: who is a supervisor, the policy claims are decided
+under, whose signatures are genuine) come only from the station's own file, and only while root
+alone can change it (`untrusted`); anywhere else they are ignored, with one line saying so. With
+no station file, authority is the embedded defaults: no supervisors named, the supervisors' Unix
+group, the bundled policy (or the user's data folder's copy), no other station's tickets trusted.
+With no file at all, a SQLite database in the user's data directory, station id "LOCAL".
+$WORKBENCH_DATABASE_URL overrides [database] url.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import grp
 import os
 import pwd
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -25,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from workbench.errors import ConfigError
+from workbench.text import strip_control
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -103,7 +109,12 @@ class StationConfig:
     supervisor_group: str = SUPERVISOR_GROUP
     database_url: str = ""
     zone_name: str = ""  # [station] time_zone, checked when loaded; "" for the system's
-    source: Path | None = None  # the file this came from, None for the defaults
+    station_file: Path | None = None  # the station's own file, when there is one
+    authority_file: Path | None = None  # the same when it grants authority; None: the embedded defaults
+    user_file: Path | None = None  # the user's file, read over the station's
+    origins: dict[str, Path] = field(default_factory=dict)  # "table.key" -> the file that set it
+    refused: tuple[tuple[str, Path], ...] = ()  # ("table.key", file): authority a file may not give
+    ignored: tuple[str, ...] = ()  # one line for each file whose authority settings were ignored
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -160,11 +171,11 @@ class StationConfig:
         )
 
     def policy_target(self) -> Path:
-        """Where the station's copy of the policy is: `[policy] file` (relative to this
-        configuration file), else station-policy.toml beside it (or in the user's data
-        folder when there is no configuration file). `workbench policy import` writes it."""
+        """Where the station's copy of the policy is: `[policy] file` (relative to the station's
+        own file), else station-policy.toml beside that file (or in the user's data folder when
+        no station file grants authority). `workbench policy import` writes it."""
         file = self.section("policy").get("file", str, "")
-        folder = self.source.parent if self.source is not None else user_data_dir()
+        folder = self.authority_file.parent if self.authority_file is not None else user_data_dir()
         return folder / file if file else folder / STATION_POLICY
 
     def policy_file(self) -> Path | None:
@@ -304,20 +315,57 @@ def _keep_last_good(last: Path, raw: bytes, kept: tuple[bytes, int] | None) -> N
         tmp.unlink(missing_ok=True)
 
 
-def config_path() -> Path | None:
+def user_config() -> Path | None:
+    """The user's file: the one $WORKBENCH_CONFIG names, else workbench.toml in the user's config
+    directory, else None. It may set anything but authority."""
     named = os.environ.get("WORKBENCH_CONFIG")
     if named:
         path = Path(named)
         if not path.is_file():
             raise ConfigError("WORKBENCH_CONFIG", f"no such file: {path}")
         return path
-    for candidate in (SYSTEM_CONFIG, user_config_file()):
+    return user_config_file() if _is_file(user_config_file()) else None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError as exc:  # e.g. a home directory this login may not enter
+        raise ConfigError(str(path), f"cannot be checked: {exc.strerror}") from None
+
+
+def untrusted(path: Path) -> str | None:
+    """Why the station's file grants no authority, or None when root alone can change it: the
+    file (its links followed) and every folder above it are root's, and no group or other user
+    may write them (a folder others may write lets them put another file in its place)."""
+    real = path.resolve()
+    for part in (real, *real.parents):
         try:
-            if candidate.is_file():
-                return candidate
-        except OSError as exc:  # e.g. a home directory this login may not enter
-            raise ConfigError(str(candidate), f"cannot be checked: {exc.strerror}") from None
+            info = part.stat()
+        except OSError as exc:
+            return f"{part} cannot be checked ({exc.strerror})"
+        mode = f"mode {info.st_mode & 0o7777:04o}"
+        if info.st_uid != 0:
+            return f"{part} belongs to {_owner(info.st_uid)}, not root"
+        if info.st_mode & 0o002:
+            return f"{part} is writable by every user ({mode})"
+        if info.st_mode & 0o020:
+            return f"{part} is writable by the group {_group(info.st_gid)} ({mode})"
     return None
+
+
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _group(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return f"gid {gid}"
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -343,6 +391,17 @@ KNOWN: dict[str, frozenset[str] | None] = {
     "training": frozenset({"database"}),
 }
 
+# The settings that grant authority: who may change verdicts and resolve reviews, the policy
+# claims are decided under (its copy, and the head office's key it must be signed with), and the
+# other stations whose tickets are genuine. Only the station's own file sets them.
+AUTHORITY: tuple[str, ...] = (
+    "station.supervisors",
+    "station.supervisor_group",
+    "policy.file",
+    "policy.public_key",
+    "ticket.trusted_keys",
+)
+
 
 def check_known(data: dict[str, Any], source: str) -> None:
     """Refuse an unknown table or key, naming it, with the nearest known one when it is a near miss."""
@@ -350,7 +409,9 @@ def check_known(data: dict[str, Any], source: str) -> None:
         if table not in KNOWN:
             raise ConfigError(table, f"is not a table of the station configuration{_near(table, KNOWN)} ({source})")
         keys = KNOWN[table]
-        if not isinstance(body, dict) or keys is None:
+        if not isinstance(body, dict):
+            raise ConfigError(table, f"must be a table ({source})")
+        if keys is None:
             continue
         for key, value in body.items():
             if isinstance(value, dict) and f"{table}.{key}" in KNOWN:
@@ -366,17 +427,47 @@ def _near(word: str, known: Any) -> str:
     return f": did you mean {close[0]!r}?" if close else ""
 
 
-def load_config(path: Path | None = None) -> StationConfig:
-    path = path or config_path()
+def load_config(station_file: Path | None = None) -> StationConfig:
+    """The configuration in effect (`read_config`), after saying on standard error, one line
+    each, which authority settings were ignored and why."""
+    config = read_config(station_file)
+    for line in config.ignored:
+        print(f"workbench: {line}", file=sys.stderr)
+    return config
+
+
+def read_config(station_file: Path | None = None) -> StationConfig:
+    """The station's own file, then the user's over it, setting by setting; authority only from
+    the station's file, and only while root alone can change it.
+
+    `station_file` names the station's own file in place of /etc/netac-workbench/workbench.toml,
+    for a caller that chose it itself (the tests): its owner and mode are then not checked."""
     data: dict[str, Any] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(str(path), f"cannot read: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(str(path), f"not valid TOML: {exc}") from None
-        check_known(data, str(path))
+    origins: dict[str, Path] = {}
+    refused: list[tuple[str, Path]] = []
+    ignored: list[str] = []
+    own = station_file or SYSTEM_CONFIG
+    present = station_file is not None or _is_file(SYSTEM_CONFIG)
+    problem = untrusted(own) if present and station_file is None else None
+    if present:
+        left_out = _layer(data, origins, own, grants_authority=problem is None)
+        refused += [(name, own) for name in left_out]
+        if problem is not None:
+            what = f" ({_listed(left_out)} ignored)" if left_out else ""
+            ignored.append(
+                f"{own} grants no authority{what}: {problem}; only root may be able to change it "
+                "(chown root:root, chmod go-w)"
+            )
+    user = user_config()
+    if user is not None and present and _same_file(user, own):
+        user = None  # $WORKBENCH_CONFIG naming the station's own file
+    if user is not None:
+        left_out = _layer(data, origins, user, grants_authority=False)
+        refused += [(name, user) for name in left_out]
+        if left_out:
+            ignored.append(
+                f"{user}: {_listed(left_out)} ignored: authority comes only from the station's own file {own}"
+            )
     station = _Section("station", data.get("station", {}))
     database = _Section("database", data.get("database", {}))
     station_id = station.get("id", str, "LOCAL").upper()
@@ -394,6 +485,44 @@ def load_config(path: Path | None = None) -> StationConfig:
         supervisor_group=station.get("supervisor_group", str, SUPERVISOR_GROUP),
         zone_name=_zone(zone).key if (zone := station.get("time_zone", str, "").strip()) else "",
         database_url=url,
-        source=path,
+        station_file=own if present else None,
+        authority_file=own if present and problem is None else None,
+        user_file=user,
+        origins=origins,
+        refused=tuple(refused),
+        ignored=tuple(strip_control(line) for line in ignored),  # a path is shown as text
         sections={k: v for k, v in data.items() if k not in ("station", "database")},
     )
+
+
+def _layer(data: dict[str, Any], origins: dict[str, Path], path: Path, *, grants_authority: bool) -> list[str]:
+    """Read `path` strictly and lay its settings over `data`; returns the authority settings it
+    set that were left out (all of them unless it grants authority)."""
+    try:
+        read = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+    check_known(read, str(path))
+    refused = []
+    for table, body in read.items():
+        for key, value in body.items():
+            name = f"{table}.{key}"
+            if name in AUTHORITY and not grants_authority:
+                refused.append(name)
+                continue
+            data.setdefault(table, {})[key] = value
+            origins[name] = path
+    return refused
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"[{name.split('.')[0]}] {name.split('.')[1]}" for name in names)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False

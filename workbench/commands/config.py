@@ -1,8 +1,11 @@
 """The station configuration as the workbench reads it: `workbench config check`.
 
-Prints every setting in effect and where it came from (the configuration file, an
-environment variable, or the built-in default). A table or key the workbench does not know
-(a typo such as [databse] or `supervisor =`) is refused with one line naming it, exit 2.
+Prints the files read (the station's own, and the user's over it), every setting in effect and
+where it came from (which file, an environment variable, or the built-in default), and says
+which authority settings were ignored: supervisors, the policy and the keys the station trusts
+come only from the station's own file, while root alone can change it. A table or key the
+workbench does not know (a typo such as [databse] or `supervisor =`) is refused with one line
+naming it, exit 2.
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-import tomllib
-from typing import Any
 
 HELP = "check the station configuration and show where each setting comes from"
 
@@ -30,60 +31,60 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.config import load_config
+    from workbench.config import AUTHORITY, SYSTEM_CONFIG, read_config
     from workbench.text import strip_control
     from workbench.ticket.keys import key_path
 
-    config = load_config()  # strict: an unknown table or key is one line, exit 2
-    data: dict[str, Any] = {}
-    if config.source is not None:
-        data = tomllib.loads(config.source.read_text(encoding="utf-8"))
-    where = str(config.source) if config.source else "none: the embedded defaults"
-    print(f"configuration file: {where}")
+    config = read_config()  # strict: an unknown table or key is one line, exit 2
+    if config.station_file is None:
+        print(f"station file: none ({SYSTEM_CONFIG}): authority is the embedded defaults")
+    else:
+        grants = "grants authority" if config.authority_file else "grants NO authority"
+        print(f"station file: {config.station_file} ({grants})")
+    if config.user_file is not None:
+        named = "$WORKBENCH_CONFIG" if os.environ.get("WORKBENCH_CONFIG") else "the user's config directory"
+        print(f"user file: {config.user_file} ({named}; anything but authority)")
+    for line in config.ignored:
+        print(f"ignored: {line}")
 
-    def given(table: str, key: str) -> bool:
-        return key in (data.get(table) or {})
+    def source(name: str, default: str = "") -> str:
+        """Which file set `name`, or its default (an authority setting's: the embedded one), and
+        each file whose setting of it was ignored."""
+        path = config.origins.get(name)
+        if path is not None:
+            said = f"{'station' if path == config.station_file else 'user'} file {path}"
+        else:
+            said = default or ("embedded default" if name in AUTHORITY else "default")
+        return said + "".join(f"; ignored in {file}" for refused, file in config.refused if refused == name)
 
-    def show(name: str, value: object, source: str) -> None:
-        print(f"  {name:<25} {strip_control(str(value)):<50} ({source})")
+    def show(name: str, value: object, said: str = "") -> None:
+        print(f"  {name:<25} {strip_control(str(value)):<50} ({said or source(name)})")
 
-    show("station.id", config.station_id, "file" if given("station", "id") else "default")
-    show("station.name", config.station_name, "file" if given("station", "name") else "default")
-    show(
-        "station.supervisors",
-        ", ".join(config.supervisors) or "-",
-        "file" if given("station", "supervisors") else "default",
-    )
-    show(
-        "station.supervisor_group",
-        config.supervisor_group,
-        "file" if given("station", "supervisor_group") else "default",
-    )
+    show("station.id", config.station_id)
+    show("station.name", config.station_name)
+    show("station.supervisors", ", ".join(config.supervisors) or "-")
+    show("station.supervisor_group", config.supervisor_group)
     zone = config.time_zone
+    show("station.time_zone", getattr(zone, "key", None) or f"the system's ({time.strftime('%Z')})")
     show(
-        "station.time_zone",
-        getattr(zone, "key", None) or f"the system's ({time.strftime('%Z')})",
-        "file" if given("station", "time_zone") else "default",
-    )
-    url_source = (
+        "database.url",
+        config.database_url,
         "WORKBENCH_DATABASE_URL"
         if os.environ.get("WORKBENCH_DATABASE_URL")
-        else "file"
-        if given("database", "url")
-        else "default: the user's data folder"
+        else source("database.url", "default: the user's data folder"),
     )
-    show("database.url", config.database_url, url_source)
     policy = config.policy_file()
     show(
         "policy.file",
         policy or "bundled with the workbench",
-        "file" if given("policy", "file") else "station copy found" if policy else "default",
+        source("policy.file", "station copy found" if policy else ""),
     )
+    show("policy.public_key", config.section("policy").get("public_key", str, "") or "-")
     for name, default in DEFAULTS.items():
         table, key = name.split(".")
-        show(name, (data.get(table) or {}).get(key, default), "file" if given(table, key) else "default")
-    show("ticket.key_file", key_path(config), "file" if given("ticket", "key_file") else "default: beside the database")
-    trusted = (data.get("ticket") or {}).get("trusted_keys") or {}
-    show("ticket.trusted_keys", ", ".join(sorted(trusted)) or "-", "file" if trusted else "default")
+        show(name, config.sections.get(table, {}).get(key, default))
+    show("ticket.key_file", key_path(config), source("ticket.key_file", "default: beside the database"))
+    trusted = config.section("ticket").get("trusted_keys", dict, {})
+    show("ticket.trusted_keys", ", ".join(sorted(trusted)) or "-")
     print(f"acting login: {config.technician}" + (" (a supervisor)" if config.acting_supervisor else ""))
     return 0
