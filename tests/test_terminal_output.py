@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.terminal_recorder import record_session
+from tests.tui_helpers import Terminal
 from workbench.terminal_output import PLAIN, ContentWall, SgrCompactor, Style, apply_sgr, transition
 
 COLUMNS, ROWS = 80, 24
@@ -309,24 +310,6 @@ def frames_with_content(draw: st.DrawFn) -> tuple[list[str], str]:
     frame = "".join(writes)
     cuts = sorted(draw(st.lists(st.integers(0, len(frame)), max_size=4)))
     return [frame[a:b] for a, b in zip([0, *cuts], [*cuts, len(frame)], strict=True)], "".join(shown)
-
-
-class Terminal(pyte.Screen):
-    """An emulated terminal that keeps what it was asked to answer and the titles it was given."""
-
-    def __init__(self) -> None:
-        super().__init__(COLUMNS, ROWS)
-        self.answers: list[str] = []
-        self.titles: list[str] = []
-
-    def write_process_input(self, data: str) -> None:
-        self.answers.append(data)
-
-    def set_title(self, param: str) -> None:
-        self.titles.append(param)
-
-    def set_icon_name(self, param: str) -> None:
-        self.titles.append(param)
 
 
 @settings(max_examples=300, deadline=None)
