@@ -9,6 +9,7 @@ session of the workbench in a pty.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.terminal_recorder import record_session
-from workbench.terminal_output import PLAIN, SgrCompactor, Style, apply_sgr, transition
+from tests.tui_helpers import Terminal
+from workbench.terminal_output import PLAIN, ContentWall, SgrCompactor, Style, apply_sgr, transition
 
 COLUMNS, ROWS = 80, 24
 
@@ -64,9 +66,9 @@ def test_the_style_model_reads_the_codes_rich_writes() -> None:
 
 
 def test_codes_not_modelled_go_out_as_they_came() -> None:
-    # A curly underline (sub-parameters) and xterm's modifyOtherKeys (CSI > 4;1 m, no style).
-    out = compact("\x1b[4:3mwavy\x1b[0m\x1b[>4;1m\x1b[31mred\x1b[0m")
-    assert out == "\x1b[4:3mwavy\x1b[0m\x1b[>4;1m\x1b[31mred\x1b[m"
+    # A curly underline (sub-parameters): a style, but not one modelled here.
+    out = compact("\x1b[4:3mwavy\x1b[0m\x1b[31mred\x1b[0m")
+    assert out == "\x1b[4:3mwavy\x1b[0m\x1b[31mred\x1b[m"
     # after a code not modelled, nothing is taken for known until a reset
     assert compact("\x1b[4:3mwavy\x1b[31mred") == "\x1b[4:3mwavy\x1b[31mred"
 
@@ -117,7 +119,8 @@ def test_after_a_resize_the_cursor_is_placed_again() -> None:
 
 
 # Frames as Textual writes them: for each region, a cursor position and a line of styled
-# segments no wider than the screen, a line feed between lines; sometimes a mode change.
+# segments no wider than the screen, a line feed between lines; sometimes a mode change
+# (a write of its own).
 ATTRIBUTES = ["1", "2", "3", "4", "7", "9", "22", "23", "24", "27"]
 COLOURS = ["31", "39", "44", "49", "97", "38;5;253", "48;5;234", "48;5;233", "38;2;10;20;30", "48;2;1;2;3"]
 WORDS = ["Li Wei", " ", "   ", " " * 14, " " * 30, "NV7000", "▐", "▂▂", "中文", "é", "x"]
@@ -147,12 +150,14 @@ def frames(draw: st.DrawFn) -> list[str]:
             if y < top + rows - 1:
                 parts.append("\n")
         if draw(st.booleans()):
-            parts.append(draw(st.sampled_from(["\x1b[?25l", "\x1b[?2026h", "\x1b[?2026l", "\x1b[K", "\r"])))
-        if draw(st.booleans()) and room:  # back to where the last line ended: is it still known?
-            parts.append(f"\x1b[{y + 1};{COLUMNS - room + 1}Hx")
+            parts.append("\r")
         text = "".join(parts)
         cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=3)))
         out += [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        if draw(st.booleans()):  # a mode changed, as Textual does it: a write of its own
+            out.append(draw(st.sampled_from(["\x1b[?25l", "\x1b[?2026h", "\x1b[?2026l"])))
+        if draw(st.booleans()) and room:  # back to where the last line ended: is it still known?
+            out.append(f"\x1b[{y + 1};{COLUMNS - room + 1}Hx")
     return out
 
 
@@ -193,12 +198,156 @@ def test_generated_frames_show_the_same_screen(writes: list[str], erase_blanks: 
 def test_a_session_of_the_workbench_shows_the_same_screen_in_fewer_bytes(tmp_path: Path) -> None:
     """The workbench in a real 80x24 pty, its driver recording each write as Textual made it
     and as it went to the terminal (tests/terminal_recorder.py): the intake typed into,
-    fields moved through, the next step opened."""
+    fields moved through, the next step opened. Nothing Textual wrote was stopped by the
+    wall: were a Textual upgrade to write something new, this fails (the wall's vocabulary,
+    workbench/terminal_output.py, would then be measured again)."""
     writes = record_session(tmp_path)
     assert len(writes) > 10
+    wall = ContentWall()
+    stopped = [raw for raw, _ in writes if wall.feed(raw) != raw]
+    assert stopped == []
+    # the session has the driver's own writes, not frames only: its modes, queries and keyboard
+    own = {raw for raw, _ in writes if raw.startswith(("\x1b[?", "\x1b[>", "\x1b[<", "\x1b]"))}
+    assert {"\x1b[?1049h", "\x1b[?2026$p", "\x1b[?2004h", "\x1b[<u", "\x1b[?1049l"} <= own, own
     both = SideBySide()
     for raw, sent in writes:
         both.feed(raw, sent)
     raw_bytes = sum(len(raw.encode()) for raw, _ in writes)
     sent_bytes = sum(len(sent.encode()) for _, sent in writes)
     assert sent_bytes < 0.6 * raw_bytes, (sent_bytes, raw_bytes)
+
+
+def test_the_apps_own_strings_and_bell_pass_whole() -> None:
+    """What Textual's App writes by itself, outside frames, made by its own code: the pointer
+    shape (OSC 22), a copy to the clipboard (OSC 52, base64) and the bell, each a write of
+    its own, reach the terminal as they are."""
+    from textual.app import App
+
+    class Driver:
+        is_headless = False
+
+        def __init__(self) -> None:
+            self.writes: list[str] = []
+
+        def write(self, data: str) -> None:
+            self.writes.append(data)
+
+    app: App[None] = App()
+    driver = app._driver = Driver()  # type: ignore[assignment]
+    app._set_pointer_shape("pointer")
+    app.copy_to_clipboard("Li Wei \x1b]0;x\x07 中文")  # the text travels as base64
+    app.bell()
+    assert [w[:5] for w in driver.writes] == ["\x1b]22;", "\x1b]52;", "\x07"]
+    wall = ContentWall()
+    assert [wall.feed(w) for w in driver.writes] == driver.writes
+    compactor = SgrCompactor()
+    for write in driver.writes:
+        assert write in compactor.feed(write)
+
+
+# Sequences a widget's text might carry (a customer's name, a drive's model, a forged
+# ticket), none of them Textual's: strings (OSC ended by ST or BEL, or never, DCS, APC, PM,
+# SOS), CSIs (erase the screen or scrollback, ask the cursor's position or the device's
+# attributes, erase a line, move, modes, modifyOtherKeys), other escapes (reset, save and
+# restore the cursor, a character set, fill the screen with E), C0 and C1 controls.
+CONTENT_SEQUENCES = [
+    "\x1b]0;PWNED\x1b\\",
+    "\x1b]2;PWNED\x07",
+    "\x1b]52;c;cHduZWQ=\x07",
+    "\x1b]8;;https://evil.example/x\x1b\\",
+    "\x1b]0;PWNED",
+    "\x1bP$qm\x1b\\",
+    "\x1b_apc\x1b\\",
+    "\x1b^pm\x1b\\",
+    "\x1bXsos\x1b\\",
+    "\x1bP",
+    "\x1b[2J",
+    "\x1b[3J",
+    "\x1b[6n",
+    "\x1b[c",
+    "\x1b[K",
+    "\x1b[5A",
+    "\x1b[2;5f",
+    "\x1b[?1049l",
+    "\x1b[?2004l",
+    "\x1b[?25h",
+    "\x1b[>4;1m",
+    "\x1bc",
+    "\x1b7",
+    "\x1b8",
+    "\x1b(0",
+    "\x1b#8",
+    "\x1b",
+    "\x07",
+    "\x08",
+    "\t",
+    "\x0b",
+    "\x0c",
+    "\x0e",
+    "\x00",
+    "\x7f",
+    "\x9b2J",
+    "\x9d0;PWNED\x9c",
+    "\x90q\x9c",
+    "\x85",
+    "\x8d",
+]
+WORDS_BETWEEN = st.text(alphabet="Li Wei NV7000 ]0;", max_size=6)
+
+
+@st.composite
+def frames_with_content(draw: st.DrawFn) -> tuple[list[str], str]:
+    """A frame whose lines' text holds content sequences, cut into writes at random points,
+    and the frame as it should show: each sequence's printable rest as text."""
+    writes: list[str] = []
+    shown: list[str] = []
+    for row in range(1, draw(st.integers(1, 4)) + 1):
+        content = draw(st.lists(st.sampled_from(CONTENT_SEQUENCES) | WORDS_BETWEEN, min_size=1, max_size=6))
+        line = f"\x1b[{row};3H\x1b[1;38;5;253m" + "".join(content) + "\x1b[0m"
+        writes.append(line)
+        shown.append(f"\x1b[{row};3H\x1b[1;38;5;253m" + "".join(c for c in "".join(content) if c.isprintable()))
+        shown.append("\x1b[0m")
+    frame = "".join(writes)
+    cuts = sorted(draw(st.lists(st.integers(0, len(frame)), max_size=4)))
+    return [frame[a:b] for a, b in zip([0, *cuts], [*cuts, len(frame)], strict=True)], "".join(shown)
+
+
+@settings(max_examples=300, deadline=None)
+@given(frames_with_content(), st.booleans())
+def test_content_sequences_never_reach_the_terminal(frame: tuple[list[str], str], erase_blanks: bool) -> None:
+    """Whatever a frame's text holds, only styles, cursor positions and text go out, and the
+    terminal shows each sequence's printable rest where Textual laid it out: no title, no
+    answer asked for, no screen erased or moved over, nothing held to the next frame."""
+    writes, shown = frame
+    compactor = SgrCompactor(erase_blanks=erase_blanks, size=(COLUMNS, ROWS))
+    sent = "".join(compactor.feed(write) for write in writes)
+    assert re.sub(r"\x1b\[[0-9;]*[mHXC]|[\r\n]", "", sent).isprintable(), sent
+    terminal, expected = Terminal(), pyte.Screen(COLUMNS, ROWS)
+    pyte.Stream(terminal).feed(sent)
+    pyte.Stream(expected).feed(shown)
+    assert looks(terminal) == looks(expected), (writes, sent)
+    assert (terminal.titles, terminal.answers) == ([], [])
+
+
+def test_a_string_left_open_is_not_held_back() -> None:
+    """A content OSC whose BEL Rich took out (probe F1): its text shows at once, and the next
+    frame is painted, not held as the rest of a title."""
+    compactor = SgrCompactor(size=(COLUMNS, ROWS))
+    first = compactor.feed("\x1b[7;1HTicket NOT GENUINE: station SZ01\x1b]0;PWNED")
+    assert first.endswith("SZ01]0;PWNED")
+    assert compactor.feed("\x1b[18;40H\x1b[1mNothing opened.\x1b[0m") == "\x1b[18;40H\x1b[1mNothing opened.\x1b[m"
+
+
+def test_only_a_cut_style_or_position_is_held_and_not_for_long() -> None:
+    compactor = SgrCompactor()
+    compactor.feed("")
+    assert compactor.feed("ab\x1b[3") == "ab"  # a style cut by the end of the write: held
+    assert compactor.feed("1mred") == "\x1b[31mred"
+    long = "\x1b[" + "1;" * 40  # no style or position is this long: dropped, its rest is text
+    assert compactor.feed("x" + long) == "x[" + "1;" * 40
+
+
+def test_a_textual_mode_inside_a_frame_is_content() -> None:
+    # Textual writes each mode alone; one inside a frame's text came from the text.
+    assert "\x1b[?2004l" not in compact("\x1b[1;1HLi\x1b[?2004lWei")
+    assert compact("\x1b[?2004l") == "\x1b[?2004l"

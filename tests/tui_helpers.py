@@ -9,9 +9,28 @@ import time
 from datetime import date
 
 import pexpect
+import pyte
 
 SIZE = (80, 24)
 TODAY = date(2026, 11, 24)
+
+
+class Terminal(pyte.Screen):
+    """An emulated terminal that keeps what it was asked to answer and the titles it was given."""
+
+    def __init__(self) -> None:
+        super().__init__(*SIZE)
+        self.answers: list[str] = []
+        self.titles: list[str] = []
+
+    def write_process_input(self, data: str) -> None:
+        self.answers.append(data)
+
+    def set_title(self, param: str) -> None:
+        self.titles.append(param)
+
+    def set_icon_name(self, param: str) -> None:
+        self.titles.append(param)
 
 
 def until_quiet(child: pexpect.spawn, quiet_s: float, limit_s: float) -> None:

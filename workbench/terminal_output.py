@@ -7,6 +7,10 @@ and writes a style change only where it changes, just before the text that needs
 runs of blanks become an erase (ECH) where the terminal fills erased cells with the current
 background (terminfo `bce`). The screen the terminal shows is the same, cell for cell
 (tests/test_terminal_output.py renders both on a terminal emulator).
+
+It is also a wall: what reaches the terminal is only the vocabulary Textual itself writes
+(`ContentWall`), so an escape sequence that slipped into a widget's text with a customer's
+name or a scanned ticket is not obeyed, nor held back with the rest of the frame behind it.
 """
 
 from __future__ import annotations
@@ -22,20 +26,38 @@ from typing import Any
 from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
 
-# One unit of terminal output: a CSI sequence, a string sequence (OSC, DCS, APC, PM, SOS),
-# another escape, a control character, or a run of text.
+# The terminal vocabulary of Textual 8.2.8's LinuxDriver and App (not inline), and nothing
+# else: tests/test_terminal_output.py records a real session and checks that none of what
+# Textual wrote is dropped, so a Textual that writes something new fails there first.
+# In a frame (where widgets' text is): text, CR, LF, SGR (Rich's styles) and cursor positions.
+_FRAME_ESCAPE = r"\[[0-9;:]*m|\[[0-9]*(?:;[0-9]*)?H"
+# Written alone, each a whole write of its own: the driver's private modes (cursor, alternate
+# screen, mouse, focus events, bracketed paste, synchronized output, in-band resize, line
+# wrap), its mode queries, the kitty keyboard protocol on and off, and the App's pointer
+# shape (OSC 22), clipboard copy (OSC 52, base64) and bell.
+_OWN_WRITE = re.compile(
+    r"\x1b\[\?(?:7|25|1000|1002|1003|1004|1006|1015|1016|1049|2004|2026|2048)[hl]"
+    r"|\x1b\[\?(?:2026|2048)\$p"
+    r"|\x1b\[>[0-9]+u|\x1b\[<u"
+    r"|\x1b\]22;[a-z-]+\x07"
+    r"|\x1b\]52;c;[A-Za-z0-9+/]*={0,2}\x07"
+    r"|\x07"
+)
+# Any other control character (C0 but CR and LF, DEL, C1) or an ESC that starts no escape of
+# the frame's: dropped, and what follows it is text (a string's text, a CSI's parameters).
+_FOREIGN = re.compile(f"\\x1b(?!{_FRAME_ESCAPE})|[\\x00-\\x09\\x0b\\x0c\\x0e-\\x1a\\x1c-\\x1f\\x7f-\\x9f]")
+# A frame's escape cut by the end of a write, held for the next: 64 characters at most (a
+# style with every attribute and three true colours is shorter).
+_CUT_FRAME_ESCAPE = re.compile(r"\x1b(?:\[[0-9;:]{0,62})?\Z")
+
+# One unit of the walled output: a CSI sequence, a string sequence (OSC), a control
+# character, or a run of text.
 _UNIT = re.compile(
     r"(?P<csi>\x1b\[(?P<params>[0-?]*)(?P<inter>[ -/]*)(?P<final>[@-~]))"
-    r"|(?P<string>\x1b[\]P_^X](?:[^\x07\x1b]|\x1b(?!\\))*(?:\x07|\x1b\\))"
-    r"|(?P<esc>\x1b(?:[ -/]+[0-~]|(?![\[\]P_^X])[0-~]))"
+    r"|(?P<string>\x1b\][^\x07]*\x07)"
     r"|(?P<control>[\x00-\x1f\x7f])"
     r"|(?P<text>[^\x00-\x1f\x7f]+)"
 )
-# The start of an escape whose end is still to come (the rest arrives with the next write).
-_CUT_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|[\]P_^X](?:[^\x07\x1b]|\x1b(?!\\))*\x1b?|[ -/]*)\Z")
-# Cursor moves: they neither draw nor depend on the style, so a style change waits past them.
-_CURSOR_MOVES = frozenset("ABCDEFGHdf")
-_POSITION = re.compile(r"[0-9]*(?:;[0-9]*)?")
 # Modes that leave the cursor where it is: cursor shown or hidden, synchronized output,
 # mouse reporting, focus events, bracketed paste.
 _QUIET_MODE = re.compile(r"\x1b\[\?(?:(?:25|2026|1000|1002|1003|1004|1006|1015|2004);?)+[hl]")
@@ -77,6 +99,25 @@ class Style:
 
 
 PLAIN = Style()
+
+
+class ContentWall:
+    """Passes on only what Textual writes to the terminal (above), whatever a widget's text
+    holds: a control character or escape that Textual does not write is dropped, and the
+    rest of its sequence passes as the text it is. Nothing is held back but a frame's escape
+    cut by the end of a write (Textual writes whole ones; held at most 64 characters)."""
+
+    def __init__(self) -> None:
+        self._cut = ""
+
+    def feed(self, data: str) -> str:
+        if not self._cut and _OWN_WRITE.fullmatch(data):
+            return data
+        data, self._cut = self._cut + data, ""
+        cut = _CUT_FRAME_ESCAPE.search(data)
+        if cut:
+            data, self._cut = data[: cut.start()], cut.group()
+        return _FOREIGN.sub("", data)
 
 
 # The same few styles and codes come again in every frame: each function of them is asked once.
@@ -192,7 +233,7 @@ class SgrCompactor:
         self._wanted: Style | None = PLAIN  # what the stream asked for (None: not modelled)
         self._row: int | None = None  # where the cursor is (1-based; None: not known),
         self._column: int | None = None  # counting the blanks held back as written
-        self._cut = ""  # an escape cut by the end of the last write
+        self._wall = ContentWall()  # only Textual's vocabulary is compacted, and sent
         self._blanks = 0  # blanks not written yet, all in the style `_blank_style`
         self._blank_style: Style = PLAIN
         self._out: list[str] = []
@@ -201,22 +242,19 @@ class SgrCompactor:
         if self.size != self._size_seen:  # a resized terminal may have moved its cursor (reflow)
             self._size_seen = self.size
             self._row = self._column = None
-        data, self._cut = self._cut + data, ""
+        data = self._wall.feed(data)
         out = self._out
         at = 0
         while at < len(data):
             unit = _UNIT.match(data, at)
             assert unit is not None  # every character is a control or text
-            if unit["control"] == "\x1b" and _CUT_ESCAPE.match(data, at):
-                self._cut = data[at:]  # the escape continues in the next write
-                break
             at = unit.end()
             final = unit["final"] if unit["csi"] is not None and not unit["inter"] else None
             if unit["text"] is not None:
                 self._text(unit["text"])
-            elif final == "m" and not unit["params"].startswith(("<", "=", ">", "?")):
+            elif final == "m":  # past the wall, a style: no private or other `m`
                 self._sgr(unit["params"], unit.group())
-            elif final in ("H", "f") and _POSITION.fullmatch(unit["params"]):
+            elif final == "H":  # past the wall, a cursor position
                 row, _, column = unit["params"].partition(";")
                 self._place(int(row or 1), int(column or 1), unit.group())
             elif unit["control"] == "\r":
@@ -225,12 +263,11 @@ class SgrCompactor:
                 self._column = 1
             elif unit["control"] == "\n" and self._feed_is_spare(data, at):
                 continue  # the cursor position that follows moves the cursor anyway
-            else:  # other moves, erases, modes, strings, controls: written as they came
+            else:  # Textual's own writes (modes, queries, strings, the bell): as they came
                 self._end_blanks(cursor_placed=False)
-                if final not in _CURSOR_MOVES:
-                    self._paint_style()
+                self._paint_style()
                 out.append(unit.group())
-                if not (final in ("K", "X") or unit["string"] is not None or _QUIET_MODE.fullmatch(unit.group())):
+                if not (unit["string"] is not None or _QUIET_MODE.fullmatch(unit.group())):
                     self._row = self._column = None
         self._end_blanks(cursor_placed=False)
         self._paint_style()
@@ -250,7 +287,7 @@ class SgrCompactor:
         following = _UNIT.match(data, at)
         return (
             following is not None
-            and following["final"] in ("H", "f")
+            and following["final"] == "H"
             and not following["inter"]
             and self._row is not None
             and self.size is not None

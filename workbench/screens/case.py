@@ -51,7 +51,7 @@ class CaseScreen(WorkbenchScreen):
         super().__init__()
         self.number = number
         self.by_ticket = by_ticket  # opened by scanning the customer's ticket
-        self.notice = notice
+        self.notice = strip_control(notice)  # what a scanned ticket said: data
         self.view: CaseView | None = None
 
     def compose(self) -> ComposeResult:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from workbench import case_flow
 from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
-from workbench.text import plain
+from workbench.text import plain, strip_control
 from workbench.vocabulary import STEP_TITLES, state_words
 
 SCAN_LIMIT = 4_000  # characters: a ticket's QR text is far shorter
@@ -98,7 +98,8 @@ class HomeScreen(WorkbenchScreen):
         notice.display = bool(text)
 
     def _status(self, text: str) -> None:
-        self.query_one("#home-status", Static).update(text)
+        # It quotes what a scanned ticket or the records say: data, cleaned here as well.
+        self.query_one("#home-status", Static).update(strip_control(text))
 
     def _show(self, drafts, today, review, after) -> None:
         waiting = self.query_one("#review", DataTable)
@@ -290,7 +291,7 @@ class HomeScreen(WorkbenchScreen):
 
     def _ticket_refused(self, message: str) -> None:
         self._status(message)
-        self.notify(message, severity="error", markup=False, timeout=10)
+        self.notify(strip_control(message), severity="error", markup=False, timeout=10)
 
     def _ticket_opened(self, number: str, notice: str) -> None:
         from workbench.screens.case import CaseScreen

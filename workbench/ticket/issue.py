@@ -8,6 +8,7 @@ from datetime import tzinfo
 from workbench.claim_draft import ClaimDraft
 from workbench.config import TRAINING_STATION, StationConfig
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
+from workbench.text import shown, strip_control
 from workbench.ticket.content import TicketContent, ticket_content
 from workbench.ticket.keys import station_key, trusted_keys, verify_signature
 from workbench.ticket.payload import TicketFacts, parse, signed_text
@@ -89,6 +90,12 @@ class Verification:
     message: str
     record_matches: bool | None = None  # None: no case record to compare with
 
+    def __post_init__(self) -> None:
+        # The message is shown to the clerk (status line, toast, the case's notice, `ticket
+        # verify`): clean whatever it quotes, so no caller can show it raw. (The station and
+        # facts are clean already: TicketFacts cleans its texts.)
+        object.__setattr__(self, "message", strip_control(self.message))
+
     @property
     def good(self) -> bool:
         """The ticket can be relied on: exit status 0, and the only case printed as GOOD."""
@@ -117,6 +124,8 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
     parsed = parse(text)  # InputError for text that is not a ticket at all
     facts = parsed.facts
     signer = facts.station.upper()
+    # The ticket's texts as quoted in a message: before its signature is checked, anyone's.
+    station, case = shown(facts.station, 40), shown(facts.case_number, 40)
     if signer == TRAINING_STATION or facts.case_number.upper().startswith(TRAINING_STATION + "-"):
         return Verification(
             "training",
@@ -130,14 +139,14 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "unknown_station",
             facts.station,
             facts,
-            f"station {facts.station} is not among this station's trusted keys ([ticket.trusted_keys])",
+            f"station {station} is not among this station's trusted keys ([ticket.trusted_keys])",
         )
     if not verify_signature(key, parsed.signature, parsed.body):
         return Verification(
             "forged",
             facts.station,
             facts,
-            f"the signature does not match: the text was altered, or not signed by {facts.station}",
+            f"the signature does not match: the text was altered, or not signed by {station}",
         )
     prefix = facts.case_number.split("-", 1)[0].upper()
     if prefix != signer:
@@ -145,12 +154,12 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "wrong_station",
             facts.station,
             facts,
-            f"case {facts.case_number} is station {prefix}'s, but the ticket is signed by "
-            f"station {facts.station}: a station signs tickets for its own cases only",
+            f"case {case} is station {prefix}'s, but the ticket is signed by "
+            f"station {station}: a station signs tickets for its own cases only",
         )
     if store is None:
         return Verification(
-            "good", facts.station, facts, f"genuine ticket signed by station {facts.station} (case records not checked)"
+            "good", facts.station, facts, f"genuine ticket signed by station {station} (case records not checked)"
         )
     try:
         recorded = facts_for(store.get_case(facts.case_number), facts.station, config.time_zone)
@@ -160,15 +169,14 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
                 "not_on_record",
                 facts.station,
                 facts,
-                f"signed by this station, but case {facts.case_number} is not in its records "
+                f"signed by this station, but case {case} is not in its records "
                 "(deleted, or the records were restored from an older backup)",
             )
         return Verification(
             "good",
             facts.station,
             facts,
-            f"genuine ticket signed by station {facts.station}; "
-            f"case {facts.case_number} is kept at station {facts.station}, not here",
+            f"genuine ticket signed by station {station}; case {case} is kept at station {station}, not here",
         )
     differences = [
         name
@@ -180,7 +188,7 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "record_differs",
             facts.station,
             facts,
-            f"signed by station {facts.station}, but the case record now differs in: "
+            f"signed by station {station}, but the case record now differs in: "
             f"{', '.join(differences)} (a later decision?)",
             record_matches=False,
         )
@@ -188,7 +196,7 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
         "good",
         facts.station,
         facts,
-        f"genuine ticket signed by station {facts.station}; matches case {facts.case_number}",
+        f"genuine ticket signed by station {station}; matches case {case}",
         record_matches=True,
     )
 

@@ -36,6 +36,7 @@ from datetime import date, timedelta
 
 from policy.engine import COVERED, NEEDS_REVIEW, NOT_COVERED, REFUSED
 from workbench.errors import InputError
+from workbench.text import strip_control
 
 PREFIX = "NW2"
 PREFIX_NW1 = "NW1"
@@ -56,6 +57,10 @@ NW1_SIGNATURE_LENGTH = 86  # 64 bytes in base64url, unpadded
 
 @dataclass(frozen=True)
 class TicketFacts:
+    """A ticket's facts, as text that is data: a scanned ticket is anyone's text until its
+    signature is checked (and then the signer's), so every fact is cleaned of escape
+    sequences and control characters when the facts are made, whoever makes them."""
+
     case_number: str
     station: str
     date: str  # day of the decision, YYYY-MM-DD
@@ -66,8 +71,13 @@ class TicketFacts:
     remedy: str
     policy: str
 
+    def __post_init__(self) -> None:
+        for name in FACT_NAMES:
+            object.__setattr__(self, name, strip_control(getattr(self, name)))
 
-FIELD_COUNT = len(fields(TicketFacts))
+
+FACT_NAMES = tuple(f.name for f in fields(TicketFacts))
+FIELD_COUNT = len(FACT_NAMES)
 
 
 @dataclass(frozen=True)
