@@ -15,7 +15,7 @@ import pytest
 from policy import load_policy
 from tests.db_helpers import sqlite_url
 from tests.test_ticket_sign import NW1_TICKET, fixed_key_station
-from tests.ticket_helpers import decided_case, station_config
+from tests.ticket_helpers import DECISION, decided_case, station_config
 from workbench.errors import InputError, WorkbenchError
 from workbench.ticket.issue import issue_ticket, verify_ticket
 from workbench.ticket.keys import key_path, public_key_text, station_key
@@ -79,7 +79,8 @@ def test_words_agree_with_the_exit_status_when_the_record_changed(tmp_path):
     config = station_config(tmp_path)
     store, number = decided_case(tmp_path)
     ticket = issue_ticket(store, number, config, load_policy()).qr_text
-    store.record_decision(number, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
+    # A supervisor's override after the ticket was given: the record no longer says what it says.
+    store.record_decision(number, DECISION, "netac-warranty 2024.1", {"verdict": "covered", "reason": "re-examined"})
     done = verify_cli(config.station_file, ticket, tmp_path / "cases.db")
     assert done.returncode == 1 and done.stdout.startswith("CHANGED: ") and "GOOD" not in done.stdout
 

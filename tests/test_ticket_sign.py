@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from policy import load_policy
-from tests.ticket_helpers import decided_case, station_config
+from tests.ticket_helpers import DECISION, decided_case, station_config
 from workbench.errors import InputError
 from workbench.ticket.issue import issue_ticket, verify_ticket
 from workbench.ticket.keys import public_key_text, station_key
@@ -167,7 +167,8 @@ def test_verify_against_the_case_record(tmp_path):
     outcome = issue_ticket(store, number, config, load_policy())
     result = verify_ticket(outcome.qr_text, config, store)
     assert (result.good, result.record_matches) == (True, True)
-    store.record_decision(number, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
+    # A supervisor's override after the ticket was given: the record no longer says what it says.
+    store.record_decision(number, DECISION, "netac-warranty 2024.1", {"verdict": "covered", "reason": "re-examined"})
     later = verify_ticket(outcome.qr_text, config, store)
     assert (later.genuine, later.record_matches) == (True, False) and "differs in: verdict" in later.message
     assert not later.good and later.verdict_word == "CHANGED"  # never GOOD when the record differs
