@@ -168,7 +168,7 @@ def time_to(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
 # Keys a technician types, field by field (docs/keys.md). Textual routes a key to the
 # widget focused when the key is read, so each field is typed after the focus has moved,
 # as a person (or a scanner, whose Enter comes last) does.
-TAB, ENTER, NEXT, DOWN = b"\t", b"\r", b"\x0e", b"\x1b[B"
+TAB, ENTER, NEXT = b"\t", b"\r", b"\x0e"
 INTAKE = [
     b"Li Wei",
     TAB,
@@ -207,21 +207,24 @@ def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int,
 
     try:
         terminal.read_until(b"New claim")
-        next_step(b"n", b"Step 1/6", "intake")
+        next_step(b"n", b"Step 1/7", "intake")
         for keys in INTAKE[:-1]:
             terminal.type(keys, 0.2)
         next_step(NEXT, b"Physical inspection", "inspection")
         for keys in (b" ", TAB, b"corner lifted"):
             terminal.type(keys, 0.2)
         next_step(NEXT, b"nvme1", "SMART readout")
-        for _ in range(8):
-            terminal.type(DOWN, 0.1)
+        terminal.read_until(b"has the claimed serial")  # the NV7000 at /dev/nvme0, found by its serial
         terminal.type(ENTER)
-        terminal.read_until(b"Data Units Written")
+        terminal.read_until(b"Health PASSED")
         next_step(NEXT, b"Counterfeit", "counterfeit checks")
         terminal.type(ENTER, 0.3)
+        next_step(NEXT, b"SMART health", "diagnosis")
+        terminal.type(ENTER, 0.3)  # fault confirmed: the customer's symptom, seen at the bench
+        for keys in (TAB, b"reproduced"):
+            terminal.type(keys, 0.2)
         paints_from = len(terminal.output)
-        next_step(NEXT, b"Step 5/6", "decision")
+        next_step(NEXT, b"Step 6/7", "decision")
         decided = len(terminal.output)
         # The verdict depends on the catalog's sourced figures: a case needing review goes
         # to the review queue and home, a decided one on to its ticket.
