@@ -3,9 +3,9 @@
 An entry's hash covers the previous entry's hash and the entry's own content, so editing
 or deleting any row breaks the chain at that row; `audit_head` holds the newest link, so
 cutting entries off the end is caught too, and a missing head is a broken trail, never an
-empty one. The records the trail speaks of are bound to it: each decision's entry carries
-a digest of the decision row and each ticket's entry the digest of its text, and every case
-has its creation entry, so an edited verdict or a deleted case is caught as well.
+empty one. The records the trail speaks of are bound to it (db.audit_rows): each entry that
+writes a row carries the row as written, and every case has its creation entry, so an edited
+verdict, ticket, hand-back or case, and a deleted one, is caught as well.
 
 Everything here sits in the same database, so whoever can rewrite the file can recompute
 it all. What they cannot recompute is an anchor kept outside: each ticket's words carry
@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from db.audit_rows import verify_records
 from db.errors import StoreError
-from db.models import AuditEntry, AuditHead, Case, DecisionRecord, Ticket, row_id
+from db.models import AuditEntry, AuditHead, row_id
 
 GENESIS = "0" * 64
 
@@ -101,28 +102,6 @@ class AuditReport:
         return self.broken_at is None and self.problem is None
 
 
-def decision_digest(row: DecisionRecord) -> str:
-    """What a decision's audit entry vouches for: the row as recorded (verdicts, reasons, who)."""
-    content = json.dumps(
-        [
-            row.case_id,
-            row.technician,
-            row.verdict,
-            row.remedy,
-            row.decision,
-            row.policy_id,
-            row.policy_sha256,
-            row.override_verdict,
-            row.override_by,
-            row.override_reason,
-            row.review_request,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
-
-
 def anchor_of(entry_id: int, entry_hash_text: str) -> str:
     """The trail's link as printed on a ticket: entry number and the first 16 hex digits of its hash."""
     return f"{entry_id}:{entry_hash_text[:16]}"
@@ -171,56 +150,12 @@ def _verify_chain(session: Session, anchors: tuple[str, ...]) -> AuditReport:
     report = _verify_links(session)
     if not report.intact:
         return report
-    for check in (_verify_records, lambda s: _verify_anchors(s, anchors)):
+    for check in (verify_records, lambda s: _verify_anchors(s, anchors)):
         problem = check(session)
         if problem is not None:
             broken_at, text = problem
             return AuditReport(report.entries, broken_at, text)
     return report
-
-
-def _verify_records(session: Session) -> tuple[int, str] | None:
-    created: dict[str, int] = {}
-    vouched: dict[int, tuple[int, str | None]] = {}
-    tickets: dict[int, tuple[int, str | None]] = {}
-    for entry in session.exec(
-        select(AuditEntry).where(
-            col(AuditEntry.action).in_(("case_created", "decided", "review_resolved", "ticket_issued"))
-        )
-    ).yield_per(2000):
-        detail, entry_id = _detail(entry), row_id(entry)
-        if entry.action == "case_created" and entry.case_number:
-            created.setdefault(entry.case_number, entry_id)
-        elif entry.action in ("decided", "review_resolved") and isinstance(detail.get("decision"), int):
-            vouched[detail["decision"]] = (entry_id, detail.get("row"))
-        elif entry.action == "ticket_issued" and isinstance(detail.get("ticket"), int):
-            tickets[detail["ticket"]] = (entry_id, detail.get("payload_sha256"))
-    numbers = {case.id: case.number for case in session.exec(select(Case))}
-    for number, entry_id in created.items():
-        if number not in numbers.values():
-            return entry_id, f"case {number} (created in entry {entry_id}) is missing from the records: deleted"
-    missing = sorted(set(numbers.values()) - set(created))
-    if missing:
-        return 0, f"case {missing[0]} has no creation entry in the trail: its entries were deleted"
-    for row in session.exec(select(DecisionRecord)).yield_per(2000):
-        if row_id(row) not in vouched:
-            return 0, f"decision {row.id} of case {numbers.get(row.case_id)} has no entry in the trail"
-        entry_id, digest = vouched.pop(row_id(row))
-        if digest is not None and digest != decision_digest(row):
-            return entry_id, (
-                f"decision {row.id} of case {numbers.get(row.case_id)} was changed after entry "
-                f"{entry_id} recorded it (verdict, reasons or override)"
-            )
-    if vouched:
-        decision, (entry_id, _) = next(iter(vouched.items()))
-        return entry_id, f"decision {decision} recorded in entry {entry_id} is missing from the records: deleted"
-    for ticket in session.exec(select(Ticket)).yield_per(2000):
-        if row_id(ticket) not in tickets:
-            return 0, f"ticket {ticket.id} of case {numbers.get(ticket.case_id)} has no entry in the trail"
-        entry_id, digest = tickets.pop(row_id(ticket))
-        if digest is not None and digest != hashlib.sha256(ticket.payload.encode()).hexdigest():
-            return entry_id, f"ticket {ticket.id} was changed after entry {entry_id} recorded it"
-    return None
 
 
 def _verify_anchors(session: Session, anchors: tuple[str, ...]) -> tuple[int, str] | None:
@@ -233,14 +168,6 @@ def _verify_anchors(session: Session, anchors: tuple[str, ...]) -> tuple[int, st
                 f"the trail no longer holds the link {anchor[:40]} printed on a ticket: it was cut or rewritten",
             )
     return None
-
-
-def _detail(entry: AuditEntry) -> dict[str, Any]:
-    try:
-        detail = json.loads(entry.detail)
-    except (TypeError, ValueError):
-        return {}
-    return detail if isinstance(detail, dict) else {}
 
 
 def _verify_links(session: Session) -> AuditReport:

@@ -7,9 +7,12 @@ describe the latest revision (tests compare the two).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from policy.serials import canonical_serial
 
 
 class Case(SQLModel, table=True):
@@ -73,6 +76,17 @@ class Case(SQLModel, table=True):
     handed_back_at: datetime | None = None
     days_to_hand_back: float | None = None  # from intake to the customer leaving the counter
     shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)  # the failed drive's parcel
+
+
+def case_copies(fields: dict[str, Any]) -> dict[str, str]:
+    """The claim's fields a case copies into its indexed columns, as the case keeps them."""
+    name = str(fields.get("customer_name") or "").strip()
+    return {
+        "serial": canonical_serial(str(fields.get("serial") or "")),
+        "customer_name": name,
+        "customer_key": name.casefold(),
+        "model": str(fields.get("model") or "").strip(),
+    }
 
 
 class InspectionItem(SQLModel, table=True):
@@ -190,6 +204,7 @@ class HandBack(SQLModel, table=True):
     technician: str = Field(max_length=64)
     collected_by: str = Field(max_length=200)
     id_checked: bool
+    id_check_reason: str | None = Field(default=None, sa_column=Column(Text))  # why not, when not checked
     drive_serial: str = Field(max_length=64)  # the drive that went out over the counter
     by_ticket: bool  # opened by scanning the customer's ticket
 

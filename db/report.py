@@ -83,6 +83,7 @@ class StationFigures:
     tbw_over_80: int  # cases over 80% of their limit
     power_on_hours: Spread
     days_to_hand_back: Spread
+    hand_backs_unchecked: int  # handed back without the collector's ID checked (a reason recorded)
     overrides: dict[str, int]  # by supervisor
     reviews: dict[str, int]  # resolved, by supervisor
     no_fault_found: tuple[NoFaultFound, ...] = ()  # by product line, most decided claims first
@@ -191,6 +192,10 @@ def station_figures(connection: Connection, since: date, until: date, zone: tzin
         tbw_over_80=over_80,
         power_on_hours=spread("power_on_hours", with_hours),
         days_to_hand_back=spread("days_to_hand_back", handed_back),
+        hand_backs_unchecked=rows(
+            "SELECT count(*) FROM hand_back JOIN case_record ON case_record.id = hand_back.case_id "
+            "WHERE NOT hand_back.id_checked AND case_record.created_at >= :start AND case_record.created_at <= :end"
+        )[0][0],
         overrides=dict(overrides.most_common()),
         reviews=dict(reviews.most_common()),
         no_fault_found=tuple(

@@ -21,7 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, col, select
 
-from db.audit import AuditReport, anchor_of, append_entry, decision_digest, lock_head, verify_chain
+from db.audit import AuditReport, anchor_of, append_entry, lock_head, verify_chain
+from db.audit_rows import case_digest, decision_digest, finding_digest, sha256_text
 from db.connection import explain, make_engine, retrying, sqlite_path
 from db.errors import StaleCase, StoreError
 from db.lifecycle import BEFORE_DECISION, STATES, Seen, move_problem
@@ -40,6 +41,7 @@ from db.models import (
     Shipment,
     SmartSnapshot,
     Ticket,
+    case_copies,
     row_id,
 )
 from db.report import StationFigures, station_figures
@@ -157,6 +159,7 @@ class HandBackView:
     id_checked: bool
     drive_serial: str
     by_ticket: bool
+    id_check_reason: str | None = None  # why the ID was not checked
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,9 @@ class CaseStore:
         return retrying(attempt, what=what)
 
     def _audit(self, session: Session, case_number: str | None, action: str, detail: dict[str, Any]) -> None:
+        """An entry about the case `case_number` vouches for the case row as this write left it."""
+        if case_number is not None:
+            detail = {**detail, "case_row": case_digest(self._case(session, case_number))}
         append_entry(
             session,
             at=utcnow(),
@@ -377,6 +383,7 @@ class CaseStore:
                     "serial": readout.get("serial"),
                     "host_bytes_written": snapshot.host_bytes_written,
                     "raw_output_sha256": _sha256(raw_output),
+                    "readout_sha256": sha256_text(snapshot.readout),
                 },
             )
             return row_id(snapshot)
@@ -455,19 +462,20 @@ class CaseStore:
                 or 0
             ) + 1
             now = utcnow()
-            for f in findings:
-                session.add(
-                    CounterfeitFinding(
-                        case_id=row_id(case),
-                        batch=batch,
-                        check=f["check"],
-                        severity=f["severity"],
-                        message=f["message"],
-                        evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
-                        confirmed=f.get("confirmed"),
-                        recorded_at=now,
-                    )
+            rows = [
+                CounterfeitFinding(
+                    case_id=row_id(case),
+                    batch=batch,
+                    check=f["check"],
+                    severity=f["severity"],
+                    message=f["message"],
+                    evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
+                    confirmed=f.get("confirmed"),
+                    recorded_at=now,
                 )
+                for f in findings
+            ]
+            session.add_all(rows)
             self._touch(case, session)
             self._audit(
                 session,
@@ -475,7 +483,10 @@ class CaseStore:
                 "findings_recorded",
                 {
                     "batch": batch,
-                    "findings": [{k: f.get(k) for k in ("check", "severity", "confirmed")} for f in findings],
+                    "findings": [
+                        {"check": r.check, "severity": r.severity, "confirmed": r.confirmed, "row": finding_digest(r)}
+                        for r in rows
+                    ],
                 },
             )
 
@@ -766,13 +777,23 @@ class CaseStore:
         self._write("record the replacement", work)
 
     def record_hand_back(
-        self, number: str, collected_by: str, id_checked: bool, drive_serial: str = "", *, by_ticket: bool = False
+        self,
+        number: str,
+        collected_by: str,
+        id_checked: bool,
+        drive_serial: str = "",
+        *,
+        by_ticket: bool = False,
+        id_check_reason: str = "",
     ) -> None:
-        """The customer collected: who, whether their ID was checked, and which drive went out
-        (for a replaced drive, the replacement's serial as scanned; otherwise their own drive)."""
-        collected_by = collected_by.strip()
+        """The customer collected: who, whether their ID was checked (and if not, why), and which
+        drive went out (for a replaced drive, the replacement's serial as scanned; otherwise their
+        own drive). A refusal names what was scanned, never the serial expected."""
+        collected_by, reason = collected_by.strip(), id_check_reason.strip()
         if not collected_by:
             raise StoreError("collected by: name who collected the drive")
+        if not id_checked and not reason:
+            raise StoreError("ID check reason: say why the collector's identity document was not checked")
 
         def work(session: Session) -> None:
             case = self._case(session, number)
@@ -782,10 +803,12 @@ class CaseStore:
             expected = replacement.serial if replacement else case.serial
             going = canonical_serial(drive_serial) or (expected if replacement is None else "")
             if replacement is not None and not going:
-                raise StoreError(f"drive out: scan the replacement drive going out ({expected})")
+                raise StoreError("drive out: scan the serial label of the replacement drive going out")
             if going != expected:
-                what = "the replacement recorded for" if replacement else "the drive of"
-                raise StoreError(f"drive out: {going} is not {what} case {number} ({expected})")
+                raise StoreError(
+                    f"drive out: the scanned drive {going} is not the one of case {number}: "
+                    "find the case's drive and scan its serial label"
+                )
             now = utcnow()
             session.add(
                 HandBack(
@@ -794,6 +817,7 @@ class CaseStore:
                     technician=self.technician,
                     collected_by=collected_by,
                     id_checked=id_checked,
+                    id_check_reason=None if id_checked else reason,
                     drive_serial=going,
                     by_ticket=by_ticket,
                 )
@@ -805,7 +829,13 @@ class CaseStore:
                 session,
                 number,
                 "handed_back",
-                {"collected_by": collected_by, "id_checked": id_checked, "drive": going, "by_ticket": by_ticket},
+                {
+                    "collected_by": collected_by,
+                    "id_checked": id_checked,
+                    "id_check_reason": None if id_checked else reason,
+                    "drive": going,
+                    "by_ticket": by_ticket,
+                },
             )
 
         self._write("record the hand-back", work)
@@ -981,7 +1011,15 @@ class CaseStore:
                 ),
                 hand_back=next(
                     (
-                        HandBackView(h.at, h.technician, h.collected_by, h.id_checked, h.drive_serial, h.by_ticket)
+                        HandBackView(
+                            h.at,
+                            h.technician,
+                            h.collected_by,
+                            h.id_checked,
+                            h.drive_serial,
+                            h.by_ticket,
+                            h.id_check_reason,
+                        )
                         for h in rows(HandBack, HandBack.id)
                     ),
                     None,
@@ -1248,10 +1286,9 @@ def open_station_store(config: StationSettings, *, read_only: bool = False) -> C
 
 def _apply_fields(case: Case, fields: dict[str, Any]) -> None:
     case.fields = json.dumps(fields, sort_keys=True, default=str)
-    case.serial = canonical_serial(str(fields.get("serial") or ""))
-    case.customer_name = str(fields.get("customer_name") or "").strip()
-    case.customer_key = case.customer_name.casefold()
-    case.model = str(fields.get("model") or "").strip()
+    copies = case_copies(fields)
+    case.serial, case.customer_name = copies["serial"], copies["customer_name"]
+    case.customer_key, case.model = copies["customer_key"], copies["model"]
 
 
 def _why(decision: DecisionRecord | None) -> str:

@@ -11,6 +11,7 @@ import pytest
 from db.errors import StoreError
 from tests.after_helpers import NEW_SERIAL, NV7000_FIGURES, SERIAL, decided_claim
 from workbench.case_flow import NotASupervisor
+from workbench.case_text import after_decision_lines
 from workbench.errors import InputError
 
 
@@ -26,8 +27,15 @@ def test_a_covered_case_is_replaced_and_handed_back_every_step_audited(station):
     assert flow.ticket_given() == "decided"  # repair or replacement is chosen next
     station.move(number, "awaiting_stock", "no NV7000 2TB on the shelf")
     station.record_replacement(number, "rn2025-1101 2tb000123", "NV7000", "2000")  # as a scanner may type it
-    with pytest.raises(StoreError, match=f"drive out: RN1 is not the replacement recorded for case {number}"):
+    with pytest.raises(StoreError) as refused:
         station.record_hand_back(number, "Li Wei", True, "RN1")
+    # What was scanned and what to do, never the serial expected (retyping it would pass).
+    assert str(refused.value) == (
+        f"drive out: the scanned drive RN1 is not the one of case {number}: find the case's drive and scan its serial label"
+    )
+    with pytest.raises(StoreError) as unscanned:
+        station.record_hand_back(number, "Li Wei", True)
+    assert NEW_SERIAL not in str(unscanned.value) and "2TB000123" not in str(unscanned.value)
     station.record_hand_back(number, "Li Wei", True, NEW_SERIAL)
 
     view = station.case(number)
@@ -49,7 +57,8 @@ def test_a_covered_case_is_replaced_and_handed_back_every_step_audited(station):
         ("replacement_recorded", "ana"),
         ("handed_back", "ana"),
     ]
-    assert view.audit[-3].detail == {"from": "decided", "to": "awaiting_stock", "note": "no NV7000 2TB on the shelf"}
+    moved = view.audit[-3].detail
+    assert (moved["from"], moved["to"], moved["note"]) == ("decided", "awaiting_stock", "no NV7000 2TB on the shelf")
     assert station.store.verify_audit().intact
 
 
@@ -77,10 +86,19 @@ def test_a_not_covered_drive_is_ready_at_once_and_handed_back(station):
     flow = decided_claim(station, inspection={"physical_or_liquid_damage": True})
     assert station.case(flow.number).summary.verdict == "not_covered"
     assert flow.ticket_given() == "ready"
-    station.record_hand_back(flow.number, "Li Wei's son", False)  # their own drive: nothing to scan
+    with pytest.raises(InputError, match="ID check reason: say why the collector's identity document was not checked"):
+        station.record_hand_back(flow.number, "Li Wei's son", False)
+    with pytest.raises(StoreError, match="ID check reason"):  # the records refuse it too, whoever writes
+        station.store.record_hand_back(flow.number, "Li Wei's son", False, id_check_reason="  ")
+    # Their own drive: nothing to scan.
+    station.record_hand_back(flow.number, "Li Wei's son", False, id_check_reason="known to the station, ID at home")
     view = station.case(flow.number)
     assert view.summary.status == "handed_back" and view.hand_back.drive_serial == SERIAL
     assert not view.hand_back.id_checked and view.replacement is None
+    assert view.hand_back.id_check_reason == "known to the station, ID at home"
+    assert view.audit[-1].detail["id_check_reason"] == "known to the station, ID at home"
+    assert "ID NOT checked: known to the station, ID at home" in "\n".join(after_decision_lines(view))
+    assert station.store.verify_audit().intact
 
 
 def test_the_states_refuse_what_the_counter_should_not_do(station):
@@ -203,8 +221,25 @@ def test_the_command_line_follows_a_case_to_its_shipment(station):
     assert done.returncode == 0 and "ready for pickup" in done.stdout
     listed = workbench_cli("cases", "list", "--status", "ready")
     assert number in listed.stdout and "ready for pickup" in listed.stdout
+    unchecked = workbench_cli(
+        "cases", "hand-back", number, "--collected-by", "Li Wei", "--id-checked", "no", "--drive", NEW_SERIAL
+    )
+    assert unchecked.returncode == 2
+    assert unchecked.stderr.strip().splitlines() == [
+        "workbench: ID check reason: say why the collector's identity document was not checked"
+    ]
     back = workbench_cli(
-        "cases", "hand-back", number, "--collected-by", "Li Wei", "--id-checked", "yes", "--drive", NEW_SERIAL
+        "cases",
+        "hand-back",
+        number,
+        "--collected-by",
+        "Li Wei",
+        "--id-checked",
+        "no",
+        "--reason",
+        "regular customer",
+        "--drive",
+        NEW_SERIAL,
     )
     assert back.returncode == 0 and "handed back" in back.stdout
     pending = workbench_cli("shipment", "pending")
@@ -216,3 +251,6 @@ def test_the_command_line_follows_a_case_to_its_shipment(station):
     assert csv_out[0].startswith("shipment,case_number,model,capacity_gb,serial,replaced_by")
     assert csv_out[1].startswith(f"SZ01-S2026-0001,{number},NV7000,2000,{SERIAL},{NEW_SERIAL}")
     assert number in workbench_cli("cases", "list", "--status", "sent").stdout
+    assert "ID NOT checked: regular customer" in workbench_cli("cases", "show", number).stdout
+    verified = workbench_cli("audit", "verify")
+    assert verified.returncode == 0 and verified.stdout.startswith("audit chain intact"), verified.stdout

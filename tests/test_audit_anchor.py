@@ -92,7 +92,7 @@ def test_an_edited_verdict_is_caught(station):
 def test_a_deleted_case_or_ticket_is_caught(station, tmp_path):
     db, _ = station
     tamper(db, "update ticket set payload = 'NW2000' where id = 1")
-    assert "ticket 1 was changed" in broken(verify(db))
+    assert "ticket 1 of case SZ01-2026-000003 was changed after entry" in broken(verify(db))
     tamper(
         db,
         "delete from ticket",

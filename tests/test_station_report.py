@@ -184,3 +184,27 @@ def test_a_decided_case_carries_its_figures_into_the_report(bench):
     assert figures.tbw_used.median == pytest.approx(readout.host_bytes_written / (1200 * 10**12))
     assert figures.power_on_hours.median == readout.readout["power_on_hours"]
     assert figures.days_to_hand_back.count == 1
+
+
+def test_hand_backs_without_an_id_check_are_counted(bench):
+    """Issue 21, F9: skipping the ID check takes a reason, and the station's figures count it."""
+    from workbench.station_text import report_lines, report_rows
+
+    station = bench(station_lines=NV7000_FIGURES).station
+    serials = ("RN202303092TB677701", "RN202303092TB677702", "RN202303092TB677703")
+    for serial, checked in zip(serials, (True, False, None), strict=True):
+        flow = decided_claim(station, serial=serial, inspection={"physical_or_liquid_damage": True})
+        flow.ticket_given()
+        if checked is not None:
+            station.record_hand_back(flow.number, "Li Wei", checked, id_check_reason="" if checked else "a regular")
+    day = datetime(2026, 11, 24, tzinfo=UTC).date()
+    figures = station.report(day, day)
+    assert (figures.hand_backs_unchecked, figures.days_to_hand_back.count) == (1, 2)
+    assert "Hand-backs without an ID check: 1 of 2" in report_lines(figures)
+    assert {
+        "figure": "hand_backs_without_id_check",
+        "product_line": "",
+        "capacity_gb": None,
+        "item": "cases",
+        "value": 1,
+    } in report_rows(figures)

@@ -5,6 +5,7 @@ refused, and the station's figures, all at 80x24."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Static
 
 from tests.after_helpers import NEW_SERIAL, NV7000_FIGURES, decided_claim
 from tests.tui_helpers import SIZE, screen_text, wait_for
@@ -62,7 +63,12 @@ async def test_a_covered_case_is_replaced_then_handed_back_by_its_scanned_ticket
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, HandBackDialog))
         assert app.screen.query_one("#collected-by").value == "Li Wei"
-        await pilot.press("tab", "space", "tab", *NEW_SERIAL, "enter")  # ID checked; the drive going out scanned
+        # The dialog asks for the drive's scan and never shows the serial it expects.
+        assert all(NEW_SERIAL not in str(w.render()) for w in app.screen.query(Static))
+        assert app.screen.query_one("#id-check-reason-row").display  # until the ID is ticked as checked
+        await pilot.press("tab", "space")
+        await wait_for(pilot, lambda: not app.screen.query_one("#id-check-reason-row").display)
+        await pilot.press("tab", *NEW_SERIAL, "enter")  # ID checked; the drive going out scanned
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and "HANDED BACK" in screen_text(app))
         assert all(len(line) <= 80 for line in screen_text(app).splitlines())
 
@@ -80,12 +86,16 @@ async def test_a_not_covered_drive_is_handed_back(app):
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, HandBackDialog))
         await pilot.press("ctrl+s")  # the customer, ID not checked, their own drive: nothing to scan
+        await wait_for(pilot, lambda: "why not checked: say why the collector's ID was not checked" in screen_text(app))
+        assert isinstance(app.screen, HandBackDialog) and app.screen.focused.id == "id-check-reason"
+        await pilot.press(*"known regular", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and "HANDED BACK" in screen_text(app))
+        assert "ID NOT checked: known regular" in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await wait_for(pilot, lambda: app.screen.query_one("#after").row_count == 0)
     h = app.station.case(number).hand_back
-    assert (h.collected_by, h.id_checked, h.by_ticket) == ("Li Wei", False, False)
+    assert (h.collected_by, h.id_checked, h.id_check_reason, h.by_ticket) == ("Li Wei", False, "known regular", False)
 
 
 async def test_a_forged_ticket_says_so_and_opens_nothing(app):

@@ -249,11 +249,23 @@ class Station:
         self.store.record_replacement(number, serial, model, int(capacity), None if same else reason)
 
     def record_hand_back(
-        self, number: str, collected_by: str, id_checked: bool, drive_serial: str = "", *, by_ticket: bool = False
+        self,
+        number: str,
+        collected_by: str,
+        id_checked: bool,
+        drive_serial: str = "",
+        *,
+        by_ticket: bool = False,
+        id_check_reason: str = "",
     ) -> None:
+        """`id_check_reason`: why the collector's ID was not checked (needed then)."""
         if not collected_by.strip():
             raise InputError("collected by", "name who collected the drive")
-        self.store.record_hand_back(number, collected_by, id_checked, drive_serial, by_ticket=by_ticket)
+        if not id_checked and not id_check_reason.strip():
+            raise InputError("ID check reason", "say why the collector's identity document was not checked")
+        self.store.record_hand_back(
+            number, collected_by, id_checked, drive_serial, by_ticket=by_ticket, id_check_reason=id_check_reason
+        )
 
     def case_for_ticket(self, text: str) -> tuple[Verification, CaseView | None]:
         """A ticket scanned at the counter: verified against this station's key and records, and

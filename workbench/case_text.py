@@ -95,7 +95,7 @@ def after_decision_lines(view) -> list[str]:
             out.append(f"  SUBSTITUTION allowed by {r.substitution_by}: {r.substitution_reason}")
     h = view.hand_back
     if h is not None:
-        checked = "ID checked" if h.id_checked else "ID NOT checked"
+        checked = "ID checked" if h.id_checked else f"ID NOT checked: {h.id_check_reason or 'no reason recorded'}"
         how = ", ticket scanned" if h.by_ticket else ""
         out += [
             "",

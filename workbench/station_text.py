@@ -59,6 +59,7 @@ def report_lines(figures: StationFigures) -> list[str]:
         f"  over 80% of TBW: {f.tbw_over_80:,} cases ({_number(None if share is None else share * 100, '%')})",
         f"  power-on hours:  {_spread(f.power_on_hours, ' h', 0)}",
         f"Days from intake to hand-back: {_spread(f.days_to_hand_back, ' d')}",
+        f"Hand-backs without an ID check: {f.hand_backs_unchecked:,} of {f.days_to_hand_back.count:,}",
         "",
         "No fault found (the diagnosis found the drive working), per product line:",
     ]
@@ -111,6 +112,7 @@ def report_rows(figures: StationFigures) -> list[dict[str, object]]:
         row(name, spread.count, "cases")
         for item, value in (("median", spread.median), ("p90", spread.p90)):
             row(name, None if value is None else round(value * scale, 3), item)
+    row("hand_backs_without_id_check", f.hand_backs_unchecked, "cases")
     share = f.tbw_over_80_share
     row("tbw_over_80_percent", f.tbw_over_80, "cases")
     row("tbw_over_80_percent", None if share is None else round(share * 100, 3), "share")

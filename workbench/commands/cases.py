@@ -7,7 +7,7 @@ workbench cases export --format csv|json [filters as for list] [--output FILE]
 workbench cases review CASE --verdict V --reason TEXT          (a supervisor)
 workbench cases move CASE --to awaiting_repair|awaiting_stock|ready [--note TEXT]
 workbench cases replace CASE --serial S --model M --capacity GB [--reason TEXT]
-workbench cases hand-back CASE --collected-by NAME --id-checked yes|no [--drive SERIAL]
+workbench cases hand-back CASE --collected-by NAME --id-checked yes|no [--reason TEXT] [--drive SERIAL]
 workbench cases withdraw CASE --reason TEXT
 
 States (--status): draft, review, decided, awaiting_repair, awaiting_stock, ready (for
@@ -79,6 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     hand_back.add_argument("--collected-by", required=True, metavar="NAME")
     hand_back.add_argument("--id-checked", required=True, choices=("yes", "no"))
     hand_back.add_argument("--drive", default="", metavar="SERIAL", help="for a replacement: the drive going out")
+    hand_back.add_argument("--reason", default="", help="with --id-checked no: why the ID was not checked (needed)")
     withdraw = verbs.add_parser("withdraw", help="withdraw a claim before its decision (the number is not reused)")
     withdraw.add_argument("number", metavar="CASE")
     withdraw.add_argument("--reason", required=True)
@@ -205,7 +206,9 @@ def _after_decision(station, args: argparse.Namespace) -> int:
     elif args.verb == "replace":
         station.record_replacement(number, args.serial, args.model, args.capacity, args.reason)
     elif args.verb == "hand-back":
-        station.record_hand_back(number, args.collected_by, args.id_checked == "yes", args.drive)
+        station.record_hand_back(
+            number, args.collected_by, args.id_checked == "yes", args.drive, id_check_reason=args.reason
+        )
     else:
         station.withdraw(number, args.reason)
     summary = station.case(number).summary

@@ -156,9 +156,10 @@ class CaseScreen(WorkbenchScreen):
                 hand_back.id_checked,
                 hand_back.drive_serial,
                 by_ticket=self.by_ticket,
+                id_check_reason=hand_back.id_check_reason,
             )
 
-        dialog = HandBackDialog(self.view.summary.customer_name, replacement.serial if replacement else None, record)
+        dialog = HandBackDialog(self.view.summary.customer_name, replacement is not None, record)
         self.app.push_screen(dialog, self._recorded)
 
     def _recorded(self, recorded: bool | None) -> None:

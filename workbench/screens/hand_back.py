@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from workbench.screens.record_dialog import RecordDialog
 from workbench.screens.widgets import Tick
@@ -19,15 +19,17 @@ class HandBack:
     collected_by: str
     id_checked: bool
     drive_serial: str  # the replacement going out, as scanned; empty for the customer's own drive
+    id_check_reason: str = ""  # why the ID was not checked
 
 
 class HandBackDialog(RecordDialog[HandBack]):
-    """Who collects, whether their ID was checked, and for a replacement which drive goes out."""
+    """Who collects, whether their ID was checked (if not, why), and for a replacement which drive
+    goes out: scanned from the drive itself, so the dialog never shows the serial it expects."""
 
-    def __init__(self, customer: str, replacement_serial: str | None, record: Callable[[HandBack], None]) -> None:
+    def __init__(self, customer: str, replaced: bool, record: Callable[[HandBack], None]) -> None:
         super().__init__(record)
         self.customer = customer
-        self.replacement_serial = replacement_serial
+        self.replaced = replaced
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hand-back-dialog", classes="dialog"):
@@ -36,8 +38,11 @@ class HandBackDialog(RecordDialog[HandBack]):
                 yield Label("Collected by", classes="field-label", markup=False)
                 yield Input(value=self.customer, id="collected-by", max_length=200)
             yield Tick("ID checked (the collector's identity document)", id="id-checked")
-            if self.replacement_serial is not None:
-                yield Static(f"Scan the replacement going out: {self.replacement_serial}", classes="note", markup=False)
+            with Horizontal(classes="row", id="id-check-reason-row"):
+                yield Label("Why not checked", classes="field-label", markup=False)
+                yield Input(placeholder="needed when the ID is not checked", id="id-check-reason", max_length=400)
+            if self.replaced:
+                yield Static("Scan the serial label of the replacement going out.", classes="note", markup=False)
                 with Horizontal(classes="row"):
                     yield Label("Drive going out", classes="field-label", markup=False)
                     yield Input(placeholder="scan its serial", id="drive-out", max_length=200)
@@ -48,15 +53,25 @@ class HandBackDialog(RecordDialog[HandBack]):
     def _scanned(self) -> None:
         self.action_confirm()
 
+    @on(Checkbox.Changed, "#id-checked")
+    def _id_checked(self, event: Checkbox.Changed) -> None:
+        self.query_one("#id-check-reason-row").display = not event.value
+
     def value(self) -> HandBack | None:
         collected_by = self.query_one("#collected-by", Input).value.strip()
         if not collected_by:
             self.problem("collected by: name who collects the drive")
             self.query_one("#collected-by", Input).focus()
             return None
-        drive = self.query_one("#drive-out", Input).value.strip() if self.replacement_serial is not None else ""
-        if self.replacement_serial is not None and not drive:
+        id_checked = self.query_one("#id-checked", Tick).value
+        reason = "" if id_checked else self.query_one("#id-check-reason", Input).value.strip()
+        if not id_checked and not reason:
+            self.problem("why not checked: say why the collector's ID was not checked, or tick ID checked")
+            self.query_one("#id-check-reason", Input).focus()
+            return None
+        drive = self.query_one("#drive-out", Input).value.strip() if self.replaced else ""
+        if self.replaced and not drive:
             self.problem("drive going out: scan the replacement's serial")
             self.query_one("#drive-out", Input).focus()
             return None
-        return HandBack(collected_by, self.query_one("#id-checked", Tick).value, drive)
+        return HandBack(collected_by, id_checked, drive, reason)
