@@ -127,3 +127,28 @@ def test_revision_0007_gives_existing_cases_their_state_after_the_decision(tmp_p
     )
     assert rows[1][:2] == ("decided", None) and rows[1][6] is None
     assert rows[2][2:] == (None, "", "", None, None)
+
+
+def test_revision_0008_keeps_hand_backs_and_gives_them_no_id_check_reason(tmp_path):
+    """A hand-back recorded at 0007 had no reason for an unchecked ID: it keeps none."""
+    path = tmp_path / "cases.db"
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    upgrade(engine, url, target="0007")
+    engine.dispose()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, updated_at, "
+            "fields, serial, customer_name, customer_key, model, verdict, product_line, reasons) VALUES "
+            "('SZ01-2026-000001', 'SZ01', 2026, 1, 'handed_back', 'ticket', 'ana', '2026-03-01 10:00:00.000000', "
+            "'2026-03-02 10:00:00.000000', '{}', 'RN1', 'Li', 'li', 'NV7000', 'not_covered', 'NV7000', '')"
+        )
+        db.execute(
+            "INSERT INTO hand_back (case_id, at, technician, collected_by, id_checked, drive_serial, by_ticket) "
+            "VALUES (1, '2026-03-02 10:00:00.000000', 'ana', 'Li', 0, 'RN1', 0)"
+        )
+
+    store = new_store(tmp_path)
+    assert current_revision(store.engine) == head_revision() == "0008"
+    h = store.get_case("SZ01-2026-000001").hand_back
+    assert (h.collected_by, h.id_checked, h.id_check_reason) == ("Li", False, None)
