@@ -2,7 +2,8 @@
 
 Each entry that writes a row records the row as written: its values where they are short
 (an inspection item's finding and note, a replacement, a hand-back), a SHA-256 where they are
-not (a decision, a ticket's text, a SMART readout and its raw output, a counterfeit finding),
+not (a decision, a ticket's text, a SMART readout and its raw output, a diagnosis test's
+result and output, a counterfeit finding),
 and every entry about a case the digest of the case row as that write left it
 (`case_digest`). `verify_records` then reads the records case by case, along with the trail's
 entries of each case, and names the first row that has no entry, differs from the latest entry
@@ -141,6 +142,7 @@ CHILDREN = (
     "ticket",
     "inspection_item",
     "smart_snapshot",
+    "diagnosis_test",
     "counterfeit_finding",
     "replacement",
     "hand_back",
@@ -253,6 +255,7 @@ def _verify_case(
         **{f"ticket {r.id}": r for r in rows["ticket"]},
         **{f"inspection item {r.key}": r for r in rows["inspection_item"]},
         **{f"SMART readout {r.id}": r for r in rows["smart_snapshot"]},
+        **{f"diagnosis test {r.id}": r for r in rows["diagnosis_test"]},
     }
     for name, table in (("replacement", "replacement"), ("hand-back", "hand_back")):
         named.update((name, row) for row in rows[table])  # one at most: its case_id is unique
@@ -296,6 +299,8 @@ def _vouch(entry: _Entry, vouched: Vouched, issued: dict[int, dict[str, Any]]) -
             vouched[f"inspection item {item.get('key')}"] = (at, partial(_inspection_matches, values=values))
     elif entry.action == "smart_recorded" and isinstance(d.get("snapshot"), int):
         vouched[f"SMART readout {d['snapshot']}"] = (at, lambda r: _smart_matches(r, d))
+    elif entry.action == "diagnosis_test_recorded" and isinstance(d.get("test"), int):
+        vouched[f"diagnosis test {d['test']}"] = (at, lambda r: _diagnosis_matches(r, d))
     elif entry.action == "findings_recorded":
         for i, finding in enumerate(d.get("findings") or ()):
             vouched[f"counterfeit finding {i + 1} of run {d.get('batch')}"] = (at, partial(_finding_matches, f=finding))
@@ -325,6 +330,16 @@ def _smart_matches(r: Any, d: dict[str, Any]) -> bool:
         and r.device == d.get("device")
         and r.host_bytes_written == d.get("host_bytes_written")
         and (readout is None or readout == sha256_text(r.readout))
+    )
+
+
+def _diagnosis_matches(r: Any, d: dict[str, Any]) -> bool:
+    return (r.kind, r.device, r.outcome, sha256_text(r.result), sha256_text(bytes(r.raw_output))) == (
+        d.get("kind"),
+        d.get("device"),
+        d.get("outcome"),
+        d.get("result_sha256"),
+        d.get("raw_output_sha256"),
     )
 
 

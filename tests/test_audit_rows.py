@@ -16,14 +16,14 @@ from db.audit import entry_hash
 from db.models import AuditEntry, AuditHead, row_id
 from tests.after_helpers import NEW_SERIAL, NV7000_FIGURES, decided_claim
 
-COVERED, REFUSED = "SZ01-2026-000001", "SZ01-2026-000002"
+COVERED, REFUSED, DRAFT = "SZ01-2026-000001", "SZ01-2026-000002", "SZ01-2026-000003"
 
 
 @pytest.fixture
 def records(bench, tmp_path):
     """Every kind of row: a covered case (inspection, SMART readout, counterfeit findings,
     decision, ticket and its print attempt, replacement, hand-back without an ID check, shipment),
-    and a not covered one handed back."""
+    a not covered one handed back, and a draft with a diagnosis test."""
     station = bench(station_lines=NV7000_FIGURES).station
     covered = decided_claim(station)
     station.reprint(covered.number)
@@ -34,7 +34,11 @@ def records(bench, tmp_path):
     refused = decided_claim(station, serial="RN202303092TB677721", inspection={"physical_or_liquid_damage": True})
     refused.ticket_given()
     station.record_hand_back(refused.number, "Li Wei", True)
-    assert (covered.number, refused.number) == (COVERED, REFUSED)
+    draft = station.new_claim()
+    draft.update(customer_name="Zhang San")
+    draft.save()
+    station.store.record_diagnosis_test(draft.number, "read_test", "/dev/nvme0", "complete", {"errors": 0}, b"log")
+    assert (covered.number, refused.number, draft.number) == (COVERED, REFUSED, DRAFT)
     station.store.engine.dispose()
     return tmp_path / "cases.db"
 
@@ -114,6 +118,9 @@ def test_every_kind_of_row_verifies_intact(records):
             f"SMART readout 2 of case {REFUSED} was changed",
         ),
         ("DELETE FROM smart_snapshot WHERE case_id = 2", f"SMART readout 2 of case {REFUSED} (recorded in entry"),
+        ("UPDATE diagnosis_test SET outcome = 'failed'", f"diagnosis test 1 of case {DRAFT} was changed"),
+        ("UPDATE diagnosis_test SET raw_output = x'00'", f"diagnosis test 1 of case {DRAFT} was changed"),
+        ("DELETE FROM diagnosis_test", f"diagnosis test 1 of case {DRAFT} (recorded in entry"),
     ],
 )
 def test_a_direct_edit_of_a_row_is_named(records, sql, named):

@@ -129,12 +129,12 @@ def test_revision_0007_gives_existing_cases_their_state_after_the_decision(tmp_p
     assert rows[2][2:] == (None, "", "", None, None)
 
 
-def test_revision_0008_keeps_hand_backs_and_gives_them_no_id_check_reason(tmp_path):
-    """A hand-back recorded at 0007 had no reason for an unchecked ID: it keeps none."""
+def test_revision_0009_keeps_hand_backs_and_gives_them_no_id_check_reason(tmp_path):
+    """A hand-back recorded at 0008 had no reason for an unchecked ID: it keeps none."""
     path = tmp_path / "cases.db"
     url = sqlite_url(path)
     engine = make_engine(url)
-    upgrade(engine, url, target="0007")
+    upgrade(engine, url, target="0008")
     engine.dispose()
     with sqlite3.connect(path) as db:
         db.execute(
@@ -149,6 +149,6 @@ def test_revision_0008_keeps_hand_backs_and_gives_them_no_id_check_reason(tmp_pa
         )
 
     store = new_store(tmp_path)
-    assert current_revision(store.engine) == head_revision() == "0008"
+    assert current_revision(store.engine) == head_revision() == "0009"
     h = store.get_case("SZ01-2026-000001").hand_back
     assert (h.collected_by, h.id_checked, h.id_check_reason) == ("Li", False, None)

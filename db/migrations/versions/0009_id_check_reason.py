@@ -3,16 +3,16 @@
 A hand-back without an ID check now needs a reason, kept on the hand-back row (and in its
 audit entry). Hand-backs recorded before this revision have none.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
