@@ -47,6 +47,11 @@ class IdentityFact:
     read: str  # what the genuine drive reported, which the value must fit
     source: str = ""  # where the drive comes from, as the supervisor confirms it
 
+    @property
+    def name(self) -> str:
+        """The fact in the counter's words (`firmware family`)."""
+        return FACT_NAMES[self.fact]
+
 
 def propose(
     model: str | None,

@@ -162,6 +162,7 @@ class Station:
         from policy.line_identity import FACT_NAMES, teach
 
         self.require_supervisor("teach a product line its identity")
+        self._refuse_on_chain("a line's identity")
         name = self._genuine_drive_line(line, readout)
         reads = {
             "model_patterns": readout.model,
@@ -209,6 +210,17 @@ class Station:
             )
         return name
 
+    def _refuse_on_chain(self, what: str) -> None:
+        if self.config.section("policy").get("public_key", str, ""):
+            raise WorkbenchError(
+                f"this station decides under its head office's signed policy: {what} "
+                "comes in the head office's next signed file, not from the counter"
+            )
+
+    def lines_to_teach(self) -> list[str]:
+        """The lines whose identity is not all on record: their counterfeit checks ask for a look by hand."""
+        return [line for line in self.catalog_lines() if self.identity_missing(line)]
+
     def identity_missing(self, line: str) -> tuple[str, ...]:
         """The identity facts `line` (the catalog's name) has not on record."""
         from policy import Identity
@@ -227,11 +239,7 @@ class Station:
         from policy.station_copy import diff
         from workbench.policy_copy import audit_policy_change, write_atomically
 
-        if self.config.section("policy").get("public_key", str, ""):
-            raise WorkbenchError(
-                f"this station decides under its head office's signed policy: {what} "
-                "comes in the head office's next signed file, not from the counter"
-            )
+        self._refuse_on_chain(what)
         current = self.policy
         target = self.config.policy_target()
         try:

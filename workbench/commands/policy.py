@@ -230,7 +230,7 @@ def _teach(args: argparse.Namespace) -> int:
         print(f"  not shown by the drive, not proposed: {', '.join(unseen)}")
     confirmed = []
     for fact in proposals:
-        print(f"  {FACT_NAMES[fact.fact]}: {fact.value}  (the drive: {strip_control(fact.read)})")
+        print(f"  {fact.name}: {fact.value}  (the drive: {strip_control(fact.read)})")
         answer = (
             "y" if args.yes else _ask("    record it? y records it, n leaves it out, or type the value to record: ")
         )
