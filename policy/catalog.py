@@ -15,6 +15,16 @@ class Identity:
     controller: str | None = None
     firmware_patterns: tuple[str, ...] | None = None
     serial_pattern: str | None = None
+    # (fact, source) for each fact a station taught from a genuine drive ([station_identity]).
+    taught: tuple[tuple[str, str], ...] = ()
+
+    def missing(self) -> tuple[str, ...]:
+        """The facts not on record, by their keys in the policy file."""
+        return tuple(name for name in IDENTITY_FACTS if getattr(self, name) is None)
+
+
+# A line's identity facts, as the policy file names them, in the order the checks use them.
+IDENTITY_FACTS = ("model_patterns", "firmware_patterns", "controller", "serial_pattern")
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,7 @@ class Product:
     line: str
     model: str
     capacity_gb: int
-    interface: str
+    interface: str | None  # SATA or NVMe; None for a line a station added from Netac's table
     tbw_tb: int | float | None
     warranty_years: int | None
     identity: Identity | None
@@ -53,7 +63,12 @@ def normalise_model(model: str) -> str:
     Labels, receipts and technicians write the same model with or without a hyphen or a
     space before a suffix (NV7000-T, NV7000 T, NV7000T): those never tell models apart.
     """
-    return re.sub(r"[\s_-]+", "", _PREFIX.sub("", model)).upper()
+    return re.sub(r"[\s_-]+", "", without_brand(model)).upper()
+
+
+def without_brand(model: str) -> str:
+    """`Netac NV7000-Q ` → `NV7000-Q`: the model as the catalog names a line."""
+    return _PREFIX.sub("", model).strip()
 
 
 class Catalog:

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policy.catalog import Catalog, Identity, Product, normalise_model
+from policy.catalog import IDENTITY_FACTS, Catalog, Identity, Product, normalise_model
 
 # The contract's inspection keys, numbered as the policy's exclusion list.
 EXCLUSION_KEYS = (
@@ -178,15 +178,21 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
         )
     products = []
     seen: dict[str, str] = {}
-    for line, body in reader.table(data, "lines").items():
-        # Lines are matched as a label is typed (case, `Netac ` prefix): two must not meet there.
-        twin = seen.setdefault(normalise_model(line), line)
-        if twin != line:
-            raise reader.error(f"lines.{line}", f"is the same model as lines.{twin} as a label is matched")
-        products += _line_products(reader, line, body)
+    # The workbench's own lines, then those a station added from Netac's table (`policy import`).
+    station_lines = data.get("station_lines", {})
+    if not isinstance(station_lines, dict):
+        raise reader.error("station_lines", "must be a table of line = { capacities_gb, sources }")
+    for table, lines in (("lines", reader.table(data, "lines")), ("station_lines", station_lines)):
+        for line, body in lines.items():
+            # Lines are matched as a label is typed (case, `Netac ` prefix): two must not meet there.
+            twin = seen.setdefault(normalise_model(line), f"{table}.{line}")
+            if twin != f"{table}.{line}":
+                raise reader.error(f"{table}.{line}", f"is the same model as {twin} as a label is matched")
+            products += _line_products(reader, table, line, body)
     # Sourced figures: first the file's own, then a station's import of Netac's table, which wins.
     for table in ("figures", "station_figures"):
         products = _with_figures(reader, products, table, data.get(table, {}))
+    products = _with_taught_identity(reader, products, data.get("station_identity", {}))
     return Policy(
         name=reader.string(head, "policy.id"),
         version=reader.string(head, "policy.version"),
@@ -201,7 +207,16 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
 # Bounds no real figure comes near; past them a typo (1e300) would overflow the date or byte arithmetic.
 MAX_TBW_TB = 1_000_000
 MAX_YEARS = 50
-_TOP_KEYS = {"policy", "clauses", "exclusions", "lines", "figures", "station_figures"}
+_TOP_KEYS = {
+    "policy",
+    "clauses",
+    "exclusions",
+    "lines",
+    "figures",
+    "station_figures",
+    "station_lines",
+    "station_identity",
+}
 _FIGURE_KEYS = {"tbw_tb", "warranty_years", "source", "note"}
 _LINE_KEYS = {
     "interface",
@@ -213,23 +228,29 @@ _LINE_KEYS = {
     "sources",
     "unsourced",
 }
-_IDENTITY_KEYS = {"model_patterns", "controller", "firmware_patterns", "serial_pattern"}
+# A line a station added from Netac's table: its capacities and where they come from; no more.
+_STATION_LINE_KEYS = {"capacities_gb", "sources"}
+_IDENTITY_KEYS = set(IDENTITY_FACTS)
 # What a line may declare unsourced; the two figures are also derived per capacity below.
 _UNSOURCED = {"warranty_years", "tbw_tb", "identity", "capacities_gb"}
 
 
-def _line_products(reader: _Reader, line: str, body: dict[str, Any]) -> list[Product]:
-    where = f"lines.{line}"
+def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any]) -> list[Product]:
+    """A line's products. `table` is `lines` (the workbench's catalog) or `station_lines` (a line
+    Netac's table brought, which gives its capacities and sources only: its interface and
+    identity are not on record)."""
+    where = f"{table}.{line}"
     if not isinstance(body, dict):
         raise reader.error(where, "must be a table")
+    allowed = _LINE_KEYS if table == "lines" else _STATION_LINE_KEYS
     # A misspelt key (warranty_year) would silently leave a figure out: refuse it instead.
     for key in body:
-        if key not in _LINE_KEYS:
+        if key not in allowed:
             raise reader.error(
-                f"{where}.{key}", f"is not a line setting (expected one of {', '.join(sorted(_LINE_KEYS))})"
+                f"{where}.{key}", f"is not a line setting (expected one of {', '.join(sorted(allowed))})"
             )
-    interface = reader.string(body, f"{where}.interface")
-    if interface not in ("SATA", "NVMe"):
+    interface = reader.string(body, f"{where}.interface") if table == "lines" else None
+    if interface not in ("SATA", "NVMe", None):
         raise reader.error(f"{where}.interface", f"is {interface!r}; expected SATA or NVMe")
     capacities = body.get("capacities_gb")
     if (
@@ -269,6 +290,10 @@ def _line_products(reader: _Reader, line: str, body: dict[str, Any]) -> list[Pro
         raise reader.error(
             f"{where}.sources", "must say where the line's warranty_years and tbw_tb come from: no source, no figure"
         )
+    if table == "station_lines":
+        if not sources:
+            raise reader.error(f"{where}.sources", "must say where the line comes from (Netac's table as received)")
+        declared = ("identity",)
     # `unsourced` is kept true per capacity: a figure a station fills in stops being unsourced.
     other = tuple(n for n in declared if n not in ("warranty_years", "tbw_tb"))
 
@@ -365,6 +390,56 @@ def _new_capacity(products: list[Product], line_key: str, capacity: int) -> Prod
     missing = ("warranty_years",) if like.warranty_years is None else ()
     other = tuple(n for n in like.unsourced if n not in ("warranty_years", "tbw_tb"))
     return replace(like, capacity_gb=capacity, tbw_tb=None, unsourced=missing + ("tbw_tb",) + other, figure_source=None)
+
+
+def _with_taught_identity(reader: _Reader, products: list[Product], taught: Any) -> list[Product]:
+    """[station_identity]: identity facts a station's supervisor confirmed from a drive known
+    genuine, `<line>.<fact> = { value = ..., source = "..." }`; each stands over the line's own.
+
+    Checked as a line's own identity is (patterns must compile), and each needs its source."""
+    if not isinstance(taught, dict):
+        raise reader.error("station_identity", "must be a table of line = { fact = { value, source } }")
+    lines = {normalise_model(p.line): p.line for p in products}
+    learnt: dict[str, tuple[Identity, tuple[tuple[str, str], ...]]] = {}
+    for line, facts in taught.items():
+        where = f"station_identity.{line}"
+        if normalise_model(line) not in lines:
+            raise reader.error(
+                where,
+                "is not a line of the catalog: its identity was taught for a line this file no longer has "
+                "(list the line in Netac's table again, or remove the entry)",
+            )
+        if not isinstance(facts, dict) or not facts:
+            raise reader.error(where, "must be a table of fact = { value = ..., source = ... }")
+        values: dict[str, Any] = {}
+        told: list[tuple[str, str]] = []
+        for fact, entry in facts.items():
+            if fact not in _IDENTITY_KEYS:
+                raise reader.error(
+                    f"{where}.{fact}", f"is not an identity fact (expected one of {', '.join(IDENTITY_FACTS)})"
+                )
+            if not isinstance(entry, dict) or "value" not in entry or set(entry) - {"value", "source"}:
+                raise reader.error(f"{where}.{fact}", 'must be { value = ..., source = "..." }')
+            source = entry.get("source")
+            if not isinstance(source, str) or not source.strip():
+                raise reader.error(f"{where}.{fact}.source", "is missing: no source, no identity fact")
+            values[fact] = entry["value"]
+            told.append((fact, source.strip()))
+        learnt[lines[normalise_model(line)]] = (_identity(reader, where, values) or Identity(), tuple(told))
+    out = []
+    for product in products:
+        if product.line not in learnt:
+            out.append(product)
+            continue
+        facts_read, sources = learnt[product.line]
+        identity = replace(
+            product.identity or Identity(),
+            **{f: getattr(facts_read, f) for f in IDENTITY_FACTS if getattr(facts_read, f) is not None},
+            taught=sources,
+        )
+        unsourced = tuple(n for n in product.unsourced if n != "identity" or identity.missing())
+        out.append(replace(product, identity=identity, unsourced=unsourced))
+    return out
 
 
 def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:

@@ -19,12 +19,14 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from policy.catalog import Product, normalise_model
+from policy.catalog import IDENTITY_FACTS, Identity, Product, normalise_model, without_brand
 from policy.document import MAX_TBW_TB, MAX_YEARS, Policy, PolicyFileError, parse_policy
 
 COLUMNS = ("line", "capacity_gb", "tbw_tb", "warranty_years", "source")
+# A new line's name as a label prints it: a letter or digit first; at most 40 characters.
+_LINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+-]{0,39}")
 BLOCK_START = (
     "# --- figures from Netac's table, written by `workbench policy import`; the next import replaces them ---"
 )
@@ -60,7 +62,7 @@ def parse_figures_csv(text: str, origin: str, policy: Policy) -> list[FigureRow]
             raise PolicyFileError(f"{origin}: row {number} has {len(values)} cells for {len(header)} columns")
         cell = {name: value.strip() for name, value in zip(header, values, strict=True)}
         bad = _row_error(origin, number)
-        row = _row(cell, lines, bad)
+        row = _row(cell, lines, bad, new_lines=True)
         if (row.line, row.capacity_gb) in seen:
             raise bad("capacity_gb", f"{row.line} {row.capacity_gb} GB is listed twice")
         seen.add((row.line, row.capacity_gb))
@@ -70,9 +72,20 @@ def parse_figures_csv(text: str, origin: str, policy: Policy) -> list[FigureRow]
     return rows
 
 
-def _row(cell: dict[str, str], lines: dict[str, str], bad: Callable[[str, str], PolicyFileError]) -> FigureRow:
-    """One row of Netac's table (cells as text), checked; `bad` names where a problem is."""
+def _row(
+    cell: dict[str, str], lines: dict[str, str], bad: Callable[[str, str], PolicyFileError], *, new_lines: bool = False
+) -> FigureRow:
+    """One row of Netac's table (cells as text), checked; `bad` names where a problem is.
+
+    `lines` maps each line as a label is matched to its name. With `new_lines` (Netac's table),
+    a line it does not hold is a new line, and joins it: a later row spelling it otherwise
+    (case, spaces, `Netac `) is the same line, as a label would be."""
     line = lines.get(normalise_model(cell["line"]))
+    if line is None and new_lines:
+        line = without_brand(" ".join(cell["line"].split()))
+        if not _LINE_NAME.fullmatch(line):
+            raise bad("line", f"{_quote(cell['line'])} is not a product line's name, such as NV7000-Q")
+        lines[normalise_model(line)] = line
     if line is None:
         raise bad("line", f"{_quote(cell['line'])} is not a line of the catalog ({', '.join(sorted(lines.values()))})")
     if not cell["capacity_gb"].isdigit() or int(cell["capacity_gb"]) == 0:
@@ -119,12 +132,22 @@ def with_row(rows: list[FigureRow], row: FigureRow) -> list[FigureRow]:
     return [r for r in rows if (r.line, r.capacity_gb) != (row.line, row.capacity_gb)] + [row]
 
 
-def figures_block(rows: list[FigureRow], note: str) -> str:
-    """The rows as the policy file's [station_figures] table, between the import markers."""
+def figures_block(rows: list[FigureRow], note: str, catalog_lines: set[str]) -> str:
+    """The rows as the policy file's [station_figures] table, between the import markers; a line
+    not among `catalog_lines` (as labels are matched) is listed in [station_lines], its
+    capacities and sources those of its rows."""
     out = [BLOCK_START, f"# {_one_line(note)}"]
     by_line: dict[str, list[FigureRow]] = {}
     for row in rows:
         by_line.setdefault(row.line, []).append(row)
+    for line, entries in by_line.items():
+        if normalise_model(line) in catalog_lines:
+            continue
+        capacities = sorted(row.capacity_gb for row in entries)
+        sources = list(dict.fromkeys(row.source for row in entries))
+        out.append(f"[station_lines.{json.dumps(line)}]  # a new line, from Netac's table")
+        out.append(f"capacities_gb = {json.dumps(capacities)}")
+        out.append(f"sources = {json.dumps(sources, ensure_ascii=False)}")
     for line, entries in by_line.items():
         out.append(f"[station_figures.{json.dumps(line)}]")
         for row in sorted(entries, key=lambda r: r.capacity_gb):
@@ -138,18 +161,30 @@ def figures_block(rows: list[FigureRow], note: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def with_figures(base: str, block: str) -> str:
-    """The policy file's text with its imported figures replaced by `block`."""
-    start, end = base.find(BLOCK_START), base.find(BLOCK_END)
+def with_block(base: str, start_marker: str, end_marker: str, block: str) -> str:
+    """The policy file's text with the block between the two markers replaced by `block` (which
+    carries the markers), at the end of the file."""
+    start, end = base.find(start_marker), base.find(end_marker)
     if start >= 0 and end > start:
-        base = base[:start] + base[end + len(BLOCK_END) :].lstrip("\n")
+        base = base[:start] + base[end + len(end_marker) :].lstrip("\n")
     return base.rstrip("\n") + "\n\n" + block
+
+
+def catalog_lines(base_text: str, origin: str) -> set[str]:
+    """The lines of the file's own catalog ([lines]), as labels are matched: not those a
+    station added from Netac's table."""
+    try:
+        lines = tomllib.loads(base_text).get("lines", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyFileError(f"{origin}: not a valid TOML policy file ({exc})") from None
+    return {normalise_model(line) for line in lines}
 
 
 def station_copy(base_text: str, rows: list[FigureRow], note: str, origin: str) -> tuple[str, Policy]:
     """The station copy that `rows` make of `base_text`: its text, and the policy it is,
     checked as the workbench will load it."""
-    text = with_figures(base_text, figures_block(rows, note))
+    block = figures_block(rows, note, catalog_lines(base_text, origin))
+    text = with_block(base_text, BLOCK_START, BLOCK_END, block)
     return text, parse_policy(text.encode("utf-8"), origin)
 
 
@@ -166,15 +201,24 @@ def diff(old: Policy, new: Policy) -> list[str]:
         if exclusion != changed:
             out.append(f"exclusion {exclusion.number} ({exclusion.key}): changed")
     old_lines, new_lines = set(old.catalog.lines()), set(new.catalog.lines())
-    out += [f"line {line}: added" for line in sorted(new_lines - old_lines)]
-    out += [f"line {line}: removed" for line in sorted(old_lines - new_lines)]
     before = {(p.line, p.capacity_gb): p for p in old.catalog.products}
     after = {(p.line, p.capacity_gb): p for p in new.catalog.products}
+    for line in sorted(new_lines - old_lines):
+        capacities = ", ".join(str(c) for c in new.catalog.capacities(line))
+        missing = next(p for p in new.catalog.products if p.line == line).identity
+        out.append(
+            f"line {line}: new line ({capacities} GB)"
+            + ("; identity not on record" if missing is None or missing.missing() else "")
+        )
+    out += [f"line {line}: removed" for line in sorted(old_lines - new_lines)]
+    out += _identity_changes(old, new, sorted(old_lines & new_lines))
     for key in sorted(set(before) | set(after)):
         line, capacity = key
         a, b = before.get(key), after.get(key)
-        if line not in old_lines or line not in new_lines:
+        if line not in new_lines:
             continue  # said with the line
+        if line not in old_lines and b is not None:  # a new line's figures: from none
+            a = replace(b, tbw_tb=None, warranty_years=None, figure_source=None)
         if a is None or b is None:
             out.append(f"{line} {capacity} GB: " + ("added" if a is None else "removed"))
             continue
@@ -188,6 +232,27 @@ def diff(old: Policy, new: Policy) -> list[str]:
         if changes:
             out.append(f"{line} {capacity} GB: " + "; ".join(changes))
     return out
+
+
+def _identity_changes(old: Policy, new: Policy, lines: list[str]) -> list[str]:
+    """Each identity fact that changes, per line (a line's capacities share its identity)."""
+    out = []
+    for line in lines:
+        was = next(p for p in old.catalog.products if p.line == line).identity or Identity()
+        now = next(p for p in new.catalog.products if p.line == line).identity or Identity()
+        sources = dict(now.taught)
+        for fact in IDENTITY_FACTS:
+            a, b = getattr(was, fact), getattr(now, fact)
+            if a != b:
+                source = f" (source: {sources[fact]})" if fact in sources and b is not None else ""
+                out.append(f"line {line}: identity {fact} {_fact(a)} -> {_fact(b)}{source}")
+    return out
+
+
+def _fact(value: str | tuple[str, ...] | None) -> str:
+    if value is None:
+        return "none"
+    return " or ".join(f"'{v}'" for v in value) if isinstance(value, tuple) else f"'{value}'"
 
 
 def unsourced_products(policy: Policy) -> list[Product]:

@@ -75,6 +75,7 @@ chown -R wbbo "$T/bo-config"
 (export USER=wbchen LOGNAME=wbchen; as wbbo bo-spoof "$PY" -m workbench cases review "$(cat "$T/number2")" \
     --verdict covered --reason "I am chen")
 (export WORKBENCH_CONFIG="$T/bo.toml"; as wbbo bo-import "$PY" -m workbench policy import "$T/table.csv")
+as wbbo bo-teach "$PY" -m workbench policy teach NV7000-T --device /dev/nvme0 --replay demo --source "a test" --yes
 # A station file others may change grants no authority: group-writable, then not root's.
 chgrp technicians "$STATION" && chmod 0664 "$STATION"
 as wbdan dan-loose-group "$PY" -m workbench cases review "$(cat "$T/number2")" --verdict covered --reason "loose"
@@ -228,6 +229,13 @@ def test_a_technicians_own_file_naming_them_supervisor_is_ignored_in_one_line(st
     assert refused(station, "bo-spoof", "wbbo") == ""  # USER and LOGNAME are not who acts
     rc, out, err = step(station, "bo-import")  # nor may the technician change the station's policy
     assert rc == 1 and "supervisor's action" in err.splitlines()[-1] and out == ""
+    assert not Path(STATION).with_name("station-policy.toml").exists()
+
+
+def test_a_technician_cannot_teach_a_line_its_identity(station):
+    rc, out, err = step(station, "bo-teach")
+    assert (rc, out, err.count("\n")) == (1, "", 1), err
+    assert "teach a product line its identity: only a supervisor may do this, and wbbo is not one" in err
     assert not Path(STATION).with_name("station-policy.toml").exists()
 
 

@@ -116,7 +116,7 @@ def test_dry_run_writes_nothing(station):
             "column 'warranty_years' is missing",
         ),
         (TABLE.replace(f',"{SOURCE}"\nNV7000,1000', ",\nNV7000,1000"), "row 2, source: is empty: no source, no figure"),
-        (TABLE.replace("NV7000,1000", "NV9999,1000"), "row 3, line: 'NV9999' is not a line of the catalog"),
+        (TABLE.replace("NV7000,1000", "NV#9999,1000"), "row 3, line: 'NV#9999' is not a product line's name"),
         (TABLE.replace("1400", "1e300"), "row 2, tbw_tb: '1e300' is not a positive number of TB"),
         (TABLE.replace("700,5", "700,0"), "row 3, warranty_years: '0' is not a whole number of years"),
         (TABLE.replace("NV7000,1000", "NV7000,2000"), "row 3, capacity_gb: NV7000 2000 GB is listed twice"),

@@ -33,7 +33,11 @@ def write_atomically(target: Path, content: str, field: str = "--output") -> Non
         raise InputError(field, f"{target}: cannot be written ({exc.strerror})") from None
 
 
-def audit_policy_change(store: CaseStore, target: Path, old_sha: str, new_sha: str, figures: int) -> None:
+def audit_policy_change(
+    store: CaseStore, target: Path, old_sha: str, new_sha: str, figures: int, **detail: object
+) -> None:
+    """`detail`: what else changed, e.g. the identity a supervisor taught a line, and the drive's words."""
     store.record_station_event(
-        "policy_changed", {"file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": figures}
+        "policy_changed",
+        {"file": str(target), "old_sha256": old_sha, "new_sha256": new_sha, "figures": figures, **detail},
     )

@@ -5,6 +5,8 @@
     workbench policy check FILE              # exit 0 when FILE loads; exit 2 naming the key that is wrong
     workbench policy diff OLD NEW            # what NEW changes (figures, clauses, lines); exit 0 same, 1 differs
     workbench policy import FILE.csv [--output PATH] [--dry-run]
+    workbench policy teach LINE --device DEV --source TEXT [--replay DIR] [--type T] [--yes]
+                                             # supervisor: the line's identity from a drive known genuine
     workbench policy keygen KEYFILE          # head office: a new Ed25519 key; prints the stations' public_key
     workbench policy sign FILE --key KEYFILE [--output PATH] [--issue N]   # head office: sign a policy file
 
@@ -14,7 +16,15 @@ from), shows what it changes against the policy in use, checks the result as the
 workbench will load it and writes the station's copy: by default where the station
 configuration's `[policy] file` points, else station-policy.toml beside the configuration
 (or in the user's data folder), which the workbench then uses without further setting.
-OLD and NEW may be `bundled` for the policy that ships with the workbench.
+OLD and NEW may be `bundled` for the policy that ships with the workbench. A line Netac's
+table lists that the catalog does not is a new line: the import says so and adds it with its
+capacities and figures; its identity is not on record until a supervisor teaches it.
+
+`teach` reads a drive known genuine (from Netac's stock, or a sealed retail box) and proposes,
+for each identity fact the line lacks (model string, firmware family, controller with the PCI
+ids the bench sees, serial format), what the drive shows; the supervisor confirms each (y),
+leaves it out (n), or types the value to record instead, and the station copy records the
+confirmed facts with --source, checked and audited. The next import keeps them.
 
 `sign` stamps the file with its issue number (one more than the file's, or the signed file's
 it replaces, unless --issue says): a station never takes a lower issue than its last good copy.
@@ -51,6 +61,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where to write the station copy (default: the station configuration's [policy] file)",
     )
     importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    teach = verbs.add_parser("teach", help="supervisor: teach a product line its identity from a drive known genuine")
+    teach.add_argument("line", metavar="LINE", help="the product line, e.g. NV7000-Q")
+    teach.add_argument("--device", required=True, metavar="DEV", help="the genuine drive, e.g. /dev/nvme0")
+    teach.add_argument(
+        "--source",
+        required=True,
+        metavar="TEXT",
+        help='where the genuine drive comes from, e.g. "sealed retail unit, receipt 4711"',
+    )
+    teach.add_argument("--type", dest="device_type", metavar="TYPE", help="smartctl's -d type (some USB adapters)")
+    teach.add_argument("--replay", metavar="DIR", help="answer from recorded smartctl output instead of the drive")
+    teach.add_argument("--yes", action="store_true", help="record every proposed fact without asking")
     keygen = verbs.add_parser("keygen", help="head office: make the signing key; prints the stations' public_key")
     keygen.add_argument("keyfile", metavar="KEYFILE")
     sign = verbs.add_parser("sign", help="head office: sign a policy file for the chain's stations")
@@ -73,9 +95,8 @@ def _issue(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"show": _show, "check": _check, "diff": _diff, "import": _import, "keygen": _keygen, "sign": _sign}[
-        args.verb
-    ](args)
+    verbs = {"show": _show, "check": _check, "diff": _diff, "import": _import, "teach": _teach}
+    return (verbs | {"keygen": _keygen, "sign": _sign})[args.verb](args)
 
 
 def _load(name: str):
@@ -189,6 +210,45 @@ def _import(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _teach(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from policy.line_identity import FACT_NAMES
+    from workbench.case_flow import Station
+    from workbench.config import load_config
+    from workbench.text import strip_control
+
+    station = Station(load_config(), replay=args.replay)
+    station.require_supervisor("teach a product line its identity")  # before a drive is read for it
+    readout = station.read_drive(args.device, args.device_type)
+    line, proposals = station.identity_proposals(args.line, readout)
+    print(f"{line}: what {readout.device} shows, as a genuine {line} drive's identity (source: {args.source}):")
+    unseen = [FACT_NAMES[fact] for fact in station.identity_missing(line) if fact not in {p.fact for p in proposals}]
+    if unseen:
+        print(f"  not shown by the drive, not proposed: {', '.join(unseen)}")
+    confirmed = []
+    for fact in proposals:
+        print(f"  {fact.name}: {fact.value}  (the drive: {strip_control(fact.read)})")
+        answer = (
+            "y" if args.yes else _ask("    record it? y records it, n leaves it out, or type the value to record: ")
+        )
+        if answer.lower() not in ("", "n"):
+            confirmed.append(replace(fact, value=fact.value if answer.lower() == "y" else answer, source=args.source))
+    changes = station.teach_identity(line, readout, confirmed)
+    print("\n".join(f"  {change}" for change in changes))
+    print(f"wrote {station.config.policy_target()}: the next claim on {line} gets the full counterfeit checks")
+    return 0
+
+
+def _ask(prompt: str) -> str:
+    """The supervisor's answer; no answer (the end of the input) leaves the fact out."""
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        print()
+        return ""
 
 
 def _keygen(args: argparse.Namespace) -> int:

@@ -29,6 +29,10 @@ SEVERITIES = ("high", "medium", "low", "pass")
 CAPACITY_MATCH = (0.97, 1.08)
 CAPACITY_PLAUSIBLE = (0.90, 1.15)
 
+# What a check says when the line's identity (its model string, firmware, controller or serial
+# format) is not on record: it cannot pass, and the technician looks instead.
+HAND_CHECK = "check the label against the drive by hand"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -141,13 +145,18 @@ def _check_model(label: Label, readout: SmartReadout, identity: Identity | None)
             f"The drive reports {reported!r}; a genuine {label.model} reports a model matching "
             f"{' or '.join(patterns)}.",
         )
+    # Without a genuine model string on record, a name that fits is no proof: never a pass.
     if _norm(label.model) and _norm(label.model) in _norm(reported):
-        return found("pass", f"The drive reports {reported!r}, naming {label.model}.")
+        return found(
+            "low",
+            f"The drive reports {reported!r}, naming {label.model}, but no genuine model string is on record "
+            f"for it: {HAND_CHECK}.",
+        )
     if "NETAC" in _norm(reported):
         return found(
             "low",
-            f"The drive reports {reported!r}: a Netac model, but the catalog has no reported "
-            f"model on record for {label.model}; confirm it is what a genuine one reports.",
+            f"The drive reports {reported!r}, a Netac model, but no genuine model string is on record "
+            f"for {label.model}: {HAND_CHECK}.",
         )
     return found(
         "medium",
@@ -212,7 +221,11 @@ def _check_identity(readout: SmartReadout, product: Product | None, identity: Id
     controller = identity.controller if identity else None
     firmware_patterns = identity.firmware_patterns if identity else None
     if not controller and not firmware_patterns:
-        return found("low", f"The catalog has no sourced controller or firmware for {product.model}: not checked.")
+        return found(
+            "low",
+            f"No genuine controller or firmware is on record for {product.line}: {HAND_CHECK} "
+            "(a supervisor can teach the line its identity from a drive known genuine).",
+        )
     reported = f"{readout.controller or ''} {readout.family or ''}"
     if controller:
         evidence["genuine_controller"] = controller
@@ -243,7 +256,7 @@ def _check_serial_format(label: Label, product: Product | None, identity: Identi
     found = _finder("serial_format", evidence)
     line = product.line if product is not None else label.model
     if not pattern:
-        return found("low", f"No serial format on record for {line}: not checked.")
+        return found("low", f"No serial format is on record for {line}: {HAND_CHECK}.")
     if re.fullmatch(pattern, canonical_serial(label.serial)):
         return found("pass", f"The serial has the format of the {line} line.")
     return found(

@@ -3,6 +3,8 @@ sources, and what is unsourced (claims on it go to review) with how to enter Net
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,9 +14,12 @@ from textual.widgets import Footer, Header, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 
+if TYPE_CHECKING:
+    from workbench.screens.teach import Taught
+
 
 class PolicyScreen(WorkbenchScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("t", "teach", "Teach a line's identity")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -33,3 +38,32 @@ class PolicyScreen(WorkbenchScreen):
         except ONE_LINE_ERRORS as exc:
             text = f"The policy cannot be read: {exc}"
         self.app.call_from_thread(self.query_one("#policy", Static).update, text)
+
+    def action_teach(self) -> None:
+        from workbench.screens.teach import TeachDialog
+
+        if not self.station.is_supervisor:
+            self.notify(
+                f"Teaching a line its identity is a supervisor's action; you are {self.station.technician}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.app.push_screen(TeachDialog(self.station), self._taught)
+
+    def _taught(self, taught: Taught | None) -> None:
+        if taught is not None:
+            self._teach(taught)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _teach(self, taught: Taught) -> None:
+        # Writes the station's policy copy and the audit trail: off the UI thread.
+        try:
+            changes = self.station.teach_identity(taught.line, taught.readout, taught.facts)
+        except ONE_LINE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(
+            self.notify, "Station policy changed: " + "; ".join(changes), markup=False, timeout=10
+        )
+        self._show()

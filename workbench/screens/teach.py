@@ -1,0 +1,120 @@
+"""The dialog in which a supervisor teaches a product line its identity from a drive known
+genuine (from Netac's stock, or a sealed retail box): the line, the drive, where it comes from;
+then each fact the drive proposes, ticked to confirm it (and corrected if need be)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from workbench.errors import ONE_LINE_ERRORS
+from workbench.screens.widgets import Tick
+from workbench.text import strip_control
+
+if TYPE_CHECKING:
+    from workbench.case_flow import IdentityFact, SmartReadout, Station
+
+
+class Taught(NamedTuple):
+    line: str
+    readout: SmartReadout
+    facts: list[IdentityFact]
+
+
+class TeachDialog(ModalScreen[Taught | None]):
+    """Ctrl+S reads the drive and proposes its facts; ticked, Ctrl+S again records them. The
+    station checks each against the drive when it writes its copy of the policy."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "confirm", "Read / Record")]
+
+    def __init__(self, station: Station) -> None:
+        super().__init__()
+        self.station = station
+        self.proposed: tuple[str, SmartReadout, list[IdentityFact]] | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="teach-dialog"):
+            yield Label("Teach a product line its identity", classes="section-title")
+            yield Static(
+                "From a drive known genuine: Netac's stock or a sealed retail box. Lines whose identity is "
+                "not all on record: " + (", ".join(self.station.lines_to_teach()) or "none"),
+                classes="note",
+                markup=False,
+            )
+            yield Input(placeholder="Line, e.g. NV7000-Q", id="line", max_length=40)
+            yield Select[str]([], prompt="The genuine drive (looking…)", id="device")
+            yield Input(
+                placeholder="Source (required), e.g. sealed retail unit, receipt 4711", id="source", max_length=300
+            )
+            yield Vertical(id="facts")
+            yield Button("Read the drive (Ctrl+S)", id="confirm", variant="warning")
+
+    def on_mount(self) -> None:
+        self._drives()
+
+    @work(thread=True, exclusive=True, group="teach")
+    def _drives(self) -> None:
+        try:
+            drives = [(f"{d.device} {d.description}", d.device) for d in self.station.drives() if not d.own_disk]
+        except ONE_LINE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.query_one("#device", Select).set_options, drives)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_confirm()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        source = self.query_one("#source", Input).value.strip()
+        if not source:
+            self.notify("source: say where the genuine drive comes from", severity="error", markup=False)
+            return
+        if self.proposed is None:
+            device = self.query_one("#device", Select).value
+            if not isinstance(device, str):
+                self.notify("drive: choose the genuine drive", severity="error", markup=False)
+                return
+            self._read(self.query_one("#line", Input).value.strip(), device)
+            return
+        line, readout, proposals = self.proposed
+        facts = [
+            replace(fact, value=self.query_one(f"#value-{fact.fact}", Input).value.strip(), source=source)
+            for fact in proposals
+            if self.query_one(f"#tick-{fact.fact}", Tick).value
+        ]
+        if not facts:
+            self.notify("Tick each fact to record; none is ticked.", severity="warning", markup=False)
+            return
+        self.dismiss(Taught(line, readout, facts))
+
+    @work(thread=True, exclusive=True, group="teach")
+    def _read(self, line: str, device: str) -> None:
+        try:
+            readout = self.station.read_drive(device)
+            name, proposals = self.station.identity_proposals(line, readout)
+        except ONE_LINE_ERRORS as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._propose, name, readout, proposals)
+
+    def _propose(self, line: str, readout: SmartReadout, proposals: list[IdentityFact]) -> None:
+        self.proposed = (line, readout, proposals)
+        box = self.query_one("#facts", Vertical)
+        for fact in proposals:
+            box.mount(Tick(f"{fact.name} (the drive: {strip_control(fact.read)})", id=f"tick-{fact.fact}"))
+            box.mount(Input(fact.value, id=f"value-{fact.fact}", max_length=200))
+        if not proposals:
+            box.mount(Static("The drive shows none of the facts the line lacks.", markup=False))
+        self.query_one("#confirm", Button).label = "Record the ticked facts (Ctrl+S)"
+        self.query_one("#line", Input).disabled = True
+        self.query_one("#device", Select).disabled = True
