@@ -54,6 +54,16 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
                 # SQLite alters a table by copying it; foreign keys must be off meanwhile,
                 # and that can only be switched outside a transaction.
                 _outside_transaction(connection, "PRAGMA foreign_keys = OFF")
+                # The write lock first (BEGIN IMMEDIATE), then the revision: two stations
+                # starting at once on a new file queue here, and the second finds the work
+                # done. Alembic commits each revision on its own unless it runs inside a
+                # transaction of ours; a second process would otherwise read "no schema"
+                # while the first was half-way and create the tables again.
+                connection.begin()
+                if MigrationContext.configure(connection).get_current_revision() == wanted:
+                    connection.rollback()
+                    _outside_transaction(connection, "PRAGMA foreign_keys = ON")
+                    return backup
             elif engine.dialect.name == "postgresql":
                 # Stations starting at once on a new server database queue here; each then
                 # reads the revision inside the lock and finds the work done.

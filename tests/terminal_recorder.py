@@ -67,7 +67,7 @@ def record_session(folder: Path) -> list[tuple[str, str]]:
         child.expect("New claim")
         settle()
         child.send("n")
-        child.expect("Step 1/6")
+        child.expect("Step 1/7")
         settle()
         for keys in ("Li Wei", "\t", "138 0000 0000", "\t", "\t", "\x1b[Z", "\x0e"):
             child.send(keys)

@@ -23,8 +23,8 @@ from workbench.text import clean_data
 def station(tmp_path):
     store = new_store(tmp_path)
     covered = store.create_case(CLAIM_FIELDS).number
-    store.record_decision(covered, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
     store.record_smart(covered, {"device": "/dev/nvme0", "host_bytes_written": 7}, b"raw \xff bytes")
+    store.record_decision(covered, {"verdict": "covered", "remedy": "repair_or_replace", "reasons": []}, "p")
     hostile = store.create_case(
         {**CLAIM_FIELDS, "serial": "RN2", "customer_name": '=HYPERLINK("x") \x1b[2J[bold]'}
     ).number

@@ -287,10 +287,10 @@ def test_a_chains_station_never_decides_under_the_bundled_unsigned_policy(chain)
     refused = _assess(env)
     assert refused.returncode != 0 and refused.stdout == ""
     target = folder / "station-policy.toml"
-    assert f"{target}: no such file; and no good signed copy to keep deciding with ({target}.last-good)" in (
+    assert f"{target}: no such file; and no good signed copy to keep deciding with ({target.name}.last-good): " in (
         refused.stderr
     )
-    assert f"put the head office's signed policy file at {target}" in refused.stderr
+    assert "put the head office's signed policy file there" in refused.stderr
     assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
     shown = workbench(env, "policy", "show")
     assert shown.returncode != 0 and "no good signed copy" in shown.stderr

@@ -157,10 +157,10 @@ def test_a_claim_over_ssh_survives_a_dropped_link(terminals, station):
     first = terminals()
     first.wait_for("n New claim")
     first.send("n")
-    first.wait_for("Step 1/6 · Intake")
+    first.wait_for("Step 1/7 · Intake")
     type_intake(first)
     first.send("C-n")
-    screen = first.wait_for("Step 2/6 · Physical inspection")
+    screen = first.wait_for("Step 2/7 · Physical inspection")
     number = screen.split("Physical inspection · ")[1].split()[0]
     first.press("Space")  # the warranty sticker, first on the list, is torn
     first.move_focus()
@@ -182,19 +182,25 @@ def test_a_claim_over_ssh_survives_a_dropped_link(terminals, station):
     second = terminals()
     second.wait_for(f"You left {number} at", "r resumes it")
     second.send("r")
-    second.wait_for(f"Step 2/6 · Physical inspection · {number}", "corner lifted")
+    second.wait_for(f"Step 2/7 · Physical inspection · {number}", "corner lifted")
     second.send("C-n")
-    second.wait_for("Step 3/6 · SMART readout")
-    second.wait_for("10 drive(s)")  # the station's smartctl: the demo drives
-    second.send(*["Down"] * 8, "Enter")  # /dev/nvme0
+    second.wait_for("Step 3/7 · SMART readout")
+    second.wait_for("13 drive(s)", "has the claimed serial")  # the demo drives; /dev/nvme0 is the claimed one
+    second.send("Enter")
     second.wait_for("Read /dev/nvme0", "19,515,951,616,000 bytes")
     second.send("C-n")
-    second.wait_for("Step 4/6 · Counterfeit checks", "No earlier claim on serial")
+    second.wait_for("Step 4/7 · Counterfeit checks", "No earlier claim on serial")
     second.press("Enter")  # genuine
     second.send("C-n")
-    second.wait_for("Step 5/6 · Decision", "NOT COVERED", "exclusion.3")
+    second.wait_for("Step 5/7 · Diagnosis", "SMART health")
+    second.press("Enter")  # fault confirmed
+    second.move_focus()
+    second.type("reproduced at the bench")
+    second.wait_for("reproduced at the bench")
     second.send("C-n")
-    second.wait_for("Step 6/6 · Ticket", "no printer is configured")
+    second.wait_for("Step 6/7 · Decision", "NOT COVERED", "exclusion.3")
+    second.send("C-n")
+    second.wait_for("Step 7/7 · Ticket", "no printer is configured")
     second.send("C-n")
     second.wait_for(f"Case {number}: ready for pickup.")
     second.send("C-q")

@@ -77,7 +77,7 @@ def test_what_a_ticket_says_is_clean_whatever_it_holds(tmp_path, hostile, statio
 
 def test_ticket_verify_prints_nothing_raw(tmp_path):
     config = station_config(tmp_path, station="LOCAL")
-    env = {**os.environ, "WORKBENCH_CONFIG": str(config.source)}
+    env = {**os.environ, "WORKBENCH_CONFIG": str(config.station_file)}
     for hostile in KINDS.values():
         done = subprocess.run(
             [sys.executable, "-m", "workbench", "ticket", "verify", "--offline", forged(hostile)],

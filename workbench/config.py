@@ -265,8 +265,8 @@ def _signed_policy(path: Path, key: Ed25519PublicKey):
         return replace(parse_policy(raw, str(path)), issue=issue)
     if kept is None:
         raise PolicyFileError(
-            f"{refused}; and no good signed copy to keep deciding with ({last}): "
-            f"put the head office's signed policy file at {path}"
+            f"{refused}; and no good signed copy to keep deciding with ({last.name}): "
+            "put the head office's signed policy file there"
         )
     policy = parse_policy(kept[0], str(last))
     return replace(
