@@ -154,3 +154,46 @@ def test_a_decided_case_changes_only_by_an_override(station):
         flow.number, recorded, decision.policy_id, {"verdict": "not_covered", "reason": "burnt connector"}
     )
     assert store.get_case(flow.number).summary.verdict == "not_covered"
+
+
+async def test_a_stale_screen_says_so_and_shows_the_case_as_it_now_stands(bench):
+    """The counter's view of F2: this screen sits at the decision step while another session
+    decides the case; Ctrl+N here is refused in words, and the case opens as the records hold it."""
+    from tests.tui_helpers import SIZE, screen_text, wait_for
+    from workbench.screens.case import CaseScreen
+    from workbench.screens.decision import DecisionScreen
+    from workbench.screens.home import HomeScreen
+
+    app = bench(station_lines=NV7000_FIGURES)
+    station = app.station
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        flow = station.new_claim()
+        flow.update(**{**CLAIM, "inspection": {"sticker_removed": True}})
+        flow.save("inspection")
+        flow.record_inspection([(e.key, e.key == "sticker_removed", "") for e in station.exclusions()])
+        flow.record_smart(station.read_drive("/dev/nvme0"))
+        flow.record_counterfeit(flow.counterfeit_findings(), not_genuine=False, note="")
+        flow.save("decision")
+        app.flow = station.resume(flow.number)
+        app.show_step("decision")
+        await wait_for(pilot, lambda: isinstance(app.screen, DecisionScreen) and getattr(app.screen, "decision", None))
+        assert app.screen.decision.verdict == "not_covered"
+
+        other = Session()  # another technician, at another terminal, decides first
+        try:
+            assert other("resume", number=flow.number) == {"ok": None}
+            assert other("update", fields={"inspection": {}}, step="decision") == {"ok": None}
+            assert other("inspect", found=[]) == {"ok": None}
+            assert other("decide") == {"ok": "covered"}
+        finally:
+            other.close()
+
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await wait_for(pilot, lambda: "decided" in " ".join(screen_text(app).split()))
+        shown = " ".join(screen_text(app).split())
+        assert f"case {flow.number} changed in another session since you opened it: decided covered by" in shown
+        assert "the decision was not recorded" in shown
+    view = station.case(flow.number)
+    assert (view.summary.verdict, len(view.decisions)) == ("covered", 1)
