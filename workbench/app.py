@@ -19,7 +19,7 @@ from textual.widgets import Input, TextArea
 from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
-from workbench.screens.base import WorkbenchScreen
+from workbench.screens.base import Counter, WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
 
@@ -198,12 +198,23 @@ class WorkbenchApp(App):
     def show_case_as_it_stands(self, stale: StaleCase) -> None:
         """This session's claim was decided or withdrawn in another: nothing more of it is
         written; the case opens as the records now hold it, saying what happened."""
-        from workbench.screens.case import CaseScreen
-
         if self.flow is not None:
             self.flow.closed = True  # no save still due may write into it
         self.finish_claim(str(stale))
-        self.push_screen(CaseScreen(stale.number, notice=str(stale)))
+        self.show_case(stale.number, notice=str(stale))
+
+    def show_case(self, number: str, *, by_ticket: bool = False, notice: str = "") -> None:
+        """A decided case at the counter: its state and the moves it allows (`by_ticket`: opened
+        by the customer's scanned ticket; `notice`: what to say first)."""
+        from workbench.screens.case import CaseScreen
+
+        self.push_screen(CaseScreen(number, by_ticket=by_ticket, notice=notice))
+
+    def show_history(self, number: str) -> None:
+        """Everything recorded on a case, and the earlier claims on its serial."""
+        from workbench.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(number))
 
     def leave_claim(self, step: str | None) -> None:
         """To another step of the open claim, or home (None), once what is typed is in the
@@ -268,3 +279,8 @@ def run_tui(*, training: bool = False, new_claim: bool = False) -> int:
     app = WorkbenchApp(load_config(), training=training, new_claim=new_claim)
     app.run()
     return app.return_code or 0
+
+
+def _the_app_is_what_screens_ask_for(app: WorkbenchApp) -> Counter:
+    """mypy holds WorkbenchApp to the Counter protocol through which the screens reach it."""
+    return app

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from workbench.diagnosis_text import TestRecord, recorded_test
 from workbench.errors import InputError, WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.case_flow import CaseFlow
+    from db.lifecycle import Seen
+    from db.store import CaseStore
+    from workbench.claim_draft import ClaimDraft
     from workbench.inspection.diagnosis import Finding as DriveFinding
     from workbench.inspection.read_test import ReadTest
     from workbench.inspection.selftest import SelfTestResult
+    from workbench.inspection.smart import SmartReadout
+    from workbench.inspection.smartctl import SmartctlReader
 
 # A running test tells the screen how far it is: percent done (None while the drive has not
 # said) and the words to show.
@@ -38,26 +42,36 @@ CONCLUSIONS = {
 }
 
 
-# A self-test's outcome in the counter's words; the others keep smartctl's own message (why
-# the drive has none, how it vanished).
-SELF_TEST_WORDS = {"passed": "completed without error", "aborted": "stopped before its end (aborted)"}
+class Bench(Protocol):
+    """What the diagnosis asks of the station (workbench.case_flow.Station is it)."""
+
+    training: bool
+
+    @property
+    def store(self) -> CaseStore: ...
+
+    def smartctl(self) -> tuple[SmartctlReader, float]: ...
 
 
-@dataclass(frozen=True)
-class TestRecord:
-    """A test of this claim's drive as recorded: what it was and what it found, in words."""
+class ClaimOnTheBench(Protocol):
+    """What the diagnosis asks of the claim being worked on (workbench.case_flow.CaseFlow is it)."""
 
-    kind: str  # "self_test" or "read_test"
-    outcome: str
-    words: str  # one line for the screen and the ticket
-    confirms_fault: bool
-    tried: bool  # it ran to an end that says something about the drive
+    number: str | None
+    seen: Seen
+    claim: ClaimDraft
+
+    @property
+    def station(self) -> Bench: ...
+
+    def latest_readout(self) -> SmartReadout | None: ...
+
+    def update(self, **changes: Any) -> None: ...
 
 
 class Diagnosis:
     """The diagnosis of `flow`'s claim: the evidence, the tests run, the conclusion."""
 
-    def __init__(self, flow: CaseFlow) -> None:
+    def __init__(self, flow: ClaimOnTheBench) -> None:
         self.flow = flow
         self.tests: list[TestRecord] = []  # this claim's tests, oldest first (load() reads the recorded ones)
         self.findings: list[DriveFinding] | None = None  # SMART's evidence, once load() has read it
@@ -86,7 +100,7 @@ class Diagnosis:
         from workbench.inspection.selftest import SelfTestProgress, SelfTestResult, start_selftest
 
         readout = self._readout("self-test")
-        reader, timeout = self.flow.station._reader()
+        reader, timeout = self.flow.station.smartctl()
         test = start_selftest(reader, readout.device, kind, device_type=readout.device_type or None, timeout=timeout)
         while not isinstance(test, SelfTestResult):
             if stop.wait(poll_s):
@@ -104,7 +118,7 @@ class Diagnosis:
         """A self-test's outcome, with smartctl's own output as evidence."""
         data = result.to_dict()
         self.flow.station.store.record_diagnosis_test(
-            self.flow._number(),
+            self._case(),
             "self_test",
             result.device,
             str(result.outcome),
@@ -152,7 +166,7 @@ class Diagnosis:
         summary = test.summary()
         outcome = test.progress().outcome
         self.flow.station.store.record_diagnosis_test(
-            self.flow._number(), "read_test", test.device, outcome, summary, seen=self.flow.seen
+            self._case(), "read_test", test.device, outcome, summary, seen=self.flow.seen
         )
         record = recorded_test("read_test", outcome, summary)
         self.tests.append(record)
@@ -196,9 +210,10 @@ class Diagnosis:
             raise InputError(field, why)
         self.flow.update(fault=fault, fault_note=note.strip())
 
-    def summary(self) -> str:
-        """The diagnosis in one line, for the decision and the customer's ticket."""
-        return summary_line(self.flow.claim.fault, [t.words for t in self.tests if t.tried], self.flow.claim.fault_note)
+    def _case(self) -> str:
+        if self.flow.number is None:  # the flow saves the claim before its diagnosis step
+            raise WorkbenchError("diagnosis: the claim is not saved yet, so there is no case to record the test in")
+        return self.flow.number
 
     def _readout(self, what: str) -> Any:
         readout = self.flow.latest_readout()
@@ -209,52 +224,6 @@ class Diagnosis:
         return readout
 
 
-def summary_line(fault: str, tried: list[str], note: str = "") -> str:
-    """What the diagnosis found, as the ticket tells the customer."""
-    done = "; ".join(tried)
-    if fault == "confirmed":
-        return f"Fault confirmed: {done or note or 'the failure shows on the drive'}"
-    if fault == "not_found":
-        return f"No fault found after {_tests_named(tried)}: the drive is returned to you"
-    return f"Not diagnosed: {note}" if note else "Not diagnosed"
-
-
 def _duration(seconds: float) -> str:
     minutes = round(seconds / 60)
     return f"{minutes} min" if minutes >= 1 else f"{max(1, round(seconds))} s"
-
-
-def _tests_named(tried: list[str]) -> str:
-    names = [f"a {t.split(':', 1)[0].lower()}" for t in tried]
-    return " and ".join(dict.fromkeys(names)) or "the tests"
-
-
-def recorded_test(kind: str, outcome: str, result: dict[str, Any]) -> TestRecord:
-    """A recorded test in words (from what the records hold, so a resumed case reads the same)."""
-    if kind == "self_test":
-        test = "Extended self-test" if result.get("kind") == "long" else "Short self-test"
-        lba = result.get("failing_lba")
-        if outcome == "failed" and isinstance(lba, int):
-            message = f"read failure at LBA {lba:,}"
-        else:
-            message = SELF_TEST_WORDS.get(outcome) or str(result.get("message") or outcome).rstrip(".")
-        return TestRecord(
-            kind,
-            outcome,
-            f"{test}: {message}",
-            confirms_fault=outcome == "failed",
-            tried=outcome in ("passed", "failed"),
-        )
-    unreadable = result.get("unreadable") or []
-    first = unreadable[0].get("first") if unreadable and isinstance(unreadable[0], dict) else None
-    at = f", the first at LBA {first:,}" if isinstance(first, int) else ""
-    mode = "Read test of the whole drive" if result.get("mode") == "whole" else "Read test"
-    if outcome == "complete" and unreadable:
-        words = f"{mode}: {len(unreadable)} unreadable range(s){at}"
-    elif outcome == "complete":
-        words = f"{mode}: every block read ({result.get('mb_per_s', 0)} MB/s)"
-    else:
-        words = f"{mode}: {outcome} ({result.get('problem') or 'stopped before the end'})"
-    return TestRecord(
-        kind, outcome, words, confirms_fault=bool(unreadable), tried=outcome == "complete" or bool(unreadable)
-    )

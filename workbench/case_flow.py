@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from policy.line_identity import IdentityFact
     from workbench.inspection.counterfeit import Finding, Label
     from workbench.inspection.smart import DriveInfo, SmartReadout
+    from workbench.inspection.smartctl import SmartctlReader
     from workbench.ticket.issue import TicketOutcome, Verification
 
 
@@ -427,7 +428,8 @@ class Station:
 
     # -- the bench ----------------------------------------------------------------------------
 
-    def _reader(self) -> tuple[Any, float]:
+    def smartctl(self) -> tuple[SmartctlReader, float]:
+        """The bench's smartctl (the station's, or the training bench's recordings) and its timeout."""
         from workbench.inspection.smartctl import ReplaySmartctl, reader_from_config
 
         if self.training or self.replay:
@@ -443,7 +445,7 @@ class Station:
         from workbench.inspection.bench_drives import find_disk, list_disks
         from workbench.inspection.smart import list_drives
 
-        reader, timeout = self._reader()
+        reader, timeout = self.smartctl()
         drives = list_drives(reader, timeout)
         if self.training:
             return drives
@@ -477,7 +479,7 @@ class Station:
     def read_drive(self, device: str, device_type: str | None = None) -> SmartReadout:
         from workbench.inspection.smart import read_drive
 
-        reader, timeout = self._reader()
+        reader, timeout = self.smartctl()
         return read_drive(reader, device, timeout, device_type=device_type)
 
     def claimed_drive(self, drives: list[DriveInfo], serial: str) -> str | None:

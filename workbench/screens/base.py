@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual import events
 from textual.reactive import Reactive
@@ -10,8 +10,37 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from workbench.app import WorkbenchApp
-    from workbench.case_flow import Station
+    from workbench.case_flow import CaseFlow, Station
+    from workbench.errors import StaleCase
+
+
+class Counter(Protocol):
+    """What a screen asks of the workbench application (workbench.app.WorkbenchApp is it): the
+    station, the open claim and the ways between them. Screens never import the app itself:
+    it imports them."""
+
+    station: Station
+    flow: CaseFlow | None
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def start_claim(self) -> None: ...
+
+    def resume_claim(self, number: str) -> None: ...
+
+    def show_step(self, step: str) -> None: ...
+
+    def finish_claim(self, outcome: str = "") -> None: ...
+
+    def leave_claim(self, step: str | None) -> None: ...
+
+    def show_case(self, number: str, *, by_ticket: bool = False, notice: str = "") -> None: ...
+
+    def show_history(self, number: str) -> None: ...
+
+    def show_case_as_it_stands(self, stale: StaleCase) -> None: ...
+
+    async def release_keys(self) -> None: ...
 
 
 class WorkbenchScreen(Screen[None]):
@@ -23,8 +52,8 @@ class WorkbenchScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @property
-    def workbench(self) -> WorkbenchApp:
-        return cast("WorkbenchApp", self.app)
+    def workbench(self) -> Counter:
+        return cast("Counter", self.app)
 
     @property
     def station(self) -> Station:

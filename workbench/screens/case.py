@@ -173,9 +173,7 @@ class CaseScreen(WorkbenchScreen):
             refresh()
 
     def action_history(self) -> None:
-        from workbench.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(self.number))
+        self.workbench.show_history(self.number)
 
     def _change(self, change: Callable[[], None]) -> None:
         self.query_one("#case-state", Static).update("Saving…")

@@ -10,12 +10,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from workbench.vocabulary import STEP_TITLES, STEPS
 
 if TYPE_CHECKING:
-    from workbench.app import WorkbenchApp
+    from workbench.screens.base import Counter
 
 
 class WorkbenchCommands(Provider):
     def _commands(self):
-        app = cast("WorkbenchApp", self.app)
+        app = cast("Counter", self.app)
         commands = [
             ("New claim", "start a claim at intake", app.start_claim),
             ("Home", "today's cases and drafts", partial(_go_home, app)),
@@ -46,17 +46,17 @@ class WorkbenchCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-def _go_home(app: WorkbenchApp) -> None:
+def _go_home(app: Counter) -> None:
     app.leave_claim(None)
 
 
-def _search(app: WorkbenchApp) -> None:
+def _search(app: Counter) -> None:
     from workbench.screens.search import SearchScreen
 
     app.push_screen(SearchScreen())
 
 
-def _withdraw(app: WorkbenchApp) -> None:
+def _withdraw(app: Counter) -> None:
     from workbench.screens.withdraw import WithdrawDialog
 
     flow = app.flow
@@ -70,7 +70,7 @@ def _withdraw(app: WorkbenchApp) -> None:
     app.push_screen(WithdrawDialog(flow.number or "(not yet saved)", flow.withdraw), withdrawn)
 
 
-def _push(app: WorkbenchApp, screen: str) -> None:
+def _push(app: Counter, screen: str) -> None:
     if screen == "report":
         from workbench.screens.report import ReportScreen
 
@@ -81,5 +81,5 @@ def _push(app: WorkbenchApp, screen: str) -> None:
         app.push_screen(ShipmentScreen())
 
 
-def _go_step(app: WorkbenchApp, step: str) -> None:
+def _go_step(app: Counter, step: str) -> None:
     app.leave_claim(step)  # the draft resumes where the technician now is

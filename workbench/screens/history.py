@@ -64,12 +64,10 @@ class HistoryScreen(WorkbenchScreen):
 
     def action_counter(self) -> None:
         """A decided case goes on where the counter left it: repair, replacement, hand-back."""
-        from workbench.screens.case import CaseScreen
-
         if self.view is None or self.view.summary.status in ("draft", "review", "withdrawn"):
             self.notify("Only a decided case goes on at the counter.", markup=False)
             return
-        self.app.push_screen(CaseScreen(self.number))
+        self.workbench.show_case(self.number)
 
     def action_reprint(self) -> None:
         if self.view is None or self.view.decision is None:

@@ -194,9 +194,7 @@ class HomeScreen(WorkbenchScreen):
 
     @on(DataTable.RowSelected, "#after")
     def _open_case_chosen(self, event: DataTable.RowSelected) -> None:
-        from workbench.screens.case import CaseScreen
-
-        self.app.push_screen(CaseScreen(str(event.row_key.value)))
+        self.workbench.show_case(str(event.row_key.value))
 
     @on(DataTable.RowSelected, "#today")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:
@@ -209,9 +207,7 @@ class HomeScreen(WorkbenchScreen):
             self._open_history(number)
 
     def _open_history(self, number: str) -> None:
-        from workbench.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(number))
+        self.workbench.show_history(number)
 
     def action_policy(self) -> None:
         from workbench.screens.policy import PolicyScreen
@@ -294,10 +290,8 @@ class HomeScreen(WorkbenchScreen):
         self.notify(strip_control(message), severity="error", markup=False, timeout=10)
 
     def _ticket_opened(self, number: str, notice: str) -> None:
-        from workbench.screens.case import CaseScreen
-
         self._status(f"Ticket of case {number}: opened.")
-        self.app.push_screen(CaseScreen(number, by_ticket=True, notice=notice))
+        self.workbench.show_case(number, by_ticket=True, notice=notice)
 
     def action_search(self) -> None:
         from workbench.screens.search import SearchScreen

@@ -67,6 +67,4 @@ class SearchScreen(WorkbenchScreen):
 
     @on(DataTable.RowSelected, "#results")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from workbench.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(str(event.row_key.value)))
+        self.workbench.show_history(str(event.row_key.value))

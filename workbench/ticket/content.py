@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from workbench.case_diagnosis import recorded_test, summary_line
 from workbench.claim_draft import ClaimDraft
+from workbench.diagnosis_text import recorded_test, summary_line
 from workbench.text import strip_control
 from workbench.vocabulary import NEXT_STEPS, VERDICT_WORDS
 
