@@ -11,11 +11,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-import db.store
+import db.clock
 import workbench.config
 from tests.as_station import take_as_station_file
 from tests.tui_helpers import TODAY
-from workbench import case_flow
+from workbench import counter_date
 from workbench.app import WorkbenchApp
 from workbench.config import load_config
 
@@ -42,10 +42,10 @@ def bench(tmp_path, monkeypatch):
     # Where the stand-in smartctl keeps each drive's place in a self-test's story: the test's own.
     monkeypatch.setenv("WORKBENCH_FAKE_SMARTCTL_STATE", str(tmp_path / "smartctl-state"))
     monkeypatch.setattr(workbench.config, "login_user", lambda: "ana")
-    monkeypatch.setattr(case_flow, "today", lambda: TODAY)
+    monkeypatch.setattr(counter_date, "today", lambda: TODAY)
     clock = iter(range(10**6))
     monkeypatch.setattr(
-        db.store, "utcnow", lambda: datetime(2026, 11, 24, 9, 30, tzinfo=UTC).replace(microsecond=next(clock))
+        db.clock, "utcnow", lambda: datetime(2026, 11, 24, 9, 30, tzinfo=UTC).replace(microsecond=next(clock))
     )
 
     def make(station_lines: str = "", **kwargs) -> WorkbenchApp:

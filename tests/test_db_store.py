@@ -180,13 +180,13 @@ def test_days_are_the_stations_local_days(tmp_path, monkeypatch):
     import time as clock
     from datetime import datetime
 
-    import db.store
+    import db.clock
 
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     clock.tzset()
     try:
         # 23:30 UTC on the 24th is 07:30 on the 25th at a station in Shenzhen.
-        monkeypatch.setattr(db.store, "utcnow", lambda: datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
+        monkeypatch.setattr(db.clock, "utcnow", lambda: datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
         store = new_store(tmp_path)
         number = store.create_case({"serial": "RN1"}).number
         assert [c.number for c in store.list_cases(since=date(2026, 11, 25), until=date(2026, 11, 25))] == [number]

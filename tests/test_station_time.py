@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import db.store
+import db.clock
 from tests.after_helpers import NV7000_FIGURES, decided_claim
 
 NEW_YEAR_IN_SHENZHEN = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # 01:30 on 1 January 2027 there
@@ -22,7 +22,7 @@ def shenzhen(bench, tmp_path, monkeypatch):
     text = text.replace("[station]\n", '[station]\ntime_zone = "Asia/Shanghai"\n', 1)
     (tmp_path / "workbench.toml").write_text(text)
     clock = iter(range(10**6))
-    monkeypatch.setattr(db.store, "utcnow", lambda: NEW_YEAR_IN_SHENZHEN.replace(microsecond=next(clock)))
+    monkeypatch.setattr(db.clock, "utcnow", lambda: NEW_YEAR_IN_SHENZHEN.replace(microsecond=next(clock)))
     return bench(station_lines=NV7000_FIGURES).station
 
 

@@ -13,267 +13,31 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from db.lifecycle import Seen
 from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, canonical_serial, parse_claim
+from workbench import counter_date
+from workbench.bench import Bench
 from workbench.case_diagnosis import Diagnosis
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
-from workbench.config import StationConfig
-from workbench.errors import ONE_LINE_ERRORS, InputError, WorkbenchError
+from workbench.errors import InputError, WorkbenchError
+from workbench.station_policy import StationPolicy
 from workbench.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
     from db.report import StationFigures
-    from db.store import CaseStore, CaseSummary, CaseView, ReviewItem, ShipmentView, ShippedDrive
-    from policy import Clause, Exclusion
-    from policy.line_identity import IdentityFact
+    from db.store import CaseSummary, CaseView, ReviewItem, ShipmentView, ShippedDrive
     from workbench.inspection.counterfeit import Finding, Label
-    from workbench.inspection.smart import DriveInfo, SmartReadout
-    from workbench.inspection.smartctl import SmartctlReader
+    from workbench.inspection.smart import SmartReadout
     from workbench.ticket.issue import TicketOutcome, Verification
 
 
-def today() -> date:
-    """The counter's date (one place, so the tests can fix it)."""
-    return date.today()
-
-
-class Station:
-    """The station as the counter sees it: its records, its policy, its bench, its tickets."""
-
-    def __init__(
-        self, config: StationConfig, *, training: bool = False, read_only: bool = False, replay: str | None = None
-    ) -> None:
-        # The training bench is a world of its own: recorded drives, its own database, station
-        # id and ticket key (StationConfig.training), so no practice claim mixes with real ones.
-        self.config = config.training() if training else config
-        self.training = training
-        self.replay = replay  # a folder of recorded smartctl output to read drives from (`--replay`)
-        self.read_only = read_only  # a command that only reads: a file the user may only read will do
-        self._store: CaseStore | None = None
-        self._store_lock = threading.Lock()
-        self._policy: Policy | None = None
-
-    # -- what it is ---------------------------------------------------------------------------
-
-    @property
-    def store(self) -> CaseStore:
-        """The case records, opened (and created or upgraded) by whichever thread needs them first."""
-        with self._store_lock:
-            if self._store is None:
-                from db import open_station_store
-
-                self._store = open_station_store(self.config, read_only=self.read_only)
-            return self._store
-
-    @property
-    def policy(self) -> Policy:
-        if self._policy is None:
-            self._policy = self.config.load_policy()
-        return self._policy
-
-    @property
-    def technician(self) -> str:
-        return self.config.technician
-
-    @property
-    def configuration_warnings(self) -> tuple[str, ...]:
-        """One line for each file whose authority settings were ignored (a user's file naming
-        supervisors, a station file others may write), for the home screen."""
-        return self.config.ignored
-
-    @property
-    def is_supervisor(self) -> bool:
-        """Whether this session's own login is a supervisor's (never a name picked on screen)."""
-        return self.config.acting_supervisor
-
-    def require_supervisor(self, action: str) -> None:
-        if not self.is_supervisor:
-            raise NotASupervisor(self.technician, action)
-
-    def title(self) -> str:
-        """Who and where, for the screen's header (the training bench says so in its title)."""
-        where = "practice only" if self.training else self.config.station_name
-        return f"{where} ({self.config.station_id}) · {self.config.technician}"
-
-    def catalog_lines(self) -> list[str]:
-        return self.policy.catalog.lines()
-
-    def exclusions(self) -> tuple[Exclusion, ...]:
-        return tuple(self.policy.exclusions)
-
-    def policy_lines(self) -> list[str]:
-        """The policy in use, for the read-only policy screen (the same as `workbench policy show`)."""
-        from workbench.policy_text import policy_lines
-
-        return policy_lines(self.policy)
-
-    def enter_figure(self, line: str, capacity_gb: str, tbw_tb: str, warranty_years: str, source: str) -> list[str]:
-        """A supervisor enters a figure from Netac's current table at the counter: it joins the
-        station copy's earlier entries, the copy is checked as it will be loaded, written whole
-        and audited, and claims are decided under it from now on. Returns what it changed."""
-        from policy.station_copy import figure_row, station_copy, station_rows, with_row
-
-        self.require_supervisor("enter a figure into the station's policy")
-        cell = {"line": line, "capacity_gb": capacity_gb, "tbw_tb": tbw_tb, "warranty_years": warranty_years}
-
-        def change(base: str, origin: str) -> tuple[str, Policy]:
-            rows = with_row(station_rows(base), figure_row(self.policy, {**cell, "source": source}))
-            return station_copy(
-                base, rows, f"entered at the counter by {self.technician} on {today().isoformat()}", origin
-            )
-
-        return self._change_station_copy(change, "a missing figure", figures=1)
-
-    def identity_proposals(self, line: str, readout: SmartReadout) -> tuple[str, list[IdentityFact]]:
-        """What a drive known genuine (from Netac's stock, a sealed retail box) proposes for the
-        identity of `line`: the facts the line has not on record, from the drive's readout, for a
-        supervisor to confirm each with its source (teach_identity). Returns the line's name in
-        the catalog and the proposals; InputError when the line is not in the catalog, the drive
-        is none of its capacities, or the line's identity is all on record."""
-        from policy.line_identity import propose
-
-        name = self._genuine_drive_line(line, readout)
-        proposed = propose(
-            readout.model,
-            readout.firmware,
-            readout.controller or readout.family,
-            readout.pci_vendor_id,
-            readout.pci_subsystem_vendor_id,
-            readout.serial,
-        )
-        missing = self.identity_missing(name)
-        if not missing:
-            raise InputError("line", f"{name}'s identity is all on record: nothing to teach")
-        return name, [fact for fact in proposed if fact.fact in missing]
-
-    def teach_identity(self, line: str, readout: SmartReadout, facts: list[IdentityFact]) -> list[str]:
-        """A supervisor teaches `line` the identity facts confirmed from a drive known genuine
-        (`readout`), each with its source: each must fit what the drive reports and be one the
-        line has not on record. The station copy records them ([station_identity], which the next
-        import keeps), checked as it will be loaded, written whole and audited with the drive's
-        own words; the next claim on the line gets the full counterfeit checks. Returns what it
-        changed."""
-        from dataclasses import replace
-
-        from policy.line_identity import FACT_NAMES, teach
-
-        self.require_supervisor("teach a product line its identity")
-        self._refuse_on_chain("a line's identity")
-        name = self._genuine_drive_line(line, readout)
-        reads = {
-            "model_patterns": readout.model,
-            "firmware_patterns": readout.firmware,
-            "controller": readout.controller or readout.family,
-            "serial_pattern": canonical_serial(readout.serial or ""),
-        }
-        missing = self.identity_missing(name)
-        for fact in facts:
-            if fact.fact in FACT_NAMES and fact.fact not in missing:
-                raise InputError(fact.fact, f"{name} has its {FACT_NAMES[fact.fact]} on record already")
-            if fact.fact in reads and not reads[fact.fact]:
-                raise InputError(fact.fact, f"the drive does not show its {FACT_NAMES[fact.fact]}")
-        # What each fact rests on is what the drive reported, whatever the caller says.
-        facts = [replace(fact, read=reads.get(fact.fact) or fact.read) for fact in facts]
-        note = f"taught at the counter by {self.technician} on {today().isoformat()}"
-        drive = {key: getattr(readout, key) for key in _DRIVE_WORDS}
-        return self._change_station_copy(
-            lambda base, origin: teach(base, name, facts, note, origin),
-            "a line's identity",
-            figures=0,
-            identity={"line": name, "facts": {f.fact: {"value": f.value, "source": f.source} for f in facts}},
-            drive=drive,
-        )
-
-    def _genuine_drive_line(self, line: str, readout: SmartReadout) -> str:
-        """The catalog's name of `line`, when the drive is one of its capacities."""
-        from policy import normalise_model
-        from workbench.inspection.counterfeit import CAPACITY_MATCH
-        from workbench.text import strip_control
-
-        lines = {normalise_model(name): name for name in self.catalog_lines()}
-        name = lines.get(normalise_model(line))
-        if name is None:
-            raise InputError(
-                "line", f"{strip_control(line)[:40]!r} is not a line of the catalog ({', '.join(lines.values())})"
-            )
-        capacities = self.policy.catalog.capacities(name)
-        size = readout.capacity_bytes or 0
-        if not any(CAPACITY_MATCH[0] <= size / (gb * 1e9) <= CAPACITY_MATCH[1] for gb in capacities):
-            raise InputError(
-                "drive",
-                f"{readout.device} reports {size / 1e9:,.1f} GB, none of {name}'s capacities "
-                f"({', '.join(str(gb) for gb in capacities)} GB): is it a drive of that line?",
-            )
-        return name
-
-    def _refuse_on_chain(self, what: str) -> None:
-        if self.config.section("policy").get("public_key", str, ""):
-            raise WorkbenchError(
-                f"this station decides under its head office's signed policy: {what} "
-                "comes in the head office's next signed file, not from the counter"
-            )
-
-    def lines_to_teach(self) -> list[str]:
-        """The lines whose identity is not all on record: their counterfeit checks ask for a look by hand."""
-        return [line for line in self.catalog_lines() if self.identity_missing(line)]
-
-    def identity_missing(self, line: str) -> tuple[str, ...]:
-        """The identity facts `line` (the catalog's name) has not on record."""
-        from policy import Identity
-
-        product = next(p for p in self.policy.catalog.products if p.line == line)
-        return (product.identity or Identity()).missing()
-
-    def _change_station_copy(
-        self, change: Callable[[str, str], tuple[str, Policy]], what: str, **audit: Any
-    ) -> list[str]:
-        """Write the station copy that `change(base text, its path)` makes of the present one (or of
-        the bundled policy): `change` checks it as it will be loaded (a PolicyFileError naming the
-        field), it is written whole and audited (policy_changed, with `audit`), and claims are
-        decided under it from now on. Returns what it changed."""
-        from policy import PolicyFileError, bundled_bytes
-        from policy.station_copy import diff
-        from workbench.policy_copy import audit_policy_change, write_atomically
-
-        self._refuse_on_chain(what)
-        current = self.policy
-        target = self.config.policy_target()
-        try:
-            base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
-            content, new = change(base, str(target))
-        except PolicyFileError as exc:  # names the field
-            field, _, problem = str(exc).partition(": ")
-            raise InputError(field, problem) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError("policy.file", f"{target}: cannot be read ({exc})") from None
-        changes = diff(current, new)
-        write_atomically(target, content, "policy.file")
-        audit_policy_change(self.store, target, current.sha256, new.sha256, **audit)
-        self._policy = None  # the next decision reads the new copy
-        return changes
-
-    def policy_notice(self) -> str:
-        """One line for the home screen when the policy sends some products to review for want of
-        a sourced figure, or its station copy was refused or is missing; "" when neither."""
-        from workbench.policy_text import unsourced_products_count
-
-        if self.policy.notice:
-            return "Policy file REFUSED or missing, the last good copy decides: p shows why."
-        waiting = unsourced_products_count(self.policy)
-        return f"{waiting} products lack a sourced TBW or warranty: claims go to review (p)" if waiting else ""
-
-    def clause_ref(self, key: str) -> str:
-        return self.clause(key).ref
-
-    def clause(self, key: str) -> Clause:
-        return self.policy.clauses[key]
-
-    # -- claims -------------------------------------------------------------------------------
+class Station(StationPolicy, Bench):
+    """The station as the counter sees it: its records, its policy (workbench/station_policy.py), its
+    bench (workbench/bench.py), its tickets."""
 
     def new_claim(self) -> CaseFlow:
         return CaseFlow(self)
@@ -282,8 +46,6 @@ class Station:
         view = self.store.get_case(number)
         seen = Seen(view.decision.id if view.decision else None)
         return CaseFlow(self, number=number, claim=ClaimDraft.from_json(view.fields), step=view.summary.step, seen=seen)
-
-    # -- the records --------------------------------------------------------------------------
 
     def drafts(self) -> list[CaseSummary]:
         return self.store.list_drafts()
@@ -306,8 +68,6 @@ class Station:
         if not reason.strip():
             raise InputError("reason", "say why the claim is withdrawn")
         self.store.withdraw(number, reason)
-
-    # -- after the decision -------------------------------------------------------------------
 
     def after_decision(self) -> list[CaseSummary]:
         """Decided cases whose customer has not collected yet: the counter's open work."""
@@ -426,84 +186,6 @@ class Station:
         code = for_screen(qr_text, lines)
         return None if code is None else terminal_lines(code)
 
-    # -- the bench ----------------------------------------------------------------------------
-
-    def smartctl(self) -> tuple[SmartctlReader, float]:
-        """The bench's smartctl (the station's, or the training bench's recordings) and its timeout."""
-        from workbench.inspection.smartctl import ReplaySmartctl, reader_from_config
-
-        if self.training or self.replay:
-            return ReplaySmartctl(self.replay or "demo"), 30.0
-        return reader_from_config(self.config)
-
-    def drives(self) -> list[DriveInfo]:
-        """The drives smartctl finds on the bench; this computer's own disks (a mounted
-        filesystem, swap, the root's disk) are marked, and never read into a claim. The
-        training bench's drives are recordings: none of them is this computer's."""
-        from dataclasses import replace
-
-        from workbench.inspection.bench_drives import find_disk, list_disks
-        from workbench.inspection.smart import list_drives
-
-        reader, timeout = self.smartctl()
-        drives = list_drives(reader, timeout)
-        if self.training:
-            return drives
-        disks = list_disks()
-        known = [(drive, find_disk(disks, drive.device)) for drive in drives]
-        return [
-            replace(drive, own_disk=disk.own_reason if disk.own_disk else None, serial=disk.serial) if disk else drive
-            for drive, disk in known
-        ]
-
-    @property
-    def self_test_poll_seconds(self) -> float:
-        """How often a running self-test is asked how far it is ([smart] self_test_poll_seconds)."""
-        seconds = self.config.section("smart").get("self_test_poll_seconds", object, 5)
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 600:
-            raise InputError("smart.self_test_poll_seconds", f"{seconds!r} is not a number of seconds from 0 to 600")
-        return float(seconds)
-
-    def drive_watch(self, stop: threading.Event) -> Iterator[None]:
-        """Each time a drive is plugged in or taken out, until `stop` is set (blocks between
-        looks: run in a worker). Looks at /sys/block about once a second, so idle it costs next
-        to nothing; the training bench's drives never change."""
-        if self.training:
-            stop.wait()
-            return
-        from workbench.inspection.bench_drives import DriveWatcher
-
-        for _ in DriveWatcher().changes(stop):
-            yield None
-
-    def read_drive(self, device: str, device_type: str | None = None) -> SmartReadout:
-        from workbench.inspection.smart import read_drive
-
-        reader, timeout = self.smartctl()
-        return read_drive(reader, device, timeout, device_type=device_type)
-
-    def claimed_drive(self, drives: list[DriveInfo], serial: str) -> str | None:
-        """Which of `drives` carries `serial` (canonical spelling): from what the kernel knows,
-        else by reading each drive's identity (blocks: a smartctl read per drive). None when
-        none does; this computer's disks and drives that cannot be opened are not read."""
-        serial = canonical_serial(serial)
-        if not serial:
-            return None
-        candidates = [d for d in drives if d.own_disk is None and d.problem is None]
-        for drive in candidates:
-            if drive.serial and canonical_serial(drive.serial) == serial:
-                return drive.device
-        for drive in candidates:
-            if drive.serial:
-                continue  # the kernel's serial did not match: no need to ask the drive
-            try:
-                readout = self.read_drive(drive.device, drive.device_type)
-            except ONE_LINE_ERRORS:
-                continue  # a drive that does not answer is not the claimed one, as far as we can tell
-            if readout.serial and canonical_serial(readout.serial) == serial:
-                return drive.device
-        return None
-
 
 @dataclass(frozen=True)
 class Override:
@@ -517,32 +199,8 @@ class Override:
         return {"verdict": self.verdict, "reason": self.reason}
 
 
-# What the audit keeps of the genuine drive a line's identity was taught from.
-_DRIVE_WORDS = (
-    "device",
-    "model",
-    "serial",
-    "firmware",
-    "capacity_bytes",
-    "controller",
-    "family",
-    "pci_vendor_id",
-    "pci_subsystem_vendor_id",
-)
-
 # What a supervisor may decide a case in review to be.
 REVIEW_VERDICTS = tuple(v for v in VERDICTS if v != "needs_review")
-
-
-class NotASupervisor(WorkbenchError):
-    """The acting login may not do what only a supervisor may."""
-
-    def __init__(self, technician: str, action: str) -> None:
-        super().__init__(
-            f"{action}: only a supervisor may do this, and {technician} is not one "
-            "(the station's [station] supervisors or the netac-supervisors group); "
-            "ask a supervisor, or request a review with your reason"
-        )
 
 
 class CaseFlow:
@@ -611,7 +269,9 @@ class CaseFlow:
                     if step == "intake" and not self.claim.anything_typed:
                         self._unsaved, self._in_flight = names, set()
                         return  # nothing typed yet: no empty case in the records
-                    self.claim = self.claim.with_changes(claim_date=self.claim.claim_date or today().isoformat())
+                    self.claim = self.claim.with_changes(
+                        claim_date=self.claim.claim_date or counter_date.today().isoformat()
+                    )
                     fields = self.claim.to_json()
                 else:
                     fields = {name: self.claim.json_value(name) for name in sorted(names)}
@@ -631,7 +291,7 @@ class CaseFlow:
             self.step = step
 
     def intake_problems(self) -> list[FieldProblem]:
-        return self.claim.intake_problems(today())
+        return self.claim.intake_problems(counter_date.today())
 
     # -- evidence -----------------------------------------------------------------------------
 
@@ -754,7 +414,7 @@ class CaseFlow:
 
     def claim_input(self) -> dict[str, Any]:
         """The contract's claim object from what was entered and gathered."""
-        return self.claim.contract_claim(today())
+        return self.claim.contract_claim(counter_date.today())
 
     def decide(self) -> Decision:
         """policy.assess on this claim; a ClaimInputError names the field to correct."""
@@ -812,4 +472,4 @@ class CaseFlow:
         return self.number
 
 
-__all__ = ["CaseFlow", "ClaimDraft", "ClaimInputError", "DriveRecord", "FieldProblem", "Override", "Station", "today"]
+__all__ = ["CaseFlow", "ClaimDraft", "ClaimInputError", "DriveRecord", "FieldProblem", "Override", "Station"]

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench import case_flow
+from workbench import counter_date
 from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
 from workbench.text import plain, strip_control
@@ -78,7 +78,7 @@ class HomeScreen(WorkbenchScreen):
         # Opening the database imports SQLAlchemy and may migrate: off the UI thread.
         try:
             drafts = self.station.drafts()
-            today = self.station.cases_of(case_flow.today())
+            today = self.station.cases_of(counter_date.today())
             review = self.station.review_queue()
             after = self.station.after_decision()
         except ONE_LINE_ERRORS as exc:

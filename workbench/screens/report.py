@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from workbench import case_flow
+from workbench import counter_date
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 
@@ -23,7 +23,7 @@ class ReportScreen(WorkbenchScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("ctrl+r", "report", "Compute")]
 
     def compose(self) -> ComposeResult:
-        today = case_flow.today()
+        today = counter_date.today()
         yield Header()
         with Horizontal(classes="row"):
             yield Label("From", classes="field-label", markup=False)

@@ -19,7 +19,7 @@ from workbench.screens.tbw import TbwGauge
 from workbench.text import plain, strip_control
 
 if TYPE_CHECKING:
-    from workbench.case_flow import DriveInfo, SmartReadout
+    from workbench.bench import DriveInfo, SmartReadout
 
 
 class SmartScreen(StepScreen):

@@ -19,7 +19,8 @@ from workbench.screens.widgets import Tick
 from workbench.text import strip_control
 
 if TYPE_CHECKING:
-    from workbench.case_flow import IdentityFact, SmartReadout, Station
+    from workbench.case_flow import SmartReadout, Station
+    from workbench.station_policy import IdentityFact
 
 
 class Taught(NamedTuple):
