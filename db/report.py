@@ -5,7 +5,7 @@ hand-back, revision 0007), along indexes that hold them in order (db.models.Case
 counts in one pass with nothing sorted, each median and p90 by reading the two values at
 its rank. benchmarks/bench_records.py: 0.74 s over a million cases, 0.35 s for a month.
 
-Definitions (also in the README): a claim is a case opened in the period and not
+Definitions (also in docs/after-the-decision.md): a claim is a case opened in the period and not
 withdrawn; "at failure" is what the drive reported when the case was decided; a median is
 the middle value (the mean of the two middle ones for an even count); p90 is the 90th
 percentile by the inclusive method (Python's statistics.quantiles(method="inclusive")).

@@ -136,7 +136,7 @@ prepare_station() {
     if [ ! -e "$CONFIG_DIR/workbench.toml" ]; then
         install -d -m 0755 "$CONFIG_DIR"
         cat > "$CONFIG_DIR/workbench.toml" <<EOF
-# The station's configuration (see README.md, Configuration). Set your station id.
+# The station's configuration (see docs/station-setup.md, Configuration). Set your station id.
 [station]
 id = "LOCAL"
 name = "Netac service station"

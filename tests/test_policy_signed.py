@@ -185,7 +185,7 @@ def chain(station):  # noqa: F811
 
 
 def _issue(head_office_env, key, table, output, *issue):
-    """The head office enters `table` into its chain file, signs it there (as the README says)
+    """The head office enters `table` into its chain file, signs it there (as docs/policy.md says)
     and sends a copy, `output`; sign's words."""
     env = head_office_env
     chain_file = key.parent / "chain-policy.toml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.after_helpers import NV7000_FIGURES
 from tests.tui_helpers import SIZE, diagnosed, drive_chosen, screen_text, wait_for
 from workbench.screens.counterfeit import CounterfeitScreen
 from workbench.screens.home import HomeScreen
@@ -122,6 +123,38 @@ async def to_policy(pilot):
     await wait_for(pilot, lambda: "sha256" in screen_text(pilot.app))
 
 
+async def to_case(pilot):
+    """A covered case whose ticket was given, opened from the home screen's list: repair or replace."""
+    from tests.after_helpers import decided_claim
+    from workbench.screens.case import CaseScreen
+
+    await to_home(pilot)
+    app = pilot.app
+    flow = decided_claim(app.station)
+    app.station.reprint(flow.number)
+    flow.ticket_given()
+    app.screen.refresh_cases()
+    table = app.screen.query_one("#after")
+    await wait_for(pilot, lambda: table.row_count == 1)
+    table.focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen.view is not None)
+
+
+async def to_report(pilot):
+    """The station's figures (`f`) over this month: one covered claim."""
+    from tests.after_helpers import decided_claim
+
+    await to_home(pilot)
+    decided_claim(pilot.app.station)
+    await pilot.press("f")
+    await wait_for(pilot, lambda: "Claims: 1" in screen_text(pilot.app))
+
+
+# The after-the-decision screens need a covered case: the station has Netac's NV7000 figures.
+to_case.station_lines = to_report.station_lines = NV7000_FIGURES
+
+
 @pytest.mark.parametrize(
     "reach",
     [
@@ -137,6 +170,8 @@ async def to_policy(pilot):
         to_decision_nothing_found,
         to_ticket,
         to_ticket_qr,
+        to_case,
+        to_report,
     ],
     ids=lambda f: f.__name__[3:],
 )
@@ -154,7 +189,8 @@ def test_screen_at_80x24(snap_compare, bench, reach, monkeypatch):
         await reach(pilot)
         await pilot.pause(0.2)
 
-    assert snap_compare(bench(), terminal_size=SIZE, run_before=run_before)
+    app = bench(station_lines=getattr(reach, "station_lines", ""))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def words(text: str) -> str:
@@ -235,3 +271,22 @@ async def test_counterfeit_findings_are_whole_at_80x24(bench):
         for finding in app.screen.findings:
             for word in finding.message.split():
                 assert word in shown, word
+
+
+def test_the_docs_show_the_screens_as_the_snapshots_draw_them():
+    """docs/screens/ holds each 80x24 snapshot above, byte for byte (docs/screens/update.py
+    copies them), so a picture in the docs cannot drift from the code."""
+    import importlib.util
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "docs" / "screens"
+    spec = importlib.util.spec_from_file_location("docs_screens_update", folder / "update.py")
+    assert spec and spec.loader
+    update = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(update)
+    wanted = update.pictures()
+    assert len(wanted) >= 14
+    shown = {path.name for path in folder.glob("*.svg")}
+    assert shown == set(wanted), "run: .venv/bin/python docs/screens/update.py"
+    for name, snapshot in wanted.items():
+        assert (folder / name).read_bytes() == snapshot.read_bytes(), f"docs/screens/{name}: run docs/screens/update.py"

@@ -6,7 +6,7 @@ with its evidence. Severity: "high" is evidence the product is not genuine on it
 check found nothing. Only a high finding supports the conclusion "not genuine"
 (`not_genuine`); `to_confirm` lists what the technician must look at.
 
-What these checks cannot catch is in the README ("Reading drives (SMART)"): above all,
+What these checks cannot catch is in docs/drives.md ("Counterfeit checks"): above all,
 a fake-capacity drive whose firmware reports the labelled capacity is only exposed by
 writing and reading back the whole drive, which destroys data and is not done here.
 """

@@ -46,7 +46,7 @@ class SmartPermissionDenied(SmartError):
         where = device or "the drives"
         super().__init__(
             f"no permission to read {where} ({detail}): install the sudoers rule "
-            f"{SUDOERS_RULE} and set [smart] use_sudo = true (see README, Reading drives)",
+            f"{SUDOERS_RULE} and set [smart] use_sudo = true (see docs/station-setup.md, SMART permissions)",
             device,
         )
 
