@@ -228,3 +228,36 @@ def test_no_escape_from_the_records_reaches_the_terminal(tmp_path):
         child.close(force=True)
     for raw in (b"\x1b]52;", b"PWNTITLE\x07", b"\x1b]0;PWN", "\x9b".encode(), "\u202e".encode()):
         assert raw not in output, raw
+
+
+async def test_a_still_gauge_keeps_no_timer_and_textuals_bar_does():
+    """The workaround in workbench.screens.widgets.Gauge is still needed (Textual's ProgressBar
+    starts a one-second timer that updates it, and so repaints it, for a time-left estimate
+    shown or not: measured at 166 bytes a second over a terminal by benchmarks/bench_diagnosis.py)
+    and still works (the Gauge keeps no timer, and is painted when its progress changes)."""
+    from textual.app import App
+    from textual.widgets import ProgressBar
+
+    from workbench.screens.widgets import Gauge
+
+    painted = []
+
+    class CountedGauge(Gauge):
+        def refresh(self, *args, **kwargs):
+            painted.append(self.percentage)
+            return super().refresh(*args, **kwargs)
+
+    class Bars(App):
+        def compose(self):
+            yield ProgressBar(total=100, show_eta=False, id="textual")
+            yield CountedGauge(total=100, show_eta=False, id="ours")
+
+    async with Bars().run_test() as pilot:
+        await pilot.pause(0.2)
+        assert pilot.app.query_one("#textual")._timers  # Textual's bar updates itself every second
+        gauge = pilot.app.query_one(CountedGauge)
+        assert not gauge._timers
+        painted.clear()
+        gauge.update(progress=60)
+        await pilot.pause(0.2)
+        assert painted and gauge.percentage == 0.6

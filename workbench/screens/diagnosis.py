@@ -16,7 +16,7 @@ from textual.widgets import Input, ProgressBar, RadioSet, Static
 from workbench.case_diagnosis import CONCLUSIONS
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Choice
+from workbench.screens.widgets import Choice, Gauge
 from workbench.text import strip_control
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class DiagnosisScreen(StepScreen):
     def body(self) -> ComposeResult:
         yield Static("Reading the evidence…", id="evidence", markup=False)
         yield Static("", id="tests", markup=False)
-        yield ProgressBar(total=100, show_eta=False, id="test-progress")
+        yield Gauge(total=100, show_eta=False, id="test-progress")
         yield Static("", id="test-status", markup=False)
         fault = self.flow.claim.fault if self.flow.claim.fault != "untested" or self.flow.claim.fault_note else None
         with RadioSet(id="conclusion"):

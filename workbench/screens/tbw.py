@@ -8,6 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
+from workbench.screens.widgets import Gauge
+
 
 class TbwGauge(Vertical):
     DEFAULT_CSS = "TbwGauge { height: auto; }"
@@ -15,7 +17,7 @@ class TbwGauge(Vertical):
     def compose(self) -> ComposeResult:
         # The bar's own percentage rounds to whole numbers (2% beside a text of 1.6%): the text
         # below says the share once, to one decimal.
-        yield ProgressBar(show_eta=False, show_percentage=False)
+        yield Gauge(show_eta=False, show_percentage=False)
         yield Static("", markup=False)
 
     def show(self, check, unknown: str) -> None:
