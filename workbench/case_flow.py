@@ -24,6 +24,7 @@ from workbench.bench import Bench
 from workbench.case_diagnosis import Diagnosis
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
 from workbench.errors import InputError, WorkbenchError
+from workbench.station import NotASupervisor
 from workbench.station_policy import StationPolicy
 from workbench.vocabulary import VERDICTS
 
@@ -472,4 +473,13 @@ class CaseFlow:
         return self.number
 
 
-__all__ = ["CaseFlow", "ClaimDraft", "ClaimInputError", "DriveRecord", "FieldProblem", "Override", "Station"]
+__all__ = [
+    "CaseFlow",
+    "ClaimDraft",
+    "ClaimInputError",
+    "DriveRecord",
+    "FieldProblem",
+    "NotASupervisor",
+    "Override",
+    "Station",
+]
