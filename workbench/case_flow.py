@@ -161,6 +161,15 @@ class Station:
         waiting = unsourced_products_count(self.policy)
         return f"{waiting} products lack a sourced TBW or warranty: claims go to review (p)" if waiting else ""
 
+    def replica_notice(self) -> str:
+        """One line for the home screen on the station's replica: when it last took a commit, or
+        that it is behind, failing or not running; "" on a station without one (and in training,
+        whose cases are no station's records). Reads a file: call from a worker."""
+        from workbench.replica import replica_state
+
+        state = replica_state(self.config)
+        return state.line if state is not None else ""
+
     def clause_ref(self, key: str) -> str:
         return self.clause(key).ref
 
