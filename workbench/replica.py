@@ -311,8 +311,11 @@ class _Tracker:
             entry = json.loads(line, object_pairs_hook=_first_of_each)
         except ValueError:
             entry = None
-        if not isinstance(entry, dict):
+        if not isinstance(entry, dict):  # its last words when it cannot start: "Error: ..."
             print(f"litestream: {line.rstrip()}", file=sys.stderr, flush=True)
+            if line.startswith("Error:"):
+                with self.lock:
+                    self._failed(in_words(line.removeprefix("Error:").strip()))
             return
         fields = " ".join(f"{k}={v}" for k, v in entry.items() if k not in ("time", "level", "msg"))
         print(f"litestream {entry.get('level', '')}: {entry.get('msg', '')} {fields}", file=sys.stderr, flush=True)
@@ -468,6 +471,11 @@ def replica_state(config: StationConfig, now: datetime | None = None) -> Replica
     last = _time(status.get("took_at"))
     took = f"last took a commit at {at(last)}" if last else "has taken no commit since it started"
     checked = _time(status.get("checked_at"))
+    error_at, error_since = _time(status.get("error_at")), _time(status.get("error_since"))
+    if status.get("stopped_at") and status.get("error") and error_since:  # it stopped on the error
+        return ReplicaState(
+            False, f"Replica FAILING since {at(error_since)}: {status['error']}; Litestream stopped; it {took}", last
+        )
     if status.get("stopped_at") or checked is None or now - checked > SILENT_AFTER:
         since = f"since {at(checked)}" if checked else "ever"
         how = "stopped" if status.get("stopped_at") else "silent"
@@ -475,7 +483,6 @@ def replica_state(config: StationConfig, now: datetime | None = None) -> Replica
             False, f"Replica NOT RUNNING: `workbench replicate` {how} {since}; the replica {took}", last
         )
     pending = _time(status.get("pending_since"))
-    error_at, error_since = _time(status.get("error_at")), _time(status.get("error_since"))
     # An error with no good sync since: failing while commits wait for it, or while it repeats.
     if status.get("error") and error_at and error_since and (pending or now - error_at < SILENT_AFTER * 2):
         return ReplicaState(False, f"Replica FAILING since {at(error_since)}: {status['error']}; it {took}", last)
