@@ -346,3 +346,15 @@ def test_the_replicas_secrets_must_be_roots_alone(tmp_path):
     refused = one_line(station.workbench("backup"))
     assert f"replica.credentials_file: {credentials} may be read by others (mode 0644): chmod 600 it" in refused
     station.store.engine.dispose()
+
+
+async def test_the_home_screen_says_how_safe_the_station_is(bench, tmp_path):
+    from tests.tui_helpers import screen_text, wait_for
+    from workbench.screens.home import HomeScreen
+
+    with (tmp_path / "workbench.toml").open("a") as config:
+        config.write(f'[replica]\nurl = "file://{tmp_path / "replica"}"\n')
+    app = bench()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and "Replica" in screen_text(app))
+        assert "Replica NOT RUNNING: `workbench replicate` has never reported" in screen_text(app)
