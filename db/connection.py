@@ -37,9 +37,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
+def make_engine(url: str, *, read_only: bool = False, replicated: bool = False) -> Engine:
     """An engine for `url`; `read_only` opens a SQLite file the user may only read, without
-    touching it (no schema upgrade, no journal change)."""
+    touching it (no schema upgrade, no journal change); `replicated`: Litestream replicates the
+    file (the station's [replica]) and makes its checkpoints, the workbench none of its own."""
     path = sqlite_path(url)
     if path is not None and read_only:
         return _read_only_engine(path)
@@ -49,7 +50,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the case database {path.parent}: {exc.strerror}") from None
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, replicated=replicated)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -81,7 +82,7 @@ def _checked(connection: sqlite3.Connection) -> sqlite3.Connection:
     return connection
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, *, replicated: bool) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # The driver's own transaction handling is off; "begin" below issues ours.
@@ -95,6 +96,11 @@ def _sqlite_setup(engine: Engine) -> None:
         # FULL: a commit is on the disk when it returns, even through a power cut (NORMAL in WAL
         # mode survives a crash of the program but may lose the last commits to a power cut).
         cursor.execute("PRAGMA synchronous = FULL")
+        if replicated:
+            # Litestream copies each commit out of the WAL and checkpoints once it has: a
+            # writer's own checkpoint at 1000 pages would only race it for the same pages
+            # (benchmarks/bench_replication.py measures both).
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

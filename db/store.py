@@ -53,13 +53,20 @@ class CaseStore(CaseRecords, EvidenceRecords, DecisionRecords, TicketRecords, Af
 
 
 def open_store(
-    url: str, *, station_id: str, technician: str, read_only: bool = False, zone: tzinfo | None = None
+    url: str,
+    *,
+    station_id: str,
+    technician: str,
+    read_only: bool = False,
+    zone: tzinfo | None = None,
+    replicated: bool = False,
 ) -> CaseStore:
     """Open (and create or upgrade) the case database at `url`.
 
     `read_only`: for commands that only read (listing, showing, exporting, verifying). A file
     the user may only read is then opened as it is, without an upgrade; one they may write is
-    opened as for any other command.
+    opened as for any other command. `replicated`: Litestream replicates the file and makes
+    its checkpoints (db.connection.make_engine).
     """
     path = sqlite_path(url)
     if path is not None and path.exists():
@@ -83,7 +90,7 @@ def open_store(
     # deploy/setup-ssh-station.sh (0660, group technicians) and is left as it is.
     private = os.umask(0o077) if path is not None and not path.exists() else None
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, replicated=replicated)
         upgrade(engine, url)
     except DBAPIError as exc:
         raise explain(exc, "open the case database") from None
@@ -130,6 +137,9 @@ class StationSettings(Protocol):
     @property
     def time_zone(self) -> tzinfo | None: ...
 
+    @property
+    def replicated(self) -> bool: ...
+
 
 def open_station_store(config: StationSettings, *, read_only: bool = False) -> CaseStore:
     """The store a station's configuration names, for its login user."""
@@ -139,6 +149,7 @@ def open_station_store(config: StationSettings, *, read_only: bool = False) -> C
         technician=config.technician,
         read_only=read_only,
         zone=config.time_zone,
+        replicated=config.replicated,
     )
 
 

@@ -13,6 +13,10 @@
 #   setup-ssh-station.sh add-supervisor LOGIN
 #       Puts a technician's account in the supervisors' group (netac-supervisors): that
 #       login may change verdicts and resolve the review queue. Authority follows the login.
+#   setup-ssh-station.sh enable-replica
+#       Checks the station's [replica] (workbench config check), installs the systemd unit
+#       netac-workbench-replica.service (`workbench replicate`), starts it and enables it at
+#       boot, then takes a backup at once: exits non-zero unless the replica holds the last commit.
 #   setup-ssh-station.sh print-config [--workbench PATH] [--group NAME]
 #       Prints the sshd configuration `install` would write (no root needed).
 #
@@ -221,6 +225,20 @@ add_supervisor() {
     say "$login is a supervisor: may change verdicts and resolve the review queue (from the next login)"
 }
 
+# The replica's service: Litestream, run by the workbench, for the station's database.
+enable_replica() {
+    command -v systemctl >/dev/null || die "systemd is needed to run the replica's service"
+    [ -x /usr/local/bin/workbench ] || die "install the workbench first: $0 install"
+    /usr/local/bin/workbench config check | grep -q '^  replica.url  *[a-z]*://' \
+        || die "set [replica] url in $CONFIG_DIR/workbench.toml first (docs/replication.md)"
+    install -m 0644 "$SOURCE_DIR/deploy/netac-workbench-replica.service" /etc/systemd/system/
+    systemctl daemon-reload
+    systemctl enable --now netac-workbench-replica.service
+    sleep 10  # its first report
+    /usr/local/bin/workbench backup || die "the replica does not hold the last commit yet: journalctl -u netac-workbench-replica"
+    say "the replica's service runs; 'workbench config check' says when the replica last took a commit"
+}
+
 command="${1:-install}"; [ $# -gt 0 ] && shift
 case "$command" in
     install)
@@ -232,10 +250,12 @@ case "$command" in
         need_root add-technician; add_technician "$@" ;;
     add-supervisor)
         need_root add-supervisor; add_supervisor "$@" ;;
+    enable-replica)
+        need_root enable-replica; enable_replica ;;
     print-config)
         parse_options "$@"; WORKBENCH="${WORKBENCH:-/usr/local/bin/workbench}"
         [ "${WORKBENCH#/}" != "$WORKBENCH" ] || die "--workbench: sshd needs an absolute path, got $WORKBENCH"
         sshd_config ;;
-    -h|--help|help) sed -n '2,21s/^# \{0,1\}//p' "$0" ;;
-    *) die "unknown command: $command (install, add-technician, add-supervisor, print-config)" ;;
+    -h|--help|help) sed -n '2,25s/^# \{0,1\}//p' "$0" ;;
+    *) die "unknown command: $command (install, add-technician, add-supervisor, enable-replica, print-config)" ;;
 esac

@@ -18,10 +18,13 @@ from workbench.text import shown
 COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",
     "audit": "workbench.commands.audit",
+    "backup": "workbench.commands.backup",
     "cases": "workbench.commands.cases",
     "config": "workbench.commands.config",
     "policy": "workbench.commands.policy",
+    "replicate": "workbench.commands.replicate",
     "report": "workbench.commands.report",
+    "restore": "workbench.commands.restore",
     "shipment": "workbench.commands.shipment",
     "smart": "workbench.commands.smart",
     "ticket": "workbench.commands.ticket",

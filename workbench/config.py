@@ -148,6 +148,12 @@ class StationConfig:
         reports: `[station] time_zone` (an IANA name, e.g. Asia/Shanghai), else the system's (None)."""
         return _zone(self.zone_name) if self.zone_name else None
 
+    @property
+    def replicated(self) -> bool:
+        """Whether Litestream replicates the station's database ([replica] url): the workbench
+        then leaves the file's checkpoints to it (workbench/replica.py)."""
+        return bool(self.section("replica").get("url", str, ""))
+
     def training(self) -> StationConfig:
         """The training bench's world: its own database (`[training] database`, else
         training-cases.db beside the station's), its own station id TRAIN (so every case number
@@ -161,7 +167,9 @@ class StationConfig:
             url = f"sqlite:///{folder / 'training-cases.db'}"
         training_file = sqlite_path(url)
         key_folder = training_file.parent if training_file is not None else user_data_dir()
-        sections = {**self.sections, "ticket": {"key_file": str(key_folder / "training-ticket-key.pem")}}
+        # Its own ticket key; and no replica: practice cases are not the station's records.
+        sections = {name: table for name, table in self.sections.items() if name != "replica"}
+        sections["ticket"] = {"key_file": str(key_folder / "training-ticket-key.pem")}
         return replace(
             self,
             station_id=TRAINING_STATION,
@@ -389,17 +397,25 @@ KNOWN: dict[str, frozenset[str] | None] = {
     "ticket.trusted_keys": None,  # station id = public key: any station id
     "terminal": frozenset({"cursor_blink"}),
     "training": frozenset({"database"}),
+    "replica": frozenset({"url", "key_file", "host_key", "credentials_file", "max_lag_minutes"}),
 }
 
 # The settings that grant authority: who may change verdicts and resolve reviews, the policy
 # claims are decided under (its copy, and the head office's key it must be signed with), and the
-# other stations whose tickets are genuine. Only the station's own file sets them.
+# other stations whose tickets are genuine, and where the station's records are copied to (the
+# replica: its place, the server it trusts, the key and credentials it is reached with, and how far
+# behind it may fall before the station is warned). Only the station's own file sets them.
 AUTHORITY: tuple[str, ...] = (
     "station.supervisors",
     "station.supervisor_group",
     "policy.file",
     "policy.public_key",
     "ticket.trusted_keys",
+    "replica.url",
+    "replica.key_file",
+    "replica.host_key",
+    "replica.credentials_file",
+    "replica.max_lag_minutes",
 )
 
 

