@@ -140,11 +140,11 @@ def main() -> None:
         # `workbench restore` rightly refuses: Litestream's restore and the integrity check are
         # timed here, the audit chain's check is in `benchmarks/bench_records.py`'s figures.
         from tests.as_station import read_as_station
-        from workbench.replica import _run, required
+        from workbench.replica.litestream import required, run_litestream
 
         settings = required(read_as_station(big / "workbench.toml"))
         started = time.perf_counter()
-        _run(settings, "restore", "-o", str(big / "restored.db"), str(settings.database), timeout=3600)
+        run_litestream(settings, "restore", "-o", str(big / "restored.db"), str(settings.database), timeout=3600)
         restored = time.perf_counter() - started
         started = time.perf_counter()
         check = sqlite3.connect(big / "restored.db").execute("PRAGMA integrity_check").fetchone()

