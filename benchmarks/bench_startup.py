@@ -353,7 +353,7 @@ Notes: where Textual 8.2.8 repaints the whole screen, and what the workbench doe
    style again for every run, and Textual a cursor position before each widget's part of a
    line and a line feed between lines. Reproduction: the bare form above, one Tab, about
    half of the bytes are style codes and resets. The workbench's terminal driver
-   (workbench/terminal_output.py) follows the terminal's style and cursor: a style change
+   (workbench/terminal/output.py) follows the terminal's style and cursor: a style change
    only before the text that needs it, no position where the cursor already is, no line
    feed that a position follows (never one that could scroll), and long blanks erased
    (ECH) where terminfo has bce. The screen is the same cell for cell on a terminal

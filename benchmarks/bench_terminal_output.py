@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbench.terminal_output import SgrCompactor
+from workbench.terminal.output import SgrCompactor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' session recorder
 from tests.terminal_recorder import record_session  # noqa: E402

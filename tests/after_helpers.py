@@ -3,7 +3,7 @@ comes after the decision (repair, replacement, hand-back, shipments, the station
 
 from __future__ import annotations
 
-from workbench.case_flow import CaseFlow, Station
+from workbench.door.case_flow import CaseFlow, Station
 
 # The station has entered Netac's figures for the NV7000 (the training bench's /dev/nvme0 is one).
 NV7000_FIGURES = """

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from tests.as_station import read_as_station
-from workbench.case_flow import CaseFlow, Override, Station
+from workbench.door.case_flow import CaseFlow, Override, Station
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
 
 

@@ -15,9 +15,9 @@ import db.clock
 import workbench.config
 from tests.as_station import take_as_station_file
 from tests.tui_helpers import TODAY
-from workbench import counter_date
 from workbench.app import WorkbenchApp
 from workbench.config import load_config
+from workbench.door import counter_date
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from textual.drivers.linux_driver import LinuxDriver
 
 from tests.tui_helpers import until_quiet
 from workbench import cli
-from workbench.terminal_output import CompactDriver
+from workbench.terminal.output import CompactDriver
 
 
 def main() -> None:

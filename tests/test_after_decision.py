@@ -10,9 +10,9 @@ import pytest
 
 from db.errors import StoreError
 from tests.after_helpers import NEW_SERIAL, NV7000_FIGURES, SERIAL, decided_claim
-from workbench.case_flow import NotASupervisor
-from workbench.case_text import after_decision_lines
+from workbench.door.case_flow import NotASupervisor
 from workbench.errors import InputError
+from workbench.words.case_text import after_decision_lines
 
 
 @pytest.fixture
@@ -138,8 +138,8 @@ def test_a_replacement_of_another_model_needs_a_supervisor_and_a_reason(station,
         station.record_replacement(flow.number, NEW_SERIAL, "NV7000", "2 TB")
 
     monkeypatch.setattr(workbench.config, "login_user", lambda: "chen")  # a supervisor of the station
-    from workbench.case_flow import Station
     from workbench.config import load_config
+    from workbench.door.case_flow import Station
 
     supervisor = Station(load_config())
     supervisor.record_replacement(flow.number, "RN202511011TB000001", "NV7000", "1000", "no 2TB in stock")

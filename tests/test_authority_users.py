@@ -27,7 +27,7 @@ from tests.sshd_harness import SETUP_SCRIPT
 
 CLAIM = r"""
 import sys
-from workbench.case_flow import NotASupervisor, Override, Station
+from workbench.door.case_flow import NotASupervisor, Override, Station
 from workbench.config import load_config
 
 station = Station(load_config())

@@ -16,7 +16,7 @@ from db.listing import CaseFilter
 from tests.db_helpers import CLAIM_FIELDS, new_store, sqlite_url
 from workbench.commands import csv_safe
 from workbench.commands.cases import COLUMNS, PAGE, write_export
-from workbench.text import clean_data
+from workbench.words.text import clean_data
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import workbench.config
 from tests.db_helpers import sqlite_url
 from tests.test_policy_decided import INTAKE
 from tests.ticket_helpers import station_config
-from workbench.case_flow import NotASupervisor, Station
+from workbench.door.case_flow import NotASupervisor, Station
 from workbench.errors import InputError, WorkbenchError
 
 SOURCE = "Netac warranty table, received by e-mail 2026-11-20"

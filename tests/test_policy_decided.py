@@ -8,9 +8,9 @@ import dataclasses
 from policy import Clause, load_policy
 from tests.db_helpers import sqlite_url
 from tests.ticket_helpers import station_config
-from workbench.case_flow import Station
-from workbench.case_text import case_lines
+from workbench.door.case_flow import Station
 from workbench.ticket.content import ticket_content
+from workbench.words.case_text import case_lines
 
 INTAKE = dict(
     customer_name="Li Wei",

@@ -22,9 +22,9 @@ from tests.test_policy_cli import workbench as cli
 from tests.test_policy_decided import INTAKE
 from tests.test_policy_signed import _issue, chain  # noqa: F401
 from tests.ticket_helpers import station_config
-from workbench.case_flow import NotASupervisor, Station
 from workbench.cli import main
 from workbench.config import load_config
+from workbench.door.case_flow import NotASupervisor, Station
 from workbench.errors import InputError, WorkbenchError
 
 SOURCE = "TEST FIGURES, not Netac's: a test table for issue 25"

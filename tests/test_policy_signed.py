@@ -259,8 +259,8 @@ def test_a_symlinked_last_good_copy_is_not_taken_for_one(chain):
 
 
 def test_a_removed_station_copy_leaves_the_last_good_one_deciding_with_a_warning(chain):
-    from workbench.case_flow import Station
     from workbench.config import load_config
+    from workbench.door.case_flow import Station
 
     tmp_path, office, env, key, folder = chain
     _issue(office, key, TABLE, folder / "policy.toml")

@@ -188,7 +188,7 @@ def test_a_decided_case_carries_its_figures_into_the_report(bench):
 
 def test_hand_backs_without_an_id_check_are_counted(bench):
     """Issue 21, F9: skipping the ID check takes a reason, and the station's figures count it."""
-    from workbench.station_text import report_lines, report_rows
+    from workbench.words.station_text import report_lines, report_rows
 
     station = bench(station_lines=NV7000_FIGURES).station
     serials = ("RN202303092TB677701", "RN202303092TB677702", "RN202303092TB677703")

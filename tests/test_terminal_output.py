@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.terminal_recorder import record_session
 from tests.tui_helpers import Terminal
-from workbench.terminal_output import PLAIN, ContentWall, SgrCompactor, Style, apply_sgr, transition
+from workbench.terminal.output import PLAIN, ContentWall, SgrCompactor, Style, apply_sgr, transition
 
 COLUMNS, ROWS = 80, 24
 
@@ -83,7 +83,7 @@ def test_blanks_are_erased_only_where_erased_cells_take_the_background() -> None
     # Asked of terminfo in a process of its own for each terminal type (curses reads one
     # terminal description per process).
     def erases(term: str) -> bool:
-        program = "import sys; from workbench.terminal_output import erases_in_colour as e; print(e(sys.argv[1]))"
+        program = "import sys; from workbench.terminal.output import erases_in_colour as e; print(e(sys.argv[1]))"
         return (
             subprocess.run(
                 [sys.executable, "-c", program, term], capture_output=True, text=True, check=True
@@ -200,7 +200,7 @@ def test_a_session_of_the_workbench_shows_the_same_screen_in_fewer_bytes(tmp_pat
     and as it went to the terminal (tests/terminal_recorder.py): the intake typed into,
     fields moved through, the next step opened. Nothing Textual wrote was stopped by the
     wall: were a Textual upgrade to write something new, this fails (the wall's vocabulary,
-    workbench/terminal_output.py, would then be measured again)."""
+    workbench/terminal/output.py, would then be measured again)."""
     writes = record_session(tmp_path)
     assert len(writes) > 10
     wall = ContentWall()

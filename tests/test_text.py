@@ -1,7 +1,7 @@
 import pytest
 from rich.text import Text
 
-from workbench.text import safe_markup, strip_control
+from workbench.words.text import safe_markup, strip_control
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.db_helpers import CLAIM_FIELDS, new_store, sqlite_url
 from workbench.claim_draft import ClaimDraft
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 RAW = ["\x1b", "\x07", "\x9b", "\x9d", "\u202e", "\u2066", "\x00"]  # (CSV's own line ends are CR LF)
 HOSTILE = st.text(alphabet=st.sampled_from(RAW) | st.characters(codec="utf-8"), min_size=1, max_size=300)
@@ -93,9 +93,9 @@ def test_hostile_text_through_intake_store_resume_export_and_ticket(bench, name,
     resumed draft, the case's text, an export or the ticket's words."""
     import tempfile
 
-    from workbench.case_text import case_lines
-    from workbench.text import clean_data
     from workbench.ticket.content import ticket_content
+    from workbench.words.case_text import case_lines
+    from workbench.words.text import clean_data
 
     station = bench().station
     with tempfile.TemporaryDirectory() as folder:

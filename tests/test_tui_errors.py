@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui_helpers import SIZE, typed_to_inspection, wait_for
-from workbench.case_flow import CaseFlow
+from workbench.door.case_flow import CaseFlow
 from workbench.screens.smart import SmartScreen
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import workbench.config
 from tests.tui_helpers import SIZE, diagnosed, screen_text, typed_to_inspection, wait_for
-from workbench.case_flow import NotASupervisor, Override
+from workbench.door.case_flow import NotASupervisor, Override
 from workbench.screens.counterfeit import CounterfeitScreen
 from workbench.screens.home import HomeScreen
 from workbench.screens.review import ReviewScreen

@@ -3,7 +3,7 @@ kept as evidence with who and why, and feeds neither the checks nor the decision
 
 from __future__ import annotations
 
-from workbench.case_text import case_lines
+from workbench.words.case_text import case_lines
 
 INTAKE = dict(
     customer_name="Li Wei",

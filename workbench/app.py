@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.widgets import Input, TextArea
 
-from workbench.case_flow import CaseFlow, Station
 from workbench.config import StationConfig, load_config, user_data_dir
+from workbench.door.case_flow import CaseFlow, Station
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import Counter, WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
@@ -60,7 +60,7 @@ class WorkbenchApp(App):
             from textual.drivers.linux_driver import LinuxDriver
 
             if driver is LinuxDriver:  # the terminal's own driver, not one a tool asked for
-                from workbench.terminal_output import CompactDriver
+                from workbench.terminal.output import CompactDriver
 
                 return CompactDriver
         return driver

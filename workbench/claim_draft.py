@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 SERIAL = re.compile(r"[A-Za-z0-9-]+")
 

@@ -13,7 +13,7 @@ import os
 import sys
 
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
-from workbench.text import shown
+from workbench.words.text import shown
 
 COMMANDS: dict[str, str] = {
     "assess": "workbench.commands.assess",

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         policy = load_config().load_policy()
         if policy.notice:  # the station's file was refused: say so, decide under the last good one
-            from workbench.text import strip_control
+            from workbench.words.text import strip_control
 
             print(f"workbench assess: {strip_control(policy.notice)}", file=sys.stderr)
     try:

@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, TextIO
 
-from workbench.case_text import case_lines
 from workbench.commands import csv_safe, day
 from workbench.errors import InputError
-from workbench.text import clean_data, strip_control
-from workbench.vocabulary import STATE_WORDS, VERDICTS, state_words
+from workbench.words.case_text import case_lines
+from workbench.words.text import clean_data, strip_control
+from workbench.words.vocabulary import STATE_WORDS, VERDICTS, state_words
 
 if TYPE_CHECKING:
     from db.listing import CaseFilter
@@ -105,8 +105,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from db.listing import CaseFilter
-    from workbench.case_flow import Station
     from workbench.config import load_config
+    from workbench.door.case_flow import Station
 
     config = load_config()
     station = Station(config, read_only=args.verb in ("list", "show", "export"))

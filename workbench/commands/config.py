@@ -34,8 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from workbench.config import AUTHORITY, SYSTEM_CONFIG, read_config
     from workbench.replica import replica_settings, replica_state
-    from workbench.text import strip_control
     from workbench.ticket.keys import key_path
+    from workbench.words.text import strip_control
 
     config = read_config()  # strict: an unknown table or key is one line, exit 2
     if config.station_file is None:

@@ -111,8 +111,8 @@ def _load(name: str):
 def _show(args: argparse.Namespace) -> int:
     from policy.catalog import normalise_model
     from workbench.config import load_config
-    from workbench.policy_text import clause_lines, policy_lines
-    from workbench.text import strip_control
+    from workbench.words.policy_text import clause_lines, policy_lines
+    from workbench.words.text import strip_control
 
     policy = load_config().load_policy()
     products = sorted(policy.catalog.products, key=lambda p: (p.line, p.capacity_gb))
@@ -162,8 +162,8 @@ def _import(args: argparse.Namespace) -> int:
     from policy import PolicyFileError, bundled_bytes
     from policy.station_copy import diff, parse_figures_csv, station_copy
     from workbench.config import load_config
-    from workbench.policy_copy import audit_policy_change, write_atomically
-    from workbench.policy_text import where
+    from workbench.door.policy_copy import audit_policy_change, write_atomically
+    from workbench.words.policy_text import where
 
     config = load_config()
     if config.names_supervisors and not config.acting_supervisor:
@@ -216,9 +216,9 @@ def _teach(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from policy.line_identity import FACT_NAMES
-    from workbench.case_flow import Station
     from workbench.config import load_config
-    from workbench.text import strip_control
+    from workbench.door.case_flow import Station
+    from workbench.words.text import strip_control
 
     station = Station(load_config(), replay=args.replay)
     station.require_supervisor("teach a product line its identity")  # before a drive is read for it
@@ -274,7 +274,7 @@ def _keygen(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     from policy import PolicyFileError, parse_policy
     from policy.signature import private_key_from_pem, sign_policy, stamped_issues
-    from workbench.policy_copy import write_atomically
+    from workbench.door.policy_copy import write_atomically
 
     target = Path(args.output or args.file)
     try:

@@ -18,7 +18,7 @@ import sys
 
 from workbench.commands import csv_safe, day
 from workbench.errors import InputError
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 HELP = "the station's figures over a period (CSV for Netac)"
 
@@ -31,9 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.case_flow import Station
     from workbench.config import load_config
-    from workbench.station_text import REPORT_COLUMNS, report_lines, report_rows
+    from workbench.door.case_flow import Station
+    from workbench.words.station_text import REPORT_COLUMNS, report_lines, report_rows
 
     if args.since > args.until:
         raise InputError("--from", f"{args.since} is after --to {args.until}")

@@ -35,9 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.case_flow import Station
     from workbench.config import load_config
-    from workbench.station_text import drive_line, packing_list_lines
+    from workbench.door.case_flow import Station
+    from workbench.words.station_text import drive_line, packing_list_lines
 
     station = Station(load_config(), read_only=args.verb != "new")
     if args.verb == "pending":

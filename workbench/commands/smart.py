@@ -14,7 +14,7 @@ import sys
 from decimal import Decimal
 
 from workbench.errors import InputError
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 HELP = "list the drives on the bench, or read one drive's SMART data"
 

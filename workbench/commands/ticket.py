@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.config import load_config
-    from workbench.text import strip_control
+    from workbench.words.text import strip_control
 
     config = load_config()
     if args.verb == "key":

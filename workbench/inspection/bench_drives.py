@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 SYS_BLOCK = "/sys/block"
 

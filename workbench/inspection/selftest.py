@@ -43,7 +43,7 @@ from workbench.inspection.smart import (
     _run,
 )
 from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 KINDS = ("short", "long")
 NVME_SHORT_TEST_SECONDS = 120  # NVMe Base Specification: a short device self-test takes 2 minutes or less

@@ -34,7 +34,7 @@ from workbench.inspection.errors import (
 )
 from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
 from workbench.inspection.write_units import ata_write_unit, controller_from_pci
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 NVME_DATA_UNIT = 512_000  # NVMe spec: one Data Unit is 1000 units of 512 bytes
 _DEVICE_NAME = re.compile(r"/dev/[A-Za-z0-9][A-Za-z0-9/_.-]*")

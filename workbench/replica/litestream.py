@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from workbench.config import StationConfig
 from workbench.errors import ConfigError, WorkbenchError
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 SCHEMES = ("file", "sftp", "s3", "oss")
 MAX_LAG_MINUTES = 10

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from workbench.case_flow import CaseFlow, Station
+    from workbench.door.case_flow import CaseFlow, Station
     from workbench.errors import StaleCase
 
 

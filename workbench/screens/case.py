@@ -11,14 +11,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from workbench.case_text import after_decision_lines
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
-from workbench.text import strip_control
-from workbench.vocabulary import VERDICT_WORDS, state_words
+from workbench.words.case_text import after_decision_lines
+from workbench.words.text import strip_control
+from workbench.words.vocabulary import VERDICT_WORDS, state_words
 
 if TYPE_CHECKING:
-    from workbench.case_flow import CaseView
+    from workbench.door.case_flow import CaseView
 
 # Which keys each state offers (the footer shows only these); a covered case just decided
 # waits for the choice of repair or replacement.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from workbench.vocabulary import STEP_TITLES, STEPS
+from workbench.words.vocabulary import STEP_TITLES, STEPS
 
 if TYPE_CHECKING:
     from workbench.screens.base import Counter

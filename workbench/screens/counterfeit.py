@@ -13,10 +13,10 @@ from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Choice
-from workbench.text import plain
+from workbench.words.text import plain
 
 if TYPE_CHECKING:
-    from workbench.case_flow import Finding
+    from workbench.door.case_flow import Finding
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "pass": "green"}
 

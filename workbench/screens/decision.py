@@ -12,16 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from workbench.case_flow import ClaimInputError, Override
+from workbench.door.case_flow import ClaimInputError, Override
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.screens.verdict import VerdictDialog
-from workbench.text import plain
-from workbench.vocabulary import VERDICT_WORDS, VERDICTS
+from workbench.words.text import plain
+from workbench.words.vocabulary import VERDICT_WORDS, VERDICTS
 
 if TYPE_CHECKING:
-    from workbench.case_flow import Decision
+    from workbench.door.case_flow import Decision
     from workbench.screens.figure import EnteredFigure
 
 

@@ -13,14 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
-from workbench.case_diagnosis import CONCLUSIONS
+from workbench.door.case_diagnosis import CONCLUSIONS
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Choice, Gauge
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
-    from workbench.case_diagnosis import TestRecord
+    from workbench.door.case_diagnosis import TestRecord
 
 FAULTS = tuple(CONCLUSIONS)
 

@@ -10,12 +10,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from workbench.case_text import case_lines
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.words.case_text import case_lines
 
 if TYPE_CHECKING:
-    from workbench.case_flow import CaseView
+    from workbench.door.case_flow import CaseView
 
 
 class HistoryScreen(WorkbenchScreen):

@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench import counter_date
+from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
-from workbench.text import plain, strip_control
-from workbench.vocabulary import STEP_TITLES, state_words
+from workbench.words.text import plain, strip_control
+from workbench.words.vocabulary import STEP_TITLES, state_words
 
 SCAN_LIMIT = 4_000  # characters: a ticket's QR text is far shorter
 

@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from workbench import counter_date
+from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 
 if TYPE_CHECKING:
-    from workbench.case_flow import StationFigures
+    from workbench.door.case_flow import StationFigures
 
 
 class ReportScreen(WorkbenchScreen):
@@ -69,6 +69,6 @@ class ReportScreen(WorkbenchScreen):
         self.app.call_from_thread(self._shown, figures)
 
     def _shown(self, figures: StationFigures) -> None:
-        from workbench.station_text import report_lines
+        from workbench.words.station_text import report_lines
 
         self.query_one("#report", Static).update("\n".join(report_lines(figures)))

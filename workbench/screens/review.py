@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from workbench.case_flow import REVIEW_VERDICTS, Override
-from workbench.case_text import case_lines, why_it_waits
+from workbench.door.case_flow import REVIEW_VERDICTS, Override
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.verdict import VerdictDialog
+from workbench.words.case_text import case_lines, why_it_waits
 
 
 class ReviewScreen(WorkbenchScreen):

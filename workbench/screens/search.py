@@ -11,10 +11,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
-from workbench.text import plain
+from workbench.words.text import plain
 
 if TYPE_CHECKING:
-    from workbench.case_flow import CaseSummary
+    from workbench.door.case_flow import CaseSummary
 
 
 class SearchScreen(WorkbenchScreen):

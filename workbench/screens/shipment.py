@@ -12,10 +12,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
-from workbench.text import plain
+from workbench.words.text import plain
 
 if TYPE_CHECKING:
-    from workbench.case_flow import ShipmentView, ShippedDrive
+    from workbench.door.case_flow import ShipmentView, ShippedDrive
 
 
 class ShipmentScreen(WorkbenchScreen):
@@ -95,7 +95,7 @@ class ShipmentScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="shipment")
     def _pack(self, numbers: list[str], reference: str) -> None:
-        from workbench.station_text import packing_list_lines
+        from workbench.words.station_text import packing_list_lines
 
         try:
             shipment = self.station.create_shipment(numbers, reference)

@@ -16,10 +16,10 @@ from textual.widgets import DataTable, LoadingIndicator, Static
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
-from workbench.text import plain, strip_control
+from workbench.words.text import plain, strip_control
 
 if TYPE_CHECKING:
-    from workbench.bench import DriveInfo, SmartReadout
+    from workbench.door.bench import DriveInfo, SmartReadout
 
 
 class SmartScreen(StepScreen):

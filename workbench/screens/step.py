@@ -12,11 +12,11 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
-from workbench.case_flow import CaseFlow
+from workbench.door.case_flow import CaseFlow
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.vocabulary import STEP_TITLES, STEPS, step_after, step_before
+from workbench.words.vocabulary import STEP_TITLES, STEPS, step_after, step_before
 
 
 class StepScreen(WorkbenchScreen):

@@ -16,11 +16,11 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.widgets import Tick
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
-    from workbench.case_flow import SmartReadout, Station
-    from workbench.station_policy import IdentityFact
+    from workbench.door.case_flow import SmartReadout, Station
+    from workbench.door.station_policy import IdentityFact
 
 
 class Taught(NamedTuple):

@@ -12,10 +12,10 @@ from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.vocabulary import state_words
+from workbench.words.vocabulary import state_words
 
 if TYPE_CHECKING:
-    from workbench.case_flow import TicketOutcome
+    from workbench.door.case_flow import TicketOutcome
 
 
 class TicketScreen(StepScreen):

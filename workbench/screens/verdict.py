@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from workbench.case_flow import Override
-from workbench.vocabulary import VERDICT_WORDS
+from workbench.door.case_flow import Override
+from workbench.words.vocabulary import VERDICT_WORDS
 
 
 class VerdictDialog(ModalScreen[Override | None]):

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from workbench.claim_draft import ClaimDraft
-from workbench.diagnosis_text import recorded_test, summary_line
-from workbench.text import strip_control
-from workbench.vocabulary import NEXT_STEPS, VERDICT_WORDS
+from workbench.words.diagnosis_text import recorded_test, summary_line
+from workbench.words.text import strip_control
+from workbench.words.vocabulary import NEXT_STEPS, VERDICT_WORDS
 
 
 @dataclass(frozen=True)

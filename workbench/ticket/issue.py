@@ -8,11 +8,11 @@ from datetime import tzinfo
 from workbench.claim_draft import ClaimDraft
 from workbench.config import TRAINING_STATION, StationConfig
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
-from workbench.text import shown, strip_control
 from workbench.ticket.content import TicketContent, ticket_content
 from workbench.ticket.keys import station_key, trusted_keys, verify_signature
 from workbench.ticket.payload import TicketFacts, parse, signed_text
 from workbench.ticket.printers import NoPrinter, PrintError, print_ticket, printer_name
+from workbench.words.text import shown, strip_control
 
 
 @dataclass(frozen=True)

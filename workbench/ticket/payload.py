@@ -36,7 +36,7 @@ from datetime import date, timedelta
 
 from policy.engine import COVERED, NEEDS_REVIEW, NOT_COVERED, REFUSED
 from workbench.errors import InputError
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 PREFIX = "NW2"
 PREFIX_NW1 = "NW1"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from workbench.inspection.smartctl import SmartctlReader
 
 
-from workbench.station import StationCore
+from workbench.door.station import StationCore
 
 
 class Bench(StationCore):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workbench.text import strip_control
-from workbench.vocabulary import state_words
+from workbench.words.text import strip_control
+from workbench.words.vocabulary import state_words
 
 
 def why_it_waits(view) -> list[str]:

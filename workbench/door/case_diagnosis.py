@@ -7,7 +7,7 @@ read-only read test. The technician concludes: fault confirmed (naming the evide
 found (after what was tried), or could not be tested (why). The conclusion is the claim's
 `fault`, which policy.assess decides with; each test is recorded with its evidence.
 
-Part of the door (workbench/case_flow.py): screens reach it as `flow.diagnosis`. Every method
+Part of the door (workbench/door/case_flow.py): screens reach it as `flow.diagnosis`. Every method
 that touches the drive or the database blocks: call it from a worker.
 """
 
@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from workbench.diagnosis_text import TestRecord, recorded_test
 from workbench.errors import InputError, WorkbenchError
+from workbench.words.diagnosis_text import TestRecord, recorded_test
 
 if TYPE_CHECKING:
     from db.lifecycle import Seen
@@ -43,7 +43,7 @@ CONCLUSIONS = {
 
 
 class Bench(Protocol):
-    """What the diagnosis asks of the station (workbench.case_flow.Station is it)."""
+    """What the diagnosis asks of the station (workbench.door.case_flow.Station is it)."""
 
     training: bool
 
@@ -54,7 +54,7 @@ class Bench(Protocol):
 
 
 class ClaimOnTheBench(Protocol):
-    """What the diagnosis asks of the claim being worked on (workbench.case_flow.CaseFlow is it)."""
+    """What the diagnosis asks of the claim being worked on (workbench.door.case_flow.CaseFlow is it)."""
 
     number: str | None
     seen: Seen

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from db.lifecycle import Seen
 from policy import ClaimInputError, Decision, Policy, Product, TbwCheck, assess, canonical_serial, parse_claim
-from workbench import counter_date
-from workbench.bench import Bench
-from workbench.case_diagnosis import Diagnosis
 from workbench.claim_draft import ClaimDraft, DriveRecord, FieldProblem
+from workbench.door import counter_date
+from workbench.door.bench import Bench
+from workbench.door.case_diagnosis import Diagnosis
+from workbench.door.station import NotASupervisor
+from workbench.door.station_policy import StationPolicy
 from workbench.errors import InputError, WorkbenchError
-from workbench.station import NotASupervisor
-from workbench.station_policy import StationPolicy
-from workbench.vocabulary import VERDICTS
+from workbench.words.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
     from db.report import StationFigures
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 
 class Station(StationPolicy, Bench):
-    """The station as the counter sees it: its records, its policy (workbench/station_policy.py), its
-    bench (workbench/bench.py), its tickets."""
+    """The station as the counter sees it: its records, its policy (workbench/door/station_policy.py), its
+    bench (workbench/door/bench.py), its tickets."""
 
     def new_claim(self) -> CaseFlow:
         return CaseFlow(self)

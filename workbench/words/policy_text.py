@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
     from policy import Policy, Product

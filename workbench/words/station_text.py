@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.text import strip_control
+from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
     from db.report import Spread, StationFigures

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from workbench.inspection.smart import SmartReadout
 
 
-from workbench import counter_date
-from workbench.station import StationCore
+from workbench.door import counter_date
+from workbench.door.station import StationCore
 
 # What the audit keeps of the genuine drive a line's identity was taught from.
 _DRIVE_WORDS = (
@@ -44,7 +44,7 @@ class StationPolicy(StationCore):
 
     def policy_lines(self) -> list[str]:
         """The policy in use, for the read-only policy screen (the same as `workbench policy show`)."""
-        from workbench.policy_text import policy_lines
+        from workbench.words.policy_text import policy_lines
 
         return policy_lines(self.policy)
 
@@ -129,7 +129,7 @@ class StationPolicy(StationCore):
         """The catalog's name of `line`, when the drive is one of its capacities."""
         from policy import normalise_model
         from workbench.inspection.counterfeit import CAPACITY_MATCH
-        from workbench.text import strip_control
+        from workbench.words.text import strip_control
 
         lines = {normalise_model(name): name for name in self.catalog_lines()}
         name = lines.get(normalise_model(line))
@@ -174,7 +174,7 @@ class StationPolicy(StationCore):
         decided under it from now on. Returns what it changed."""
         from policy import PolicyFileError, bundled_bytes
         from policy.station_copy import diff
-        from workbench.policy_copy import audit_policy_change, write_atomically
+        from workbench.door.policy_copy import audit_policy_change, write_atomically
 
         self._refuse_on_chain(what)
         current = self.policy
@@ -196,7 +196,7 @@ class StationPolicy(StationCore):
     def policy_notice(self) -> str:
         """One line for the home screen when the policy sends some products to review for want of
         a sourced figure, or its station copy was refused or is missing; "" when neither."""
-        from workbench.policy_text import unsourced_products_count
+        from workbench.words.policy_text import unsourced_products_count
 
         if self.policy.notice:
             return "Policy file REFUSED or missing, the last good copy decides: p shows why."
