@@ -28,7 +28,6 @@ from workbench import case_flow
 from workbench.app import WorkbenchApp
 from workbench.config import load_config
 
-
 TERMINAL_SIZE = ("COLUMNS", "LINES")
 
 
