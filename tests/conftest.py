@@ -1,6 +1,6 @@
 """Fixtures shared by the test modules.
 
-The suite runs on two pytest-xdist workers (`./bench test`; `./bench test -n 0` runs it in one
+The suite runs on pytest-xdist workers (`./bench test`; `./bench test -n 0` runs it in one
 process). What the workers could share is kept apart here: each test has its own stand-in
 smartctl's state file, and tests marked `block_devices` (they attach loop devices or mount
 filesystems, which every running workbench's drive watch sees) run alone: while one runs,
