@@ -1,7 +1,16 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules.
+
+The suite runs on pytest-xdist workers (`./bench test`; `./bench test -n 0` runs it in one
+process). What the workers could share is kept apart here: each test has its own stand-in
+smartctl's state file, and tests marked `block_devices` (they attach loop devices or mount
+filesystems, which every running workbench's drive watch sees) run alone: while one runs,
+no other test runs on any worker.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sys
 from datetime import UTC, datetime
 from importlib import resources
@@ -18,6 +27,67 @@ from tests.tui_helpers import TODAY
 from workbench.app import WorkbenchApp
 from workbench.config import load_config
 from workbench.door import counter_date
+
+TERMINAL_SIZE = ("COLUMNS", "LINES")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the process that started the run: the terminal size it was given (if
+    any) goes to each worker. A worker's environment has COLUMNS=80 and LINES=24 of its own, and
+    a workbench started in a pseudo-terminal would take them for its size."""
+    node.workerinput["terminal_size"] = {name: os.environ.get(name) for name in TERMINAL_SIZE}
+
+
+@pytest.fixture(autouse=True)
+def _run_terminal_size(request, monkeypatch):
+    """Each test sees the terminal size the run was started with, on a worker as in one process."""
+    given = getattr(request.config, "workerinput", {}).get("terminal_size")
+    for name, value in (given or {}).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(autouse=True)
+def own_smartctl_state(tmp_path, monkeypatch):
+    """The stand-in smartctl keeps a self-test's place in its story in a file: the test's own,
+    not the one per user in the temporary directory that tests running at once would share."""
+    monkeypatch.setenv("WORKBENCH_FAKE_SMARTCTL_STATE", str(tmp_path / "smartctl-state"))
+
+
+@pytest.fixture(scope="session")
+def _run_lock(tmp_path_factory):
+    """One lock file for the whole run, in the folder every xdist worker's base temp is in
+    (None in a run with one process: nothing runs beside a test there)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(autouse=True)
+def _alone_or_beside(request, _run_lock):
+    """A `block_devices` test holds the run's lock exclusively; every other test holds it
+    shared. A turnstile taken before either keeps a waiting `block_devices` test from being
+    passed over by the other worker's next test."""
+    if _run_lock is None:
+        yield
+        return
+    alone = request.node.get_closest_marker("block_devices") is not None
+    with open(_run_lock / "turnstile.lock", "a") as turnstile, open(_run_lock / "run.lock", "a") as run:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(run, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            if not alone:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(run, fcntl.LOCK_UN)
+            if alone:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
 
 
 @pytest.fixture

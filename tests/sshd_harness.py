@@ -102,6 +102,8 @@ class SshStation:
             "WORKBENCH_DATABASE_URL": f"sqlite:///{self.database}",
             "XDG_DATA_HOME": self.tmp / "data",
             "XDG_CONFIG_HOME": self.tmp / "config",
+            # The stand-in smartctl's place in a self-test's story: this station's own.
+            "WORKBENCH_FAKE_SMARTCTL_STATE": self.tmp / "smartctl-state",
             "LANG": "C.UTF-8",
         }
         self.sshd_config.write_text(

@@ -99,6 +99,10 @@ stat -c '%a %U %G' "$T/station-ticket-key.pem" > "$T/key.mode"
 """
 
 
+# One worker runs the whole module, so its real users' scenario (a module fixture) is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("authority_users")
+
+
 @pytest.fixture(scope="module")
 def station():
     if os.geteuid() != 0:

@@ -12,6 +12,10 @@ import pytest
 from tests.blockdev_helpers import loop_device, require_root_tools, run
 from workbench.inspection.bench_drives import DriveWatcher, find_disk, list_disks, smartctl_name
 
+# Loop devices and mounts are seen by every workbench watching the drives: these tests run
+# alone (tests/conftest.py), on one xdist worker.
+pytestmark = [pytest.mark.block_devices, pytest.mark.xdist_group("block_devices")]
+
 MIB = 1 << 20
 
 

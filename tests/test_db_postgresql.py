@@ -29,6 +29,10 @@ def _server_binaries() -> Path:
     return Path(found[-1]).parent
 
 
+# One worker runs the whole module, so its PostgreSQL server (a module fixture) is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("db_postgresql")
+
+
 @pytest.fixture(scope="module")
 def pg_url():
     binaries = _server_binaries()

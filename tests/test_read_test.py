@@ -15,6 +15,10 @@ from tests.blockdev_helpers import faulty_disk, loop_device, require_root_tools,
 from workbench.inspection.errors import ReadTestError
 from workbench.inspection.read_test import LbaRange, ReadTest
 
+# Loop devices and mounts are seen by every workbench watching the drives: these tests run
+# alone (tests/conftest.py), on one xdist worker.
+pytestmark = [pytest.mark.block_devices, pytest.mark.xdist_group("block_devices")]
+
 MIB = 1 << 20
 MODULES = [
     Path(__file__).resolve().parent.parent / "workbench" / "inspection" / name

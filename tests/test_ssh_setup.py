@@ -47,6 +47,10 @@ cp /etc/ssh/sshd_config.d/netac-workbench.conf "$T/snippet-after-broken"
 """
 
 
+# One worker runs the whole module, so the installer's run (a module fixture) is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("ssh_setup")
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     if os.geteuid() != 0:
