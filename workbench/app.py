@@ -53,6 +53,7 @@ class WorkbenchApp(App):
         # Keys read while a new claim's intake is being built (one read of a slow link holds
         # "nLi Wei"): kept in the order typed, for its first field once it has the focus.
         self._held_keys: list[events.Key] | None = None
+        self._first_screen_open = False
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -106,11 +107,15 @@ class WorkbenchApp(App):
         self.call_later(self._open_first_screen)
 
     async def _open_first_screen(self) -> None:
+        self._first_screen_open = True  # from now on the notice may cover it (_fit_terminal)
         if self.new_claim:
             self.start_claim()  # its intake hands the held keys to its first field
         else:
             await self.show_home()
-            await self.release_keys()
+            if too_small(*self.size):
+                self._held_keys = None  # typed while the notice was due: they reach nothing
+            else:
+                await self.release_keys()
         self._fit_terminal(*self.size)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -119,6 +124,8 @@ class WorkbenchApp(App):
     def _fit_terminal(self, width: int, height: int) -> None:
         """Below 80x24 a notice covers every screen (text would be cut without a word); it
         goes when the terminal is large enough, and the screen under it is as it was."""
+        if not self._first_screen_open:  # a resize at start-up: the first screen fits itself
+            return
         small = too_small(width, height)
         if small and not isinstance(self.screen, TooSmallScreen):
             self.push_screen(TooSmallScreen())
