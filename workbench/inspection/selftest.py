@@ -362,19 +362,7 @@ def _parse(call: SmartctlCall, nvme: bool) -> _DriveState:
     execution = _ATA_EXEC.search(text)
     value = int(execution.group(1)) if execution else 0
     running = value >> 4 == 15
-    log = []
-    for line in text.splitlines():
-        if m := _ATA_ENTRY.fullmatch(line):
-            log.append(
-                LogEntry(
-                    int(m["num"]),
-                    strip_control(m["kind"].strip()),
-                    strip_control(m["status"].strip()),
-                    int(m["hours"]),
-                    _number(m["lba"]),
-                    remaining_percent=int(m["left"]) * 10,
-                )
-            )
+    log = _log(text, _ATA_ENTRY, lambda m: {"remaining_percent": int(m["left"]) * 10})
     polling = {("short" if k == "Short" else "long"): int(v) for k, v in _ATA_POLLING.findall(text)}
     supported = re.search(r"^\s*Self-test supported\.", text, re.MULTILINE) is not None
     return _DriveState(
@@ -383,7 +371,7 @@ def _parse(call: SmartctlCall, nvme: bool) -> _DriveState:
         running,
         100 - (value & 15) * 10 if running else None,
         polling,
-        tuple(log),
+        log,
     )
 
 
@@ -398,18 +386,25 @@ def _parse_nvme(text: str) -> _DriveState:
         return _DriveState(False, why, False, None, {}, ())
     status = _NVME_STATUS_LINE.search(text)
     running = bool(status) and not status["what"].startswith("No self-test")  # type: ignore[index]
-    log = []
-    for line in text.splitlines():
-        if m := _NVME_ENTRY.fullmatch(line):
-            log.append(
-                LogEntry(
-                    int(m["num"]),
-                    strip_control(m["kind"].strip()),
-                    strip_control(m["status"].strip()),
-                    int(m["hours"]),
-                    _number(m["lba"]),
-                    segment=_number(m["seg"]),
-                )
-            )
+    log = _log(text, _NVME_ENTRY, lambda m: {"segment": _number(m["seg"])})
     percent = int(status["pct"]) if running and status and status["pct"] else None
-    return _DriveState(True, None, running, percent, {}, tuple(log))
+    return _DriveState(True, None, running, percent, {}, log)
+
+
+def _log(
+    text: str, entry: re.Pattern[str], kind_facts: Callable[[re.Match[str]], dict[str, Any]]
+) -> tuple[LogEntry, ...]:
+    """The self-test log's entries in `text`, one per line `entry` matches; `kind_facts` adds what
+    only ATA (how much was left) or NVMe (the failing segment) says."""
+    return tuple(
+        LogEntry(
+            int(m["num"]),
+            strip_control(m["kind"].strip()),
+            strip_control(m["status"].strip()),
+            int(m["hours"]),
+            _number(m["lba"]),
+            **kind_facts(m),
+        )
+        for line in text.splitlines()
+        if (m := entry.fullmatch(line))
+    )
