@@ -197,3 +197,20 @@ async def test_a_stale_screen_says_so_and_shows_the_case_as_it_now_stands(bench)
         assert "the decision was not recorded" in shown
     view = station.case(flow.number)
     assert (view.summary.verdict, len(view.decisions)) == ("covered", 1)
+
+
+def test_a_diagnosis_test_is_refused_on_a_decided_case_and_from_a_stale_session(station):
+    from db.lifecycle import Seen
+
+    flow = decided_claim(station)
+    store = station.store
+    with pytest.raises(StaleCase, match="is decided covered by .*: the diagnosis is no longer taken"):
+        store.record_diagnosis_test(flow.number, "self_test", "/dev/nvme0", "passed", {}, b"")
+    draft = station.new_claim()
+    draft.update(**CLAIM)
+    draft.save("diagnosis")
+    other = station.resume(draft.number)  # a second session on the same draft
+    other.record_decision(other.decide())
+    with pytest.raises(StaleCase, match="changed in another session since you opened it"):
+        store.record_diagnosis_test(draft.number, "self_test", "/dev/nvme0", "passed", {}, b"", seen=Seen(None))
+    assert store.get_case(draft.number).diagnosis_tests == ()
