@@ -22,6 +22,7 @@ from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import Counter, WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
+from workbench.words.language import N_, _, set_language
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -33,7 +34,7 @@ STEP_SETTLES_S = 0.1  # long enough for a step's passes, short enough not to be 
 
 
 class WorkbenchApp(App):
-    TITLE = "Netac service-station workbench"
+    TITLE = N_("Netac service-station workbench")
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     # Quit works everywhere; the home screen shows it in its footer.
@@ -93,9 +94,7 @@ class WorkbenchApp(App):
             widget.cursor_blink = self.station.config.section("terminal").get("cursor_blink", bool, False)
 
     def on_mount(self) -> None:
-        self.sub_title = self.station.title()
-        if self.station.training:  # first in the header of every screen, so 80 columns show it
-            self.title = "TRAINING BENCH"
+        self._retitle()
         if not self.is_headless:  # a real terminal, which can hang up
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
@@ -105,6 +104,11 @@ class WorkbenchApp(App):
         # refresh. Keys typed meanwhile are held for it, in order.
         self._held_keys = []
         self.call_later(self._open_first_screen)
+
+    def _retitle(self) -> None:
+        self.sub_title = self.station.title()
+        # The training bench says so first in the header of every screen, so 80 columns show it.
+        self.title = _("TRAINING BENCH") if self.station.training else _(self.TITLE)
 
     async def _open_first_screen(self) -> None:
         self._first_screen_open = True  # from now on the notice may cover it (_fit_terminal)
@@ -247,6 +251,23 @@ class WorkbenchApp(App):
             step.save_draft_now()  # with the step's unsaved input: ticks, notes, the field being typed
         elif self.flow is not None:
             self.flow.save()
+
+    async def switch_language(self, code: str) -> None:
+        """Speak `code` from now on in this session, without a restart: every screen opens again
+        in its words, the open claim at its step with what was typed (kept in its draft first);
+        the cases are as they were."""
+        flow, step = self.flow, self._step_screen()
+        if step is not None and step.is_attached:
+            step.keep_input()  # into the claim's draft: the step opened again shows it
+        set_language(code)
+        self.clear_notifications()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        self._retitle()
+        await self.show_home()
+        if flow is not None and not flow.closed:
+            self.flow = flow
+            self.show_step(flow.step)
 
     async def action_quit(self) -> None:
         self.save_draft()  # Ctrl+Q mid-case keeps what was typed, as a hang-up does

@@ -13,6 +13,7 @@ import os
 import sys
 
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
+from workbench.words.language import set_language
 from workbench.words.text import shown
 
 COMMANDS: dict[str, str] = {
@@ -61,8 +62,21 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def speak_the_login_language() -> None:
+    """Every word from here on in the login's language, else the station's (workbench.words.language).
+    A configuration that does not load is reported by the command itself, in the login's language."""
+    from workbench.config import StationConfig, read_config
+
+    try:
+        config = read_config()
+    except ONE_LINE_ERRORS:
+        config = StationConfig()
+    set_language(config.language_choice(os.environ).code)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    speak_the_login_language()
     args = build_parser(argv).parse_args(argv)
     try:
         if args.command is None:

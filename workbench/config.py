@@ -21,6 +21,7 @@ import pwd
 import re
 import sys
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -34,6 +35,8 @@ from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from workbench.words.language import Choice
 
 APP_NAME = "netac-workbench"
 SYSTEM_CONFIG = Path("/etc/netac-workbench/workbench.toml")
@@ -109,6 +112,7 @@ class StationConfig:
     supervisor_group: str = SUPERVISOR_GROUP
     database_url: str = ""
     zone_name: str = ""  # [station] time_zone, checked when loaded; "" for the system's
+    language: str = ""  # [station] language (en, zh_CN), checked when loaded; "" for the login's or English
     station_file: Path | None = None  # the station's own file, when there is one
     authority_file: Path | None = None  # the same when it grants authority; None: the embedded defaults
     user_file: Path | None = None  # the user's file, read over the station's
@@ -141,6 +145,15 @@ class StationConfig:
     def acting_supervisor(self) -> bool:
         """Whether this session's own login may override verdicts and resolve reviews."""
         return self.is_supervisor(self.technician)
+
+    def language_choice(self, environ: Mapping[str, str]) -> Choice:
+        """The language this login is spoken to in: its locale's when it names one the workbench
+        speaks, else `[station] language`, else English."""
+        from workbench.words.language import choose
+
+        path = self.origins.get("station.language")
+        kind = "station" if path == self.station_file else "user"
+        return choose(self.language, f"[station] language in the {kind} file {path}", environ)
 
     @property
     def time_zone(self) -> tzinfo | None:
@@ -383,10 +396,23 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError("station.time_zone", f"{name[:60]!r} is not a time zone name (e.g. Asia/Shanghai)") from None
 
 
+def _language(name: str) -> str:
+    from workbench.words.language import LANGUAGES, from_locale
+
+    if not name.strip():
+        return ""
+    code = from_locale(name)
+    if code is None:
+        raise ConfigError(
+            "station.language", f"{name[:60]!r} is not a language the workbench speaks ({', '.join(LANGUAGES)})"
+        )
+    return code
+
+
 # Every table and key the station configuration may hold: anything else is a typo that would
 # otherwise be ignored in silence ([databse] would send a technician to a private database).
 KNOWN: dict[str, frozenset[str] | None] = {
-    "station": frozenset({"id", "name", "supervisors", "supervisor_group", "time_zone"}),
+    "station": frozenset({"id", "name", "supervisors", "supervisor_group", "time_zone", "language"}),
     "database": frozenset({"url"}),
     "policy": frozenset({"file", "public_key"}),
     "smart": frozenset({"smartctl", "use_sudo", "timeout", "self_test_poll_seconds"}),
@@ -500,6 +526,7 @@ def read_config(station_file: Path | None = None) -> StationConfig:
         supervisors=station.strings("supervisors"),
         supervisor_group=station.get("supervisor_group", str, SUPERVISOR_GROUP),
         zone_name=_zone(zone).key if (zone := station.get("time_zone", str, "").strip()) else "",
+        language=_language(station.get("language", str, "")),
         database_url=url,
         station_file=own if present else None,
         authority_file=own if present and problem is None else None,

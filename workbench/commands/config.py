@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.config import AUTHORITY, SYSTEM_CONFIG, read_config
     from workbench.replica import replica_settings, replica_state
     from workbench.ticket.keys import key_path
-    from workbench.words.text import strip_control
+    from workbench.words.language import LANGUAGES
+    from workbench.words.text import pad, strip_control
 
     config = read_config()  # strict: an unknown table or key is one line, exit 2
     if config.station_file is None:
@@ -60,13 +61,16 @@ def run(args: argparse.Namespace) -> int:
         return said + "".join(f"; ignored in {file}" for refused, file in config.refused if refused == name)
 
     def show(name: str, value: object, said: str = "") -> None:
-        print(f"  {name:<25} {strip_control(str(value)):<50} ({said or source(name)})")
+        print(f"  {pad(name, 25)} {pad(strip_control(str(value)), 50)} ({said or source(name)})")
 
     show("station.id", config.station_id)
     show("station.name", config.station_name)
     show("station.supervisors", ", ".join(config.supervisors) or "-")
     show("station.supervisor_group", config.supervisor_group)
     zone = config.time_zone
+    show("station.language", config.language or "-")
+    choice = config.language_choice(os.environ)
+    show("language in effect", f"{choice.code} ({LANGUAGES[choice.code]})", choice.source)
     show("station.time_zone", getattr(zone, "key", None) or f"the system's ({time.strftime('%Z')})")
     show(
         "database.url",

@@ -42,6 +42,10 @@ class Counter(Protocol):
 
     async def release_keys(self) -> None: ...
 
+    async def switch_language(self, code: str) -> None: ...
+
+    def run_worker(self, work: Any, *, group: str = "default", exclusive: bool = False) -> Any: ...
+
 
 class WorkbenchScreen(Screen[None]):
     """A screen of the workbench: reaches the app, and through it the station, typed."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from workbench.words.language import LANGUAGES, _, language
 from workbench.words.vocabulary import STEP_TITLES, STEPS
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ class WorkbenchCommands(Provider):
             ("Station figures", "the report for Netac over a period", partial(_push, app, "report")),
             ("Shipments to Netac", "pack failed drives, packing lists", partial(_push, app, "shipment")),
         ]
+        for code, name in LANGUAGES.items():
+            if code != language():  # the session's words, switched without a restart; drafts kept
+                commands.append((f"{_('Language')}: {name}", _("this session speaks it"), partial(_speak, app, code)))
         if app.flow is not None and app.flow.step != "ticket":  # not yet decided
             commands.append(
                 ("Withdraw this claim", "discard it, with a reason; its number is not reused", partial(_withdraw, app))
@@ -44,6 +48,10 @@ class WorkbenchCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _speak(app: Counter, code: str) -> None:
+    app.run_worker(app.switch_language(code), group="language", exclusive=True)
 
 
 def _go_home(app: Counter) -> None:

@@ -1,9 +1,14 @@
-"""The keys line at the foot of every screen, drawn again only when its keys change."""
+"""The keys line at the foot of every screen, in the session's language, drawn again only when its
+keys change."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from workbench.words.language import _, language
 
 
 class KeysFooter(Footer):
@@ -12,9 +17,18 @@ class KeysFooter(Footer):
 
     _shown: tuple[tuple[str, str, bool], ...] | None = None
 
+    def compose(self) -> ComposeResult:
+        # A binding's description is the catalog's English (Binding(key, action, "Back")), fixed
+        # when its class is defined; it is said in the session's language as the key is drawn.
+        # Textual 8.2.8 gives FooterKey no other way in (tests/test_language_switch.py keeps watch).
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+            yield widget
+
     def bindings_changed(self, screen: Screen) -> None:
         shown = tuple(
-            (binding.key, binding.description, enabled)
+            (binding.key, f"{language()}:{binding.description}", enabled)
             for (_, binding, enabled, _) in screen.active_bindings.values()
             if binding.show
         )

@@ -59,3 +59,10 @@ def clean_data(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [clean_data(v) for v in value]
     return value
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal cells (a Han character takes two), for columns."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
