@@ -75,12 +75,15 @@ def N_(message: str) -> str:
 
 def say(message: object) -> str:
     """A message from below the counter in the session's language: a `Message`, or the dict a
-    record keeps of one ({"template", "values"}); anything else is shown as it is (str)."""
+    record keeps of one ({"template", "values"}, beside its English "text" in a stored reason);
+    a record kept before it had a template says its English "text"; anything else is shown as it is."""
     if isinstance(message, Message):
         return _said(message.template, message.values)
-    if isinstance(message, Mapping) and isinstance(message.get("template"), str):
-        values = message.get("values")
-        return _said(message["template"], values if isinstance(values, Mapping) else {})
+    if isinstance(message, Mapping):
+        if isinstance(message.get("template"), str):
+            values = message.get("values")
+            return _said(message["template"], values if isinstance(values, Mapping) else {})
+        return str(message.get("text", ""))
     return "" if message is None else str(message)
 
 
