@@ -30,6 +30,22 @@ from workbench.door import counter_date
 
 TERMINAL_SIZE = ("COLUMNS", "LINES")
 
+# The suite speaks English unless a test chooses otherwise (the `chinese` fixture, or a child
+# process's own environment): a developer's zh_CN login must not change what the tests read.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
+
+
+@pytest.fixture
+def chinese():
+    """The process speaks Simplified Chinese for the test, English again after it."""
+    from workbench.words.language import ENGLISH, set_language
+
+    set_language("zh_CN")
+    yield
+    set_language(ENGLISH)
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
