@@ -1,0 +1,89 @@
+"""Each screen at 80x24 in Simplified Chinese: its whole text shown (wrapped by cell width, never a
+character cut), no English left where a person reads, and a snapshot beside the English one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.containers import ScrollableContainer
+from textual.css.query import NoMatches
+from textual.errors import NoWidget
+from textual.geometry import Region
+from textual.widgets import Label, Static
+
+from tests import test_tui_snapshots as english
+from tests.tui_helpers import SIZE, screen_text
+
+# Words that stay as they are in Chinese: the demo's data (names, models, serials, devices, paths),
+# units, and terms a Chinese counter uses in English (SMART, TBW, NVMe, QR, the firmware's own words).
+KEPT = set(
+    """
+    Li Wei NV NV7000 NV5000 NV3000 NV2000 N600S N530S N930E NT01NV7000 RN BIOS Netac Shenzhen Futian SZ01 TRAIN
+    SMART TBW NVMe SATA SSD QR GB TB MB KB LBA PCIe USB ID OK ESC POS PDF CUPS CSV JSON sha256 dev nvme
+    sda sdb sdc sdd sde sdk PASSED FAILED Ctrl Tab Enter Esc Escape Space Shift ana chen wang NWT NW2 TRAINING
+    """.split()
+)
+ENGLISH_WORD = re.compile(r"(?<![\w/.-])[A-Za-z][a-z]{2,}(?![\w/.-])")
+
+
+def english_left(text: str) -> list[str]:
+    return sorted({w for w in ENGLISH_WORD.findall(text) if w not in KEPT})
+
+
+def cut_text(app) -> list[str]:
+    """Each label and text on the screen whose text is not shown whole: rendered shorter than it is
+    at its size, or placed where the screen cannot show or scroll to it."""
+    problems = []
+    screen = app.screen
+    for widget in screen.query(Static):
+        if not widget.display or not widget.visible or isinstance(widget, Label) and not str(widget.render()):
+            continue
+        wanted = "".join(str(widget.render()).split())
+        if not wanted:
+            continue
+        width, height = widget.size
+        if width == 0 or height == 0:  # laid out to nothing (a bar's hidden percentage): not shown at all
+            continue
+        drawn = "".join("".join(strip.text.split()) for strip in widget.render_lines(Region(0, 0, width, height)))
+        if wanted not in drawn:
+            problems.append(f"{widget!r}: {wanted[:40]!r} drawn as {drawn[:40]!r}")
+            continue
+        try:
+            geometry = screen.find_widget(widget)
+        except (NoWidget, NoMatches):
+            continue  # scrolled out of view: a scrollable container shows it on the way
+        if not geometry.clip.contains_region(geometry.region) and not any(
+            isinstance(a, ScrollableContainer) for a in widget.ancestors
+        ):
+            problems.append(f"{widget!r}: {wanted[:40]!r} falls outside the screen")
+    return problems
+
+
+REACH = [
+    english.to_home,
+    english.to_policy,
+    english.to_intake,
+    english.to_inspection,
+    english.to_smart,
+    english.to_counterfeit,
+    english.to_counterfeit_fake,
+    english.to_diagnosis,
+    english.to_decision,
+    english.to_decision_nothing_found,
+    english.to_ticket,
+    english.to_ticket_qr,
+    english.to_case,
+    english.to_report,
+]
+
+
+@pytest.mark.parametrize("reach", REACH, ids=lambda f: f.__name__[3:])
+async def test_each_screen_is_whole_and_chinese_at_80x24(bench, chinese, reach, monkeypatch):
+    app = bench(station_lines=getattr(reach, "station_lines", ""))
+    async with app.run_test(size=SIZE) as pilot:
+        await reach(pilot)
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        assert not english_left(shown), f"English left on the screen: {english_left(shown)}\n{shown}"
+        assert not cut_text(app), "\n".join(cut_text(app))
