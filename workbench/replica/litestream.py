@@ -1,5 +1,8 @@
 """Litestream for the station: the replica's settings from the station's own file, running
-Litestream in the foreground (the service), and the replica's state in words for every session."""
+Litestream in the foreground (the service), and the replica's state in words for every session.
+
+The status file keeps the replica's error in English (as Litestream's log does), beside the
+template it came from, so each session says it in its own language."""
 
 from __future__ import annotations
 
@@ -22,8 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from policy.message import Message
 from workbench.config import StationConfig
 from workbench.errors import ConfigError, WorkbenchError
+from workbench.words.language import _, say, shown_time
 from workbench.words.text import strip_control
 
 SCHEMES = ("file", "sftp", "s3", "oss")
@@ -32,19 +37,24 @@ POLL_SECONDS = 5.0  # how often `replicate` asks Litestream where the replica st
 SILENT_AFTER = timedelta(seconds=60)  # no report for this long: `replicate` is not running
 SERVICE = "netac-workbench-replica"  # deploy/netac-workbench-replica.service
 
-# Litestream's errors, in words the station manager acts on (the first that matches).
+# Litestream's errors, in words the station manager acts on (the first that matches): English as
+# a string (the status file, the service's log), in the session's language with say().
 WORDS = (
-    ("no space left on device", "the replica's disk is full"),
-    ("unable to authenticate", "the replica server refuses the station's key (replica.key_file)"),
-    ("host key mismatch", "the replica server's host key is not replica.host_key: a different server answers"),
-    ("connection refused", "the replica server refuses connections (is it up?)"),
-    ("no such host", "the replica server's name is not known (check replica.url)"),
-    ("i/o timeout", "the replica server does not answer (network down?)"),
-    ("permission denied", "the replica's folder may not be written (check its permissions)"),
-    ("accessdenied", "the storage refuses the credentials (replica.credentials_file)"),
-    ("invalidaccesskeyid", "the storage does not know the access key (replica.credentials_file)"),
-    ("signaturedoesnotmatch", "the storage refuses the secret key (replica.credentials_file)"),
+    ("no space left on device", Message("the replica's disk is full")),
+    ("unable to authenticate", Message("the replica server refuses the station's key (replica.key_file)")),
+    (
+        "host key mismatch",
+        Message("the replica server's host key is not replica.host_key: a different server answers"),
+    ),
+    ("connection refused", Message("the replica server refuses connections (is it up?)")),
+    ("no such host", Message("the replica server's name is not known (check replica.url)")),
+    ("i/o timeout", Message("the replica server does not answer (network down?)")),
+    ("permission denied", Message("the replica's folder may not be written (check its permissions)")),
+    ("accessdenied", Message("the storage refuses the credentials (replica.credentials_file)")),
+    ("invalidaccesskeyid", Message("the storage does not know the access key (replica.credentials_file)")),
+    ("signaturedoesnotmatch", Message("the storage refuses the secret key (replica.credentials_file)")),
 )
+NO_ERROR_GIVEN = Message("no error given")
 
 
 @dataclass(frozen=True)
@@ -74,38 +84,46 @@ def replica_settings(config: StationConfig) -> ReplicaSettings | None:
     if not url:
         others = sorted(key for key in section.table if key != "url")
         if others:
-            raise ConfigError("replica.url", f"is needed with replica.{others[0]}: where the station's records go")
+            raise ConfigError(
+                "replica.url",
+                _("is needed with replica.{key}: where the station's records go").format(key=others[0]),
+            )
         return None
     from db.connection import sqlite_path
 
     database = sqlite_path(config.database_url)
     if database is None:
-        raise ConfigError("replica.url", "Litestream replicates a SQLite database; [database] url is not one")
+        raise ConfigError("replica.url", _("Litestream replicates a SQLite database; [database] url is not one"))
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES:
-        raise ConfigError("replica.url", f"must start with {', '.join(s + '://' for s in SCHEMES)}, got {url[:60]!r}")
+        raise ConfigError(
+            "replica.url",
+            _("must start with {schemes}, got {url}").format(
+                schemes=", ".join(s + "://" for s in SCHEMES), url=repr(url[:60])
+            ),
+        )
     if parts.password is not None:
-        raise ConfigError("replica.url", "carries a password: credentials never go in the TOML (replica.key_file)")
+        raise ConfigError("replica.url", _("carries a password: credentials never go in the TOML (replica.key_file)"))
     if parts.scheme == "file" and (parts.netloc or not parts.path.startswith("/")):
-        raise ConfigError("replica.url", "a folder is file:///absolute/path (three slashes)")
+        raise ConfigError("replica.url", _("a folder is file:///absolute/path (three slashes)"))
     if parts.scheme != "file" and not parts.hostname:
-        raise ConfigError("replica.url", f"names no {'server' if parts.scheme == 'sftp' else 'bucket'}")
+        raise ConfigError("replica.url", _("names no server") if parts.scheme == "sftp" else _("names no bucket"))
     key_file = section.get("key_file", str, "")
     host_key = section.get("host_key", str, "").strip()
     if parts.scheme == "sftp":
         if not parts.username:
-            raise ConfigError("replica.url", "an SSH replica names its user: sftp://user@host/path")
+            raise ConfigError("replica.url", _("an SSH replica names its user: sftp://user@host/path"))
         if not key_file:
             raise ConfigError(
-                "replica.key_file", "an SSH replica needs the station's private key (a file only root reads)"
+                "replica.key_file", _("an SSH replica needs the station's private key (a file only root reads)")
             )
         if len(host_key.split()) < 2:
             raise ConfigError(
-                "replica.host_key", "an SSH replica needs the server's public host key ('ssh-ed25519 AAAA...')"
+                "replica.host_key", _("an SSH replica needs the server's public host key ('ssh-ed25519 AAAA...')")
             )
     minutes = section.get("max_lag_minutes", int, MAX_LAG_MINUTES)
     if minutes < 1:
-        raise ConfigError("replica.max_lag_minutes", f"must be 1 or more, got {minutes}")
+        raise ConfigError("replica.max_lag_minutes", _("must be 1 or more, got {minutes}").format(minutes=minutes))
     credentials = section.get("credentials_file", str, "")
     return ReplicaSettings(
         url=url,
@@ -121,7 +139,10 @@ def required(config: StationConfig) -> ReplicaSettings:
     settings = replica_settings(config)
     if settings is None:
         raise WorkbenchError(
-            "the station has no replica: set [replica] url in /etc/netac-workbench/workbench.toml (docs/replication.md)"
+            _(
+                "the station has no replica: set [replica] url in /etc/netac-workbench/workbench.toml "
+                "(docs/replication.md)"
+            )
         )
     return settings
 
@@ -136,7 +157,7 @@ def litestream_binary() -> str:
         return str(beside)
     found = shutil.which("litestream")
     if found is None:
-        raise WorkbenchError("Litestream is not installed: reinstall the workbench (./bench sets it up)")
+        raise WorkbenchError(_("Litestream is not installed: reinstall the workbench (./bench sets it up)"))
     return found
 
 
@@ -147,9 +168,16 @@ def _private(path: Path, what: str) -> Path:
     except OSError as exc:
         raise ConfigError(what, f"{path}: {exc.strerror}") from None
     if info.st_mode & 0o077:
-        raise ConfigError(what, f"{path} may be read by others (mode {stat.S_IMODE(info.st_mode):04o}): chmod 600 it")
+        raise ConfigError(
+            what,
+            _("{path} may be read by others (mode {mode}): chmod 600 it").format(
+                path=path, mode=f"{stat.S_IMODE(info.st_mode):04o}"
+            ),
+        )
     if info.st_uid != os.geteuid():
-        raise ConfigError(what, f"{path} is not this account's: the replica's secrets are root's alone")
+        raise ConfigError(
+            what, _("{path} is not this account's: the replica's secrets are root's alone").format(path=path)
+        )
     return path
 
 
@@ -165,7 +193,7 @@ def _environment(settings: ReplicaSettings) -> dict[str, str]:
             continue
         key, sep, value = line.removeprefix("export ").partition("=")
         if not sep or not key.strip().isidentifier():
-            raise ConfigError("replica.credentials_file", f"line {number} is not KEY=VALUE")
+            raise ConfigError("replica.credentials_file", _("line {number} is not KEY=VALUE").format(number=number))
         env[key.strip()] = value.strip().strip("'\"")
     return env
 
@@ -208,10 +236,16 @@ def run_litestream(settings: ReplicaSettings, *args: str, timeout: float = 600) 
             )
         except subprocess.TimeoutExpired:
             raise WorkbenchError(
-                f"Litestream {args[0]} took more than {timeout:.0f} s: {in_words('i/o timeout')}"
+                _("Litestream {command} took more than {seconds} s: {error}").format(
+                    command=args[0], seconds=f"{timeout:.0f}", error=say(in_words("i/o timeout"))
+                )
             ) from None
     if done.returncode != 0:
-        raise WorkbenchError(f"Litestream {args[0]} failed: {in_words(_last_error(done.stdout + done.stderr))}")
+        raise WorkbenchError(
+            _("Litestream {command} failed: {error}").format(
+                command=args[0], error=say(in_words(_last_error(done.stdout + done.stderr)))
+            )
+        )
     return done.stdout
 
 
@@ -233,10 +267,13 @@ def _last_error(output: str) -> str:
             continue
         if isinstance(entry, dict) and entry.get("level") == "ERROR":
             return str(entry.get("error") or entry.get("msg"))
-    return "no error given"
+    return NO_ERROR_GIVEN
 
 
 def in_words(error: str) -> str:
+    """Litestream's error in words: a Message (English as a string) when it is one we know."""
+    if isinstance(error, Message):
+        return error
     lowered = error.lower()
     for needle, words in WORDS:
         if needle in lowered:
@@ -266,7 +303,8 @@ def ask_service(path: Path, method: str, route: str, body: dict[str, Any] | None
     finally:
         connection.close()
     if answer.status != 200:
-        raise WorkbenchError(f"Litestream: {in_words(str(data.get('error', answer.reason)))}")
+        # A Message: the service keeps its English in the status file, a session says it in its language.
+        raise WorkbenchError(Message("Litestream: {error}", error=in_words(str(data.get("error", answer.reason)))))
     return data
 
 
@@ -319,8 +357,9 @@ class _Tracker:
             synced = ask_service(self.control, "POST", "/sync", {"path": str(self.settings.database)})
             listed = ask_service(self.control, "GET", "/list")
         except (OSError, ValueError, WorkbenchError) as exc:  # Litestream starting, or stuck
+            said = exc.args[0] if isinstance(exc, WorkbenchError) and exc.args else None
             with self.lock:
-                self._failed(in_words(str(exc)))
+                self._failed(said if isinstance(said, Message) and len(said) <= 200 else in_words(str(exc)))
             self.write(now)
             return
         last = next(
@@ -363,6 +402,8 @@ class _Tracker:
                 "checked_at": now.isoformat(),
                 "pending_since": self.pending_since.isoformat() if self.pending_since else None,
                 "error": self.error,
+                # The error's template and values (a Message), for each session to say it in its language.
+                "error_words": self.error.to_dict() if isinstance(self.error, Message) else None,
                 "error_at": self.error_at.isoformat() if self.error_at else None,
                 "error_since": self.error_since.isoformat() if self.error_since else None,
                 "control": str(self.control),
@@ -383,7 +424,9 @@ def replicate(config: StationConfig) -> int:
     Ctrl+C); its exit status, or one line saying why it stopped."""
     settings = required(config)
     if not settings.database.exists():
-        raise WorkbenchError(f"the station's database {settings.database} does not exist: start the workbench once")
+        raise WorkbenchError(
+            _("the station's database {path} does not exist: start the workbench once").format(path=settings.database)
+        )
     env = _environment(settings)
     with tempfile.TemporaryDirectory(prefix="netac-replica-") as folder:
         control = Path(folder) / "litestream.sock"
@@ -420,7 +463,11 @@ def replicate(config: StationConfig) -> int:
             tracker.write(datetime.now(UTC), stopped=True)
     if stop.is_set():
         return 0
-    raise WorkbenchError(f"Litestream stopped (status {child.returncode}): {tracker.error or 'see its log above'}")
+    raise WorkbenchError(
+        _("Litestream stopped (status {status}): {error}").format(
+            status=child.returncode, error=say(tracker.error) if tracker.error else _("see its log above")
+        )
+    )
 
 
 # -- the state every session reads ----------------------------------------------------------------
@@ -443,42 +490,84 @@ def replica_state(config: StationConfig, now: datetime | None = None) -> Replica
 
     def at(moment: datetime) -> str:
         local = moment.astimezone(zone)
-        return local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else f"{local:%Y-%m-%d %H:%M}"
+        return local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else shown_time(local)
 
     try:
         status = json.loads(settings.status_file.read_text())
     except FileNotFoundError:
         return ReplicaState(
-            False, f"Replica NOT RUNNING: `workbench replicate` has never reported (systemctl start {SERVICE})", None
+            False,
+            _("Replica NOT RUNNING: `workbench replicate` has never reported (systemctl start {service})").format(
+                service=SERVICE
+            ),
+            None,
         )
     except (OSError, ValueError) as exc:
-        return ReplicaState(False, f"Replica state unknown: {settings.status_file} cannot be read ({exc})", None)
+        return ReplicaState(
+            False,
+            _("Replica state unknown: {path} cannot be read ({error})").format(path=settings.status_file, error=exc),
+            None,
+        )
     last = station_time(status.get("took_at"))
-    took = f"last took a commit at {at(last)}" if last else "has taken no commit since it started"
+    # What the replica last took, as a clause of its own ("it ..." or "the replica ...").
+    if last:
+        took = _("it last took a commit at {time}").format(time=at(last))
+        replica_took = _("the replica last took a commit at {time}").format(time=at(last))
+    else:
+        took = _("it has taken no commit since it started")
+        replica_took = _("the replica has taken no commit since it started")
+    error = _error_words(status)
     checked = station_time(status.get("checked_at"))
     error_at, error_since = station_time(status.get("error_at")), station_time(status.get("error_since"))
     if status.get("stopped_at") and status.get("error") and error_since:  # it stopped on the error
         return ReplicaState(
-            False, f"Replica FAILING since {at(error_since)}: {status['error']}; Litestream stopped; it {took}", last
+            False,
+            _("Replica FAILING since {since}: {error}; Litestream stopped; {took}").format(
+                since=at(error_since), error=error, took=took
+            ),
+            last,
         )
     if status.get("stopped_at") or checked is None or now - checked > SILENT_AFTER:
-        since = f"since {at(checked)}" if checked else "ever"
-        how = "stopped" if status.get("stopped_at") else "silent"
-        return ReplicaState(
-            False, f"Replica NOT RUNNING: `workbench replicate` {how} {since}; the replica {took}", last
-        )
+        if status.get("stopped_at"):
+            line = (
+                _("Replica NOT RUNNING: `workbench replicate` stopped since {time}; {took}")
+                if checked
+                else _("Replica NOT RUNNING: `workbench replicate` stopped ever; {took}")
+            )
+        else:
+            line = (
+                _("Replica NOT RUNNING: `workbench replicate` silent since {time}; {took}")
+                if checked
+                else _("Replica NOT RUNNING: `workbench replicate` silent ever; {took}")
+            )
+        return ReplicaState(False, line.format(time=at(checked) if checked else "", took=replica_took), last)
     pending = station_time(status.get("pending_since"))
     # An error with no good sync since: failing while commits wait for it, or while it repeats.
     if status.get("error") and error_at and error_since and (pending or now - error_at < SILENT_AFTER * 2):
-        return ReplicaState(False, f"Replica FAILING since {at(error_since)}: {status['error']}; it {took}", last)
+        return ReplicaState(
+            False,
+            _("Replica FAILING since {since}: {error}; {took}").format(since=at(error_since), error=error, took=took),
+            last,
+        )
     if pending and now - pending > settings.max_lag:
         minutes = int((now - pending).total_seconds() // 60)
         return ReplicaState(
             False,
-            f"Replica BEHIND by {minutes} min (more than {settings.max_lag.seconds // 60} min): it {took}",
+            _("Replica BEHIND by {minutes} min (more than {limit} min): {took}").format(
+                minutes=minutes, limit=settings.max_lag.seconds // 60, took=took
+            ),
             last,
         )
-    return ReplicaState(True, f"Replica up to date ({settings.kind}): it {took}", last)
+    return ReplicaState(True, _("Replica up to date ({kind}): {took}").format(kind=settings.kind, took=took), last)
+
+
+def _error_words(status: dict[str, Any]) -> str:
+    """The replica's error from the status file, in the session's language when it came with its
+    template; as the file has it otherwise (Litestream's own words, or an older file)."""
+    words = status.get("error_words")
+    if isinstance(words, dict) and isinstance(words.get("template"), str):
+        return say(words)
+    return str(status.get("error") or "")
 
 
 def station_time(text: object) -> datetime | None:
@@ -509,10 +598,14 @@ def running_control(settings: ReplicaSettings) -> Path | None:
         info = control.lstat()
     except OSError:
         raise WorkbenchError(
-            f"`workbench replicate` runs (pid {status.get('pid')}) as another account: run this as that account (sudo)"
+            _("`workbench replicate` runs (pid {pid}) as another account: run this as that account (sudo)").format(
+                pid=status.get("pid")
+            )
         ) from None
     if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.geteuid():
-        raise WorkbenchError(f"{control} is not the control socket of this account's `workbench replicate`")
+        raise WorkbenchError(
+            _("{path} is not the control socket of this account's `workbench replicate`").format(path=control)
+        )
     return control
 
 

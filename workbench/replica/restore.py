@@ -21,6 +21,7 @@ from workbench.replica.litestream import (
     running_control,
     station_time,
 )
+from workbench.words.language import _, say
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,12 @@ class Held:
     def lines(self, zone: Any) -> list[str]:
         when = self.last_commit_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z") if self.last_commit_at else "-"
         return [
-            f"cases: {self.cases}",
-            f"last case: {self.last_case or '-'}",
-            f"last audit entry: {self.last_entry} ({self.last_action}), anchor {self.anchor}",
-            f"last commit: {when}",
+            _("cases: {count}").format(count=self.cases),
+            _("last case: {case}").format(case=self.last_case or "-"),
+            _("last audit entry: {entry} ({action}), anchor {anchor}").format(
+                entry=self.last_entry, action=self.last_action, anchor=self.anchor
+            ),
+            _("last commit: {when}").format(when=when),
         ]
 
 
@@ -54,7 +57,9 @@ def held(path: Path) -> Held:
         last_case = connection.execute("SELECT number FROM case_record ORDER BY id DESC LIMIT 1").fetchone()
         entry = connection.execute("SELECT id, action, at, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.Error as exc:
-        raise WorkbenchError(f"{path} is not the workbench's case database ({exc})") from None
+        raise WorkbenchError(
+            _("{path} is not the workbench's case database ({error})").format(path=path, error=exc)
+        ) from None
     finally:
         connection.close()
     if entry is None:
@@ -93,13 +98,15 @@ def backup(config: StationConfig) -> list[str]:
     holds = _replica_txid(settings)
     if holds < txid:
         raise WorkbenchError(
-            f"the replica holds transaction {holds} and the station is at {txid}: it does not hold the last commit"
+            _(
+                "the replica holds transaction {held} and the station is at {txid}: it does not hold the last commit"
+            ).format(held=holds, txid=txid)
         )
-    how = "through `workbench replicate`" if control is not None else "by a sync of its own"
-    return [
-        f"the replica {settings.url} holds the last commit ({how}; transaction {txid}):",
-        *before.lines(config.time_zone),
-    ]
+    if control is not None:
+        line = _("the replica {url} holds the last commit (through `workbench replicate`; transaction {txid}):")
+    else:
+        line = _("the replica {url} holds the last commit (by a sync of its own; transaction {txid}):")
+    return [line.format(url=settings.url, txid=txid), *before.lines(config.time_zone)]
 
 
 def restore(config: StationConfig, output: Path, at: datetime | None = None) -> list[str]:
@@ -110,14 +117,18 @@ def restore(config: StationConfig, output: Path, at: datetime | None = None) -> 
     live = settings.database
     if output == Path(os.path.abspath(live)) or (output.exists() and live.exists() and output.samefile(live)):
         raise WorkbenchError(
-            f"{output} is the station's live database: restore to another path, then stop the workbench and "
-            "move the checked file into place (docs/replication.md)"
+            _(
+                "{path} is the station's live database: restore to another path, then stop the workbench and "
+                "move the checked file into place (docs/replication.md)"
+            ).format(path=output)
         )
     for taken in (output, output.with_name(output.name + "-wal")):
         if taken.exists() or taken.is_symlink():
-            raise WorkbenchError(f"{taken} exists: a restore never writes over a file; name a new one")
+            raise WorkbenchError(
+                _("{path} exists: a restore never writes over a file; name a new one").format(path=taken)
+            )
     if not output.parent.is_dir():
-        raise WorkbenchError(f"{output.parent} is not a folder")
+        raise WorkbenchError(_("{path} is not a folder").format(path=output.parent))
     scratch = output.with_name(f".{output.name}.restoring-{os.getpid()}")
     arguments = ["restore", "-o", str(scratch)]
     if at is not None:
@@ -127,15 +138,21 @@ def restore(config: StationConfig, output: Path, at: datetime | None = None) -> 
         found = check_restored(scratch, config)
         os.link(scratch, output)  # fails, rather than replace, if the name was taken meanwhile
     except FileExistsError:
-        raise WorkbenchError(f"{output} appeared during the restore: nothing was written over it") from None
+        raise WorkbenchError(
+            _("{path} appeared during the restore: nothing was written over it").format(path=output)
+        ) from None
     finally:
         for leftover in (scratch, *(scratch.with_name(scratch.name + s) for s in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
-    when = f" as it was at {at.isoformat(timespec='seconds')}" if at else ""
-    return [
-        f"restored {settings.url}{when} to {output}, checked: integrity ok, schema current, audit chain intact",
-        *found.lines(config.time_zone),
-    ]
+    if at is not None:
+        line = _(
+            "restored {url} as it was at {when} to {path}, checked: integrity ok, schema current, audit chain intact"
+        ).format(url=settings.url, when=at.isoformat(timespec="seconds"), path=output)
+    else:
+        line = _("restored {url} to {path}, checked: integrity ok, schema current, audit chain intact").format(
+            url=settings.url, path=output
+        )
+    return [line, *found.lines(config.time_zone)]
 
 
 def check_restored(path: Path, config: StationConfig) -> Held:
@@ -149,22 +166,30 @@ def check_restored(path: Path, config: StationConfig) -> Held:
     try:
         verdict = connection.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise WorkbenchError(f"the restored file is not a database ({exc})") from None
+        raise WorkbenchError(_("the restored file is not a database ({error})").format(error=exc)) from None
     finally:
         connection.close()
     if verdict != [("ok",)]:
-        raise WorkbenchError(f"the restored file fails SQLite's integrity check: {verdict[0][0]}")
+        raise WorkbenchError(
+            _("the restored file fails SQLite's integrity check: {problem}").format(problem=verdict[0][0])
+        )
     engine = make_engine(f"sqlite:///{path}", read_only=True)
     try:
         revision = current_revision(engine)
         if revision != head_revision():
             raise WorkbenchError(
-                f"the restored file's schema is at revision {revision}, this workbench's at {head_revision()}: "
-                "open it with the workbench that wrote it"
+                _(
+                    "the restored file's schema is at revision {revision}, this workbench's at {head}: "
+                    "open it with the workbench that wrote it"
+                ).format(revision=revision, head=head_revision())
             )
         report = CaseStore(engine, station_id=config.station_id, technician=config.technician).verify_audit()
     finally:
         engine.dispose()
     if not report.intact:
-        raise WorkbenchError(f"the restored file's audit chain is BROKEN at entry {report.broken_at}: {report.problem}")
+        raise WorkbenchError(
+            _("the restored file's audit chain is BROKEN at entry {entry}: {problem}").format(
+                entry=report.broken_at, problem=say(report.problem)
+            )
+        )
     return held(path)

@@ -12,7 +12,12 @@ from workbench.ticket.content import TicketContent, ticket_content
 from workbench.ticket.keys import station_key, trusted_keys, verify_signature
 from workbench.ticket.payload import TicketFacts, parse, signed_text
 from workbench.ticket.printers import NoPrinter, PrintError, print_ticket, printer_name
+from workbench.words.language import N_, _, say
 from workbench.words.text import shown, strip_control
+
+# The first word a clerk reads of a verification (Verification.verdict_word), by its status.
+VERDICT_WORDS = {"good": N_("GOOD"), "not_on_record": N_("NOT ON RECORD"), "record_differs": N_("CHANGED")}
+NOT_GENUINE = N_("NOT GENUINE")
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,9 @@ def facts_for(view, station_id: str, zone: tzinfo | None = None) -> TicketFacts:
     """The facts a ticket signs; its date is the decision's on the station's clock."""
     decision = view.decision
     if decision is None:
-        raise WorkbenchError(f"case {view.number}: not decided yet, so there is no ticket to print")
+        raise WorkbenchError(
+            _("case {number}: not decided yet, so there is no ticket to print").format(number=view.number)
+        )
     claim = ClaimDraft.from_json(view.fields)
     return TicketFacts(
         case_number=view.number,
@@ -49,7 +56,9 @@ def issue_ticket(store, number: str, config: StationConfig, policy) -> TicketOut
     """Sign and record a ticket for the case's latest decision, then try the printer once."""
     view = store.get_case(number)
     if view.summary.status == "review":
-        raise WorkbenchError(f"case {number} waits for a supervisor's review: its ticket comes with the verdict")
+        raise WorkbenchError(
+            _("case {number} waits for a supervisor's review: its ticket comes with the verdict").format(number=number)
+        )
     facts = facts_for(view, config.station_id, config.time_zone)
     qr_text = signed_text(facts, station_key(config))
     ticket_id = store.add_ticket(number, qr_text, printer_name(config))
@@ -73,10 +82,11 @@ def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str
     try:
         done = print_ticket(config, content, qr_text)
     except NoPrinter as exc:  # stays queued, no attempt counted
-        return TicketOutcome(ticket_id, qr_text, content, False, str(exc))
-    except PrintError as exc:
+        return TicketOutcome(ticket_id, qr_text, content, False, _said(exc))
+    except PrintError as exc:  # the record keeps the English words (its audit entry); the clerk reads theirs
         store.mark_ticket(ticket_id, "failed", str(exc))
-        return TicketOutcome(ticket_id, qr_text, content, False, f"{exc} (queued: reprint from the case)", failed=True)
+        message = _("{error} (queued: reprint from the case)").format(error=_said(exc))
+        return TicketOutcome(ticket_id, qr_text, content, False, message, failed=True)
     store.mark_ticket(ticket_id, "printed")
     return TicketOutcome(ticket_id, qr_text, content, True, done)
 
@@ -109,9 +119,7 @@ class Verification:
     @property
     def verdict_word(self) -> str:
         """The first word a clerk reads: it always agrees with the exit status."""
-        return {"good": "GOOD", "not_on_record": "NOT ON RECORD", "record_differs": "CHANGED"}.get(
-            self.status, "NOT GENUINE"
-        )
+        return _(VERDICT_WORDS.get(self.status, NOT_GENUINE))
 
 
 def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
@@ -131,7 +139,7 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "training",
             facts.station,
             facts,
-            "a TRAINING ticket from the practice bench: no real case, no warranty decision",
+            _("a TRAINING ticket from the practice bench: no real case, no warranty decision"),
         )
     key = trusted_keys(config).get(signer)
     if key is None:
@@ -139,14 +147,16 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "unknown_station",
             facts.station,
             facts,
-            f"station {station} is not among this station's trusted keys ([ticket.trusted_keys])",
+            _("station {station} is not among this station's trusted keys ([ticket.trusted_keys])").format(
+                station=station
+            ),
         )
     if not verify_signature(key, parsed.signature, parsed.body):
         return Verification(
             "forged",
             facts.station,
             facts,
-            f"the signature does not match: the text was altered, or not signed by {station}",
+            _("the signature does not match: the text was altered, or not signed by {station}").format(station=station),
         )
     prefix = facts.case_number.split("-", 1)[0].upper()
     if prefix != signer:
@@ -154,12 +164,17 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "wrong_station",
             facts.station,
             facts,
-            f"case {case} is station {prefix}'s, but the ticket is signed by "
-            f"station {station}: a station signs tickets for its own cases only",
+            _(
+                "case {case} is station {prefix}'s, but the ticket is signed by "
+                "station {station}: a station signs tickets for its own cases only"
+            ).format(case=case, prefix=prefix, station=station),
         )
     if store is None:
         return Verification(
-            "good", facts.station, facts, f"genuine ticket signed by station {station} (case records not checked)"
+            "good",
+            facts.station,
+            facts,
+            _("genuine ticket signed by station {station} (case records not checked)").format(station=station),
         )
     try:
         recorded = facts_for(store.get_case(facts.case_number), facts.station, config.time_zone)
@@ -169,14 +184,18 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
                 "not_on_record",
                 facts.station,
                 facts,
-                f"signed by this station, but case {case} is not in its records "
-                "(deleted, or the records were restored from an older backup)",
+                _(
+                    "signed by this station, but case {case} is not in its records "
+                    "(deleted, or the records were restored from an older backup)"
+                ).format(case=case),
             )
         return Verification(
             "good",
             facts.station,
             facts,
-            f"genuine ticket signed by station {station}; case {case} is kept at station {station}, not here",
+            _("genuine ticket signed by station {station}; case {case} is kept at station {station}, not here").format(
+                station=station, case=case
+            ),
         )
     differences = [
         name
@@ -188,17 +207,23 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
             "record_differs",
             facts.station,
             facts,
-            f"signed by station {station}, but the case record now differs in: "
-            f"{', '.join(differences)} (a later decision?)",
+            _("signed by station {station}, but the case record now differs in: {facts} (a later decision?)").format(
+                station=station, facts=", ".join(differences)
+            ),
             record_matches=False,
         )
     return Verification(
         "good",
         facts.station,
         facts,
-        f"genuine ticket signed by station {station}; matches case {case}",
+        _("genuine ticket signed by station {station}; matches case {case}").format(station=station, case=case),
         record_matches=True,
     )
+
+
+def _said(exc: Exception) -> str:
+    """A printer's failure in the session's language (its English is what the record keeps)."""
+    return say(exc.args[0]) if exc.args else str(exc)
 
 
 def _values(facts: TicketFacts):

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from db.connection import sqlite_path
 from workbench.config import StationConfig, in_group, login_user, user_data_dir
 from workbench.errors import ConfigError, WorkbenchError
+from workbench.words.language import _
 
 KEY_FILE = "station-ticket-key.pem"
 
@@ -51,7 +52,9 @@ def station_key(config: StationConfig) -> Ed25519PrivateKey:
     except FileExistsError:
         return _load(path)
     except OSError as exc:
-        raise WorkbenchError(f"cannot create the station's ticket key {path}: {exc.strerror}") from None
+        raise WorkbenchError(
+            _("cannot create the station's ticket key {path}: {error}").format(path=path, error=exc.strerror)
+        ) from None
     with os.fdopen(fd, "wb") as handle:
         if shared:
             os.fchmod(handle.fileno(), 0o640)  # whatever the umask
@@ -69,15 +72,21 @@ def _load(path: Path) -> Ed25519PrivateKey:
     try:
         data = path.read_bytes()
     except PermissionError:
-        raise WorkbenchError(f"the station's ticket key {path} cannot be read: {_missing_permission(path)}") from None
+        raise WorkbenchError(
+            _("the station's ticket key {path} cannot be read: {why}").format(path=path, why=_missing_permission(path))
+        ) from None
     except OSError as exc:
-        raise WorkbenchError(f"the station's ticket key {path} cannot be read: {exc.strerror}") from None
+        raise WorkbenchError(
+            _("the station's ticket key {path} cannot be read: {why}").format(path=path, why=exc.strerror)
+        ) from None
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except ValueError:
-        raise WorkbenchError(f"the station's ticket key {path} is damaged: not a PEM private key") from None
+        raise WorkbenchError(
+            _("the station's ticket key {path} is damaged: not a PEM private key").format(path=path)
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise WorkbenchError(f"the station's ticket key {path} is not an Ed25519 key")
+        raise WorkbenchError(_("the station's ticket key {path} is not an Ed25519 key").format(path=path))
     return key
 
 
@@ -86,22 +95,22 @@ def _missing_permission(path: Path) -> str:
     user = login_user()
     for folder in reversed(path.parents):
         if not os.access(folder, os.X_OK):
-            return f"{user} may not enter the folder {folder}"
+            return _("{user} may not enter the folder {folder}").format(user=user, folder=folder)
     try:
         info = path.stat()
     except OSError as exc:
-        return exc.strerror or "unknown"
+        return exc.strerror or _("unknown")
     owner, group = _name(pwd.getpwuid, info.st_uid), _name(grp.getgrgid, info.st_gid)
     mode = stat.S_IMODE(info.st_mode)
     if in_group(user, group):
-        return (
-            f"it is {owner}:{group} mode {mode:04o}, and its group ({group}, which {user} is in) "
+        return _(
+            "it is {owner}:{group} mode {mode}, and its group ({group}, which {user} is in) "
             "needs read permission: chmod g+r"
-        )
-    return (
-        f"it is {owner}:{group} mode {mode:04o}, and {user} is not in its group {group}: "
-        f"add {user} to {group} (setup-ssh-station.sh add-technician)"
-    )
+        ).format(owner=owner, group=group, mode=f"{mode:04o}", user=user)
+    return _(
+        "it is {owner}:{group} mode {mode}, and {user} is not in its group {group}: "
+        "add {user} to {group} (setup-ssh-station.sh add-technician)"
+    ).format(owner=owner, group=group, mode=f"{mode:04o}", user=user)
 
 
 def _name(lookup, number: int) -> str:
@@ -125,7 +134,7 @@ def trusted_keys(config: StationConfig) -> dict[str, Ed25519PublicKey]:
             raw = base64.urlsafe_b64decode(str(text) + "=" * (-len(str(text)) % 4))
             keys[station.upper()] = Ed25519PublicKey.from_public_bytes(raw)
         except (ValueError, TypeError):
-            raise ConfigError(f"ticket.trusted_keys.{station}", "is not a base64 Ed25519 public key") from None
+            raise ConfigError(f"ticket.trusted_keys.{station}", _("is not a base64 Ed25519 public key")) from None
     own = station_public_key(config)
     if own is not None:
         keys[config.station_id] = own

@@ -36,6 +36,7 @@ from datetime import date, timedelta
 
 from policy.engine import COVERED, NEEDS_REVIEW, NOT_COVERED, REFUSED
 from workbench.errors import InputError
+from workbench.words.language import _
 from workbench.words.text import strip_control
 
 PREFIX = "NW2"
@@ -98,14 +99,17 @@ def parse(text: str) -> ParsedTicket:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 (a scanner in another code page)
-        raise InputError("ticket", "not a workbench ticket: it has bytes that are not UTF-8 text") from None
+        raise InputError("ticket", _("not a workbench ticket: it has bytes that are not UTF-8 text")) from None
     if text.startswith(PREFIX_NW1 + "|"):
         return _parse_nw1(text)
     if not text.startswith(PREFIX):
-        raise InputError("ticket", f"not a workbench ticket (it should start with {PREFIX} or {PREFIX_NW1}|)")
+        raise InputError(
+            "ticket",
+            _("not a workbench ticket (it should start with {nw2} or {nw1}|)").format(nw2=PREFIX, nw1=PREFIX_NW1),
+        )
     data = _from_digits(text[len(PREFIX) :])
     if len(data) <= SIGNATURE_BYTES:
-        raise InputError("ticket", "is too short to hold its facts and signature: truncated or altered")
+        raise InputError("ticket", _("is too short to hold its facts and signature: truncated or altered"))
     packed, signature = data[:-SIGNATURE_BYTES], data[-SIGNATURE_BYTES:]
     return ParsedTicket(unpack(packed), PREFIX.encode() + packed, signature)
 
@@ -117,9 +121,9 @@ def pack(facts: TicketFacts) -> bytes:
     try:
         day = (date.fromisoformat(facts.date) - EPOCH).days
     except ValueError:
-        raise InputError("ticket", f"date {facts.date!r} is not YYYY-MM-DD") from None
+        raise InputError("ticket", _("date {date} is not YYYY-MM-DD").format(date=repr(facts.date))) from None
     if day < 0:
-        raise InputError("ticket", f"date {facts.date} is before 2000")
+        raise InputError("ticket", _("date {date} is before 2000").format(date=facts.date))
     extra: list[str] = []
     match = CASE_NUMBER.fullmatch(facts.case_number)
     if match and match["station"] == facts.station:
@@ -138,7 +142,7 @@ def pack(facts: TicketFacts) -> bytes:
     else:
         outcome_code = 0
         extra += [facts.verdict, facts.remedy]
-    name, _, version = facts.policy.partition(" ")
+    name, _sep, version = facts.policy.partition(" ")
     if name in POLICY_NAMES and version:
         policy_code, policy_text = 1 + POLICY_NAMES.index(name), version
     else:
@@ -203,13 +207,13 @@ def _base40(text: str) -> bytes:
 def _from_base40(data: bytes) -> str:
     number = int.from_bytes(data, "big")
     if not data or data[0] == 0:
-        raise InputError("ticket", "its facts are damaged: truncated or altered")
+        raise InputError("ticket", _("its facts are damaged: truncated or altered"))
     chars = []
     while number >= len(TEXT_ALPHABET):
         number, index = divmod(number, len(TEXT_ALPHABET))
         chars.append(TEXT_ALPHABET[index])
     if number != 1:
-        raise InputError("ticket", "its facts are damaged: truncated or altered")
+        raise InputError("ticket", _("its facts are damaged: truncated or altered"))
     return "".join(reversed(chars))
 
 
@@ -219,7 +223,7 @@ class _Reader:
 
     @staticmethod
     def damaged() -> InputError:
-        return InputError("ticket", "its facts are damaged: truncated or altered")
+        return InputError("ticket", _("its facts are damaged: truncated or altered"))
 
     def byte(self) -> int:
         if self.at >= len(self.data):
@@ -266,14 +270,14 @@ def _digits(data: bytes) -> str:
 
 def _from_digits(text: str) -> bytes:
     if not text.isascii() or not text.isdigit():
-        raise InputError("ticket", f"after {PREFIX} a ticket has digits only: altered or mistyped")
+        raise InputError("ticket", _("after {nw2} a ticket has digits only: altered or mistyped").format(nw2=PREFIX))
     if len(text) > MAX_DIGITS:
-        raise InputError("ticket", f"is longer than any ticket ({len(text)} digits)")
+        raise InputError("ticket", _("is longer than any ticket ({count} digits)").format(count=len(text)))
     # n bytes take at least 2 more digits than n - 1 bytes: one byte count fits a length
     byte_count = next((n for n in range(len(text) // 2 + 2) if _digit_count(n) >= len(text)), 0)
     number = int(text)
     if _digit_count(byte_count) != len(text) or number >= 256**byte_count:
-        raise InputError("ticket", "has a number of digits no ticket has: truncated or altered")
+        raise InputError("ticket", _("has a number of digits no ticket has: truncated or altered"))
     return number.to_bytes(byte_count, "big")
 
 
@@ -287,20 +291,25 @@ def _unescape(value: str) -> str:
 def _parse_nw1(text: str) -> ParsedTicket:
     parts = text.split("|")
     if len(parts) != FIELD_COUNT + 2:
-        raise InputError("ticket", f"has {len(parts) - 2} fields instead of {FIELD_COUNT}: truncated or altered")
-    body, _, signature_text = text.rpartition("|")
+        raise InputError(
+            "ticket",
+            _("has {count} fields instead of {expected}: truncated or altered").format(
+                count=len(parts) - 2, expected=FIELD_COUNT
+            ),
+        )
+    body, _sep, signature_text = text.rpartition("|")
     # One spelling only (L7): 86 characters of the URL-safe alphabet, no padding, and the
     # canonical last character; any other spelling of the same bytes is refused.
     if not NW1_SIGNATURE.fullmatch(signature_text):
-        raise InputError("ticket", "its signature is not base64url text (A-Z a-z 0-9 - _, no padding): altered")
+        raise InputError("ticket", _("its signature is not base64url text (A-Z a-z 0-9 - _, no padding): altered"))
     if len(signature_text) != NW1_SIGNATURE_LENGTH:
         raise InputError(
             "ticket",
-            "its signature is truncated"
+            _("its signature is truncated")
             if len(signature_text) < NW1_SIGNATURE_LENGTH
-            else "its signature is too long: altered",
+            else _("its signature is too long: altered"),
         )
     signature = base64.urlsafe_b64decode(signature_text + "==")
     if base64.urlsafe_b64encode(signature).decode().rstrip("=") != signature_text:
-        raise InputError("ticket", "its signature is not written as the workbench writes it: altered")
+        raise InputError("ticket", _("its signature is not written as the workbench writes it: altered"))
     return ParsedTicket(TicketFacts(*(_unescape(p) for p in parts[1:-1])), body.encode("utf-8"), signature)
