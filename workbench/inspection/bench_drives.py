@@ -10,7 +10,9 @@ namespace's block device is `/dev/nvme0n1`; smartctl names the controller, `/dev
 (it reads the same SMART log through either). `BenchDisk.smartctl_device` is the name
 `smartctl --scan` uses: the controller behind the namespace's sysfs `device` link.
 
-Everything here reads /proc and /sys only: no device is opened.
+Everything here reads /proc and /sys only: no device is opened. Why a disk is this computer's
+own (`own_reason`) is an English `Message`, said in the session's language with
+workbench.words.language.say; device names, mount points and paths are values in it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from policy.message import Message
 from workbench.words.text import strip_control
 
 SYS_BLOCK = "/sys/block"
@@ -37,7 +40,7 @@ class BenchDisk:
     removable: bool  # the kernel's removable flag (card readers; most USB drives say False)
     virtual: bool  # no hardware behind it: loop, device-mapper, md RAID, zram
     own_disk: bool  # this computer's own disk: never read into a claim
-    own_reason: str | None  # why, e.g. "vda2 mounted at /boot"
+    own_reason: str | None  # why, e.g. "vda2 mounted at /boot (ext4)" (a Message: say() it)
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ def smartctl_name(block: str, device_link: str | None) -> str:
 # This computer's own disks --------------------------------------------------------------
 
 
-def own_disks() -> dict[str, str]:
+def own_disks() -> dict[str, Message]:
     """Disk name -> why it is this computer's own (first reason found; the root first)."""
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Message] = {}
     for number, what in _in_use():
         name = _block_name(number)
         if name is not None:
@@ -96,10 +99,13 @@ def own_disks() -> dict[str, str]:
     return reasons
 
 
-def _in_use() -> list[tuple[int, str]]:
+def _in_use() -> list[tuple[int, Message]]:
     """(device number, what it is used for) of the root filesystem, every mount and active swap."""
-    used = [(os.stat("/").st_dev, "holds the root filesystem")]
-    used += [(number, f"mounted at {point} ({fstype})") for number, point, fstype in _mounts()]
+    used = [(os.stat("/").st_dev, Message("holds the root filesystem"))]
+    used += [
+        (number, Message("mounted at {point} ({fstype})", point=point, fstype=fstype))
+        for number, point, fstype in _mounts()
+    ]
     try:
         with open("/proc/swaps") as swaps:
             lines = swaps.read().splitlines()[1:]
@@ -115,9 +121,9 @@ def _in_use() -> list[tuple[int, str]]:
         except OSError:
             continue
         if stat.S_ISBLK(info.st_mode):
-            used.append((info.st_rdev, "active swap"))
+            used.append((info.st_rdev, Message("active swap")))
         else:
-            used.append((info.st_dev, f"holds the active swap file {path}"))
+            used.append((info.st_dev, Message("holds the active swap file {path}", path=path)))
     return used
 
 
@@ -158,22 +164,24 @@ def _block_name(number: int) -> str | None:
         return None
 
 
-def _mark(name: str, what: str, reasons: dict[str, str], depth: int) -> None:
+def _mark(name: str, what: Message, reasons: dict[str, Message], depth: int) -> None:
     """Mark the disk holding `name` and, through device-mapper or RAID, the disks beneath it."""
     path = os.path.realpath(f"/sys/class/block/{name}")
     is_partition = os.path.exists(f"{path}/partition")
     disk = os.path.basename(os.path.dirname(path)) if is_partition else name
-    reasons.setdefault(disk, what if name == disk else f"{name} {what}")
+    # Translators: a partition's name (vda2), then what it is used for ("mounted at /boot (ext4)").
+    reasons.setdefault(disk, what if name == disk else Message("{partition} {use}", partition=name, use=what))
     if depth > 8:  # stacks are a few levels deep; sysfs has no cycles, but a bound costs nothing
         return
     for below in _entries(f"{path}/slaves"):
-        _mark(below, f"{what} through {name}", reasons, depth + 1)
+        # Translators: what a disk is used for ("mounted at /boot (ext4)"), then the device-mapper or RAID device.
+        _mark(below, Message("{use} through {device}", use=what, device=name), reasons, depth + 1)
 
 
 # Describing a disk ----------------------------------------------------------------------
 
 
-def _describe(name: str, own_reason: str | None) -> BenchDisk | None:
+def _describe(name: str, own_reason: Message | None) -> BenchDisk | None:
     base = f"{SYS_BLOCK}/{name}"
     size = _read(f"{base}/size")
     if not size or not size.isdigit() or int(size) == 0 or _read(f"{base}/hidden") == "1":

@@ -9,6 +9,10 @@ check found nothing. Only a high finding supports the conclusion "not genuine"
 What these checks cannot catch is in docs/drives.md ("Counterfeit checks"): above all,
 a fake-capacity drive whose firmware reports the labelled capacity is only exposed by
 writing and reading back the whole drive, which destroys data and is not done here.
+
+A finding's `message` is an English `Message` (stored with the case as its English text;
+workbench.words.language.say says it in the session's language, and `to_dict()` keeps its
+template under "said"). What the label, the drive and the catalog say is quoted in it as it is.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from policy import Identity, Product
+from policy.message import Message
 from policy.serials import canonical_serial
+from workbench.inspection.said import said
 from workbench.inspection.smart import SmartReadout
 
 SEVERITIES = ("high", "medium", "low", "pass")
@@ -29,16 +36,15 @@ SEVERITIES = ("high", "medium", "low", "pass")
 CAPACITY_MATCH = (0.97, 1.08)
 CAPACITY_PLAUSIBLE = (0.90, 1.15)
 
-# What a check says when the line's identity (its model string, firmware, controller or serial
-# format) is not on record: it cannot pass, and the technician looks instead.
-HAND_CHECK = "check the label against the drive by hand"
+# When the line's identity (its model string, firmware, controller or serial format) is not on
+# record, a check cannot pass: it says "check the label against the drive by hand" instead.
 
 
 @dataclass(frozen=True)
 class Finding:
     check: str  # model, serial, capacity, identity, serial_format, prior_claims
     severity: str
-    message: str
+    message: str  # a Message: say() it
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -51,6 +57,7 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "evidence": dict(self.evidence),
+            "said": said(message=self.message),
         }
 
 
@@ -91,7 +98,7 @@ def check_claim(
             Finding(
                 "drive",
                 "low",
-                "The drive could not be read: model, serial, capacity and controller are unchecked.",
+                Message("The drive could not be read: model, serial, capacity and controller are unchecked."),
             )
         )
     else:
@@ -124,9 +131,14 @@ def _matches_any(patterns: Sequence[str], text: str) -> bool:
     return any(re.fullmatch(p, text, re.IGNORECASE) for p in patterns)
 
 
-def _finder(check: str, evidence: dict[str, Any]) -> Callable[[str, str], Finding]:
+def _finder(check: str, evidence: dict[str, Any]) -> Callable[[str, Message], Finding]:
     """A check's findings all carry its name and the evidence it gathered."""
     return lambda severity, message: Finding(check, severity, message, evidence)
+
+
+def _either(patterns: Sequence[str]) -> str:
+    """`a or b or c`, said in the session's language (the patterns themselves as they are)."""
+    return reduce(lambda either, other: Message("{either} or {other}", either=either, other=other), patterns)
 
 
 def _check_model(label: Label, readout: SmartReadout, identity: Identity | None) -> Finding:
@@ -135,33 +147,46 @@ def _check_model(label: Label, readout: SmartReadout, identity: Identity | None)
     found = _finder("model", evidence)
     patterns = identity.model_patterns if identity else None
     if not reported:
-        return found("medium", "The drive reports no model name.")
+        return found("medium", Message("The drive reports no model name."))
+    said_model = {"reported": repr(reported), "model": label.model}
     if patterns:
         evidence["genuine_patterns"] = list(patterns)
         if _matches_any(patterns, reported):
-            return found("pass", f"The drive reports {reported!r}, as a genuine {label.model} does.")
+            return found("pass", Message("The drive reports {reported}, as a genuine {model} does.", **said_model))
         return found(
             "high",
-            f"The drive reports {reported!r}; a genuine {label.model} reports a model matching "
-            f"{' or '.join(patterns)}.",
+            Message(
+                "The drive reports {reported}; a genuine {model} reports a model matching {patterns}.",
+                patterns=_either(patterns),
+                **said_model,
+            ),
         )
     # Without a genuine model string on record, a name that fits is no proof: never a pass.
     if _norm(label.model) and _norm(label.model) in _norm(reported):
         return found(
             "low",
-            f"The drive reports {reported!r}, naming {label.model}, but no genuine model string is on record "
-            f"for it: {HAND_CHECK}.",
+            Message(
+                "The drive reports {reported}, naming {model}, but no genuine model string is on record "
+                "for it: check the label against the drive by hand.",
+                **said_model,
+            ),
         )
     if "NETAC" in _norm(reported):
         return found(
             "low",
-            f"The drive reports {reported!r}, a Netac model, but no genuine model string is on record "
-            f"for {label.model}: {HAND_CHECK}.",
+            Message(
+                "The drive reports {reported}, a Netac model, but no genuine model string is on record "
+                "for {model}: check the label against the drive by hand.",
+                **said_model,
+            ),
         )
     return found(
         "medium",
-        f"The drive reports {reported!r}, which is neither {label.model} nor a Netac name; "
-        "confirm the label against the drive.",
+        Message(
+            "The drive reports {reported}, which is neither {model} nor a Netac name; "
+            "confirm the label against the drive.",
+            **said_model,
+        ),
     )
 
 
@@ -170,21 +195,28 @@ def _check_serial(label: Label, readout: SmartReadout) -> Finding:
     found = _finder("serial", evidence)
     on_label, reported = canonical_serial(label.serial), canonical_serial(readout.serial or "")
     if not reported:
-        return found("medium", "The drive reports no serial number.")
+        return found("medium", Message("The drive reports no serial number."))
     if not on_label:
-        return found("low", f"No label serial to compare; the drive reports {readout.serial}.")
+        return found(
+            "low", Message("No label serial to compare; the drive reports {reported}.", reported=readout.serial)
+        )
     if on_label == reported:
-        return found("pass", "The label serial is the serial the drive reports.")
+        return found("pass", Message("The label serial is the serial the drive reports."))
+    serials = {"label": label.serial, "reported": readout.serial}
     if on_label in reported or reported in on_label:
         return found(
             "medium",
-            f"The label serial {label.serial} and the drive's {readout.serial} only partly match; "
-            "rescan the label and confirm.",
+            Message(
+                "The label serial {label} and the drive's {reported} only partly match; rescan the label and confirm.",
+                **serials,
+            ),
         )
     return found(
         "high",
-        f"The label serial {label.serial} is not the drive's serial {readout.serial}: "
-        "the label does not belong to this drive.",
+        Message(
+            "The label serial {label} is not the drive's serial {reported}: the label does not belong to this drive.",
+            **serials,
+        ),
     )
 
 
@@ -192,18 +224,30 @@ def _check_capacity(label: Label, readout: SmartReadout) -> Finding:
     evidence: dict[str, object] = {"label_gb": label.capacity_gb, "reported_bytes": readout.capacity_bytes}
     found = _finder("capacity", evidence)
     if not readout.capacity_bytes:
-        return found("medium", "The drive reports no capacity.")
+        return found("medium", Message("The drive reports no capacity."))
     if label.capacity_gb <= 0:
-        return found("low", "No labelled capacity to compare.")
+        return found("low", Message("No labelled capacity to compare."))
     reported_gb = readout.capacity_bytes / 1e9
     ratio = readout.capacity_bytes / (label.capacity_gb * 1e9)
     evidence["ratio"] = round(ratio, 4)
-    said = f"The drive reports {reported_gb:,.1f} GB for a label of {label.capacity_gb:,} GB"
+    sizes = {"reported": reported_gb, "label": label.capacity_gb}
     if CAPACITY_MATCH[0] <= ratio <= CAPACITY_MATCH[1]:
-        return found("pass", f"{said}.")
+        return found("pass", Message("The drive reports {reported:,.1f} GB for a label of {label:,} GB.", **sizes))
     if CAPACITY_PLAUSIBLE[0] <= ratio <= CAPACITY_PLAUSIBLE[1]:
-        return found("medium", f"{said}: more than rounding apart; confirm the label.")
-    return found("high", f"{said}: it is not the labelled product.")
+        return found(
+            "medium",
+            Message(
+                "The drive reports {reported:,.1f} GB for a label of {label:,} GB: more than rounding apart; "
+                "confirm the label.",
+                **sizes,
+            ),
+        )
+    return found(
+        "high",
+        Message(
+            "The drive reports {reported:,.1f} GB for a label of {label:,} GB: it is not the labelled product.", **sizes
+        ),
+    )
 
 
 def _check_identity(readout: SmartReadout, product: Product | None, identity: Identity | None) -> Finding:
@@ -216,15 +260,19 @@ def _check_identity(readout: SmartReadout, product: Product | None, identity: Id
     found = _finder("identity", evidence)
     if product is None:
         return found(
-            "medium", "The labelled model and capacity are not in the catalog: no genuine identity to compare."
+            "medium",
+            Message("The labelled model and capacity are not in the catalog: no genuine identity to compare."),
         )
     controller = identity.controller if identity else None
     firmware_patterns = identity.firmware_patterns if identity else None
     if not controller and not firmware_patterns:
         return found(
             "low",
-            f"No genuine controller or firmware is on record for {product.line}: {HAND_CHECK} "
-            "(a supervisor can teach the line its identity from a drive known genuine).",
+            Message(
+                "No genuine controller or firmware is on record for {line}: check the label against the drive by hand "
+                "(a supervisor can teach the line its identity from a drive known genuine).",
+                line=product.line,
+            ),
         )
     reported = f"{readout.controller or ''} {readout.family or ''}"
     if controller:
@@ -233,21 +281,37 @@ def _check_identity(readout: SmartReadout, product: Product | None, identity: Id
         if not reported.strip():
             return found(
                 "low",
-                f"The drive does not show its controller; a genuine {product.model} has {controller}: not checked.",
+                Message(
+                    "The drive does not show its controller; a genuine {model} has {controller}: not checked.",
+                    model=product.model,
+                    controller=controller,
+                ),
             )
         if maker.upper() not in reported.upper():
+            # The readout's own words ("sold by") stay a Message when the controller is all it shows.
+            shown = readout.controller if reported.strip() == readout.controller else reported.strip()
             return found(
-                "high", f"The drive's controller is {reported.strip()}; a genuine {product.model} has {controller}."
+                "high",
+                Message(
+                    "The drive's controller is {reported}; a genuine {model} has {controller}.",
+                    reported=shown,
+                    model=product.model,
+                    controller=controller,
+                ),
             )
     if firmware_patterns:
         evidence["genuine_firmware"] = list(firmware_patterns)
         if not _matches_any(firmware_patterns, readout.firmware or ""):
             return found(
                 "medium",
-                f"Firmware {readout.firmware} is not one known for a genuine {product.model}; "
-                "confirm with Netac support before concluding.",
+                Message(
+                    "Firmware {firmware} is not one known for a genuine {model}; "
+                    "confirm with Netac support before concluding.",
+                    firmware=readout.firmware,
+                    model=product.model,
+                ),
             )
-    return found("pass", f"Controller and firmware are those of a genuine {product.model}.")
+    return found("pass", Message("Controller and firmware are those of a genuine {model}.", model=product.model))
 
 
 def _check_serial_format(label: Label, product: Product | None, identity: Identity | None) -> Finding:
@@ -256,11 +320,19 @@ def _check_serial_format(label: Label, product: Product | None, identity: Identi
     found = _finder("serial_format", evidence)
     line = product.line if product is not None else label.model
     if not pattern:
-        return found("low", f"No serial format is on record for {line}: {HAND_CHECK}.")
+        return found(
+            "low",
+            Message("No serial format is on record for {line}: check the label against the drive by hand.", line=line),
+        )
     if re.fullmatch(pattern, canonical_serial(label.serial)):
-        return found("pass", f"The serial has the format of the {line} line.")
+        return found("pass", Message("The serial has the format of the {line} line.", line=line))
     return found(
-        "medium", f"The serial {label.serial} does not have the format of the {line} line; rescan it and confirm."
+        "medium",
+        Message(
+            "The serial {serial} does not have the format of the {line} line; rescan it and confirm.",
+            serial=label.serial,
+            line=line,
+        ),
     )
 
 
@@ -272,10 +344,27 @@ def _check_prior_claims(label: Label, prior: list[PriorClaim]) -> Finding:
         first = replaced[0]
         return found(
             "high",
-            f"Serial {label.serial} was already replaced under case {first.case_number} "
-            f"({first.claim_date}): that drive went back to Netac, so this one is a copy.",
+            Message(
+                "Serial {serial} was already replaced under case {case} ({date}): that drive went back to Netac, "
+                "so this one is a copy.",
+                serial=label.serial,
+                case=first.case_number,
+                date=first.claim_date,
+            ),
         )
     if prior:
-        cases = ", ".join(f"{p.case_number} ({p.claim_date}, {p.verdict or 'open'})" for p in prior)
-        return found("low", f"Serial {label.serial} was claimed before: {cases}; check those cases.")
-    return found("pass", f"No earlier claim on serial {label.serial}.")
+        # Each case with its date and its verdict as the records spell it (covered, not_covered, ...).
+        each = [
+            Message("{case} ({date}, {verdict})", case=p.case_number, date=p.claim_date, verdict=p.verdict)
+            if p.verdict
+            else Message("{case} ({date}, open)", case=p.case_number, date=p.claim_date)
+            for p in prior
+        ]
+        cases = reduce(lambda earlier, later: Message("{earlier}, {later}", earlier=earlier, later=later), each)
+        return found(
+            "low",
+            Message(
+                "Serial {serial} was claimed before: {cases}; check those cases.", serial=label.serial, cases=cases
+            ),
+        )
+    return found("pass", Message("No earlier claim on serial {serial}.", serial=label.serial))

@@ -1,11 +1,15 @@
 """Why a drive could not be read: one distinct, one-line message per cause.
 
 Each message says what the technician can do about it; the CLI prints it as is and the
-TUI shows it on the SMART step instead of a readout.
+TUI shows it on the SMART step instead of a readout. A message is a policy.message.Message
+(workbench.inspection.said): its value is the English text (kept as the reason a drive is
+unreadable), `say(exc.args[0])` says it in the session's language. What smartctl or the
+system said (`detail`, an OS error) is a value in it, never translated.
 """
 
 from __future__ import annotations
 
+from policy.message import Message
 from workbench.errors import WorkbenchError
 
 
@@ -36,25 +40,38 @@ class SmartError(WorkbenchError):
 class SmartctlMissing(SmartError):
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"smartctl not found at {path}: install the Debian package smartmontools "
-            "(./bench start does) or set [smart] smartctl in the station configuration"
+            Message(
+                "smartctl not found at {path}: install the Debian package smartmontools "
+                "(./bench start does) or set [smart] smartctl in the station configuration",
+                path=path,
+            )
         )
 
 
 class SmartPermissionDenied(SmartError):
     def __init__(self, device: str | None, detail: str) -> None:
-        where = device or "the drives"
-        super().__init__(
-            f"no permission to read {where} ({detail}): install the sudoers rule "
-            f"{SUDOERS_RULE} and set [smart] use_sudo = true (see docs/station-setup.md, SMART permissions)",
-            device,
-        )
+        if device:
+            message = Message(
+                "no permission to read {device} ({detail}): install the sudoers rule "
+                "{rule} and set [smart] use_sudo = true (see docs/station-setup.md, SMART permissions)",
+                device=device,
+                detail=detail,
+                rule=SUDOERS_RULE,
+            )
+        else:
+            message = Message(
+                "no permission to read the drives ({detail}): install the sudoers rule "
+                "{rule} and set [smart] use_sudo = true (see docs/station-setup.md, SMART permissions)",
+                detail=detail,
+                rule=SUDOERS_RULE,
+            )
+        super().__init__(message, device)
 
 
 class DriveAbsent(SmartError):
     def __init__(self, device: str) -> None:
         super().__init__(
-            f"no drive at {device}: check the cable or adapter, then `workbench smart list`",
+            Message("no drive at {device}: check the cable or adapter, then `workbench smart list`", device=device),
             device,
         )
 
@@ -64,45 +81,77 @@ class DriveUnresponsive(SmartError):
 
     def __init__(self, device: str, detail: str) -> None:
         super().__init__(
-            f"the drive at {device} does not answer ({detail}): it may be dead; "
-            "record it as unreadable, the TBW cannot be verified",
+            Message(
+                "the drive at {device} does not answer ({detail}): it may be dead; "
+                "record it as unreadable, the TBW cannot be verified",
+                device=device,
+                detail=detail,
+            ),
             device,
         )
 
 
 class SmartTimeout(SmartError):
     def __init__(self, device: str | None, seconds: float) -> None:
-        super().__init__(
-            f"smartctl gave no answer for {device or 'the drive scan'} within {seconds:g} s: "
-            "the drive or its USB adapter hangs; reconnect it directly and try again",
-            device,
-        )
+        if device:
+            message = Message(
+                "smartctl gave no answer for {device} within {seconds} s: "
+                "the drive or its USB adapter hangs; reconnect it directly and try again",
+                device=device,
+                seconds=format(seconds, "g"),
+            )
+        else:
+            message = Message(
+                "smartctl gave no answer for the drive scan within {seconds} s: "
+                "the drive or its USB adapter hangs; reconnect it directly and try again",
+                seconds=format(seconds, "g"),
+            )
+        super().__init__(message, device)
 
 
 class UnparseableOutput(SmartError):
     def __init__(self, device: str, detail: str) -> None:
         super().__init__(
-            f"smartctl's output for {device} could not be read ({detail}); the raw output is kept with the case",
+            Message(
+                "smartctl's output for {device} could not be read ({detail}); the raw output is kept with the case",
+                device=device,
+                detail=detail,
+            ),
             device,
         )
 
 
 class UnsupportedBridge(SmartError):
     def __init__(self, device: str, device_type: str, adapter: str | None = None) -> None:
-        seen = f" ({adapter})" if adapter else ""
-        super().__init__(
-            f"{device} is behind an adapter{seen} smartctl reaches as '{device_type}', which "
-            "passes no SMART data the workbench can read: connect the drive directly, "
-            "or try --type sat",
-            device,
-        )
+        if adapter:
+            message = Message(
+                "{device} is behind an adapter ({adapter}) smartctl reaches as '{device_type}', which "
+                "passes no SMART data the workbench can read: connect the drive directly, "
+                "or try --type sat",
+                device=device,
+                adapter=adapter,
+                device_type=device_type,
+            )
+        else:
+            message = Message(
+                "{device} is behind an adapter smartctl reaches as '{device_type}', which "
+                "passes no SMART data the workbench can read: connect the drive directly, "
+                "or try --type sat",
+                device=device,
+                device_type=device_type,
+            )
+        super().__init__(message, device)
 
 
 class SmartctlFailed(SmartError):
     """smartctl refused the command line itself (exit status bit 0)."""
 
     def __init__(self, device: str | None, detail: str) -> None:
-        super().__init__(f"smartctl rejected the request for {device or 'the scan'}: {detail}", device)
+        if device:
+            message = Message("smartctl rejected the request for {device}: {detail}", device=device, detail=detail)
+        else:
+            message = Message("smartctl rejected the request for the scan: {detail}", detail=detail)
+        super().__init__(message, device)
 
 
 class RecordingError(SmartError):
@@ -123,11 +172,24 @@ class ReadTestError(WorkbenchError):
         import errno
 
         if error.errno == errno.ENOENT:
-            why = "no such device: check the cable or adapter, then list the drives again"
+            message = Message(
+                "cannot open {device} for reading: no such device: check the cable or adapter, "
+                "then list the drives again",
+                device=device,
+            )
         elif error.errno in (errno.EACCES, errno.EPERM):
-            why = "permission denied: this account may not read the device node (never add technicians to group disk: it can write)"
+            message = Message(
+                "cannot open {device} for reading: permission denied: this account may not read the device "
+                "node (never add technicians to group disk: it can write)",
+                device=device,
+            )
         elif error.errno in (errno.ENXIO, errno.ENODEV, errno.ENOMEDIUM):
-            why = "the drive does not answer or is gone: reconnect it and try again"
-        else:
-            why = error.strerror or str(error)
-        return cls(f"cannot open {device} for reading: {why}", device)
+            message = Message(
+                "cannot open {device} for reading: the drive does not answer or is gone: reconnect it and try again",
+                device=device,
+            )
+        else:  # the system's own words
+            message = Message(
+                "cannot open {device} for reading: {error}", device=device, error=error.strerror or str(error)
+            )
+        return cls(message, device)

@@ -17,6 +17,10 @@ test as "vanished", keeping what was gathered.
             show(progress)                       # progress.outcome == "running" until the last
             if stop_requested:
                 test.cancel()                    # the next item is the last: "cancelled"
+
+Its words for a person (why a vanished test stopped, why it reads through the page cache, why
+it cannot open) are English `Message`s, said in the session's language with
+workbench.words.language.say; `summary()` keeps their templates under "said".
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
+from policy.message import Message
 from workbench.errors import InputError
 from workbench.inspection.errors import ReadTestError
+from workbench.inspection.said import said
 
 CHUNK_BYTES = 1 << 20
 SAMPLE_CHUNKS = 256
@@ -72,7 +78,7 @@ class ReadProgress:
     bytes_total: int
     seconds: float  # time spent reading (not time paused between steps)
     unreadable: tuple[LbaRange, ...]
-    problem: str | None = None  # why a vanished test stopped, one line
+    problem: str | None = None  # why a vanished test stopped, one line (a Message: say() it)
 
     @property
     def finished(self) -> bool:
@@ -113,13 +119,13 @@ class ReadTest:
         failed_reads_per_chunk: int = FAILED_READS_PER_CHUNK,
     ) -> None:
         if samples < 2:
-            raise InputError("samples", "a sample needs at least 2 chunks (the first and the last)")
+            raise InputError("samples", Message("a sample needs at least 2 chunks (the first and the last)"))
         if chunk_bytes < 1:
-            raise InputError("chunk_bytes", "must be positive")
+            raise InputError("chunk_bytes", Message("must be positive"))
         self.device = device
         self.mode = "whole" if whole else "sample"
         self.direct = True
-        self.note: str | None = None  # why the test reads through the page cache, when it does
+        self.note: Message | None = None  # why the test reads through the page cache, when it does
         self._budget = max(1, failed_reads_per_chunk)
         self._fd = self._open()
         try:
@@ -136,7 +142,7 @@ class ReadTest:
         self._buffer = mmap.mmap(-1, self.chunk_bytes)  # page-aligned, as O_DIRECT needs
         self._view = memoryview(self._buffer)
         self._outcome = "running"
-        self._problem: str | None = None
+        self._problem: Message | None = None
         self._cancel = False
         self._done = 0
         self._bytes_done = 0
@@ -146,7 +152,10 @@ class ReadTest:
     def _open(self) -> int:
         try:
             if not stat.S_ISBLK(os.stat(self.device).st_mode):
-                raise ReadTestError(f"{self.device} is not a block device: the read test reads drives", self.device)
+                raise ReadTestError(
+                    Message("{device} is not a block device: the read test reads drives", device=self.device),
+                    self.device,
+                )
             # Every block device takes O_DIRECT at open; a read it refuses falls back (_read_through_cache).
             return os.open(self.device, os.O_RDONLY | os.O_CLOEXEC | os.O_DIRECT)
         except OSError as exc:
@@ -174,7 +183,7 @@ class ReadTest:
                 try:
                     self._read_chunk(offset, length)
                 except _Vanished as gone:
-                    self._problem = str(gone)
+                    self._problem = gone.args[0]
                     self._finish("vanished")
                 else:
                     self._done += 1
@@ -219,6 +228,7 @@ class ReadTest:
             **{k: v for k, v in asdict(progress).items() if k != "unreadable"},
             "mb_per_s": round(progress.mb_per_s, 1),
             "unreadable": [asdict(r) for r in progress.unreadable],
+            "said": said(note=self.note, problem=progress.problem),
         }
 
     def close(self) -> None:
@@ -264,12 +274,28 @@ class ReadTest:
                     self._read_through_cache(exc)
                     continue
                 if exc.errno in _GONE or not self._present():
-                    raise _Vanished(f"{self.device} went away at byte {pos:,} ({exc.strerror})") from None
+                    raise _Vanished(
+                        Message(
+                            "{device} went away at byte {byte:,} ({error})",
+                            device=self.device,
+                            byte=pos,
+                            error=exc.strerror,
+                        )
+                    ) from None
                 return pos - pos % self.logical_block_size
             if got == 0:  # the end came early: the device shrank to nothing or went away
                 if not self._present():
-                    raise _Vanished(f"{self.device} went away at byte {pos:,} (no medium)")
-                raise _Vanished(f"{self.device} ended at byte {pos:,}, before its size of {self.size_bytes:,}")
+                    raise _Vanished(
+                        Message("{device} went away at byte {byte:,} (no medium)", device=self.device, byte=pos)
+                    )
+                raise _Vanished(
+                    Message(
+                        "{device} ended at byte {byte:,}, before its size of {size:,}",
+                        device=self.device,
+                        byte=pos,
+                        size=self.size_bytes,
+                    )
+                )
             pos += got
         return end
 
@@ -298,7 +324,10 @@ class ReadTest:
         flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
         fcntl.fcntl(self._fd, fcntl.F_SETFL, flags & ~os.O_DIRECT)
         self.direct = False
-        self.note = f"O_DIRECT reads refused ({exc.strerror}): reading through the page cache, dropped after each chunk"
+        self.note = Message(
+            "O_DIRECT reads refused ({error}): reading through the page cache, dropped after each chunk",
+            error=exc.strerror,
+        )
 
     def _present(self) -> bool:
         try:

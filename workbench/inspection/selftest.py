@@ -20,6 +20,10 @@ entry 0 is still the previous test: the `Self-test status:` line is read first.
 smartctl's self-test logs are read here rather than through pySMART: pySMART 1.4.3 drops a
 failed NVMe entry (`Completed: failed segments`, whose SCT and Code columns are one space
 apart), which would hide exactly the result that matters.
+
+The outcome's `message` and a progress's `time_left_basis` are English `Message`s (said in the
+session's language with workbench.words.language.say); smartctl's words for a log entry
+(`status`) are kept as they are, and quoted in the message as values.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from policy.message import Message
 from workbench.errors import InputError
 from workbench.inspection.errors import DriveAbsent, DriveUnresponsive, SmartctlFailed, SmartError, transcript
+from workbench.inspection.said import said
 from workbench.inspection.smart import (
     _DEVICE_NAME,
     _NVME_NODE,
@@ -43,6 +49,7 @@ from workbench.inspection.smart import (
     _run,
 )
 from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
+from workbench.words.language import N_
 from workbench.words.text import strip_control
 
 KINDS = ("short", "long")
@@ -92,7 +99,7 @@ class SelfTestResult:
     device: str
     kind: str
     outcome: Outcome
-    message: str  # one plain-English line
+    message: str  # one plain-English line (a Message: say() says it in the session's language)
     status: str | None = None  # smartctl's words for the log entry, e.g. "Completed: read failure"
     failing_lba: int | None = None
     power_on_hours: int | None = None
@@ -116,6 +123,7 @@ class SelfTestResult:
             "failing_lba": self.failing_lba,
             "power_on_hours": self.power_on_hours,
             "calls": [{"args": list(c.args), "exit_status": c.exit_status} for c in self.calls],
+            "said": said(message=self.message),
         }
 
 
@@ -124,7 +132,7 @@ class _DriveState:
     """What one `-c -l selftest` run says."""
 
     supported: bool
-    why_not: str | None
+    why_not: Message | None
     running: bool
     percent_done: int | None
     polling_minutes: dict[str, int]
@@ -147,9 +155,13 @@ def start_selftest(
     subclasses carrying the calls made (`.calls`), as read_drive's do.
     """
     if not _DEVICE_NAME.fullmatch(device) or ".." in device.split("/"):
-        raise InputError("device", f"{device!r} is not a device path like /dev/sda or /dev/nvme0")
+        raise InputError(
+            "device", Message("{device} is not a device path like /dev/sda or /dev/nvme0", device=repr(device))
+        )
     if kind not in KINDS:
-        raise InputError("kind", f"{kind!r} is not a self-test kind ({', '.join(KINDS)})")
+        raise InputError(
+            "kind", Message("{kind} is not a self-test kind ({kinds})", kind=repr(kind), kinds=", ".join(KINDS))
+        )
     calls: list[SmartctlCall] = []
     try:
         deadline = time.monotonic() + timeout
@@ -164,7 +176,8 @@ def start_selftest(
         state = _parse(check, nvme)
         if not state.supported:
             return test._result(
-                Outcome.NOT_SUPPORTED, f"This drive has no self-test the bench can run: {state.why_not}."
+                Outcome.NOT_SUPPORTED,
+                Message("This drive has no self-test the bench can run: {why}.", why=state.why_not),
             )
         test.polling_minutes = state.polling_minutes
         test.baseline = state.log
@@ -219,7 +232,9 @@ class SelfTest:
             return self._progress(call, state.percent_done)
         if not state.log or (state.log == self.baseline and not self.seen_running):
             # Never seen running, nothing new in the log: the drive has not started it yet.
-            return SelfTestProgress(self.device, self.kind, None, None, "the drive has not reported the test yet", call)
+            return SelfTestProgress(
+                self.device, self.kind, None, None, Message("the drive has not reported the test yet"), call
+            )
         return self._outcome(state.log[0])
 
     def abort(self) -> SelfTestResult:
@@ -235,7 +250,12 @@ class SelfTest:
         after = self.poll()
         if isinstance(after, SelfTestResult):
             return after
-        return self._result(Outcome.ABORTED, f"The {self.kind} self-test was stopped before it finished.", "abort sent")
+        stopped = (
+            Message("The long self-test was stopped before it finished.")
+            if self.kind == "long"
+            else Message("The short self-test was stopped before it finished.")
+        )
+        return self._result(Outcome.ABORTED, stopped, "abort sent")
 
     # --- internals -----------------------------------------------------------------
 
@@ -245,64 +265,103 @@ class SelfTest:
         self.calls.append(call)
         return call
 
-    def _result(self, outcome: Outcome, message: str, status: str | None = None, **facts) -> SelfTestResult:
+    def _result(self, outcome: Outcome, message: Message, status: str | None = None, **facts) -> SelfTestResult:
         return SelfTestResult(self.device, self.kind, outcome, message, status, calls=tuple(self.calls), **facts)
 
     def _vanished(self, gone: SmartError) -> SelfTestResult:
         return self._result(
             Outcome.VANISHED,
-            f"The drive at {self.device} disappeared during the self-test (smartctl can no longer open it): "
-            "check the cable or adapter; the test did not finish.",
+            Message(
+                "The drive at {device} disappeared during the self-test (smartctl can no longer open it): "
+                "check the cable or adapter; the test did not finish.",
+                device=self.device,
+            ),
             _first_message(self.calls[-1].text) if self.calls else str(gone),
         )
 
     def _progress(self, call: SmartctlCall, percent: int | None) -> SelfTestProgress:
         left: float | None = None
+        basis: Message
         if percent is None:
-            basis = "the drive reports no progress"
+            basis = Message("the drive reports no progress")
         elif not self.nvme:
             minutes = self.polling_minutes.get(self.kind)
             if minutes is None:
-                basis = "the drive gives no polling time for this test"
+                basis = Message("the drive gives no polling time for this test")
             else:
                 left = minutes * 60 * (100 - percent) / 100
-                name = "an extended" if self.kind == "long" else "a short"
-                basis = f"the drive's recommended polling time for {name} test, {minutes} min, x {100 - percent}% left"
+                if self.kind == "long":
+                    basis = Message(
+                        "the drive's recommended polling time for an extended test, {minutes} min, x {left}% left",
+                        minutes=minutes,
+                        left=100 - percent,
+                    )
+                else:
+                    basis = Message(
+                        "the drive's recommended polling time for a short test, {minutes} min, x {left}% left",
+                        minutes=minutes,
+                        left=100 - percent,
+                    )
         else:
             elapsed = self.clock() - self.started
             if percent > 0 and not self.already_running and elapsed >= _RATE_AFTER_SECONDS:
                 left = elapsed * (100 - percent) / percent
-                basis = f"the drive's own progress: {percent}% in {elapsed:.0f} s"
+                basis = Message(
+                    "the drive's own progress: {percent}% in {seconds:.0f} s", percent=percent, seconds=elapsed
+                )
             elif self.kind == "short":
                 left = NVME_SHORT_TEST_SECONDS * (100 - percent) / 100
-                basis = "NVMe allows a short self-test 2 minutes at most"
+                basis = Message("NVMe allows a short self-test 2 minutes at most")
             else:
-                basis = "smartctl reports no time for an NVMe extended self-test"
+                basis = Message("smartctl reports no time for an NVMe extended self-test")
         return SelfTestProgress(self.device, self.kind, percent, left, basis, call)
 
     def _outcome(self, entry: LogEntry) -> SelfTestResult:
         outcome = _classify(entry.status, self.nvme)
-        test = f"The drive's {self.kind} self-test"
-        said = f"(smartctl: {entry.status})"
+        # The test, named as the subject of each sentence; smartctl's own words for the entry stay as they are.
+        test = TEST_NAMES.get(self.kind, TEST_NAMES["short"])
+        facts = {"test": Message(test), "status": entry.status}
+        message: Message
         if outcome is Outcome.PASSED:
-            message = f"{test} completed without error."
+            message = Message("{test} completed without error.", test=Message(test))
         elif outcome is Outcome.FAILED:
-            where = ""
-            if entry.segment is not None:
-                where += f" in segment {entry.segment}"
-            if entry.failing_lba is not None:
-                where += f" at LBA {entry.failing_lba:,}"
-            message = f"{test} failed{where} {said}: the drive found a fault in itself."
+            if entry.segment is not None and entry.failing_lba is not None:
+                message = Message(
+                    "{test} failed in segment {segment} at LBA {lba:,} (smartctl: {status}): "
+                    "the drive found a fault in itself.",
+                    segment=entry.segment,
+                    lba=entry.failing_lba,
+                    **facts,
+                )
+            elif entry.segment is not None:
+                message = Message(
+                    "{test} failed in segment {segment} (smartctl: {status}): the drive found a fault in itself.",
+                    segment=entry.segment,
+                    **facts,
+                )
+            elif entry.failing_lba is not None:
+                message = Message(
+                    "{test} failed at LBA {lba:,} (smartctl: {status}): the drive found a fault in itself.",
+                    lba=entry.failing_lba,
+                    **facts,
+                )
+            else:
+                message = Message("{test} failed (smartctl: {status}): the drive found a fault in itself.", **facts)
         elif outcome is Outcome.ABORTED:
-            message = f"{test} was stopped before it finished {said}; it says nothing about the drive."
+            message = Message(
+                "{test} was stopped before it finished (smartctl: {status}); it says nothing about the drive.", **facts
+            )
         elif outcome is Outcome.INTERRUPTED:
-            message = f"{test} was interrupted before it finished {said}; run it again."
+            message = Message("{test} was interrupted before it finished (smartctl: {status}); run it again.", **facts)
         else:
-            message = f"{test} ended with a status the workbench does not know {said}."
+            message = Message("{test} ended with a status the workbench does not know (smartctl: {status}).", **facts)
         return self._result(
             outcome, message, entry.status, failing_lba=entry.failing_lba, power_on_hours=entry.power_on_hours
         )
 
+
+# The test as the subject of an outcome's sentence, by kind (marked here, made a Message there).
+TEST_NAMES = {"short": N_("The drive's short self-test"), "long": N_("The drive's long self-test")}
 
 _ATA_STATUS = {
     "Completed without error": Outcome.PASSED,
@@ -367,7 +426,7 @@ def _parse(call: SmartctlCall, nvme: bool) -> _DriveState:
     supported = re.search(r"^\s*Self-test supported\.", text, re.MULTILINE) is not None
     return _DriveState(
         supported,
-        None if supported else "it does not offer SMART self-tests (smartctl: No Self-test supported)",
+        None if supported else Message("it does not offer SMART self-tests (smartctl: No Self-test supported)"),
         running,
         100 - (value & 15) * 10 if running else None,
         polling,
@@ -378,11 +437,12 @@ def _parse(call: SmartctlCall, nvme: bool) -> _DriveState:
 def _parse_nvme(text: str) -> _DriveState:
     version = re.match(r"smartctl (\d+)\.(\d+)", text)
     if version and (int(version[1]), int(version[2])) < (7, 4):
-        why = f"smartctl {version[1]}.{version[2]} on this bench cannot run NVMe self-tests (7.4 or newer can)"
+        found = ".".join(version.groups())
+        why = Message("smartctl {version} on this bench cannot run NVMe self-tests (7.4 or newer can)", version=found)
         return _DriveState(False, why, False, None, {}, ())
     admin = re.search(r"^Optional Admin Commands \(0x[0-9a-f]+\):(.*)$", text, re.MULTILINE)
     if "Self-tests not supported" in text or (admin and "Self_Test" not in admin.group(1).split()):
-        why = "its controller does not offer Device Self-test (no Self_Test among its Optional Admin Commands)"
+        why = Message("its controller does not offer Device Self-test (no Self_Test among its Optional Admin Commands)")
         return _DriveState(False, why, False, None, {}, ())
     status = _NVME_STATUS_LINE.search(text)
     running = bool(status) and not status["what"].startswith("No self-test")  # type: ignore[index]

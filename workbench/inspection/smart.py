@@ -6,7 +6,10 @@ recordings (workbench.inspection.smartctl). pySMART parses smartctl's text; it r
 through `_EvidenceSmartctl`, a pySMART `Smartctl` whose every call goes through the
 reader, so each call has a deadline and its raw output is kept as evidence.
 
-Failures raise SmartError subclasses (workbench.inspection.errors), one per cause.
+Failures raise SmartError subclasses (workbench.inspection.errors), one per cause. The
+readout's own words (how the bytes written were counted, an adapter's name for people, a note)
+are English `Message`s, their templates kept in `said` (workbench.inspection.said): the drive's
+and smartctl's words (model, serial, health, pySMART's notes) are never translated.
 Blocking: call these from a worker thread, never from the UI thread.
 """
 
@@ -20,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from policy.message import Message
 from workbench.errors import InputError
 from workbench.inspection.errors import (
     DriveAbsent,
@@ -32,6 +36,7 @@ from workbench.inspection.errors import (
     UnsupportedBridge,
     transcript,
 )
+from workbench.inspection.said import said, spoken
 from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
 from workbench.inspection.write_units import ata_write_unit, controller_from_pci
 from workbench.words.text import strip_control
@@ -68,7 +73,10 @@ class SmartReadout:
     """What one drive reported, with the raw smartctl output it came from.
 
     Strings are cleaned of control characters and escape sequences (drive firmware is
-    controlled by whoever made the drive); the raw bytes stay in `calls`.
+    controlled by whoever made the drive); the raw bytes stay in `calls`. The readout's own
+    words (`interface`, `controller`, `bytes_written_basis`, a note of ours in `messages`) are
+    English `Message`s; `said` keeps their templates, so that a readout rebuilt from its
+    `to_dict()` (a resumed case) says them in any language again.
     """
 
     device: str
@@ -92,6 +100,16 @@ class SmartReadout:
     smartctl_version: str | None = None
     messages: tuple[str, ...] = ()
     calls: tuple[SmartctlCall, ...] = field(default=(), repr=False)
+    said: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kept = self.said or {}
+        for name in _SAID_FIELDS:
+            object.__setattr__(self, name, spoken(getattr(self, name), kept.get(name)))
+        entries = kept.get("messages")
+        if isinstance(entries, list) and len(entries) == len(self.messages):
+            object.__setattr__(self, "messages", tuple(map(spoken, self.messages, entries)))
+        object.__setattr__(self, "said", said(**{n: getattr(self, n) for n in (*_SAID_FIELDS, "messages")}))
 
     @property
     def raw_output(self) -> bytes:
@@ -112,6 +130,9 @@ class SmartReadout:
             for c in self.calls
         ]
         return data
+
+
+_SAID_FIELDS = ("interface", "controller", "bytes_written_basis")
 
 
 def list_drives(reader: SmartctlReader, timeout: float = DEFAULT_TIMEOUT) -> list[DriveInfo]:
@@ -153,7 +174,9 @@ def read_drive(
     `.raw_output`): a dead drive's answer is evidence too.
     """
     if not _DEVICE_NAME.fullmatch(device) or ".." in device.split("/"):
-        raise InputError("device", f"{device!r} is not a device path like /dev/sda or /dev/nvme0")
+        raise InputError(
+            "device", Message("{device} is not a device path like /dev/sda or /dev/nvme0", device=repr(device))
+        )
     calls: list[SmartctlCall] = []
     try:
         return _read(reader, device, timeout, device_type, calls)
@@ -189,10 +212,10 @@ def _read(reader, device, timeout, device_type, calls: list[SmartctlCall]) -> Sm
         raise smartctl.failure
     main = next((c for c in reversed(calls) if "--all" in c.args), None)
     if main is None:
-        raise UnparseableOutput(device, "smartctl --all was never run")
+        raise UnparseableOutput(device, Message("smartctl --all was never run"))
     _raise_for_open_failure(main, device)
     if dev.model is None and dev.serial is None:
-        raise UnparseableOutput(device, "no model or serial number in it")
+        raise UnparseableOutput(device, Message("no model or serial number in it"))
     return _readout(dev, device, device_type, interface, main, tuple(calls))
 
 
@@ -211,7 +234,7 @@ def _detect_type(reader, device, timeout, deadline, calls) -> str:
     # Only a type as smartctl spells them: the drive's bridge may answer with anything (probe L13).
     match = re.search(r"Device of type '([a-z0-9+,]{2,24})' \[[^]]*\] opened", call.text)
     if not match:
-        raise UnparseableOutput(device, "smartctl -d test did not say which type it opened")
+        raise UnparseableOutput(device, Message("smartctl -d test did not say which type it opened"))
     return match.group(1)
 
 
@@ -221,7 +244,7 @@ def _interface(device: str, device_type: str) -> tuple[str, str]:
     if base == "nvme":
         return "NVMe", "nvme"
     if base in _NVME_BRIDGES:
-        return f"USB-NVMe ({_NVME_BRIDGES[base]} bridge)", "nvme"
+        return Message("USB-NVMe ({maker} bridge)", maker=_NVME_BRIDGES[base]), "nvme"
     if base in ("ata", "sata"):
         return "SATA", "ata"
     if base == "sat":
@@ -255,7 +278,7 @@ def _first_message(text: str) -> str:
     """smartctl's first line after its two-line banner and blank line."""
     lines = [line.strip() for line in text.splitlines()]
     body = [line for line in lines if line and not line.startswith(("smartctl ", "Copyright"))]
-    return strip_control(body[0]) if body else "no output"
+    return strip_control(body[0]) if body else Message("no output")
 
 
 def _raise_for_open_failure(call: SmartctlCall, device: str) -> None:
@@ -283,7 +306,7 @@ def _readout(dev, device, device_type, interface, main: SmartctlCall, calls) -> 
     if main.exit_status & 8:  # smartctl: SMART status says DISK FAILING
         health = "FAILED"
     if main.exit_status & 4:
-        messages.append("smartctl: some SMART or other commands to the drive failed")
+        messages.append(Message("smartctl: some SMART or other commands to the drive failed"))
     pci_vendor = _field(text, "PCI Vendor ID")
     pci_subsystem = _field(text, "PCI Vendor Subsystem ID")
     family = _clean(dev.family)
@@ -326,24 +349,28 @@ def _readout(dev, device, device_type, interface, main: SmartctlCall, calls) -> 
     )
 
 
-def _nvme_bytes_written(data_units: int | None) -> tuple[int | None, str]:
+def _nvme_bytes_written(data_units: int | None) -> tuple[int | None, Message]:
     if data_units is None:
-        return None, "unverified: the drive's SMART/Health log has no Data Units Written"
+        return None, Message("unverified: the drive's SMART/Health log has no Data Units Written")
     return (
         data_units * NVME_DATA_UNIT,
-        f"NVMe Data Units Written {data_units:,} x 512,000 bytes",
+        Message("NVMe Data Units Written {units:,} x 512,000 bytes", units=data_units),
     )
 
 
-def _ata_bytes_written(dev, sector, devstat: dict[str, int], attribute_241) -> tuple[int | None, str]:
+def _ata_bytes_written(dev, sector, devstat: dict[str, int], attribute_241) -> tuple[int | None, Message]:
     sectors = devstat.get("Logical Sectors Written")
     if sectors is not None and sector:
         return (
             sectors * sector,
-            f"ATA Device Statistics Logical Sectors Written {sectors:,} x {sector} bytes",
+            Message(
+                "ATA Device Statistics Logical Sectors Written {sectors:,} x {sector} bytes",
+                sectors=sectors,
+                sector=sector,
+            ),
         )
     if attribute_241 is None:
-        return None, "unverified: no Device Statistics and no SMART attribute 241 on this drive"
+        return None, Message("unverified: no Device Statistics and no SMART attribute 241 on this drive")
     raw = _raw_int(attribute_241)
     unit = ata_write_unit(
         model=_clean(dev.model) or "",
@@ -353,10 +380,21 @@ def _ata_bytes_written(dev, sector, devstat: dict[str, int], attribute_241) -> t
         logical_sector_size=sector,
     )
     if unit.bytes_per_unit is None or raw is None:
-        return None, f"unverified: attribute 241 {attribute_241.name} = {attribute_241.raw}, {unit.basis}"
+        return None, Message(
+            "unverified: attribute 241 {name} = {raw}, {basis}",
+            name=attribute_241.name,
+            raw=attribute_241.raw,
+            basis=unit.basis,
+        )
     return (
         raw * unit.bytes_per_unit,
-        f"SMART attribute 241 {attribute_241.name} {raw:,} x {unit.bytes_per_unit:,} bytes ({unit.basis})",
+        Message(
+            "SMART attribute 241 {name} {raw:,} x {unit:,} bytes ({basis})",
+            name=attribute_241.name,
+            raw=raw,
+            unit=unit.bytes_per_unit,
+            basis=unit.basis,
+        ),
     )
 
 

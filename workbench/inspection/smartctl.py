@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from policy.message import Message
 from workbench.errors import ConfigError
 from workbench.inspection.errors import (
     RecordingError,
@@ -129,7 +130,9 @@ class LiveSmartctl:
         except FileNotFoundError:
             raise SmartctlMissing("sudo" if self.use_sudo else self.path) from None
         except PermissionError as exc:
-            raise SmartPermissionDenied(device, f"cannot run {self.path}: {exc.strerror}") from None
+            raise SmartPermissionDenied(
+                device, Message("cannot run {path}: {error}", path=self.path, error=exc.strerror)
+            ) from None
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -182,37 +185,43 @@ class ReplaySmartctl:
         try:
             data = tomllib.loads(manifest.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise RecordingError(f"recording {manifest}: cannot read: {exc.strerror}") from None
+            raise RecordingError(
+                Message("recording {file}: cannot read: {error}", file=str(manifest), error=exc.strerror)
+            ) from None
         except tomllib.TOMLDecodeError as exc:
-            raise RecordingError(f"recording {manifest}: not valid TOML: {exc}") from None
+            raise RecordingError(
+                Message("recording {file}: not valid TOML: {error}", file=str(manifest), error=str(exc))
+            ) from None
         self.title = str(data.get("title", self.directory.name))
-        self.description = f"recording {self.directory}"
+        self.description: str = Message("recording {directory}", directory=str(self.directory))
         self.calls: dict[tuple[str, ...], _RecordedCall] = {}
         for number, entry in enumerate(data.get("call", []), start=1):
-            where = f"recording {manifest}, call {number}"
+            where = Message("recording {file}, call {number}", file=str(manifest), number=number)
             args = entry.get("args")
             if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-                raise RecordingError(f"{where}: args must be a list of strings")
+                raise RecordingError(Message("{where}: args must be a list of strings", where=where))
             starts = entry.get("starts", False)
             if not isinstance(starts, bool):
-                raise RecordingError(f"{where}: starts must be true or false")
+                raise RecordingError(Message("{where}: starts must be true or false", where=where))
             self.calls[tuple(args)] = _RecordedCall(self._answers(entry, where), starts)
         self._state_file = Path(state_file) if state_file is not None else None
         self._positions: dict[str, int] = {}  # without a state file
         self._lock = threading.Lock()
 
-    def _answers(self, entry: dict, where: str) -> tuple[_Answer, ...]:
+    def _answers(self, entry: dict, where: Message) -> tuple[_Answer, ...]:
         files = entry.get("stdout")
         if isinstance(files, str):
             files = [files]
         if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
-            raise RecordingError(f"{where}: stdout must name a file, or list files")
+            raise RecordingError(Message("{where}: stdout must name a file, or list files", where=where))
 
         def each(key: str, default):
             value = entry.get(key, default)
             values = value if isinstance(value, list) else [value] * len(files)
             if len(values) != len(files):
-                raise RecordingError(f"{where}: {key} must be one value or one per stdout file")
+                raise RecordingError(
+                    Message("{where}: {key} must be one value or one per stdout file", where=where, key=key)
+                )
             return values
 
         answers = []
@@ -221,18 +230,25 @@ class ReplaySmartctl:
         ):
             stdout_file = self.directory / name
             if not stdout_file.is_file():
-                raise RecordingError(f"{where}: no such file {stdout_file}")
+                raise RecordingError(Message("{where}: no such file {file}", where=where, file=str(stdout_file)))
             if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
-                raise RecordingError(f"{where}: exit_status must be smartctl's status, a whole number 0-255")
+                raise RecordingError(
+                    Message("{where}: exit_status must be smartctl's status, a whole number 0-255", where=where)
+                )
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds < 3600:
-                raise RecordingError(f"{where}: seconds must be a number of seconds")
+                raise RecordingError(Message("{where}: seconds must be a number of seconds", where=where))
             answers.append(_Answer(stdout_file, status, float(seconds), str(stderr).encode()))
         return tuple(answers)
 
     def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
         recorded = self.calls.get(tuple(args))
         if recorded is None:
-            raise RecordingError(f"{self.description} has no answer for `smartctl {' '.join(args)}`", device)
+            raise RecordingError(
+                Message(
+                    "{recording} has no answer for `smartctl {args}`", recording=self.description, args=" ".join(args)
+                ),
+                device,
+            )
         answer = recorded.answers[self._turn(tuple(args), recorded)]
         if answer.seconds > timeout:
             time.sleep(timeout)
@@ -286,7 +302,9 @@ class RecordingSmartctl:
     def __init__(self, reader: SmartctlReader, directory: str | Path) -> None:
         self.reader = reader
         self.directory = Path(directory)
-        self.description = f"{reader.description}, recorded into {self.directory}"
+        self.description: str = Message(
+            "{reader}, recorded into {directory}", reader=reader.description, directory=str(self.directory)
+        )
 
     def run(self, args: Sequence[str], timeout: float, device: str | None = None) -> SmartctlCall:
         call = self.reader.run(args, timeout, device)
@@ -332,7 +350,9 @@ def resolve_recording(name: str | Path) -> Path:
     if path.parts == (str(name),) and bundled.is_dir():
         return bundled
     names = ", ".join(sorted(p.name for p in BUNDLED_RECORDINGS.iterdir() if p.is_dir()))
-    raise RecordingError(f"replay: no recording directory {name} (bundled sets: {names})")
+    raise RecordingError(
+        Message("replay: no recording directory {name} (bundled sets: {names})", name=str(name), names=names)
+    )
 
 
 def reader_from_config(config) -> tuple[LiveSmartctl, float]:
@@ -342,7 +362,11 @@ def reader_from_config(config) -> tuple[LiveSmartctl, float]:
     use_sudo = smart.get("use_sudo", bool, False)
     timeout = smart.get("timeout", int, int(DEFAULT_TIMEOUT))
     if timeout <= 0:
-        raise ConfigError("smart.timeout", f"must be a positive number of seconds, got {timeout}")
+        raise ConfigError(
+            "smart.timeout", Message("must be a positive number of seconds, got {timeout}", timeout=timeout)
+        )
     if use_sudo and not os.path.isabs(path):
-        raise ConfigError("smart.smartctl", f"must be an absolute path with use_sudo, got {path!r}")
+        raise ConfigError(
+            "smart.smartctl", Message("must be an absolute path with use_sudo, got {path}", path=repr(path))
+        )
     return LiveSmartctl(path, use_sudo=use_sudo), float(timeout)

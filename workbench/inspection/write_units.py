@@ -2,7 +2,8 @@
 
 SATA attribute 241 means different things on different controllers; see the table's
 header. `ata_write_unit` answers with a unit and the reason for it, or with no unit and
-the reason there is none (the TBW is then unverified).
+the reason there is none (the TBW is then unverified): a Message (workbench.inspection.said),
+whose sources, quoted from the table, stay as they are written there.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from policy.message import Message
 
 TABLE = Path(__file__).with_name("data") / "write_units.toml"
 
@@ -35,7 +38,7 @@ BRANDS = {"0x1f40": "Netac Technology", "0x1cc1": "ADATA", "0x2646": "Kingston"}
 @dataclass(frozen=True)
 class WriteUnit:
     bytes_per_unit: int | None
-    basis: str
+    basis: Message
 
 
 @dataclass(frozen=True)
@@ -82,36 +85,84 @@ def ata_write_unit(
     """The byte size of one unit of attribute 241 on this drive, or why it is unknown."""
     families, names = _table()
     known = next((f for f in families if family and f.family == family), None)
-    how = f"smartctl's drive database places it in '{family}'"
-    if known is None:
-        known = next(
-            (f for f in families if f.firmware is not None and f.firmware.fullmatch(firmware)),
-            None,
-        )
-        how = f"firmware {firmware} matches the firmware list of '{known.family}'" if known else ""
     if known is not None:
         size = _bytes(known.bytes_per_unit, logical_sector_size)
         if size is None:
-            return WriteUnit(None, f"{how}, for which the unit is not established: {known.source}")
-        return WriteUnit(size, f"{how}: {known.source}")
+            return WriteUnit(
+                None,
+                Message(
+                    "smartctl's drive database places it in '{family}', for which the unit is not established: "
+                    "{source}",
+                    family=family,
+                    source=known.source,
+                ),
+            )
+        return WriteUnit(
+            size,
+            Message("smartctl's drive database places it in '{family}': {source}", family=family, source=known.source),
+        )
+    known = next((f for f in families if f.firmware is not None and f.firmware.fullmatch(firmware)), None)
+    if known is not None:
+        size = _bytes(known.bytes_per_unit, logical_sector_size)
+        if size is None:
+            return WriteUnit(
+                None,
+                Message(
+                    "firmware {firmware} matches the firmware list of '{family}', for which the unit is not "
+                    "established: {source}",
+                    firmware=firmware,
+                    family=known.family,
+                    source=known.source,
+                ),
+            )
+        return WriteUnit(
+            size,
+            Message(
+                "firmware {firmware} matches the firmware list of '{family}': {source}",
+                firmware=firmware,
+                family=known.family,
+                source=known.source,
+            ),
+        )
     if family and attribute_name in names:
         size = _bytes(names[attribute_name], logical_sector_size)
         if size is not None:
-            return WriteUnit(size, f"smartctl knows the drive ('{family}') and names 241 {attribute_name}")
+            return WriteUnit(
+                size,
+                Message(
+                    "smartctl knows the drive ('{family}') and names 241 {attribute}",
+                    family=family,
+                    attribute=attribute_name,
+                ),
+            )
     if family:
-        return WriteUnit(None, f"the unit of {attribute_name} for '{family}' is not in the workbench's table")
+        return WriteUnit(
+            None,
+            Message(
+                "the unit of {attribute} for '{family}' is not in the workbench's table",
+                attribute=attribute_name,
+                family=family,
+            ),
+        )
     return WriteUnit(
         None,
-        f"{model} is not in smartctl's drive database and its firmware {firmware} matches no "
-        "known controller, so the unit of attribute 241 is unknown",
+        Message(
+            "{model} is not in smartctl's drive database and its firmware {firmware} matches no "
+            "known controller, so the unit of attribute 241 is unknown",
+            model=model,
+            firmware=firmware,
+        ),
     )
 
 
 def controller_from_pci(vendor_id: str | None, subsystem_id: str | None) -> str | None:
-    """An NVMe drive's controller maker from its PCI ids, or None when they name only a brand."""
+    """An NVMe drive's controller maker from its PCI ids, or None when they name only a brand.
+    The makers' and brands' names are pci.ids' own; "sold by" is said (a Message)."""
     for pci_id in (subsystem_id, vendor_id):
         maker = CONTROLLER_MAKERS.get((pci_id or "").lower())
         if maker:
             brand = BRANDS.get((vendor_id or "").lower())
-            return f"{maker} (PCI {pci_id}{', sold by ' + brand if brand else ''})"
+            if brand:
+                return Message("{maker} (PCI {pci_id}, sold by {brand})", maker=maker, pci_id=pci_id, brand=brand)
+            return f"{maker} (PCI {pci_id})"
     return None
