@@ -87,6 +87,12 @@ def say(message: object) -> str:
     return "" if message is None else str(message)
 
 
+def spoken(error: BaseException) -> str:
+    """An exception's message in the session's language: its first argument said when it is a
+    Message (from below the counter, or the evidence layer), else the exception as it reads."""
+    return say(error.args[0]) if error.args and isinstance(error.args[0], Message) else str(error)
+
+
 def _said(template: str, values: Mapping[str, Any]) -> str:
     spoken = {k: say(v) if isinstance(v, (Message, Mapping)) else v for k, v in values.items()}
     try:
