@@ -10,15 +10,17 @@ from datetime import date
 from typing import Any
 
 from policy.document import EXCLUSION_KEYS
+from policy.message import Message
 
 
 class ClaimInputError(ValueError):
-    """Invalid claim input; `field` names the key (dotted for inspection items)."""
+    """Invalid claim input; `field` names the key (dotted for inspection items), `problem` says
+    what is wrong (a Message: English as a str). The first argument is the whole line, a Message."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, problem: Message) -> None:
         self.field = field
         self.problem = problem
-        super().__init__(f"{field}: {problem}")
+        super().__init__(Message("{field}: {problem}", field=field, problem=problem))
 
 
 # What the station's diagnosis found: the failure shows on the drive, nothing wrong was found,
@@ -62,21 +64,23 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, not 
 def parse_claim(data: Any) -> Claim:
     """Validate the contract's input object; the first problem raises ClaimInputError."""
     if not isinstance(data, Mapping):
-        raise ClaimInputError("claim", "expected a JSON object with the claim's fields")
+        raise ClaimInputError("claim", Message("expected a JSON object with the claim's fields"))
     for key in data:
         if key not in _FIELDS:
-            raise ClaimInputError(_key(key), "unknown key")
+            raise ClaimInputError(_key(key), Message("unknown key"))
     for key in _REQUIRED:
         if key not in data:
-            raise ClaimInputError(key, "is required")
+            raise ClaimInputError(key, Message("is required"))
     claim_date = _date(data, "claim_date")
     if claim_date is None:
-        raise ClaimInputError("claim_date", "is required (YYYY-MM-DD)")
+        raise ClaimInputError("claim_date", Message("is required (YYYY-MM-DD)"))
     purchase_date = _date(data, "purchase_date")
     manufacture_date = _date(data, "manufacture_date")
     for key, value in (("purchase_date", purchase_date), ("manufacture_date", manufacture_date)):
         if value is not None and value > claim_date:
-            raise ClaimInputError(key, f"{value.isoformat()} is after claim_date {claim_date.isoformat()}")
+            raise ClaimInputError(
+                key, Message("{date} is after claim_date {claim_date}", date=value, claim_date=claim_date)
+            )
     return Claim(
         claim_date=claim_date,
         model=_string(data, "model"),
@@ -97,11 +101,11 @@ def _date(data: Mapping[str, Any], key: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ClaimInputError(key, f"{_shown(value)} is not a date in the form YYYY-MM-DD")
+        raise ClaimInputError(key, Message("{value} is not a date in the form YYYY-MM-DD", value=_shown(value)))
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ClaimInputError(key, f"{value} is not a calendar date") from None
+        raise ClaimInputError(key, Message("{value} is not a calendar date", value=value)) from None
 
 
 def _string(data: Mapping[str, Any], key: str) -> str:
@@ -109,31 +113,33 @@ def _string(data: Mapping[str, Any], key: str) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ClaimInputError(key, f"expected text, got {_kind(value)}")
+        raise ClaimInputError(key, Message("expected text, got {kind}", kind=_kind(value)))
     return value.strip()
 
 
 def _count(data: Mapping[str, Any], key: str, *, positive: bool = False) -> int:
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ClaimInputError(key, f"expected a whole number, got {_kind(value)}")
+        raise ClaimInputError(key, Message("expected a whole number, got {kind}", kind=_kind(value)))
     if value < 0:
-        raise ClaimInputError(key, f"{value} is negative")
+        raise ClaimInputError(key, Message("{value} is negative", value=value))
     if positive and value == 0:
-        raise ClaimInputError(key, "must be more than 0")
+        raise ClaimInputError(key, Message("must be more than 0"))
     return value
 
 
 def _boolean(data: Mapping[str, Any], key: str, name: str) -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
-        raise ClaimInputError(name, f"expected true or false, got {_kind(value)}")
+        raise ClaimInputError(name, Message("expected true or false, got {kind}", kind=_kind(value)))
     return value
 
 
 def _fault(value: Any) -> str:
     if not isinstance(value, str) or value not in FAULTS:
-        raise ClaimInputError("fault", f"{_shown(value)} is not one of {', '.join(FAULTS)}")
+        raise ClaimInputError(
+            "fault", Message("{value} is not one of {words}", value=_shown(value), words=", ".join(FAULTS))
+        )
     return value
 
 
@@ -141,10 +147,12 @@ def _inspection(value: Any) -> frozenset[str]:
     if value is None:
         return frozenset()
     if not isinstance(value, Mapping):
-        raise ClaimInputError("inspection", f"expected an object of true/false findings, got {_kind(value)}")
+        raise ClaimInputError(
+            "inspection", Message("expected an object of true/false findings, got {kind}", kind=_kind(value))
+        )
     for key in value:
         if key not in EXCLUSION_KEYS:
-            raise ClaimInputError(f"inspection.{_key(key)}", "unknown inspection item")
+            raise ClaimInputError(f"inspection.{_key(key)}", Message("unknown inspection item"))
     return frozenset(key for key in value if _boolean(value, key, f"inspection.{key}"))
 
 
@@ -155,13 +163,19 @@ def _key(key: Any) -> str:
 
 
 def _kind(value: Any) -> str:
+    """What a JSON value is, in words (a Message); JSON's own null, true and false as they are."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return {str: "text", int: "a number", float: "a decimal number", list: "a list", dict: "an object"}.get(
-        type(value), type(value).__name__
-    )
+    kinds = {
+        str: Message("text"),
+        int: Message("a number"),
+        float: Message("a decimal number"),
+        list: Message("a list"),
+        dict: Message("an object"),
+    }
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _shown(value: Any) -> str:

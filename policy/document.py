@@ -6,13 +6,15 @@ import hashlib
 import math
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from policy.catalog import IDENTITY_FACTS, Catalog, Identity, Product, normalise_model
+from policy.message import Message
 
 # The contract's inspection keys, numbered as the policy's exclusion list.
 EXCLUSION_KEYS = (
@@ -44,27 +46,73 @@ LATER_CLAUSES = ("normal_use",)
 
 
 class PolicyFileError(ValueError):
-    """The policy data file is unreadable or breaks its schema; names file and key."""
+    """The policy data file is unreadable or breaks its schema; names file and key. Its first
+    argument is a Message (English as a str): the counter says it with `say(exc.args[0])`."""
+
+
+# A clause's translation in the policy file: `text_<language>`, e.g. `text_zh_CN = "..."`.
+TRANSLATION_KEY = re.compile(r"text_([a-z]{2,3}(?:_[A-Z]{2})?)")
 
 
 @dataclass(frozen=True)
 class Clause:
+    """A clause of Netac's policy as the file quotes it: `text` is Netac's words, never translated
+    by us; `translations` holds the head office's own translations of it, by language code
+    (`zh_CN`), as the file carries them (`text_zh_CN = "..."`). Do not change the mapping."""
+
     ref: str
     text: str
+    translations: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def text_in(self, code: str) -> tuple[str, bool]:
+        """The clause for a counter speaking `code`, and whether it is Netac's own translation
+        (True); without one, Netac's text as written (False)."""
+        translated = self.translations.get(code)
+        return (translated, True) if translated is not None else (self.text, False)
 
 
 @dataclass(frozen=True)
 class Exclusion:
     number: int
     key: str
+    # Our words, not Netac's: what the technician looks for (in the decision's reason) and the same
+    # in a few words for a checkbox on an 80-column terminal. Each is a Message whose template is
+    # the text itself, so the counter says it in its language (the bundled file's are in the
+    # catalog, OUR_WORDS); a file's own words that the catalog lacks are said as written.
     check: str
-    text: str
-    label: str  # `check` in a few words, for a checkbox on an 80-column terminal
+    text: str  # Netac's words: the exclusion as the policy states it
+    label: str
+    translations: Mapping[str, str] = field(default_factory=dict, hash=False)  # Netac's, of `text`
 
     @property
     def clause(self) -> Clause:
-        return Clause(f"Warranty exclusions, {self.number})", self.text)
+        return Clause(f"Warranty exclusions, {self.number})", self.text, self.translations)
 
+
+# Our own words in the bundled file, for the catalog (the extractor reads literals only): each
+# exclusion's `check`, then its `label`. A test keeps them equal to the file's.
+OUR_WORDS = (
+    Message("Opened, reassembled or repaired without Netac's written permission (signs of opening or repair)"),
+    Message("Interface bent or deformed by force; housing damaged or deformed"),
+    Message("Warranty sticker torn or removed"),
+    Message("Used or maintained against the operation manual"),
+    Message("Water or liquid damage, impact, fall, rupture, disaster, loss or negligence"),
+    Message("Damaged by a computer virus or antivirus software"),
+    Message("Electrical damage: burn marks, power supply, static, lightning, interference"),
+    Message("Stored or used in heat, cold or high humidity"),
+    Message("Damaged by the customer's transport or packing"),
+    Message("Used in R&D, production or specialised testing"),
+    Message("Opened, reassembled or repaired"),
+    Message("Interface bent, housing damaged"),
+    Message("Warranty sticker torn or removed"),
+    Message("Used against the operation manual"),
+    Message("Liquid, impact, fall or disaster"),
+    Message("Virus or antivirus damage"),
+    Message("Burn marks or electrical damage"),
+    Message("Heat, cold or humidity damage"),
+    Message("Damaged in customer's transport"),
+    Message("Used in R&D, production, testing"),
+)
 
 # The clause each of the contract's reason codes cites (exclusion.N cites exclusion N;
 # unknown_product cites the catalog, not a clause).
@@ -119,7 +167,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PolicyFileError(f"{path}: cannot read the policy file ({exc.strerror})") from None
+        raise PolicyFileError(
+            Message("{path}: cannot read the policy file ({error})", path=str(path), error=exc.strerror)
+        ) from None
     return parse_policy(raw, str(path))
 
 
@@ -138,7 +188,7 @@ def parse_policy(raw: bytes, origin: str) -> Policy:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyFileError(f"{origin}: not a valid TOML policy file ({exc})") from None
+        raise PolicyFileError(not_toml(origin, exc)) from None
     policy = _build(data, origin)
     return replace(policy, origin=origin, sha256=hashlib.sha256(raw).hexdigest())
 
@@ -147,47 +197,63 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
     reader = _Reader(origin)
     for key in data:
         if key not in _TOP_KEYS:
-            raise reader.error(key, f"is not a policy table (expected one of {', '.join(sorted(_TOP_KEYS))})")
+            raise reader.error(
+                Message(
+                    "{key} is not a policy table (expected one of {keys})", key=key, keys=", ".join(sorted(_TOP_KEYS))
+                )
+            )
     head = reader.table(data, "policy")
     clauses = {
-        key: Clause(reader.string(body, f"clauses.{key}.ref"), reader.string(body, f"clauses.{key}.text"))
+        key: Clause(
+            reader.string(body, f"clauses.{key}.ref"),
+            reader.string(body, f"clauses.{key}.text"),
+            _translations(reader, f"clauses.{key}", body),
+        )
         for key, body in reader.table(data, "clauses").items()
     }
     # The bundled file itself must carry every clause: it is what the others borrow from.
     for key in REQUIRED_CLAUSES + (LATER_CLAUSES if origin == "bundled" else ()):
         if key not in clauses:
-            raise reader.error(f"clauses.{key}", "is missing")
+            raise reader.error(Message("{key} is missing", key=f"clauses.{key}"))
     from_bundled = tuple(key for key in LATER_CLAUSES if key not in clauses)
     clauses |= {key: _bundled().clauses[key] for key in from_bundled}
     exclusions = tuple(
         Exclusion(
             number=reader.integer(item, f"exclusions[{i}].number"),
             key=reader.string(item, f"exclusions[{i}].key"),
-            check=reader.string(item, f"exclusions[{i}].check"),
+            check=Message(reader.string(item, f"exclusions[{i}].check")),
             text=reader.string(item, f"exclusions[{i}].text"),
             # Optional: a station's copy written before labels existed shows its `check`.
-            label=reader.string(item, f"exclusions[{i}].label")
-            if "label" in item
-            else reader.string(item, f"exclusions[{i}].check"),
+            label=Message(
+                reader.string(item, f"exclusions[{i}].label")
+                if "label" in item
+                else reader.string(item, f"exclusions[{i}].check")
+            ),
+            translations=_translations(reader, f"exclusions[{i}]", item),
         )
         for i, item in enumerate(data.get("exclusions", []))
     )
     if tuple(e.key for e in exclusions) != EXCLUSION_KEYS or [e.number for e in exclusions] != list(range(1, 11)):
         raise reader.error(
-            "exclusions", "must be the ten exclusions 1-10 in the policy's order, with the contract's keys"
+            Message(
+                "{key} must be the ten exclusions 1-10 in the policy's order, with the contract's keys",
+                key="exclusions",
+            )
         )
     products = []
     seen: dict[str, str] = {}
     # The workbench's own lines, then those a station added from Netac's table (`policy import`).
     station_lines = data.get("station_lines", {})
     if not isinstance(station_lines, dict):
-        raise reader.error("station_lines", "must be a table of line = { capacities_gb, sources }")
+        raise reader.error(Message("{key} must be a table of line = {{ capacities_gb, sources }}", key="station_lines"))
     for table, lines in (("lines", reader.table(data, "lines")), ("station_lines", station_lines)):
         for line, body in lines.items():
             # Lines are matched as a label is typed (case, `Netac ` prefix): two must not meet there.
             twin = seen.setdefault(normalise_model(line), f"{table}.{line}")
             if twin != f"{table}.{line}":
-                raise reader.error(f"{table}.{line}", f"is the same model as {twin} as a label is matched")
+                raise reader.error(
+                    Message("{key} is the same model as {twin} as a label is matched", key=f"{table}.{line}", twin=twin)
+                )
             products += _line_products(reader, table, line, body)
     # Sourced figures: first the file's own, then a station's import of Netac's table, which wins.
     for table in ("figures", "station_figures"):
@@ -241,17 +307,23 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
     identity are not on record)."""
     where = f"{table}.{line}"
     if not isinstance(body, dict):
-        raise reader.error(where, "must be a table")
+        raise reader.error(Message("{key} must be a table", key=where))
     allowed = _LINE_KEYS if table == "lines" else _STATION_LINE_KEYS
     # A misspelt key (warranty_year) would silently leave a figure out: refuse it instead.
     for key in body:
         if key not in allowed:
             raise reader.error(
-                f"{where}.{key}", f"is not a line setting (expected one of {', '.join(sorted(allowed))})"
+                Message(
+                    "{key} is not a line setting (expected one of {keys})",
+                    key=f"{where}.{key}",
+                    keys=", ".join(sorted(allowed)),
+                )
             )
     interface = reader.string(body, f"{where}.interface") if table == "lines" else None
     if interface not in ("SATA", "NVMe", None):
-        raise reader.error(f"{where}.interface", f"is {interface!r}; expected SATA or NVMe")
+        raise reader.error(
+            Message("{key} is {value}; expected SATA or NVMe", key=f"{where}.interface", value=repr(interface))
+        )
     capacities = body.get("capacities_gb")
     if (
         not isinstance(capacities, list)
@@ -260,39 +332,56 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
         or len(set(capacities)) != len(capacities)
     ):
         raise reader.error(
-            f"{where}.capacities_gb", "must list the capacities in GB as positive whole numbers, each once"
+            Message(
+                "{key} must list the capacities in GB as positive whole numbers, each once",
+                key=f"{where}.capacities_gb",
+            )
         )
     years = body.get("warranty_years")
     if years is not None and (not _whole(years) or not 1 <= years <= MAX_YEARS):
-        raise reader.error(f"{where}.warranty_years", f"must be a whole number of years, 1 to {MAX_YEARS}")
+        raise reader.error(_not_years(f"{where}.warranty_years"))
     tbw = body.get("tbw_tb", {})
     if not isinstance(tbw, dict):
-        raise reader.error(f"{where}.tbw_tb", "must be a table of capacity in GB = TBW in TB")
+        raise reader.error(Message("{key} must be a table of capacity in GB = TBW in TB", key=f"{where}.tbw_tb"))
     tbw_by_capacity: dict[int, int | float] = {}
     for capacity, figure in tbw.items():
         if not capacity.isdigit() or int(capacity) not in capacities:
-            raise reader.error(f"{where}.tbw_tb.{capacity}", "is not one of the line's capacities_gb")
+            raise reader.error(
+                Message("{key} is not one of the line's capacities_gb", key=f"{where}.tbw_tb.{capacity}")
+            )
         if (
             isinstance(figure, bool)
             or not isinstance(figure, (int, float))
             or not math.isfinite(figure)
             or not 0 < figure <= MAX_TBW_TB
         ):
-            raise reader.error(f"{where}.tbw_tb.{capacity}", f"must be a positive number of TB, at most {MAX_TBW_TB:,}")
+            raise reader.error(_not_tbw(f"{where}.tbw_tb.{capacity}"))
         tbw_by_capacity[int(capacity)] = figure
     identity = _identity(reader, f"{where}.identity", body.get("identity"))
     sources = _strings(reader, f"{where}.sources", body.get("sources", []))
     declared = _strings(reader, f"{where}.unsourced", body.get("unsourced", []))
     for name in declared:
         if name not in _UNSOURCED:
-            raise reader.error(f"{where}.unsourced", f"lists {name!r}; expected any of {', '.join(sorted(_UNSOURCED))}")
+            raise reader.error(
+                Message(
+                    "{key} lists {name}; expected any of {names}",
+                    key=f"{where}.unsourced",
+                    name=repr(name),
+                    names=", ".join(sorted(_UNSOURCED)),
+                )
+            )
     if (years is not None or tbw_by_capacity) and not sources:
         raise reader.error(
-            f"{where}.sources", "must say where the line's warranty_years and tbw_tb come from: no source, no figure"
+            Message(
+                "{key} must say where the line's warranty_years and tbw_tb come from: no source, no figure",
+                key=f"{where}.sources",
+            )
         )
     if table == "station_lines":
         if not sources:
-            raise reader.error(f"{where}.sources", "must say where the line comes from (Netac's table as received)")
+            raise reader.error(
+                Message("{key} must say where the line comes from (Netac's table as received)", key=f"{where}.sources")
+            )
         declared = ("identity",)
     # `unsourced` is kept true per capacity: a figure a station fills in stops being unsourced.
     other = tuple(n for n in declared if n not in ("warranty_years", "tbw_tb"))
@@ -327,40 +416,48 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
     (either figure may be left out). A capacity the line does not list yet is added to it.
     """
     if not isinstance(figures, dict):
-        raise reader.error(table, "must be a table of line = { capacity_gb = { ... } }")
+        raise reader.error(Message("{key} must be a table of line = {{ capacity_gb = {{ ... }} }}", key=table))
     by_key = {(normalise_model(p.line), p.capacity_gb): p for p in products}
     lines = {normalise_model(p.line): p.line for p in products}
     for line, capacities in figures.items():
         if normalise_model(line) not in lines:
-            raise reader.error(f"{table}.{line}", "is not a line of the catalog ([lines.<name>])")
+            raise reader.error(Message("{key} is not a line of the catalog ([lines.<name>])", key=f"{table}.{line}"))
         if not isinstance(capacities, dict):
-            raise reader.error(f"{table}.{line}", "must be a table of capacity_gb = { tbw_tb, warranty_years, source }")
+            raise reader.error(
+                Message(
+                    "{key} must be a table of capacity_gb = {{ tbw_tb, warranty_years, source }}", key=f"{table}.{line}"
+                )
+            )
         for capacity, entry in capacities.items():
             where = f"{table}.{line}.{capacity}"
             if not capacity.isdigit() or int(capacity) == 0:
-                raise reader.error(where, "is not a capacity in GB (a positive whole number)")
+                raise reader.error(Message("{key} is not a capacity in GB (a positive whole number)", key=where))
             if not isinstance(entry, dict):
-                raise reader.error(where, "must be a table { tbw_tb, warranty_years, source }")
+                raise reader.error(Message("{key} must be a table {{ tbw_tb, warranty_years, source }}", key=where))
             for key in entry:
                 if key not in _FIGURE_KEYS:
                     raise reader.error(
-                        f"{where}.{key}", f"is not a figure setting (expected one of {', '.join(sorted(_FIGURE_KEYS))})"
+                        Message(
+                            "{key} is not a figure setting (expected one of {keys})",
+                            key=f"{where}.{key}",
+                            keys=", ".join(sorted(_FIGURE_KEYS)),
+                        )
                     )
             source = entry.get("source")
             if not isinstance(source, str) or not source.strip():
-                raise reader.error(f"{where}.source", "is missing: no source, no figure")
+                raise reader.error(Message("{key} is missing: no source, no figure", key=f"{where}.source"))
             tbw, years = entry.get("tbw_tb"), entry.get("warranty_years")
             if tbw is None and years is None:
-                raise reader.error(where, "gives neither tbw_tb nor warranty_years")
+                raise reader.error(Message("{key} gives neither tbw_tb nor warranty_years", key=where))
             if tbw is not None and (
                 isinstance(tbw, bool)
                 or not isinstance(tbw, (int, float))
                 or not math.isfinite(tbw)
                 or not 0 < tbw <= MAX_TBW_TB
             ):
-                raise reader.error(f"{where}.tbw_tb", f"must be a positive number of TB, at most {MAX_TBW_TB:,}")
+                raise reader.error(_not_tbw(f"{where}.tbw_tb"))
             if years is not None and (not _whole(years) or not 1 <= years <= MAX_YEARS):
-                raise reader.error(f"{where}.warranty_years", f"must be a whole number of years, 1 to {MAX_YEARS}")
+                raise reader.error(_not_years(f"{where}.warranty_years"))
             key = (normalise_model(line), int(capacity))
             product = by_key.get(key) or _new_capacity(products, key[0], int(capacity))
             tbw = tbw if tbw is not None else product.tbw_tb
@@ -372,7 +469,7 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
             )
             note = entry.get("note")
             if note is not None and not isinstance(note, str):
-                raise reader.error(f"{where}.note", "must be a text")
+                raise reader.error(Message("{key} must be a text", key=f"{where}.note"))
             by_key[key] = replace(
                 product,
                 tbw_tb=tbw,
@@ -398,31 +495,41 @@ def _with_taught_identity(reader: _Reader, products: list[Product], taught: Any)
 
     Checked as a line's own identity is (patterns must compile), and each needs its source."""
     if not isinstance(taught, dict):
-        raise reader.error("station_identity", "must be a table of line = { fact = { value, source } }")
+        raise reader.error(
+            Message("{key} must be a table of line = {{ fact = {{ value, source }} }}", key="station_identity")
+        )
     lines = {normalise_model(p.line): p.line for p in products}
     learnt: dict[str, tuple[Identity, tuple[tuple[str, str], ...]]] = {}
     for line, facts in taught.items():
         where = f"station_identity.{line}"
         if normalise_model(line) not in lines:
             raise reader.error(
-                where,
-                "is not a line of the catalog: its identity was taught for a line this file no longer has "
-                "(list the line in Netac's table again, or remove the entry)",
+                Message(
+                    "{key} is not a line of the catalog: its identity was taught for a line this file no longer has "
+                    "(list the line in Netac's table again, or remove the entry)",
+                    key=where,
+                )
             )
         if not isinstance(facts, dict) or not facts:
-            raise reader.error(where, "must be a table of fact = { value = ..., source = ... }")
+            raise reader.error(Message("{key} must be a table of fact = {{ value = ..., source = ... }}", key=where))
         values: dict[str, Any] = {}
         told: list[tuple[str, str]] = []
         for fact, entry in facts.items():
             if fact not in _IDENTITY_KEYS:
                 raise reader.error(
-                    f"{where}.{fact}", f"is not an identity fact (expected one of {', '.join(IDENTITY_FACTS)})"
+                    Message(
+                        "{key} is not an identity fact (expected one of {keys})",
+                        key=f"{where}.{fact}",
+                        keys=", ".join(IDENTITY_FACTS),
+                    )
                 )
             if not isinstance(entry, dict) or "value" not in entry or set(entry) - {"value", "source"}:
-                raise reader.error(f"{where}.{fact}", 'must be { value = ..., source = "..." }')
+                raise reader.error(Message('{key} must be {{ value = ..., source = "..." }}', key=f"{where}.{fact}"))
             source = entry.get("source")
             if not isinstance(source, str) or not source.strip():
-                raise reader.error(f"{where}.{fact}.source", "is missing: no source, no identity fact")
+                raise reader.error(
+                    Message("{key} is missing: no source, no identity fact", key=f"{where}.{fact}.source")
+                )
             values[fact] = entry["value"]
             told.append((fact, source.strip()))
         learnt[lines[normalise_model(line)]] = (_identity(reader, where, values) or Identity(), tuple(told))
@@ -447,18 +554,22 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
     if body is None:
         return None
     if not isinstance(body, dict):
-        raise reader.error(where, "must be a table")
+        raise reader.error(Message("{key} must be a table", key=where))
     for key in body:
         if key not in _IDENTITY_KEYS:
             raise reader.error(
-                f"{where}.{key}", f"is not an identity setting (expected one of {', '.join(sorted(_IDENTITY_KEYS))})"
+                Message(
+                    "{key} is not an identity setting (expected one of {keys})",
+                    key=f"{where}.{key}",
+                    keys=", ".join(sorted(_IDENTITY_KEYS)),
+                )
             )
     model_patterns = _strings(reader, f"{where}.model_patterns", body.get("model_patterns", []))
     firmware_patterns = _strings(reader, f"{where}.firmware_patterns", body.get("firmware_patterns", []))
     controller, serial_pattern = body.get("controller"), body.get("serial_pattern")
     for key, value in (("controller", controller), ("serial_pattern", serial_pattern)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise reader.error(f"{where}.{key}", "must be a non-empty text")
+            raise reader.error(Message("{key} must be a non-empty text", key=f"{where}.{key}"))
     patterns = [("model_patterns", p) for p in model_patterns] + [("firmware_patterns", p) for p in firmware_patterns]
     if serial_pattern is not None:
         patterns.append(("serial_pattern", serial_pattern))
@@ -466,7 +577,14 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise reader.error(f"{where}.{key}", f"{pattern!r} is not a regular expression ({exc})") from None
+            raise reader.error(
+                Message(
+                    "{key} {pattern} is not a regular expression ({error})",
+                    key=f"{where}.{key}",
+                    pattern=repr(pattern),
+                    error=str(exc),
+                )
+            ) from None
     return Identity(
         model_patterns=model_patterns or None,
         controller=controller,
@@ -475,10 +593,44 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
     )
 
 
+def _translations(reader: _Reader, where: str, body: Any) -> dict[str, str]:
+    """The head office's translations of a clause's (or an exclusion's) `text`: each
+    `text_<language> = "..."` (`text_zh_CN`), a non-empty text; a `text_...` key that names no
+    language (`text_zh_cn`, `text_chinese`) is refused rather than left unread."""
+    if not isinstance(body, dict):
+        return {}
+    out = {}
+    for key in body:
+        if not key.startswith("text_"):
+            continue
+        match = TRANSLATION_KEY.fullmatch(key)
+        if match is None:
+            raise reader.error(
+                Message(
+                    "{key} is not a translation of the text (text_ and a language code, such as text_zh_CN)",
+                    key=f"{where}.{key}",
+                )
+            )
+        out[match.group(1)] = reader.string(body, f"{where}.{key}")
+    return out
+
+
 def _strings(reader: _Reader, where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise reader.error(where, "must be a list of non-empty texts")
+        raise reader.error(Message("{key} must be a list of non-empty texts", key=where))
     return tuple(value)
+
+
+def not_toml(origin: str, exc: Exception) -> Message:
+    return Message("{origin}: not a valid TOML policy file ({error})", origin=origin, error=str(exc))
+
+
+def _not_tbw(key: str) -> Message:
+    return Message("{key} must be a positive number of TB, at most {most}", key=key, most=f"{MAX_TBW_TB:,}")
+
+
+def _not_years(key: str) -> Message:
+    return Message("{key} must be a whole number of years, 1 to {most}", key=key, most=MAX_YEARS)
 
 
 def _whole(value: Any) -> bool:
@@ -491,23 +643,24 @@ class _Reader:
     def __init__(self, origin: str) -> None:
         self.origin = origin
 
-    def error(self, key: str, problem: str) -> PolicyFileError:
-        return PolicyFileError(f"{self.origin}: {key} {problem}")
+    def error(self, problem: Message) -> PolicyFileError:
+        """`problem` names the key; the error names the file too."""
+        return PolicyFileError(Message("{origin}: {problem}", origin=self.origin, problem=problem))
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)
         if not isinstance(value, dict):
-            raise self.error(key, "is missing or not a table")
+            raise self.error(Message("{key} is missing or not a table", key=key))
         return value
 
     def string(self, data: dict[str, Any], dotted: str) -> str:
         value = data.get(dotted.rsplit(".", 1)[-1])
         if not isinstance(value, str) or not value.strip():
-            raise self.error(dotted, "is missing or not a text")
+            raise self.error(Message("{key} is missing or not a text", key=dotted))
         return value
 
     def integer(self, data: dict[str, Any], dotted: str) -> int:
         value = data.get(dotted.rsplit(".", 1)[-1])
         if not isinstance(value, int) or isinstance(value, bool):
-            raise self.error(dotted, "is missing or not a whole number")
+            raise self.error(Message("{key} is missing or not a whole number", key=dotted))
         return value

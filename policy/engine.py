@@ -13,6 +13,7 @@ from typing import Any
 from policy.catalog import Product
 from policy.claim import FAULT_NOT_FOUND, FAULT_UNTESTED, Claim
 from policy.document import Clause, Policy
+from policy.message import Message
 
 COVERED, NOT_COVERED, REFUSED, NEEDS_REVIEW = "covered", "not_covered", "refused", "needs_review"
 REPAIR_OR_REPLACE = "repair_or_replace"
@@ -21,7 +22,7 @@ REPAIR_OR_REPLACE = "repair_or_replace"
 @dataclass(frozen=True)
 class Reason:
     code: str
-    text: str
+    text: Message  # as a str the English text (the contract's); the counter says it in its language
     clause: Clause | None
 
     def to_dict(self) -> dict[str, str]:
@@ -115,24 +116,39 @@ def assess(claim: Claim, policy: Policy) -> Decision:
                 _reason(
                     policy,
                     "counterfeit",
-                    "The counterfeit checks concluded the product is not a genuine Netac product; service is refused.",
+                    Message(
+                        "The counterfeit checks concluded the product is not a genuine Netac product; service is refused."
+                    ),
                 )
             ],
         )
 
     excluded = [
-        Reason(f"exclusion.{e.number}", f"Exclusion {e.number}: {e.check}.", e.clause)
+        Reason(
+            f"exclusion.{e.number}", Message("Exclusion {number}: {check}.", number=e.number, check=e.check), e.clause
+        )
         for e in policy.exclusions
         if e.key in claim.inspection
     ]
     if warranty.start is not None and warranty.last_day is not None and claim.claim_date > warranty.last_day:
+        dates = {"years": warranty.years, "start": warranty.start, "last_day": warranty.last_day}
         excluded.append(
             _reason(
                 policy,
                 "expired",
-                f"The warranty period ({warranty.years} years from the {warranty.basis} date "
-                f"{warranty.start.isoformat()}) ended on {warranty.last_day.isoformat()}; the claim is dated "
-                f"{claim.claim_date.isoformat()}.",
+                Message(
+                    "The warranty period ({years} years from the purchase date {start}) ended on {last_day}; "
+                    "the claim is dated {claim_date}.",
+                    **dates,
+                    claim_date=claim.claim_date,
+                )
+                if warranty.basis == "purchase"
+                else Message(
+                    "The warranty period ({years} years from the manufacture date {start}) ended on {last_day}; "
+                    "the claim is dated {claim_date}.",
+                    **dates,
+                    claim_date=claim.claim_date,
+                ),
             )
         )
     if tbw.exceeded and tbw.written_bytes is not None and tbw.limit_bytes is not None:  # exceeded: both known
@@ -140,8 +156,11 @@ def assess(claim: Claim, policy: Policy) -> Decision:
             _reason(
                 policy,
                 "tbw_exceeded",
-                f"The drive reports {_tb(tbw.written_bytes)} written by the host, over its TBW "
-                f"limit of {_tb(tbw.limit_bytes)}.",
+                Message(
+                    "The drive reports {written} written by the host, over its TBW limit of {limit}.",
+                    written=_tb(tbw.written_bytes),
+                    limit=_tb(tbw.limit_bytes),
+                ),
             )
         )
     if claim.fault == FAULT_NOT_FOUND:
@@ -149,8 +168,10 @@ def assess(claim: Claim, policy: Policy) -> Decision:
             _reason(
                 policy,
                 "no_fault_found",
-                "The station's diagnosis found no fault on the drive; the warranty serves a product "
-                "that fails under normal use.",
+                Message(
+                    "The station's diagnosis found no fault on the drive; the warranty serves a product "
+                    "that fails under normal use."
+                ),
             )
         )
     if excluded:
@@ -182,23 +203,43 @@ def _warranty(claim: Claim, product: Product | None) -> Warranty:
 def _review_reasons(
     claim: Claim, product: Product | None, warranty: Warranty, tbw: TbwCheck, policy: Policy
 ) -> list[Reason]:
-    label = f"{claim.model} {claim.capacity_gb} GB"
     reasons = []
     if product is None:
         known = policy.catalog.capacities(claim.model)
-        hint = f" (the catalog has it in {', '.join(f'{c} GB' for c in known)})" if known else ""
-        reasons.append(_reason(policy, "unknown_product", f"{label} is not in the catalog{hint}."))
+        reasons.append(
+            _reason(
+                policy,
+                "unknown_product",
+                Message(
+                    "{model} {capacity} GB is not in the catalog (the catalog has it in {capacities}).",
+                    model=claim.model,
+                    capacity=claim.capacity_gb,
+                    capacities=", ".join(f"{c} GB" for c in known),
+                )
+                if known
+                else Message(
+                    "{model} {capacity} GB is not in the catalog.", model=claim.model, capacity=claim.capacity_gb
+                ),
+            )
+        )
     elif product.warranty_years is None:
         reasons.append(
             _reason(
                 policy,
                 "unknown_product",
-                f"The catalog has no sourced warranty period for {product.line}: the expiry cannot be decided.",
+                Message(
+                    "The catalog has no sourced warranty period for {line}: the expiry cannot be decided.",
+                    line=product.line,
+                ),
             )
         )
     if warranty.start is None:
         reasons.append(
-            _reason(policy, "no_start_date", "Neither a proof of purchase date nor a manufacturing date was given.")
+            _reason(
+                policy,
+                "no_start_date",
+                Message("Neither a proof of purchase date nor a manufacturing date was given."),
+            )
         )
     if (
         claim.purchase_date is not None
@@ -209,23 +250,22 @@ def _review_reasons(
             _reason(
                 policy,
                 "date_conflict",
-                f"The purchase date {claim.purchase_date.isoformat()} is before the "
-                f"manufacturing date {claim.manufacture_date.isoformat()}.",
+                Message(
+                    "The purchase date {purchase} is before the manufacturing date {manufacture}.",
+                    purchase=claim.purchase_date,
+                    manufacture=claim.manufacture_date,
+                ),
             )
         )
-    missing = [
-        name
-        for name, value in (("serial number", claim.serial), ("failure description", claim.failure_description))
-        if not value
-    ]
-    if missing:
-        reasons.append(_reason(policy, "missing_information", f"Missing: {' and '.join(missing)}."))
+    missing = _missing(not claim.serial, not claim.failure_description)
+    if missing is not None:
+        reasons.append(_reason(policy, "missing_information", missing))
     if claim.host_bytes_written is None:
         reasons.append(
             _reason(
                 policy,
                 "tbw_unverified",
-                "SMART could not be read: host bytes written against the TBW limit is unverified.",
+                Message("SMART could not be read: host bytes written against the TBW limit is unverified."),
             )
         )
     elif product is not None and tbw.limit_bytes is None:
@@ -233,8 +273,11 @@ def _review_reasons(
             _reason(
                 policy,
                 "tbw_unverified",
-                f"The catalog has no sourced TBW limit for {product.line} "
-                f"{product.capacity_gb} GB: bytes written cannot be compared.",
+                Message(
+                    "The catalog has no sourced TBW limit for {line} {capacity} GB: bytes written cannot be compared.",
+                    line=product.line,
+                    capacity=product.capacity_gb,
+                ),
             )
         )
     if claim.fault == FAULT_UNTESTED:
@@ -242,13 +285,24 @@ def _review_reasons(
             _reason(
                 policy,
                 "fault_unconfirmed",
-                "The failure is not confirmed: the drive has not been diagnosed, or could not be.",
+                Message("The failure is not confirmed: the drive has not been diagnosed, or could not be."),
             )
         )
     return reasons
 
 
-def _reason(policy: Policy, code: str, text: str) -> Reason:
+def _missing(serial: bool, description: bool) -> Message | None:
+    """What the claim lacks, in one sentence (a whole one per case, for the translation)."""
+    if serial and description:
+        return Message("Missing: serial number and failure description.")
+    if serial:
+        return Message("Missing: serial number.")
+    if description:
+        return Message("Missing: failure description.")
+    return None
+
+
+def _reason(policy: Policy, code: str, text: Message) -> Reason:
     return Reason(code, text, policy.clause_for(code))
 
 
@@ -256,7 +310,11 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _tb(count: int) -> str:
+def _tb(count: int) -> Message:
     # Integer arithmetic: exact for any counter, where a float would overflow or round.
     thousandths = (count + 500_000_000) // 1_000_000_000
-    return f"{thousandths // 1000:,}.{thousandths % 1000:03d} TB ({count:,} bytes)"
+    return Message(
+        "{terabytes} TB ({count} bytes)",
+        terabytes=f"{thousandths // 1000:,}.{thousandths % 1000:03d}",
+        count=f"{count:,}",
+    )

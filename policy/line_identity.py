@@ -20,7 +20,8 @@ import tomllib
 from dataclasses import dataclass
 
 from policy.catalog import IDENTITY_FACTS, normalise_model
-from policy.document import Policy, PolicyFileError, parse_policy
+from policy.document import Policy, PolicyFileError, not_toml, parse_policy
+from policy.message import Message
 from policy.serials import canonical_serial
 from policy.station_copy import with_block
 
@@ -29,12 +30,12 @@ BLOCK_START = (
 )
 BLOCK_END = "# --- end of taught identities ---"
 
-# The facts in the counter's words.
+# The facts in the counter's words (Messages: English as a str, said in the counter's language).
 FACT_NAMES = {
-    "model_patterns": "model string",
-    "firmware_patterns": "firmware family",
-    "controller": "controller",
-    "serial_pattern": "serial format",
+    "model_patterns": Message("model string"),
+    "firmware_patterns": Message("firmware family"),
+    "controller": Message("controller"),
+    "serial_pattern": Message("serial format"),
 }
 _PATTERNS = ("model_patterns", "firmware_patterns", "serial_pattern")
 _LISTS = ("model_patterns", "firmware_patterns")  # the policy file holds a list of each
@@ -48,7 +49,7 @@ class IdentityFact:
     source: str = ""  # where the drive comes from, as the supervisor confirms it
 
     @property
-    def name(self) -> str:
+    def name(self) -> Message:
         """The fact in the counter's words (`firmware family`)."""
         return FACT_NAMES[self.fact]
 
@@ -95,23 +96,49 @@ def check_fact(fact: IdentityFact) -> None:
     (a pattern it matches in full, a controller whose maker it shows). PolicyFileError
     `<fact>: problem` otherwise."""
     if fact.fact not in IDENTITY_FACTS:
-        raise PolicyFileError(f"fact: {fact.fact!r} is not one of {', '.join(IDENTITY_FACTS)}")
+        raise PolicyFileError(
+            Message("fact: {fact} is not one of {facts}", fact=repr(fact.fact), facts=", ".join(IDENTITY_FACTS))
+        )
     if not fact.value.strip():
-        raise PolicyFileError(f"{fact.fact}: is empty")
+        raise PolicyFileError(Message("{fact}: is empty", fact=fact.fact))
     if not fact.source.strip():
         raise PolicyFileError(
-            f"{fact.fact}: no source: say where the genuine drive comes from "
-            '(e.g. "sealed retail unit, receipt 4711" or "Netac stock, delivery note ...")'
+            Message(
+                "{fact}: no source: say where the genuine drive comes from "
+                '(e.g. "sealed retail unit, receipt 4711" or "Netac stock, delivery note ...")',
+                fact=fact.fact,
+            )
         )
     if fact.fact in _PATTERNS:
         try:
             fits = re.fullmatch(fact.value, fact.read, re.IGNORECASE)
         except re.error as exc:
-            raise PolicyFileError(f"{fact.fact}: {fact.value!r} is not a regular expression ({exc})") from None
+            raise PolicyFileError(
+                Message(
+                    "{fact}: {value} is not a regular expression ({error})",
+                    fact=fact.fact,
+                    value=repr(fact.value),
+                    error=str(exc),
+                )
+            ) from None
         if not fits:
-            raise PolicyFileError(f"{fact.fact}: {fact.value!r} does not fit the genuine drive's {fact.read!r}")
+            raise PolicyFileError(
+                Message(
+                    "{fact}: {value} does not fit the genuine drive's {read}",
+                    fact=fact.fact,
+                    value=repr(fact.value),
+                    read=repr(fact.read),
+                )
+            )
     elif fact.value.split()[0].upper() not in fact.read.upper():
-        raise PolicyFileError(f"{fact.fact}: {fact.value!r} is not the maker the genuine drive shows ({fact.read!r})")
+        raise PolicyFileError(
+            Message(
+                "{fact}: {value} is not the maker the genuine drive shows ({read})",
+                fact=fact.fact,
+                value=repr(fact.value),
+                read=repr(fact.read),
+            )
+        )
 
 
 def taught(text: str) -> dict[str, dict[str, tuple[object, str]]]:
@@ -126,13 +153,13 @@ def teach(base_text: str, line: str, facts: list[IdentityFact], note: str, origi
     """The station copy `base_text` with `facts` taught to `line` (each checked, joining the
     facts taught before): its text, and the policy it is, checked as the workbench will load it."""
     if not facts:
-        raise PolicyFileError("facts: none confirmed: nothing to teach")
+        raise PolicyFileError(Message("facts: none confirmed: nothing to teach"))
     for each in facts:
         check_fact(each)
     try:
         known = taught(base_text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyFileError(f"{origin}: not a valid TOML policy file ({exc})") from None
+        raise PolicyFileError(not_toml(origin, exc)) from None
     # The line keeps its first spelling; facts taught again replace the earlier ones.
     name = next((k for k in known if normalise_model(k) == normalise_model(line)), line)
     known[name] = known.get(name, {}) | {

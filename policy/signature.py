@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from policy.document import PolicyFileError
+from policy.message import Message
 
 PREFIX = b"# signature: ed25519 "
 STAMP = re.compile(rb"# issue: ([0-9]{1,18})")  # the line before the signature
@@ -67,8 +68,11 @@ def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> int:
     body, signature = split_signature(raw)
     if signature is None:
         raise PolicySignatureError(
-            f"{origin}: not signed (no '# signature: ed25519' last line); "
-            "the station takes only its head office's signed policy"
+            Message(
+                "{origin}: not signed (no '# signature: ed25519' last line); "
+                "the station takes only its head office's signed policy",
+                origin=origin,
+            )
         )
     try:
         decoded = base64.b64decode(signature, validate=True)
@@ -76,11 +80,16 @@ def verify_policy(raw: bytes, public_key: Ed25519PublicKey, origin: str) -> int:
             raise ValueError
         public_key.verify(decoded, body)
     except (binascii.Error, ValueError):
-        raise PolicySignatureError(f"{origin}: the signature line is not base64 of an Ed25519 signature") from None
+        raise PolicySignatureError(
+            Message("{origin}: the signature line is not base64 of an Ed25519 signature", origin=origin)
+        ) from None
     except InvalidSignature:
         raise PolicySignatureError(
-            f"{origin}: the signature does not match: the file was changed after "
-            "signing, or signed with another key than the head office's"
+            Message(
+                "{origin}: the signature does not match: the file was changed after "
+                "signing, or signed with another key than the head office's",
+                origin=origin,
+            )
         ) from None
     stamp = STAMP.fullmatch(body[:-1].rsplit(b"\n", 1)[-1])
     return int(stamp.group(1)) if stamp else 0
@@ -92,20 +101,29 @@ def refuse_rollback(issue: int, origin: str, last_issue: int, last_origin: str) 
     head office numbered its files, one unnumbered file after another."""
     if issue < last_issue:
         raise PolicyRollbackError(
-            f"{origin}: issue {issue} is older than the last good copy's issue {last_issue} ({last_origin}); "
-            "a signed policy is never rolled back: put the head office's newest signed file in its place"
+            Message(
+                "{origin}: issue {issue} is older than the last good copy's issue {last_issue} ({last_origin}); "
+                "a signed policy is never rolled back: put the head office's newest signed file in its place",
+                origin=origin,
+                issue=issue,
+                last_issue=last_issue,
+                last_origin=last_origin,
+            )
         )
 
 
 def public_key_from_text(text: str, problem: str) -> Ed25519PublicKey:
-    """The station's configured key (base64 of the raw 32 bytes); an error says `problem`."""
+    """The station's configured key (base64 of the raw 32 bytes); an error says `problem` (a
+    Message, to be said in the counter's language, or a str)."""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
         if len(raw) != 32:
             raise ValueError
         return Ed25519PublicKey.from_public_bytes(raw)
     except (binascii.Error, ValueError):
-        raise PolicyFileError(f"{problem} (base64 of 32 bytes, as `workbench policy keygen` prints it)") from None
+        raise PolicyFileError(
+            Message("{problem} (base64 of 32 bytes, as `workbench policy keygen` prints it)", problem=problem)
+        ) from None
 
 
 def public_key_text(private_key: Ed25519PrivateKey) -> str:
@@ -117,9 +135,9 @@ def private_key_from_pem(pem: bytes, where: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
-        raise PolicyFileError(f"{where}: not an unencrypted PEM private key") from None
+        raise PolicyFileError(Message("{where}: not an unencrypted PEM private key", where=where)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise PolicyFileError(f"{where}: not an Ed25519 private key")
+        raise PolicyFileError(Message("{where}: not an Ed25519 private key", where=where))
     return key
 
 

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from policy.catalog import IDENTITY_FACTS, Identity, Product, normalise_model, without_brand
-from policy.document import MAX_TBW_TB, MAX_YEARS, Policy, PolicyFileError, parse_policy
+from policy.document import MAX_TBW_TB, MAX_YEARS, Clause, Policy, PolicyFileError, not_toml, parse_policy
+from policy.message import Message
 
 COLUMNS = ("line", "capacity_gb", "tbw_tb", "warranty_years", "source")
 # A new line's name as a label prints it: a letter or digit first; at most 40 characters.
@@ -48,10 +49,24 @@ def parse_figures_csv(text: str, origin: str, policy: Policy) -> list[FigureRow]
     header = [name.strip().lower() for name in next(reader, [])]
     for name in header:
         if name not in COLUMNS:
-            raise PolicyFileError(f"{origin}: column {name!r} is not one of {', '.join(COLUMNS)}")
+            raise PolicyFileError(
+                Message(
+                    "{origin}: column {name} is not one of {columns}",
+                    origin=origin,
+                    name=repr(name),
+                    columns=", ".join(COLUMNS),
+                )
+            )
     for name in COLUMNS:
         if name not in header:
-            raise PolicyFileError(f"{origin}: column {name!r} is missing (the columns are {', '.join(COLUMNS)})")
+            raise PolicyFileError(
+                Message(
+                    "{origin}: column {name} is missing (the columns are {columns})",
+                    origin=origin,
+                    name=repr(name),
+                    columns=", ".join(COLUMNS),
+                )
+            )
     lines = {normalise_model(line): line for line in policy.catalog.lines()}
     rows: list[FigureRow] = []
     seen: set[tuple[str, int]] = set()
@@ -59,21 +74,35 @@ def parse_figures_csv(text: str, origin: str, policy: Policy) -> list[FigureRow]
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            raise PolicyFileError(f"{origin}: row {number} has {len(values)} cells for {len(header)} columns")
+            raise PolicyFileError(
+                Message(
+                    "{origin}: row {number} has {cells} cells for {columns} columns",
+                    origin=origin,
+                    number=number,
+                    cells=len(values),
+                    columns=len(header),
+                )
+            )
         cell = {name: value.strip() for name, value in zip(header, values, strict=True)}
         bad = _row_error(origin, number)
         row = _row(cell, lines, bad, new_lines=True)
         if (row.line, row.capacity_gb) in seen:
-            raise bad("capacity_gb", f"{row.line} {row.capacity_gb} GB is listed twice")
+            raise bad(
+                "capacity_gb", Message("{line} {capacity} GB is listed twice", line=row.line, capacity=row.capacity_gb)
+            )
         seen.add((row.line, row.capacity_gb))
         rows.append(row)
     if not rows:
-        raise PolicyFileError(f"{origin}: no figures: the CSV has a header and no rows")
+        raise PolicyFileError(Message("{origin}: no figures: the CSV has a header and no rows", origin=origin))
     return rows
 
 
 def _row(
-    cell: dict[str, str], lines: dict[str, str], bad: Callable[[str, str], PolicyFileError], *, new_lines: bool = False
+    cell: dict[str, str],
+    lines: dict[str, str],
+    bad: Callable[[str, Message], PolicyFileError],
+    *,
+    new_lines: bool = False,
 ) -> FigureRow:
     """One row of Netac's table (cells as text), checked; `bad` names where a problem is.
 
@@ -84,25 +113,51 @@ def _row(
     if line is None and new_lines:
         line = without_brand(" ".join(cell["line"].split()))
         if not _LINE_NAME.fullmatch(line):
-            raise bad("line", f"{_quote(cell['line'])} is not a product line's name, such as NV7000-Q")
+            raise bad(
+                "line", Message("{line} is not a product line's name, such as NV7000-Q", line=_quote(cell["line"]))
+            )
         lines[normalise_model(line)] = line
     if line is None:
-        raise bad("line", f"{_quote(cell['line'])} is not a line of the catalog ({', '.join(sorted(lines.values()))})")
+        raise bad(
+            "line",
+            Message(
+                "{line} is not a line of the catalog ({lines})",
+                line=_quote(cell["line"]),
+                lines=", ".join(sorted(lines.values())),
+            ),
+        )
     if not cell["capacity_gb"].isdigit() or int(cell["capacity_gb"]) == 0:
-        raise bad("capacity_gb", f"{_quote(cell['capacity_gb'])} is not a capacity in GB such as 512 or 1000")
+        raise bad(
+            "capacity_gb",
+            Message("{value} is not a capacity in GB such as 512 or 1000", value=_quote(cell["capacity_gb"])),
+        )
     capacity = int(cell["capacity_gb"])
     tbw = _number(cell["tbw_tb"])
     if cell["tbw_tb"] and (tbw is None or not 0 < tbw <= MAX_TBW_TB):
-        raise bad("tbw_tb", f"{_quote(cell['tbw_tb'])} is not a positive number of TB (at most {MAX_TBW_TB:,})")
+        raise bad(
+            "tbw_tb",
+            Message(
+                "{value} is not a positive number of TB (at most {most})",
+                value=_quote(cell["tbw_tb"]),
+                most=f"{MAX_TBW_TB:,}",
+            ),
+        )
     years = int(cell["warranty_years"]) if cell["warranty_years"].isdigit() else None
     if cell["warranty_years"] and (years is None or not 1 <= years <= MAX_YEARS):
         raise bad(
-            "warranty_years", f"{_quote(cell['warranty_years'])} is not a whole number of years, 1 to {MAX_YEARS}"
+            "warranty_years",
+            Message(
+                "{value} is not a whole number of years, 1 to {most}",
+                value=_quote(cell["warranty_years"]),
+                most=MAX_YEARS,
+            ),
         )
     if tbw is None and years is None:
-        raise bad("tbw_tb", "the row gives neither tbw_tb nor warranty_years")
+        raise bad("tbw_tb", Message("the row gives neither tbw_tb nor warranty_years"))
     if not cell["source"]:
-        raise bad("source", 'is empty: no source, no figure (e.g. "Netac warranty table, received 2026-11-20")')
+        raise bad(
+            "source", Message('is empty: no source, no figure (e.g. "Netac warranty table, received 2026-11-20")')
+        )
     return FigureRow(line, capacity, tbw, years, cell["source"])
 
 
@@ -113,7 +168,7 @@ def figure_row(policy: Policy, cell: dict[str, str]) -> FigureRow:
     return _row(
         {name: cell.get(name, "").strip() for name in COLUMNS},
         lines,
-        lambda column, problem: PolicyFileError(f"{column}: {problem}"),
+        lambda column, problem: PolicyFileError(Message("{column}: {problem}", column=column, problem=problem)),
     )
 
 
@@ -176,7 +231,7 @@ def catalog_lines(base_text: str, origin: str) -> set[str]:
     try:
         lines = tomllib.loads(base_text).get("lines", {})
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyFileError(f"{origin}: not a valid TOML policy file ({exc})") from None
+        raise PolicyFileError(not_toml(origin, exc)) from None
     return {normalise_model(line) for line in lines}
 
 
@@ -188,18 +243,37 @@ def station_copy(base_text: str, rows: list[FigureRow], note: str, origin: str) 
     return text, parse_policy(text.encode("utf-8"), origin)
 
 
-def diff(old: Policy, new: Policy) -> list[str]:
-    """What `new` changes against `old`, one line a change, in the counter's words."""
+def diff(old: Policy, new: Policy) -> list[Message]:
+    """What `new` changes against `old`, one line a change, in the counter's words (Messages:
+    English as a str)."""
     out = []
     if old.id != new.id:
-        out.append(f"policy: {old.id} -> {new.id}")
+        out.append(Message("policy: {old} -> {new}", old=old.id, new=new.id))
     for name in sorted(set(old.clauses) | set(new.clauses)):
         was, now = old.clauses.get(name), new.clauses.get(name)
-        if was != now:
-            out.append(f"clause {name}: " + ("added" if was is None else "removed" if now is None else "text changed"))
+        if was is None:
+            out.append(Message("clause {name}: added", name=name))
+        elif now is None:
+            out.append(Message("clause {name}: removed", name=name))
+        elif (was.ref, was.text) != (now.ref, now.text):
+            out.append(Message("clause {name}: text changed", name=name))
+        else:
+            out += [
+                Message("clause {name}: {change}", name=name, change=change)
+                for change in _translation_changes(was, now)
+            ]
     for exclusion, changed in zip(old.exclusions, new.exclusions, strict=True):  # always the ten
-        if exclusion != changed:
-            out.append(f"exclusion {exclusion.number} ({exclusion.key}): changed")
+        if exclusion == changed:
+            continue
+        if exclusion.translations == changed.translations:
+            out.append(Message("exclusion {number} ({key}): changed", number=exclusion.number, key=exclusion.key))
+        else:
+            out += [
+                Message("exclusion {number} ({key}): {change}", number=exclusion.number, key=exclusion.key, change=c)
+                for c in _translation_changes(exclusion.clause, changed.clause)
+            ]
+            if replace(exclusion, translations={}) != replace(changed, translations={}):
+                out.append(Message("exclusion {number} ({key}): changed", number=exclusion.number, key=exclusion.key))
     old_lines, new_lines = set(old.catalog.lines()), set(new.catalog.lines())
     before = {(p.line, p.capacity_gb): p for p in old.catalog.products}
     after = {(p.line, p.capacity_gb): p for p in new.catalog.products}
@@ -207,10 +281,11 @@ def diff(old: Policy, new: Policy) -> list[str]:
         capacities = ", ".join(str(c) for c in new.catalog.capacities(line))
         missing = next(p for p in new.catalog.products if p.line == line).identity
         out.append(
-            f"line {line}: new line ({capacities} GB)"
-            + ("; identity not on record" if missing is None or missing.missing() else "")
+            Message("line {line}: new line ({capacities} GB); identity not on record", line=line, capacities=capacities)
+            if missing is None or missing.missing()
+            else Message("line {line}: new line ({capacities} GB)", line=line, capacities=capacities)
         )
-    out += [f"line {line}: removed" for line in sorted(old_lines - new_lines)]
+    out += [Message("line {line}: removed", line=line) for line in sorted(old_lines - new_lines)]
     out += _identity_changes(old, new, sorted(old_lines & new_lines))
     for key in sorted(set(before) | set(after)):
         line, capacity = key
@@ -220,21 +295,56 @@ def diff(old: Policy, new: Policy) -> list[str]:
         if line not in old_lines and b is not None:  # a new line's figures: from none
             a = replace(b, tbw_tb=None, warranty_years=None, figure_source=None)
         if a is None or b is None:
-            out.append(f"{line} {capacity} GB: " + ("added" if a is None else "removed"))
+            out.append(
+                Message("{line} {capacity} GB: added", line=line, capacity=capacity)
+                if a is None
+                else Message("{line} {capacity} GB: removed", line=line, capacity=capacity)
+            )
             continue
-        changes = [
-            f"{name} {_figure(getattr(a, attr))} -> {_figure(getattr(b, attr))}"
-            for name, attr in (("TBW", "tbw_tb"), ("warranty", "warranty_years"))
-            if getattr(a, attr) != getattr(b, attr)
-        ]
+        changes = []
+        if a.tbw_tb != b.tbw_tb:
+            changes.append(Message("TBW {old} -> {new}", old=_figure(a.tbw_tb), new=_figure(b.tbw_tb)))
+        if a.warranty_years != b.warranty_years:
+            changes.append(
+                Message("warranty {old} -> {new}", old=_figure(a.warranty_years), new=_figure(b.warranty_years))
+            )
         if a.figure_source != b.figure_source and (changes or b.figure_source):
-            changes.append(f"source {_figure(b.figure_source)}")
+            changes.append(Message("source {source}", source=_figure(b.figure_source)))
         if changes:
-            out.append(f"{line} {capacity} GB: " + "; ".join(changes))
+            out.append(
+                Message(
+                    "{line} {capacity} GB: {changes}",
+                    line=line,
+                    capacity=capacity,
+                    changes=_joined(changes),
+                )
+            )
     return out
 
 
-def _identity_changes(old: Policy, new: Policy, lines: list[str]) -> list[str]:
+def _translation_changes(was: Clause, now: Clause) -> list[Message]:
+    """Each language whose translation of the clause (Netac's own) comes, goes or changes."""
+    out = []
+    for code in sorted(set(was.translations) | set(now.translations)):
+        a, b = was.translations.get(code), now.translations.get(code)
+        if a is None:
+            out.append(Message("{language} translation added", language=code))
+        elif b is None:
+            out.append(Message("{language} translation removed", language=code))
+        elif a != b:
+            out.append(Message("{language} translation changed", language=code))
+    return out
+
+
+def _joined(parts: list[Message]) -> Message:
+    """Changes one after another, `; ` between them (a Message, so each is said in its language)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = Message("{before}; {after}", before=joined, after=part)
+    return joined
+
+
+def _identity_changes(old: Policy, new: Policy, lines: list[str]) -> list[Message]:
     """Each identity fact that changes, per line (a line's capacities share its identity)."""
     out = []
     for line in lines:
@@ -244,15 +354,31 @@ def _identity_changes(old: Policy, new: Policy, lines: list[str]) -> list[str]:
         for fact in IDENTITY_FACTS:
             a, b = getattr(was, fact), getattr(now, fact)
             if a != b:
-                source = f" (source: {sources[fact]})" if fact in sources and b is not None else ""
-                out.append(f"line {line}: identity {fact} {_fact(a)} -> {_fact(b)}{source}")
+                change = {"line": line, "fact": fact, "old": _fact(a), "new": _fact(b)}
+                out.append(
+                    Message(
+                        "line {line}: identity {fact} {old} -> {new} (source: {source})", **change, source=sources[fact]
+                    )
+                    if fact in sources and b is not None
+                    else Message("line {line}: identity {fact} {old} -> {new}", **change)
+                )
     return out
 
 
 def _fact(value: str | tuple[str, ...] | None) -> str:
     if value is None:
-        return "none"
-    return " or ".join(f"'{v}'" for v in value) if isinstance(value, tuple) else f"'{value}'"
+        return Message("none")
+    if isinstance(value, tuple):
+        return _any_of([f"'{v}'" for v in value])
+    return f"'{value}'"
+
+
+def _any_of(values: list[str]) -> str:
+    """`'a' or 'b' or 'c'` (a Message when there is more than one, so `or` is said in its language)."""
+    joined = values[0]
+    for value in values[1:]:
+        joined = Message("{before} or {after}", before=joined, after=value)
+    return joined
 
 
 def unsourced_products(policy: Policy) -> list[Product]:
@@ -260,9 +386,17 @@ def unsourced_products(policy: Policy) -> list[Product]:
     return [p for p in policy.catalog.products if "tbw_tb" in p.unsourced or "warranty_years" in p.unsourced]
 
 
-def _row_error(origin: str, number: int) -> Callable[[str, str], PolicyFileError]:
-    def bad(column: str, problem: str) -> PolicyFileError:
-        return PolicyFileError(f"{origin}: row {number}, {column}: {problem}")
+def _row_error(origin: str, number: int) -> Callable[[str, Message], PolicyFileError]:
+    def bad(column: str, problem: Message) -> PolicyFileError:
+        return PolicyFileError(
+            Message(
+                "{origin}: row {number}, {column}: {problem}",
+                origin=origin,
+                number=number,
+                column=column,
+                problem=problem,
+            )
+        )
 
     return bad
 
@@ -277,7 +411,7 @@ def _number(text: str) -> int | float | None:
 
 
 def _figure(value: object) -> str:
-    return "none" if value is None else str(value)
+    return Message("none") if value is None else str(value)
 
 
 def _quote(text: str, limit: int = 40) -> str:
