@@ -214,24 +214,11 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
     # The bundled file itself must carry every clause: it is what the others borrow from.
     for key in REQUIRED_CLAUSES + (LATER_CLAUSES if origin == "bundled" else ()):
         if key not in clauses:
-            raise reader.error(Message("{key} is missing", key=f"clauses.{key}"))
+            raise reader.error(Message("{key} is missing", key="clauses." + key))
     from_bundled = tuple(key for key in LATER_CLAUSES if key not in clauses)
     clauses |= {key: _bundled().clauses[key] for key in from_bundled}
     exclusions = tuple(
-        Exclusion(
-            number=reader.integer(item, f"exclusions[{i}].number"),
-            key=reader.string(item, f"exclusions[{i}].key"),
-            check=Message(reader.string(item, f"exclusions[{i}].check")),
-            text=reader.string(item, f"exclusions[{i}].text"),
-            # Optional: a station's copy written before labels existed shows its `check`.
-            label=Message(
-                reader.string(item, f"exclusions[{i}].label")
-                if "label" in item
-                else reader.string(item, f"exclusions[{i}].check")
-            ),
-            translations=_translations(reader, f"exclusions[{i}]", item),
-        )
-        for i, item in enumerate(data.get("exclusions", []))
+        _exclusion(reader, f"exclusions[{i}]", item) for i, item in enumerate(data.get("exclusions", []))
     )
     if tuple(e.key for e in exclusions) != EXCLUSION_KEYS or [e.number for e in exclusions] != list(range(1, 11)):
         raise reader.error(
@@ -252,7 +239,9 @@ def _build(data: dict[str, Any], origin: str) -> Policy:
             twin = seen.setdefault(normalise_model(line), f"{table}.{line}")
             if twin != f"{table}.{line}":
                 raise reader.error(
-                    Message("{key} is the same model as {twin} as a label is matched", key=f"{table}.{line}", twin=twin)
+                    Message(
+                        "{key} is the same model as {twin} as a label is matched", key=table + "." + line, twin=twin
+                    )
                 )
             products += _line_products(reader, table, line, body)
     # Sourced figures: first the file's own, then a station's import of Netac's table, which wins.
@@ -315,14 +304,14 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
             raise reader.error(
                 Message(
                     "{key} is not a line setting (expected one of {keys})",
-                    key=f"{where}.{key}",
+                    key=where + "." + key,
                     keys=", ".join(sorted(allowed)),
                 )
             )
     interface = reader.string(body, f"{where}.interface") if table == "lines" else None
     if interface not in ("SATA", "NVMe", None):
         raise reader.error(
-            Message("{key} is {value}; expected SATA or NVMe", key=f"{where}.interface", value=repr(interface))
+            Message("{key} is {value}; expected SATA or NVMe", key=where + ".interface", value=repr(interface))
         )
     capacities = body.get("capacities_gb")
     if (
@@ -334,7 +323,7 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
         raise reader.error(
             Message(
                 "{key} must list the capacities in GB as positive whole numbers, each once",
-                key=f"{where}.capacities_gb",
+                key=where + ".capacities_gb",
             )
         )
     years = body.get("warranty_years")
@@ -342,12 +331,12 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
         raise reader.error(_not_years(f"{where}.warranty_years"))
     tbw = body.get("tbw_tb", {})
     if not isinstance(tbw, dict):
-        raise reader.error(Message("{key} must be a table of capacity in GB = TBW in TB", key=f"{where}.tbw_tb"))
+        raise reader.error(Message("{key} must be a table of capacity in GB = TBW in TB", key=where + ".tbw_tb"))
     tbw_by_capacity: dict[int, int | float] = {}
     for capacity, figure in tbw.items():
         if not capacity.isdigit() or int(capacity) not in capacities:
             raise reader.error(
-                Message("{key} is not one of the line's capacities_gb", key=f"{where}.tbw_tb.{capacity}")
+                Message("{key} is not one of the line's capacities_gb", key=where + ".tbw_tb." + capacity)
             )
         if (
             isinstance(figure, bool)
@@ -365,7 +354,7 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
             raise reader.error(
                 Message(
                     "{key} lists {name}; expected any of {names}",
-                    key=f"{where}.unsourced",
+                    key=where + ".unsourced",
                     name=repr(name),
                     names=", ".join(sorted(_UNSOURCED)),
                 )
@@ -374,13 +363,13 @@ def _line_products(reader: _Reader, table: str, line: str, body: dict[str, Any])
         raise reader.error(
             Message(
                 "{key} must say where the line's warranty_years and tbw_tb come from: no source, no figure",
-                key=f"{where}.sources",
+                key=where + ".sources",
             )
         )
     if table == "station_lines":
         if not sources:
             raise reader.error(
-                Message("{key} must say where the line comes from (Netac's table as received)", key=f"{where}.sources")
+                Message("{key} must say where the line comes from (Netac's table as received)", key=where + ".sources")
             )
         declared = ("identity",)
     # `unsourced` is kept true per capacity: a figure a station fills in stops being unsourced.
@@ -421,11 +410,12 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
     lines = {normalise_model(p.line): p.line for p in products}
     for line, capacities in figures.items():
         if normalise_model(line) not in lines:
-            raise reader.error(Message("{key} is not a line of the catalog ([lines.<name>])", key=f"{table}.{line}"))
+            raise reader.error(Message("{key} is not a line of the catalog ([lines.<name>])", key=table + "." + line))
         if not isinstance(capacities, dict):
             raise reader.error(
                 Message(
-                    "{key} must be a table of capacity_gb = {{ tbw_tb, warranty_years, source }}", key=f"{table}.{line}"
+                    "{key} must be a table of capacity_gb = {{ tbw_tb, warranty_years, source }}",
+                    key=table + "." + line,
                 )
             )
         for capacity, entry in capacities.items():
@@ -439,13 +429,13 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
                     raise reader.error(
                         Message(
                             "{key} is not a figure setting (expected one of {keys})",
-                            key=f"{where}.{key}",
+                            key=where + "." + key,
                             keys=", ".join(sorted(_FIGURE_KEYS)),
                         )
                     )
             source = entry.get("source")
             if not isinstance(source, str) or not source.strip():
-                raise reader.error(Message("{key} is missing: no source, no figure", key=f"{where}.source"))
+                raise reader.error(Message("{key} is missing: no source, no figure", key=where + ".source"))
             tbw, years = entry.get("tbw_tb"), entry.get("warranty_years")
             if tbw is None and years is None:
                 raise reader.error(Message("{key} gives neither tbw_tb nor warranty_years", key=where))
@@ -469,7 +459,7 @@ def _with_figures(reader: _Reader, products: list[Product], table: str, figures:
             )
             note = entry.get("note")
             if note is not None and not isinstance(note, str):
-                raise reader.error(Message("{key} must be a text", key=f"{where}.note"))
+                raise reader.error(Message("{key} must be a text", key=where + ".note"))
             by_key[key] = replace(
                 product,
                 tbw_tb=tbw,
@@ -519,16 +509,16 @@ def _with_taught_identity(reader: _Reader, products: list[Product], taught: Any)
                 raise reader.error(
                     Message(
                         "{key} is not an identity fact (expected one of {keys})",
-                        key=f"{where}.{fact}",
+                        key=where + "." + fact,
                         keys=", ".join(IDENTITY_FACTS),
                     )
                 )
             if not isinstance(entry, dict) or "value" not in entry or set(entry) - {"value", "source"}:
-                raise reader.error(Message('{key} must be {{ value = ..., source = "..." }}', key=f"{where}.{fact}"))
+                raise reader.error(Message('{key} must be {{ value = ..., source = "..." }}', key=where + "." + fact))
             source = entry.get("source")
             if not isinstance(source, str) or not source.strip():
                 raise reader.error(
-                    Message("{key} is missing: no source, no identity fact", key=f"{where}.{fact}.source")
+                    Message("{key} is missing: no source, no identity fact", key=where + "." + fact + ".source")
                 )
             values[fact] = entry["value"]
             told.append((fact, source.strip()))
@@ -560,7 +550,7 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
             raise reader.error(
                 Message(
                     "{key} is not an identity setting (expected one of {keys})",
-                    key=f"{where}.{key}",
+                    key=where + "." + key,
                     keys=", ".join(sorted(_IDENTITY_KEYS)),
                 )
             )
@@ -569,7 +559,7 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
     controller, serial_pattern = body.get("controller"), body.get("serial_pattern")
     for key, value in (("controller", controller), ("serial_pattern", serial_pattern)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise reader.error(Message("{key} must be a non-empty text", key=f"{where}.{key}"))
+            raise reader.error(Message("{key} must be a non-empty text", key=where + "." + key))
     patterns = [("model_patterns", p) for p in model_patterns] + [("firmware_patterns", p) for p in firmware_patterns]
     if serial_pattern is not None:
         patterns.append(("serial_pattern", serial_pattern))
@@ -580,7 +570,7 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
             raise reader.error(
                 Message(
                     "{key} {pattern} is not a regular expression ({error})",
-                    key=f"{where}.{key}",
+                    key=where + "." + key,
                     pattern=repr(pattern),
                     error=str(exc),
                 )
@@ -591,6 +581,17 @@ def _identity(reader: _Reader, where: str, body: Any) -> Identity | None:
         firmware_patterns=firmware_patterns or None,
         serial_pattern=serial_pattern,
     )
+
+
+def _exclusion(reader: _Reader, where: str, item: dict[str, Any]) -> Exclusion:
+    number = reader.integer(item, where + ".number")
+    key = reader.string(item, where + ".key")
+    check = reader.string(item, where + ".check")
+    text = reader.string(item, where + ".text")
+    # Optional: a station's copy written before labels existed shows its `check`.
+    label = reader.string(item, where + ".label") if "label" in item else check
+    # `check` and `label` are our words: said in the counter's language where the catalog has them.
+    return Exclusion(number, key, Message(check), text, Message(label), _translations(reader, where, item))
 
 
 def _translations(reader: _Reader, where: str, body: Any) -> dict[str, str]:
@@ -608,7 +609,7 @@ def _translations(reader: _Reader, where: str, body: Any) -> dict[str, str]:
             raise reader.error(
                 Message(
                     "{key} is not a translation of the text (text_ and a language code, such as text_zh_CN)",
-                    key=f"{where}.{key}",
+                    key=where + "." + key,
                 )
             )
         out[match.group(1)] = reader.string(body, f"{where}.{key}")
@@ -626,7 +627,7 @@ def not_toml(origin: str, exc: Exception) -> Message:
 
 
 def _not_tbw(key: str) -> Message:
-    return Message("{key} must be a positive number of TB, at most {most}", key=key, most=f"{MAX_TBW_TB:,}")
+    return Message("{key} must be a positive number of TB, at most {most}", key=key, most=format(MAX_TBW_TB, ","))
 
 
 def _not_years(key: str) -> Message:

@@ -315,6 +315,6 @@ def _tb(count: int) -> Message:
     thousandths = (count + 500_000_000) // 1_000_000_000
     return Message(
         "{terabytes} TB ({count} bytes)",
-        terabytes=f"{thousandths // 1000:,}.{thousandths % 1000:03d}",
-        count=f"{count:,}",
+        terabytes=format(thousandths // 1000, ",") + "." + format(thousandths % 1000, "03d"),
+        count=format(count, ","),
     )

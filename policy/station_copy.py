@@ -139,7 +139,7 @@ def _row(
             Message(
                 "{value} is not a positive number of TB (at most {most})",
                 value=_quote(cell["tbw_tb"]),
-                most=f"{MAX_TBW_TB:,}",
+                most=format(MAX_TBW_TB, ","),
             ),
         )
     years = int(cell["warranty_years"]) if cell["warranty_years"].isdigit() else None
