@@ -243,10 +243,11 @@ def station_copy(base_text: str, rows: list[FigureRow], note: str, origin: str) 
     return text, parse_policy(text.encode("utf-8"), origin)
 
 
-def diff(old: Policy, new: Policy) -> list[Message]:
-    """What `new` changes against `old`, one line a change, in the counter's words (Messages:
-    English as a str)."""
-    out = []
+def diff(old: Policy, new: Policy) -> list[str]:
+    """What `new` changes against `old`, one line a change, in the counter's words: each a
+    Message (English as a str; `say` it at the counter). Typed `list[str]` for the callers'
+    annotations."""
+    out: list[str] = []
     if old.id != new.id:
         out.append(Message("policy: {old} -> {new}", old=old.id, new=new.id))
     for name in sorted(set(old.clauses) | set(new.clauses)):
