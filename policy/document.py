@@ -75,13 +75,13 @@ class Clause:
 class Exclusion:
     number: int
     key: str
-    # Our words, not Netac's: what the technician looks for (in the decision's reason) and the same
-    # in a few words for a checkbox on an 80-column terminal. Each is a Message whose template is
-    # the text itself, so the counter says it in its language (the bundled file's are in the
-    # catalog, OUR_WORDS); a file's own words that the catalog lacks are said as written.
-    check: str
+    # `check` and `label` are our words, not Netac's: what the technician looks for (in the
+    # decision's reason), and the same in a few words for a checkbox on an 80-column terminal.
+    # Each is a Message whose template is the text itself, so the counter says it in its language
+    # (the bundled file's are in the catalog: OUR_WORDS); words the catalog lacks are said as written.
+    check: Message
     text: str  # Netac's words: the exclusion as the policy states it
-    label: str
+    label: Message
     translations: Mapping[str, str] = field(default_factory=dict, hash=False)  # Netac's, of `text`
 
     @property
