@@ -136,7 +136,7 @@ class HelpFormatter(argparse.HelpFormatter):
         # argparse indents a wrapped usage by len(prefix): give it a stand-in as wide as the words.
         from rich.cells import cell_len
 
-        said = language._("usage: ") if prefix is None else prefix
+        said = argparse._("usage: ") if prefix is None else prefix  # type: ignore[attr-defined]  # argparse's, as it would
         if cell_len(said) == len(said):
             return super()._format_usage(usage, actions, groups, said)
         stand_in = " " * cell_len(said)
