@@ -1,8 +1,8 @@
 """`workbench`: with no command, the TUI; otherwise one of the headless commands.
 
-Each command lives in workbench/commands/<name>.py with HELP, add_arguments(parser) and
-run(args) -> exit code; modules import their heavy dependencies inside run() so that
-starting the TUI stays fast.
+Each command lives in workbench/commands/<name>.py with HELP and DESCRIPTION (marked for the
+catalog, shown in the session's language), add_arguments(parser) and run(args) -> exit code;
+modules import their heavy dependencies inside run() so that starting the TUI stays fast.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import importlib
 import os
 import sys
 
+from workbench.commands import said
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
-from workbench.words.language import set_language
+from workbench.words import argparse_words
+from workbench.words.language import _, set_language
 from workbench.words.text import shown
 
 COMMANDS: dict[str, str] = {
@@ -43,19 +45,23 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
         names = []
     else:
         names = list(COMMANDS)
-    parser = argparse.ArgumentParser(
+    argparse_words.speak()  # argparse's own words ("usage: ", "options", its errors) in ours
+    parser = argparse_words.ArgumentParser(
         prog="workbench",
-        description="Netac service-station workbench. Without a command, starts the TUI.",
+        description=_("Netac service-station workbench. Without a command, starts the TUI."),
     )
     parser.add_argument(
-        "--training", action="store_true", help="read drives from the recorded training bench instead of smartctl"
+        "--training", action="store_true", help=_("read drives from the recorded training bench instead of smartctl")
     )
-    parser.add_argument("--new-claim", action="store_true", help="open a new claim at once")
+    parser.add_argument("--new-claim", action="store_true", help=_("open a new claim at once"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in names:
         module = importlib.import_module(COMMANDS[name])
         sub = commands.add_parser(
-            name, help=module.HELP, description=module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+            name,
+            help=_(module.HELP),
+            description=_(module.DESCRIPTION),
+            formatter_class=argparse_words.RawDescriptionHelpFormatter,
         )
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
@@ -83,15 +89,16 @@ def main(argv: list[str] | None = None) -> int:
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
                 # `ssh bench` without -t, scp or sftp: nothing to draw on, and a TUI left
                 # waiting on a pipe would outlive the connection.
-                raise WorkbenchError("the workbench needs a terminal: run it in one, or connect with `ssh -t`")
+                raise WorkbenchError(_("the workbench needs a terminal: run it in one, or connect with `ssh -t`"))
             from workbench.app import run_tui
 
             return run_tui(training=args.training, new_claim=args.new_claim)
         return args.run(args)
     except ONE_LINE_ERRORS as exc:
         # The one boundary for errors: what a person, a file or the database put in a message
-        # reaches the terminal cleaned, on one line, and cut to a sane length.
-        print(f"workbench: {shown(exc, 400)}", file=sys.stderr)
+        # reaches the terminal cleaned, on one line, and cut to a sane length; words from below
+        # the counter (a Message from the policy or the records) in the session's language.
+        print(f"workbench: {shown(said(exc), 400)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

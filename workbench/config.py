@@ -30,7 +30,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from policy.message import Message
 from workbench.errors import ConfigError
+from workbench.words.language import _, say
 from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
@@ -84,7 +86,7 @@ class _Section:
 
     def __init__(self, name: str, table: Any) -> None:
         if not isinstance(table, dict):
-            raise ConfigError(name, "must be a table")
+            raise ConfigError(name, _("must be a table"))
         self.name = name
         self.table = table
 
@@ -94,13 +96,15 @@ class _Section:
         value = self.table[key]
         # bool is an int subclass; `port = true` must not pass as a number.
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise ConfigError(f"{self.name}.{key}", f"must be {kind.__name__}, got {value!r}")
+            raise ConfigError(
+                f"{self.name}.{key}", _("must be {kind}, got {value}").format(kind=kind.__name__, value=repr(value))
+            )
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{self.name}.{key}", "must be a list of strings")
+            raise ConfigError(f"{self.name}.{key}", _("must be a list of strings"))
         return tuple(value)
 
 
@@ -152,8 +156,11 @@ class StationConfig:
         from workbench.words.language import choose
 
         path = self.origins.get("station.language")
-        kind = "station" if path == self.station_file else "user"
-        return choose(self.language, f"[station] language in the {kind} file {path}", environ)
+        if path == self.station_file:
+            source = Message("[station] language in the station file {path}", path=str(path))
+        else:
+            source = Message("[station] language in the user file {path}", path=str(path))
+        return choose(self.language, source, environ)
 
     @property
     def time_zone(self) -> tzinfo | None:
@@ -220,7 +227,7 @@ class StationConfig:
         try:
             return public_key_from_text(key_text, "not an Ed25519 public key")
         except PolicyFileError as exc:
-            raise ConfigError("policy.public_key", str(exc)) from None
+            raise ConfigError("policy.public_key", _said(exc)) from None
 
     def load_policy(self):
         """The policy claims are decided under: the station's own copy or the bundled one.
@@ -237,7 +244,7 @@ class StationConfig:
         try:
             return load_policy(path) if path is None or key is None else _signed_policy(path, key)
         except PolicyFileError as exc:
-            raise ConfigError("policy.file", str(exc)) from None
+            raise ConfigError("policy.file", _said(exc)) from None
 
     def signed_issue(self, path: Path) -> int | None:
         """The head office's issue number of the policy file at `path` when this station would
@@ -252,7 +259,9 @@ class StationConfig:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise PolicyFileError(f"{path}: cannot read the policy file ({exc.strerror})") from None
+            raise PolicyFileError(
+                Message("{path}: cannot read the policy file ({problem})", path=str(path), problem=exc.strerror)
+            ) from None
         return _taken(raw, str(path), key, _last_good(last, key), last)
 
     def section(self, name: str) -> _Section:
@@ -272,28 +281,39 @@ def _signed_policy(path: Path, key: Ed25519PublicKey):
 
     last = last_good_copy(path)
     kept = _last_good(last, key)
+    refused: str
     try:
         raw = path.read_bytes()
         issue = _taken(raw, str(path), key, kept, last)
     except FileNotFoundError:
-        refused = f"{path}: no such file"
+        refused = Message("{path}: no such file", path=str(path))
     except OSError as exc:
-        refused = f"{path}: cannot read the policy file ({exc.strerror})"
+        refused = Message("{path}: cannot read the policy file ({problem})", path=str(path), problem=exc.strerror)
     except PolicySignatureError as exc:
-        refused = str(exc)
+        refused = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
     else:
         _keep_last_good(last, raw, kept)
         return replace(parse_policy(raw, str(path)), issue=issue)
     if kept is None:
         raise PolicyFileError(
-            f"{refused}; and no good signed copy to keep deciding with ({last.name}): "
-            "put the head office's signed policy file there"
+            Message(
+                "{refused}; and no good signed copy to keep deciding with ({copy}): "
+                "put the head office's signed policy file there",
+                refused=refused,
+                copy=last.name,
+            )
         )
     policy = parse_policy(kept[0], str(last))
     return replace(
         policy,
         issue=kept[1],
-        notice=f"{refused}; deciding under the last good copy {last} (issue {kept[1]}, sha256 {policy.sha256[:12]})",
+        notice=Message(
+            "{refused}; deciding under the last good copy {copy} (issue {issue}, sha256 {sha256})",
+            refused=refused,
+            copy=str(last),
+            issue=kept[1],
+            sha256=policy.sha256[:12],
+        ),
     )
 
 
@@ -343,7 +363,7 @@ def user_config() -> Path | None:
     if named:
         path = Path(named)
         if not path.is_file():
-            raise ConfigError("WORKBENCH_CONFIG", f"no such file: {path}")
+            raise ConfigError("WORKBENCH_CONFIG", _("no such file: {path}").format(path=path))
         return path
     return user_config_file() if _is_file(user_config_file()) else None
 
@@ -352,10 +372,10 @@ def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
     except OSError as exc:  # e.g. a home directory this login may not enter
-        raise ConfigError(str(path), f"cannot be checked: {exc.strerror}") from None
+        raise ConfigError(str(path), _("cannot be checked: {problem}").format(problem=exc.strerror)) from None
 
 
-def untrusted(path: Path) -> str | None:
+def untrusted(path: Path) -> Message | None:
     """Why the station's file grants no authority, or None when root alone can change it: the
     file (its links followed) and every folder above it are root's, and no group or other user
     may write them (a folder others may write lets them put another file in its place)."""
@@ -364,14 +384,19 @@ def untrusted(path: Path) -> str | None:
         try:
             info = part.stat()
         except OSError as exc:
-            return f"{part} cannot be checked ({exc.strerror})"
-        mode = f"mode {info.st_mode & 0o7777:04o}"
+            return Message("{path} cannot be checked ({problem})", path=_text(part), problem=exc.strerror)
+        mode = f"{info.st_mode & 0o7777:04o}"
         if info.st_uid != 0:
-            return f"{part} belongs to {_owner(info.st_uid)}, not root"
+            return Message("{path} belongs to {owner}, not root", path=_text(part), owner=_owner(info.st_uid))
         if info.st_mode & 0o002:
-            return f"{part} is writable by every user ({mode})"
+            return Message("{path} is writable by every user (mode {mode})", path=_text(part), mode=mode)
         if info.st_mode & 0o020:
-            return f"{part} is writable by the group {_group(info.st_gid)} ({mode})"
+            return Message(
+                "{path} is writable by the group {group} (mode {mode})",
+                path=_text(part),
+                group=_group(info.st_gid),
+                mode=mode,
+            )
     return None
 
 
@@ -393,7 +418,9 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("station.time_zone", f"{name[:60]!r} is not a time zone name (e.g. Asia/Shanghai)") from None
+        raise ConfigError(
+            "station.time_zone", _("{name} is not a time zone name (e.g. Asia/Shanghai)").format(name=repr(name[:60]))
+        ) from None
 
 
 def _language(name: str) -> str:
@@ -404,7 +431,10 @@ def _language(name: str) -> str:
     code = from_locale(name)
     if code is None:
         raise ConfigError(
-            "station.language", f"{name[:60]!r} is not a language the workbench speaks ({', '.join(LANGUAGES)})"
+            "station.language",
+            _("{name} is not a language the workbench speaks ({languages})").format(
+                name=repr(name[:60]), languages=", ".join(LANGUAGES)
+            ),
         )
     return code
 
@@ -449,24 +479,39 @@ def check_known(data: dict[str, Any], source: str) -> None:
     """Refuse an unknown table or key, naming it, with the nearest known one when it is a near miss."""
     for table, body in data.items():
         if table not in KNOWN:
-            raise ConfigError(table, f"is not a table of the station configuration{_near(table, KNOWN)} ({source})")
+            near = _near(table, KNOWN)
+            if near is None:
+                problem = _("is not a table of the station configuration ({source})").format(source=source)
+            else:
+                problem = _("is not a table of the station configuration: did you mean {near}? ({source})").format(
+                    near=repr(near), source=source
+                )
+            raise ConfigError(table, problem)
         keys = KNOWN[table]
         if not isinstance(body, dict):
-            raise ConfigError(table, f"must be a table ({source})")
+            raise ConfigError(table, _("must be a table ({source})").format(source=source))
         if keys is None:
             continue
         for key, value in body.items():
             if isinstance(value, dict) and f"{table}.{key}" in KNOWN:
                 continue
             if key not in keys:
-                raise ConfigError(f"{table}.{key}", f"is not a setting of [{table}]{_near(key, keys)} ({source})")
+                near = _near(key, keys)
+                if near is None:
+                    problem = _("is not a setting of [{table}] ({source})").format(table=table, source=source)
+                else:
+                    problem = _("is not a setting of [{table}]: did you mean {near}? ({source})").format(
+                        table=table, near=repr(near), source=source
+                    )
+                raise ConfigError(f"{table}.{key}", problem)
 
 
-def _near(word: str, known: Any) -> str:
+def _near(word: str, known: Any) -> str | None:
+    """The known name `word` is a near miss of, if any."""
     import difflib
 
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f": did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else None
 
 
 def load_config(station_file: Path | None = None) -> StationConfig:
@@ -474,7 +519,7 @@ def load_config(station_file: Path | None = None) -> StationConfig:
     each, which authority settings were ignored and why."""
     config = read_config(station_file)
     for line in config.ignored:
-        print(f"workbench: {line}", file=sys.stderr)
+        print(f"workbench: {say(line)}", file=sys.stderr)
     return config
 
 
@@ -487,18 +532,31 @@ def read_config(station_file: Path | None = None) -> StationConfig:
     data: dict[str, Any] = {}
     origins: dict[str, Path] = {}
     refused: list[tuple[str, Path]] = []
-    ignored: list[str] = []
+    ignored: list[Message] = []
     own = station_file or SYSTEM_CONFIG
     present = station_file is not None or _is_file(SYSTEM_CONFIG)
     problem = untrusted(own) if present and station_file is None else None
     if present:
         left_out = _layer(data, origins, own, grants_authority=problem is None)
         refused += [(name, own) for name in left_out]
-        if problem is not None:
-            what = f" ({_listed(left_out)} ignored)" if left_out else ""
+        if problem is not None and left_out:
             ignored.append(
-                f"{own} grants no authority{what}: {problem}; only root may be able to change it "
-                "(chown root:root, chmod go-w)"
+                Message(
+                    "{file} grants no authority ({settings} ignored): {problem}; only root may be able to change it "
+                    "(chown root:root, chmod go-w)",
+                    file=_text(own),
+                    settings=_listed(left_out),
+                    problem=problem,
+                )
+            )
+        elif problem is not None:
+            ignored.append(
+                Message(
+                    "{file} grants no authority: {problem}; only root may be able to change it "
+                    "(chown root:root, chmod go-w)",
+                    file=_text(own),
+                    problem=problem,
+                )
             )
     user = user_config()
     if user is not None and present and _same_file(user, own):
@@ -508,15 +566,22 @@ def read_config(station_file: Path | None = None) -> StationConfig:
         refused += [(name, user) for name in left_out]
         if left_out:
             ignored.append(
-                f"{user}: {_listed(left_out)} ignored: authority comes only from the station's own file {own}"
+                Message(
+                    "{file}: {settings} ignored: authority comes only from the station's own file {station_file}",
+                    file=_text(user),
+                    settings=_listed(left_out),
+                    station_file=_text(own),
+                )
             )
     station = _Section("station", data.get("station", {}))
     database = _Section("database", data.get("database", {}))
     station_id = station.get("id", str, "LOCAL").upper()
     if not STATION_ID.fullmatch(station_id):
-        raise ConfigError("station.id", f"{station_id!r} must be 2 to 8 letters or digits")
+        raise ConfigError("station.id", _("{id} must be 2 to 8 letters or digits").format(id=repr(station_id)))
     if station_id == TRAINING_STATION:  # its tickets never verify: a real station would issue worthless ones
-        raise ConfigError("station.id", f"{station_id!r} is the training bench's own id: choose another")
+        raise ConfigError(
+            "station.id", _("{id} is the training bench's own id: choose another").format(id=repr(station_id))
+        )
     url = os.environ.get("WORKBENCH_DATABASE_URL") or database.get("url", str, "")
     if not url:
         url = f"sqlite:///{user_data_dir() / 'cases.db'}"
@@ -533,7 +598,7 @@ def read_config(station_file: Path | None = None) -> StationConfig:
         user_file=user,
         origins=origins,
         refused=tuple(refused),
-        ignored=tuple(strip_control(line) for line in ignored),  # a path is shown as text
+        ignored=tuple(ignored),  # its paths cleaned already: shown as text
         sections={k: v for k, v in data.items() if k not in ("station", "database")},
     )
 
@@ -544,9 +609,9 @@ def _layer(data: dict[str, Any], origins: dict[str, Path], path: Path, *, grants
     try:
         read = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), f"cannot read: {exc}") from None
+        raise ConfigError(str(path), _("cannot read: {problem}").format(problem=exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+        raise ConfigError(str(path), _("not valid TOML: {problem}").format(problem=exc)) from None
     check_known(read, str(path))
     refused = []
     for table, body in read.items():
@@ -562,6 +627,16 @@ def _layer(data: dict[str, Any], origins: dict[str, Path], path: Path, *, grants
 
 def _listed(names: list[str]) -> str:
     return ", ".join(f"[{name.split('.')[0]}] {name.split('.')[1]}" for name in names)
+
+
+def _text(path: Path) -> str:
+    """A path in a line for a person: shown as text, never terminal control."""
+    return strip_control(str(path))
+
+
+def _said(exc: BaseException) -> str:
+    """An error from the policy in the session's language (a Message), else as it is."""
+    return say(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -1,4 +1,17 @@
-"""Decide a warranty claim under the Netac policy: JSON in, JSON out.
+"""Decide a warranty claim under the Netac policy: JSON in, JSON out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from workbench.commands import said
+from workbench.errors import InputError
+from workbench.words.language import N_, _, say
+
+DESCRIPTION = N_(
+    """Decide a warranty claim under the Netac policy: JSON in, JSON out.
 
     workbench assess CLAIM.json            # or '-' for standard input
     workbench assess --policy FILE CLAIM.json
@@ -7,24 +20,16 @@ Exit 0 with one JSON object for every valid claim, whatever the verdict; exit 2 
 line on stderr naming the field for invalid input. The contract is
 docs/claim-format.md in the project; the TUI's decision step calls the same function.
 """
-
-from __future__ import annotations
-
-import argparse
-import json
-import sys
-
-from workbench.errors import InputError
-
-HELP = "decide a claim (JSON) under the warranty policy and print the decision (JSON)"
+)
+HELP = N_("decide a claim (JSON) under the warranty policy and print the decision (JSON)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("claim", metavar="CLAIM.json", help="the claim as a JSON object, or - for standard input")
+    parser.add_argument("claim", metavar="CLAIM.json", help=_("the claim as a JSON object, or - for standard input"))
     parser.add_argument(
         "--policy",
         metavar="FILE",
-        help="a policy data file (default: the station's [policy] file, else the bundled one)",
+        help=_("a policy data file (default: the station's [policy] file, else the bundled one)"),
     )
 
 
@@ -36,17 +41,17 @@ def run(args: argparse.Namespace) -> int:
         try:
             policy = load_policy(args.policy)
         except PolicyFileError as exc:
-            raise InputError("--policy", str(exc)) from None
+            raise InputError("--policy", said(exc)) from None
     else:
         policy = load_config().load_policy()
         if policy.notice:  # the station's file was refused: say so, decide under the last good one
             from workbench.words.text import strip_control
 
-            print(f"workbench assess: {strip_control(policy.notice)}", file=sys.stderr)
+            print(f"workbench assess: {strip_control(say(policy.notice))}", file=sys.stderr)
     try:
         claim = parse_claim(_read_json(args.claim))
     except ClaimInputError as exc:
-        raise InputError(exc.field, exc.problem) from None
+        raise InputError(exc.field, say(exc.problem)) from None
     json.dump(assess(claim, policy).to_dict(), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
@@ -61,17 +66,24 @@ def _read_json(source: str) -> object:
                 raw = handle.read()
         text = raw.decode("utf-8")
     except OSError as exc:
-        raise InputError(source, f"cannot read the claim ({exc.strerror})") from None
+        raise InputError(source, _("cannot read the claim ({problem})").format(problem=exc.strerror)) from None
     except UnicodeDecodeError:
-        raise InputError(source, "the claim is not UTF-8 text") from None
+        raise InputError(source, _("the claim is not UTF-8 text")) from None
     try:
         return json.loads(text, object_pairs_hook=_no_twin_keys)
     except json.JSONDecodeError as exc:
-        raise InputError("claim", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise InputError(
+            "claim",
+            _("not valid JSON ({problem} at line {line} column {column})").format(
+                problem=exc.msg, line=exc.lineno, column=exc.colno
+            ),
+        ) from None
     except RecursionError:
-        raise InputError("claim", "not a claim: the JSON is nested too deeply") from None
+        raise InputError("claim", _("not a claim: the JSON is nested too deeply")) from None
     except ValueError as exc:  # Python's limit on the digits of one integer (4,300)
-        raise InputError("claim", f"a number has too many digits ({str(exc).split('(')[0].strip()})") from None
+        raise InputError(
+            "claim", _("a number has too many digits ({problem})").format(problem=str(exc).split("(")[0].strip())
+        ) from None
 
 
 def _no_twin_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -80,6 +92,6 @@ def _no_twin_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     for key, value in pairs:
         if key in seen:
             shown = json.dumps(key)[:80]
-            raise InputError(shown, "is given twice in one object: the claim is ambiguous")
+            raise InputError(shown, _("is given twice in one object: the claim is ambiguous"))
         seen[key] = value
     return seen
