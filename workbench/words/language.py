@@ -107,7 +107,7 @@ def _said(template: str, values: Mapping[str, Any]) -> str:
 @dataclass(frozen=True)
 class Choice:
     code: str
-    source: str  # in English words for `config check`: where the choice came from
+    source: str  # where the choice came from, for `config check` (a Message: said in its language)
 
 
 def from_locale(value: str) -> str | None:
@@ -130,10 +130,10 @@ def choose(station_setting: str, station_source: str, environ: Mapping[str, str]
         for part in value.split(":") if variable == "LANGUAGE" else (value,):
             code = from_locale(part) if part else None
             if code is not None:
-                return Choice(code, f"{variable}={value} (this login)")
+                return Choice(code, Message("{variable}={value} (this login)", variable=variable, value=value))
     if station_setting:
         return Choice(station_setting, station_source)
-    return Choice(ENGLISH, "the default (no [station] language, no language in the login's locale)")
+    return Choice(ENGLISH, Message("the default (no [station] language, no language in the login's locale)"))
 
 
 # --- Dates, numbers and sizes in the language's own form (Babel) -------------------------------------

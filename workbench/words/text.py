@@ -45,9 +45,14 @@ def plain(text: object):
 
 
 def shown(text: object, limit: int = 80) -> str:
-    """A value quoted in a message: cleaned, on one line, and cut to `limit` characters."""
+    """A value quoted in a message: cleaned, on one line, and cut to `limit` terminal cells."""
+    from rich.cells import cell_len, set_cell_size
+
     cleaned = strip_control(str(text))
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+    if len(cleaned) <= limit // 2 or cell_len(cleaned) <= limit:  # most messages: no measuring needed
+        return cleaned
+    # Cut by terminal cells (a Han character takes two), never through a character.
+    return set_cell_size(cleaned, limit - 1).rstrip() + "…"
 
 
 def clean_data(value: object) -> object:
