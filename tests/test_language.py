@@ -172,3 +172,18 @@ def test_the_footer_still_needs_its_translation_of_binding_descriptions():
 
     source = inspect.getsource(Footer.compose)
     assert "binding.description," in source  # handed to FooterKey as it is
+
+
+def test_a_clause_is_netacs_translation_or_netacs_english_marked_so():
+    from policy.document import Clause
+    from workbench.words.clause_text import clause_text
+
+    english_only = Clause("Warranty exclusions, 3)", "Warranty label torn or removed.")
+    translated = Clause("Warranty exclusions, 3)", "Warranty label torn or removed.", {"zh_CN": "保修标签撕毁或移除。"})
+    assert clause_text(english_only) == clause_text(translated) == "Warranty label torn or removed."
+    set_language(CHINESE)
+    try:
+        assert clause_text(translated) == "保修标签撕毁或移除。"
+        assert clause_text(english_only) == "Warranty label torn or removed.（朗科英文原文）"
+    finally:
+        set_language(ENGLISH)
