@@ -11,6 +11,7 @@ from datetime import tzinfo
 from rich.cells import cell_len
 
 from workbench.claim_draft import ClaimDraft
+from workbench.words.clause_text import clause_text
 from workbench.words.diagnosis_text import recorded_test, summary_line
 from workbench.words.language import N_, _, say, shown_date
 from workbench.words.text import strip_control
@@ -82,9 +83,9 @@ def ticket_content(view, policy, station_name: str, zone: tzinfo | None = None) 
     clauses = policy.clauses
     lines += [
         _("Next: {steps}").format(steps=_(NEXT_STEPS[verdict])),
-        _("Your data: {clause}").format(clause=clauses["data_backup"].text),
+        _("Your data: {clause}").format(clause=clause_text(clauses["data_backup"])),
         _("Proof of purchase: {information} {start}").format(
-            information=clauses["required_information"].text, start=clauses["warranty_start"].text
+            information=clause_text(clauses["required_information"]), start=clause_text(clauses["warranty_start"])
         ),
         _("Policy {policy}, file sha256 {sha256}. Verify this ticket: workbench ticket verify.").format(
             policy=decision.policy_id, sha256=decision.policy_sha256[:16]
