@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from db import clock
 from db.errors import StoreError
-from db.lifecycle import move_problem
+from db.lifecycle import code_named, move_problem
 from db.models import (
     Case,
     HandBack,
@@ -19,6 +19,7 @@ from db.models import (
 )
 from db.records import Records
 from db.views import CaseSummary, ShipmentView, ShippedDrive, summary_of
+from policy.message import Message
 from policy.serials import canonical_serial
 
 
@@ -32,12 +33,12 @@ class AfterDecisionRecords(Records):
             case = self._case(session, number)
             problem = move_problem(case.status, target, case.verdict)
             if problem:
-                raise StoreError(f"case {number}: {problem}")
+                raise StoreError(Message("case {number}: {problem}", number=number, problem=problem))
             before, case.status = case.status, target
             self._touch(case, session)
             self._audit(session, number, "state_changed", {"from": before, "to": target, "note": note})
 
-        self._write(f"mark the case {target}", work)
+        self._write(Message("mark the case {state}", state=code_named(target)), work)
 
     def record_replacement(
         self, number: str, serial: str, model: str, capacity_gb: int, substitution_reason: str | None = None
@@ -48,28 +49,42 @@ class AfterDecisionRecords(Records):
         are a supervisor). The case is then ready for pickup."""
         serial = canonical_serial(serial)
         if not serial:
-            raise StoreError("replacement serial: scan the replacement drive's serial")
+            raise StoreError(Message("replacement serial: scan the replacement drive's serial"))
 
         def work(session: Session) -> None:
             case = self._case(session, number)
             if case.verdict != "covered" or case.status not in ("decided", "awaiting_repair", "awaiting_stock"):
                 raise StoreError(
-                    f"case {number}: only a covered case waiting for service gets a replacement "
-                    f"(it is {case.status}, {case.verdict})"
+                    Message(
+                        "case {number}: only a covered case waiting for service gets a replacement "
+                        "(it is {state}, {verdict})",
+                        number=number,
+                        state=code_named(case.status),
+                        verdict=code_named(case.verdict),
+                    )
                 )
             if serial == case.serial:
-                raise StoreError(f"replacement serial: {serial} is the failed drive's own serial")
+                raise StoreError(
+                    Message("replacement serial: {serial} is the failed drive's own serial", serial=serial)
+                )
             given = session.exec(select(Replacement).where(Replacement.serial == serial)).first()
             if given is not None:
                 other = session.get(Case, given.case_id)
                 raise StoreError(
-                    f"replacement serial: {serial} already went out as the replacement of case "
-                    f"{other.number if other else given.case_id}"
+                    Message(
+                        "replacement serial: {serial} already went out as the replacement of case {number}",
+                        serial=serial,
+                        number=other.number if other else str(given.case_id),
+                    )
                 )
             claimed = session.exec(select(Case).where(Case.serial == serial).limit(1)).first()
             if claimed is not None:
                 raise StoreError(
-                    f"replacement serial: {serial} is a claimed drive (case {claimed.number}), not new stock"
+                    Message(
+                        "replacement serial: {serial} is a claimed drive (case {number}), not new stock",
+                        serial=serial,
+                        number=claimed.number,
+                    )
                 )
             reason = (substitution_reason or "").strip() or None
             replacement = Replacement(
@@ -100,7 +115,7 @@ class AfterDecisionRecords(Records):
                 },
             )
 
-        self._write("record the replacement", work)
+        self._write(Message("record the replacement"), work)
 
     def record_hand_back(
         self,
@@ -117,23 +132,33 @@ class AfterDecisionRecords(Records):
         own drive). A refusal names what was scanned, never the serial expected."""
         collected_by, reason = collected_by.strip(), id_check_reason.strip()
         if not collected_by:
-            raise StoreError("collected by: name who collected the drive")
+            raise StoreError(Message("collected by: name who collected the drive"))
         if not id_checked and not reason:
-            raise StoreError("ID check reason: say why the collector's identity document was not checked")
+            raise StoreError(Message("ID check reason: say why the collector's identity document was not checked"))
 
         def work(session: Session) -> None:
             case = self._case(session, number)
             if case.status != "ready":
-                raise StoreError(f"case {number}: only a case ready for pickup is handed back (it is {case.status})")
+                raise StoreError(
+                    Message(
+                        "case {number}: only a case ready for pickup is handed back (it is {state})",
+                        number=number,
+                        state=code_named(case.status),
+                    )
+                )
             replacement = session.exec(select(Replacement).where(Replacement.case_id == case.id)).first()
             expected = replacement.serial if replacement else case.serial
             going = canonical_serial(drive_serial) or (expected if replacement is None else "")
             if replacement is not None and not going:
-                raise StoreError("drive out: scan the serial label of the replacement drive going out")
+                raise StoreError(Message("drive out: scan the serial label of the replacement drive going out"))
             if going != expected:
                 raise StoreError(
-                    f"drive out: the scanned drive {going} is not the one of case {number}: "
-                    "find the case's drive and scan its serial label"
+                    Message(
+                        "drive out: the scanned drive {serial} is not the one of case {number}: "
+                        "find the case's drive and scan its serial label",
+                        serial=going,
+                        number=number,
+                    )
                 )
             now = clock.utcnow()
             session.add(
@@ -164,24 +189,32 @@ class AfterDecisionRecords(Records):
                 },
             )
 
-        self._write("record the hand-back", work)
+        self._write(Message("record the hand-back"), work)
 
     def create_shipment(self, numbers: Sequence[str], reference: str = "") -> str:
         """A parcel of failed drives to Netac: the drives of replaced cases not yet sent.
         Returns the shipment's number (station, year, sequence)."""
         if not numbers:
-            raise StoreError("shipment: name the cases whose failed drives go in the parcel")
+            raise StoreError(Message("shipment: name the cases whose failed drives go in the parcel"))
 
         def work(session: Session) -> str:
             cases = [self._case(session, number) for number in dict.fromkeys(numbers)]
             for case in cases:
                 replaced = session.exec(select(Replacement).where(Replacement.case_id == case.id)).first()
                 if replaced is None:
-                    raise StoreError(f"case {case.number}: its drive was not replaced, so it is not at the station")
+                    raise StoreError(
+                        Message(
+                            "case {number}: its drive was not replaced, so it is not at the station", number=case.number
+                        )
+                    )
                 if case.shipment_id is not None:
                     shipped = session.get(Shipment, case.shipment_id)
                     raise StoreError(
-                        f"case {case.number}: its failed drive is already in shipment {shipped.number if shipped else ''}"
+                        Message(
+                            "case {number}: its failed drive is already in shipment {shipment}",
+                            number=case.number,
+                            shipment=shipped.number if shipped else "",
+                        )
                     )
             now = clock.utcnow()
             year = now.year
@@ -210,7 +243,7 @@ class AfterDecisionRecords(Records):
             )
             return shipment.number
 
-        return self._write("record the shipment", work)
+        return self._write(Message("record the shipment"), work)
 
     def after_decision(self) -> list[CaseSummary]:
         """Cases decided and not yet handed back: the counter's open work, the oldest first."""
@@ -219,7 +252,9 @@ class AfterDecisionRecords(Records):
             .where(col(Case.status).in_(("decided", "awaiting_repair", "awaiting_stock", "ready")))
             .order_by(col(Case.updated_at))
         )
-        return self._read("list the cases after their decision", lambda s: [summary_of(c) for c in s.exec(query)])
+        return self._read(
+            Message("list the cases after their decision"), lambda s: [summary_of(c) for c in s.exec(query)]
+        )
 
     def awaiting_shipment(self) -> list[ShippedDrive]:
         """Failed drives at the station (their cases were replaced) not yet in a shipment to Netac."""
@@ -230,13 +265,13 @@ class AfterDecisionRecords(Records):
             .order_by(col(Replacement.recorded_at))
         )
         return self._read(
-            "list the drives to send to Netac", lambda s: [shipped_drive(case, r) for case, r in s.exec(query)]
+            Message("list the drives to send to Netac"), lambda s: [shipped_drive(case, r) for case, r in s.exec(query)]
         )
 
     def shipments(self) -> list[ShipmentView]:
         """Every shipment, newest first."""
         return self._read(
-            "list the shipments",
+            Message("list the shipments"),
             lambda s: [
                 shipment_view(s, shipment)
                 for shipment in s.exec(select(Shipment).order_by(col(Shipment.created_at).desc()))
@@ -247,10 +282,10 @@ class AfterDecisionRecords(Records):
         def work(session: Session) -> ShipmentView:
             shipment = session.exec(select(Shipment).where(Shipment.number == number.strip().upper())).first()
             if shipment is None:
-                raise StoreError(f"shipment {number}: no such shipment")
+                raise StoreError(Message("shipment {number}: no such shipment", number=number))
             return shipment_view(session, shipment)
 
-        return self._read("read the shipment", work)
+        return self._read(Message("read the shipment"), work)
 
 
 def shipped_drive(case: Case, replacement: Replacement) -> ShippedDrive:

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from db.audit_rows import verify_records
 from db.errors import StoreError
 from db.models import AuditEntry, AuditHead, row_id
+from policy.message import Message
 
 GENESIS = "0" * 64
 
@@ -69,8 +70,10 @@ def append_entry(
     head = session.get(AuditHead, 1)  # already loaded by lock_head: no second query
     if head is None:  # seeded by migration 0003: gone means the trail was cut
         raise StoreError(
-            "the audit trail's head row is missing, so its end may have been cut off: nothing more "
-            "is written; run `workbench audit verify` and restore the database from its backup"
+            Message(
+                "the audit trail's head row is missing, so its end may have been cut off: nothing more "
+                "is written; run `workbench audit verify` and restore the database from its backup"
+            )
         )
     text = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
     entry = AuditEntry(
@@ -95,7 +98,7 @@ def append_entry(
 class AuditReport:
     entries: int
     broken_at: int | None  # the id of the first entry that does not verify
-    problem: str | None
+    problem: str | None  # what is wrong, in words (a policy.message.Message the counter can say)
 
     @property
     def intact(self) -> bool:
@@ -134,14 +137,22 @@ def _first_malformed(session: Session) -> tuple[int, int, str] | None:
                 raise ValueError
             datetime.fromisoformat(bytes(at).decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            return count, entry_id, f"entry {entry_id} has a time that is not one: it was edited outside the workbench"
+            return (
+                count,
+                entry_id,
+                Message(
+                    "entry {entry} has a time that is not one: it was edited outside the workbench", entry=entry_id
+                ),
+            )
         try:
             bytes(detail or b"").decode("utf-8")
         except UnicodeDecodeError:
             return (
                 count,
                 entry_id,
-                f"entry {entry_id} holds bytes that are not text: it was edited outside the workbench",
+                Message(
+                    "entry {entry} holds bytes that are not text: it was edited outside the workbench", entry=entry_id
+                ),
             )
     return None
 
@@ -165,7 +176,10 @@ def _verify_anchors(session: Session, anchors: tuple[str, ...]) -> tuple[int, st
         if entry is None or not prefix or not entry.hash.startswith(prefix.lower()):
             return (
                 int(number) if number.isdigit() else 0,
-                f"the trail no longer holds the link {anchor[:40]} printed on a ticket: it was cut or rewritten",
+                Message(
+                    "the trail no longer holds the link {anchor} printed on a ticket: it was cut or rewritten",
+                    anchor=anchor[:40],
+                ),
             )
     return None
 
@@ -175,23 +189,44 @@ def _verify_links(session: Session) -> AuditReport:
     for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).yield_per(2000):
         entry_id = row_id(entry)
         if entry.prev_hash != prev_hash:
-            what = "an entry before it was deleted or edited" if count else "entries before it were deleted"
-            return AuditReport(count, entry_id, f"entry {entry_id} does not follow entry {prev_id}: {what}")
+            what = (
+                Message("an entry before it was deleted or edited")
+                if count
+                else Message("entries before it were deleted")
+            )
+            return AuditReport(
+                count,
+                entry_id,
+                Message(
+                    "entry {entry} does not follow entry {previous}: {what}",
+                    entry=entry_id,
+                    previous=prev_id,
+                    what=what,
+                ),
+            )
         expected = entry_hash(
             prev_hash, entry_id, entry.at, entry.actor, entry.station, entry.case_number, entry.action, entry.detail
         )
         if entry.hash != expected:
-            return AuditReport(count, entry_id, f"entry {entry_id} was edited after it was written")
+            return AuditReport(
+                count, entry_id, Message("entry {entry} was edited after it was written", entry=entry_id)
+            )
         prev_hash, prev_id, count = entry.hash, entry_id, count + 1
     head = session.get(AuditHead, 1)
     if head is None:
         return AuditReport(
-            count, prev_id + 1, "the audit head row is missing: the end of the trail may have been cut off with it"
+            count,
+            prev_id + 1,
+            Message("the audit head row is missing: the end of the trail may have been cut off with it"),
         )
     if (head.last_id, head.last_hash) != (prev_id, prev_hash):
         return AuditReport(
             count,
             prev_id + 1,
-            f"the trail ends at entry {prev_id} but entry {head.last_id} was written: entries at the end were deleted",
+            Message(
+                "the trail ends at entry {last} but entry {head} was written: entries at the end were deleted",
+                last=prev_id,
+                head=head.last_id,
+            ),
         )
     return AuditReport(count, None, None)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +41,9 @@ from sqlalchemy import Table, func
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, SQLModel, col, select
 
+from db.lifecycle import code_named
 from db.models import AuditEntry, Shipment, case_copies, row_id
+from policy.message import Message
 
 # The case row's columns an entry vouches for (not `step` nor `updated_at`: see above).
 CASE_VOUCHED = (
@@ -82,7 +85,7 @@ DECISION_VOUCHED = (
 )
 FINDING_VOUCHED = ("batch", "check", "severity", "message", "evidence", "confirmed")
 
-Problem = tuple[int, str]  # (the entry it is found at, 0 for none; what is wrong)
+Problem = tuple[int, str]  # (the entry it is found at, 0 for none; what is wrong: a Message)
 
 
 def _plain(value: Any) -> Any:
@@ -185,12 +188,30 @@ def _verify_cases(session: Session) -> Problem | None:
     return _stray(children, None) or _deleted_case(session, joined)
 
 
+# The tables of CHILDREN in words, as a stray row is named.
+TABLE_WORDS = {
+    "decision": Message("decision"),
+    "ticket": Message("ticket"),
+    "inspection_item": Message("inspection item"),
+    "smart_snapshot": Message("smart snapshot"),
+    "diagnosis_test": Message("diagnosis test"),
+    "counterfeit_finding": Message("counterfeit finding"),
+    "replacement": Message("replacement"),
+    "hand_back": Message("hand back"),
+}
+
+
 def _stray(children: dict[str, _Grouped], case_id: int | None) -> Problem | None:
     """A row whose case is not in the records (taken before the case `case_id`, None: the last)."""
     for name, rows in children.items():
         stray = rows.before(case_id)
         if stray is not None:
-            return 0, f"{name.replace('_', ' ')} {stray.id} belongs to no case in the records (case id {stray.case_id})"
+            return 0, Message(
+                "{table} {id} belongs to no case in the records (case id {case_id})",
+                table=TABLE_WORDS.get(name, name.replace("_", " ")),
+                id=stray.id,
+                case_id=stray.case_id,
+            )
     return None
 
 
@@ -214,7 +235,11 @@ def _deleted_case(session: Session, joined: int) -> Problem | None:
         )
         .one()
     )
-    return orphan[0], f"case {orphan[1]} (written in entry {orphan[0]}) is missing from the records: deleted"
+    return orphan[0], Message(
+        "case {number} (written in entry {entry}) is missing from the records: deleted",
+        number=orphan[1],
+        entry=orphan[0],
+    )
 
 
 class _Grouped:
@@ -245,7 +270,7 @@ def _verify_case(
 ) -> Problem | None:
     number = case.number
     if not any(e.action == "case_created" for e in entries):
-        return 0, f"case {number} has no creation entry in the trail: its entries were deleted"
+        return 0, Message("case {number} has no creation entry in the trail: its entries were deleted", number=number)
     vouched: Vouched = {}
     issued: dict[int, dict[str, Any]] = {}
     for entry in entries:
@@ -263,13 +288,48 @@ def _verify_case(
         named.update({f"counterfeit finding {i + 1} of run {batch}": r for i, r in enumerate(findings)})
     for name, row in named.items():
         if name not in vouched:
-            return 0, f"{name} of case {number} has no entry in the trail"
+            return 0, Message("{row} of case {number} has no entry in the trail", row=_row_words(name), number=number)
         entry_id, matches = vouched.pop(name)
         if not matches(row):
-            return entry_id, f"{name} of case {number} was changed after entry {entry_id} recorded it"
+            return entry_id, Message(
+                "{row} of case {number} was changed after entry {entry} recorded it",
+                row=_row_words(name),
+                number=number,
+                entry=entry_id,
+            )
     for name, (entry_id, _) in vouched.items():
-        return entry_id, f"{name} of case {number} (recorded in entry {entry_id}) is missing from the records: deleted"
+        return entry_id, Message(
+            "{row} of case {number} (recorded in entry {entry}) is missing from the records: deleted",
+            row=_row_words(name),
+            number=number,
+            entry=entry_id,
+        )
     return _verify_case_row(case, entries, rows["decision"], shipments)
+
+
+# A row's name as the check keys it ("decision 12"), in words: built only for the row a problem is found at.
+ROW_WORDS: tuple[tuple[str, Callable[[str], Message]], ...] = (
+    ("decision ", lambda key: Message("decision {id}", id=key)),
+    ("ticket ", lambda key: Message("ticket {id}", id=key)),
+    ("inspection item ", lambda key: Message("inspection item {key}", key=key)),
+    ("SMART readout ", lambda key: Message("SMART readout {id}", id=key)),
+    ("diagnosis test ", lambda key: Message("diagnosis test {id}", id=key)),
+)
+ONE_ROW_WORDS = {"replacement": Message("replacement"), "hand-back": Message("hand-back")}
+FINDING_NAME = re.compile(r"counterfeit finding (\d+) of run (.*)", re.DOTALL)
+
+
+def _row_words(name: str) -> str:
+    """A row named as in `named` and `vouched`, as a Message (any other name as it is)."""
+    if name in ONE_ROW_WORDS:
+        return ONE_ROW_WORDS[name]
+    finding = FINDING_NAME.fullmatch(name)
+    if finding:
+        return Message("counterfeit finding {finding} of run {run}", finding=finding[1], run=finding[2])
+    for prefix, words in ROW_WORDS:
+        if name.startswith(prefix):
+            return words(name.removeprefix(prefix))
+    return name
 
 
 def _batches(findings: list[Any]) -> dict[int, list[Any]]:
@@ -378,8 +438,10 @@ def _verify_case_row(
     latest = next((e for e in reversed(entries) if "case_row" in e.detail), None)
     if latest is not None:
         if latest.detail["case_row"] != case_digest(case):
-            return latest.id, (
-                f"case {number} was changed after entry {latest.id} recorded it (its state, verdict, claim, or figures)"
+            return latest.id, Message(
+                "case {number} was changed after entry {entry} recorded it (its state, verdict, claim, or figures)",
+                number=number,
+                entry=latest.id,
             )
         return None
     # Written before the digests: its claim as the trail has it, and its latest decision's verdict.
@@ -398,14 +460,24 @@ def _verify_case_row(
     ):
         return (
             last.id,
-            f"case {number}: its claim (fields, serial, customer or model) is not the one entry {last.id} recorded",
+            Message(
+                "case {number}: its claim (fields, serial, customer or model) is not the one entry {entry} recorded",
+                number=number,
+                entry=last.id,
+            ),
         )
     decision = decisions[-1] if decisions else None
     if case.verdict != (decision and (decision.override_verdict or decision.verdict)):
-        return 0, f"case {number}: its verdict {case.verdict} is not its latest decision's"
+        return 0, Message(
+            "case {number}: its verdict {verdict} is not its latest decision's",
+            number=number,
+            verdict=code_named(case.verdict),
+        )
     shipped = [e for e in entries if e.action == "drive_shipped"]
     if shipments.get(case.shipment_id) != (shipped[-1].detail.get("shipment") if shipped else None):
-        return (shipped[-1].id if shipped else 0), f"case {number}: its shipment is not the one the trail recorded"
+        return (shipped[-1].id if shipped else 0), Message(
+            "case {number}: its shipment is not the one the trail recorded", number=number
+        )
     return None
 
 
@@ -422,11 +494,19 @@ def _verify_shipments(session: Session) -> Problem | None:
     for shipment in session.exec(select(Shipment).order_by(col(Shipment.id))):
         vouching = created.pop(shipment.number, None)
         if vouching is None:
-            return 0, f"shipment {shipment.number} has no entry in the trail"
+            return 0, Message("shipment {number} has no entry in the trail", number=shipment.number)
         if (shipment.reference, shipment.technician) != (vouching.detail.get("reference"), vouching.actor):
-            return vouching.id, f"shipment {shipment.number} was changed after entry {vouching.id} recorded it"
+            return vouching.id, Message(
+                "shipment {number} was changed after entry {entry} recorded it",
+                number=shipment.number,
+                entry=vouching.id,
+            )
     for number, entry in created.items():
-        return entry.id, f"shipment {number} (recorded in entry {entry.id}) is missing from the records: deleted"
+        return entry.id, Message(
+            "shipment {number} (recorded in entry {entry}) is missing from the records: deleted",
+            number=number,
+            entry=entry.id,
+        )
     return None
 
 

@@ -16,6 +16,7 @@ from db.models import (
 )
 from db.records import Records, apply_fields
 from db.views import CaseSummary, summary_of
+from policy.message import Message
 
 
 class CaseRecords(Records):
@@ -50,7 +51,7 @@ class CaseRecords(Records):
             self._audit(session, case.number, "case_created", {"fields": fields, "step": step})
             return summary_of(case)
 
-        return self._write("create a case", work)
+        return self._write(Message("create a case"), work)
 
     def save_draft(self, number: str, step: str, fields: dict[str, Any], *, seen: Seen | None = None) -> None:
         """Merge changed intake fields and the step into the case: durable when this returns.
@@ -64,24 +65,24 @@ class CaseRecords(Records):
             if not changed and case.step == step:
                 return
             states = BEFORE_DECISION if changed else tuple(s for s in STATES if s != "withdrawn")
-            self._case_taking(session, number, "the draft", seen, states)
+            self._case_taking(session, number, Message("the draft"), seen, states)
             case.step = step
             apply_fields(case, {**stored, **fields})
             self._touch(case, session)
             self._audit(session, number, "draft_saved", {"step": step, "fields": changed})
 
-        self._write("save the draft", work)
+        self._write(Message("save the draft"), work)
 
     def withdraw(self, number: str, reason: str) -> None:
         """A draft discarded or a claim withdrawn before its decision: the case stays in the
         records as withdrawn (its number is never given again), with who and why."""
         if not reason.strip():
-            raise StoreError("reason: withdrawing a claim needs a reason")
+            raise StoreError(Message("reason: withdrawing a claim needs a reason"))
 
         def work(session: Session) -> None:
-            case = self._case_taking(session, number, "withdrawing the claim", None)
+            case = self._case_taking(session, number, Message("withdrawing the claim"), None)
             before, case.status = case.status, "withdrawn"
             self._touch(case, session)
             self._audit(session, number, "case_withdrawn", {"from": before, "reason": reason.strip()})
 
-        self._write("withdraw the claim", work)
+        self._write(Message("withdraw the claim"), work)

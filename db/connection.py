@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from db.errors import StoreError
+from policy.message import Message
 
 BUSY_TIMEOUT_MS = 5000
 RETRY_FOR_S = 30.0
@@ -48,7 +49,13 @@ def make_engine(url: str, *, read_only: bool = False, replicated: bool = False) 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for the case database {path.parent}: {exc.strerror}") from None
+            raise StoreError(
+                Message(
+                    "cannot create the folder for the case database {folder}: {error}",
+                    folder=str(path.parent),
+                    error=str(exc.strerror),
+                )
+            ) from None
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_setup(engine, replicated=replicated)
         return engine
@@ -131,23 +138,38 @@ def _is_busy(exc: Exception) -> bool:
 
 
 def explain(exc: Exception, what: str, *, waited: float = BUSY_TIMEOUT_MS / 1000) -> StoreError:
-    """A database failure as one line a technician or station manager can act on; `waited`:
-    how long it was tried (the busy timeout alone, unless retried)."""
+    """A database failure as one line a technician or station manager can act on; `what` the
+    failed work in words (a Message: "record the decision"); `waited`: how long it was tried (the
+    busy timeout alone, unless retried). The driver's own words stay as it said them."""
     orig = getattr(exc, "orig", exc)
     text = str(orig).lower()
     if isinstance(orig, sqlite3.Error) or "sqlite" in type(orig).__module__:
         if "readonly" in text or "read-only" in text or "attempt to write" in text:
             return StoreError(
-                f"cannot {what}: the case database is read-only (check the file's and its folder's permissions)"
+                Message(
+                    "cannot {what}: the case database is read-only (check the file's and its folder's permissions)",
+                    what=what,
+                )
             )
         if "not a database" in text or "malformed" in text or "corrupt" in text or "could not decode" in text:
             # The driver's own words may quote the damaged bytes: not shown (probe L11).
             return StoreError(
-                f"cannot {what}: the case database file is damaged; restore the latest "
-                "backup (the .bak files beside it) or ask the station manager"
+                Message(
+                    "cannot {what}: the case database file is damaged; restore the latest "
+                    "backup (the .bak files beside it) or ask the station manager",
+                    what=what,
+                )
             )
         if "unable to open" in text:
-            return StoreError(f"cannot {what}: the case database cannot be opened ({orig})")
+            return StoreError(
+                Message("cannot {what}: the case database cannot be opened ({error})", what=what, error=str(orig))
+            )
         if _is_busy(exc):
-            return StoreError(f"cannot {what}: the case database stayed busy for {waited:.0f} s; try again")
-    return StoreError(f"cannot {what}: {orig}")
+            return StoreError(
+                Message(
+                    "cannot {what}: the case database stayed busy for {seconds} s; try again",
+                    what=what,
+                    seconds=round(waited),
+                )
+            )
+    return StoreError(Message("cannot {what}: {error}", what=what, error=str(orig)))

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from db import clock
 from db.audit_rows import decision_digest
 from db.errors import StoreError
-from db.lifecycle import BEFORE_DECISION, Seen
+from db.lifecycle import BEFORE_DECISION, Seen, code_named
 from db.models import (
     Case,
     DecisionRecord,
@@ -19,6 +19,14 @@ from db.models import (
 )
 from db.records import Records, latest_decision
 from db.views import ReviewItem, summary_of
+from policy.message import Message
+
+# What a decision may lack: the override's or the review request's missing parts, in words.
+MISSING = {
+    ("verdict",): Message("verdict"),
+    ("reason",): Message("reason"),
+    ("verdict", "reason"): Message("verdict, reason"),
+}
 
 
 class DecisionRecords(Records):
@@ -47,12 +55,22 @@ class DecisionRecords(Records):
 
         A decision is taken from a draft or a case under review; a decided case changes only by
         a supervisor's override; `seen` refuses a decision made against an older one.
+
+        Each reason is stored as {"code", "text", ...} and, when its text is a
+        policy.message.Message, with its "template" and "values" too: the counter says a stored
+        reason in its own language (workbench.words.language.say); "text" stays the English.
         """
-        for name, given in (("override", override), ("review request", review_request)):
+        for name, given in ((Message("override"), override), (Message("review request"), review_request)):
             if given is not None:
-                missing = [k for k in ("verdict", "reason") if not str(given.get(k) or "").strip()]
+                missing = tuple(k for k in ("verdict", "reason") if not str(given.get(k) or "").strip())
                 if missing:
-                    raise StoreError(f"{name}: {', '.join(missing)} missing; it needs a verdict and a reason")
+                    raise StoreError(
+                        Message(
+                            "{name}: {missing} missing; it needs a verdict and a reason",
+                            name=name,
+                            missing=MISSING[missing],
+                        )
+                    )
         request = (
             {"verdict": review_request["verdict"], "reason": review_request["reason"].strip(), "by": self.technician}
             if review_request
@@ -61,7 +79,13 @@ class DecisionRecords(Records):
 
         def work(session: Session) -> int:
             states = (*BEFORE_DECISION, "decided") if override else BEFORE_DECISION
-            doing = "the override" if override else "the review request" if request else "the decision"
+            doing = (
+                Message("the override")
+                if override
+                else Message("the review request")
+                if request
+                else Message("the decision")
+            )
             case = self._case_taking(session, number, doing, seen, states)
             record = DecisionRecord(
                 case_id=row_id(case),
@@ -69,7 +93,7 @@ class DecisionRecords(Records):
                 technician=self.technician,
                 verdict=decision["verdict"],
                 remedy=decision.get("remedy"),
-                decision=json.dumps(decision, sort_keys=True, default=str),
+                decision=json.dumps(stored_decision(decision), sort_keys=True, default=str),
                 policy_id=policy_id,
                 policy_sha256=policy_sha256 or None,
                 override_verdict=override["verdict"] if override else None,
@@ -100,7 +124,7 @@ class DecisionRecords(Records):
             )
             return row_id(record)
 
-        return self._write("record the decision", work)
+        return self._write(Message("record the decision"), work)
 
     def resolve_review(self, number: str, verdict: str, reason: str, *, seen: Seen | None = None) -> int:
         """A supervisor's verdict on a case in the review queue (the caller has checked they are one).
@@ -109,13 +133,13 @@ class DecisionRecords(Records):
         override; the case leaves the queue and goes on to its ticket.
         """
         if not reason.strip():
-            raise StoreError("reason: resolving a review needs a reason")
+            raise StoreError(Message("reason: resolving a review needs a reason"))
 
         def work(session: Session) -> int:
-            case = self._case_taking(session, number, "resolving the review", seen, ("review",))
+            case = self._case_taking(session, number, Message("resolving the review"), seen, ("review",))
             last = latest_decision(session, case)
             if last is None:
-                raise StoreError(f"case {number}: no decision to review")
+                raise StoreError(Message("case {number}: no decision to review", number=number))
             record = DecisionRecord(
                 case_id=row_id(case),
                 decided_at=clock.utcnow(),
@@ -150,7 +174,7 @@ class DecisionRecords(Records):
             )
             return row_id(record)
 
-        return self._write("resolve the review", work)
+        return self._write(Message("resolve the review"), work)
 
     def review_queue(self, technician: str | None = None) -> list[ReviewItem]:
         """Cases waiting for a supervisor, oldest first (the next to take), with why they wait."""
@@ -164,17 +188,41 @@ class DecisionRecords(Records):
                 items.append(ReviewItem(summary_of(case), _why(latest_decision(session, case))))
             return items
 
-        return self._read("list the review queue", work)
+        return self._read(Message("list the review queue"), work)
+
+
+def stored_decision(decision: dict[str, Any]) -> dict[str, Any]:
+    """The decision as the records keep it: each reason whose text is a Message also keeps its
+    template and values ({"code", "text", "template", "values", ...}), so the counter can say it
+    in any language later; "text" stays the English (what exports, tickets and older readers use)."""
+    reasons = decision.get("reasons")
+    if not isinstance(reasons, list):
+        return decision
+    return {**decision, "reasons": [_stored_reason(r) for r in reasons]}
+
+
+def _stored_reason(reason: Any) -> Any:
+    text = reason.get("text") if isinstance(reason, dict) else None
+    if not isinstance(text, Message):
+        return reason
+    return {**reason, "text": str(text), **text.to_dict()}
 
 
 def _why(decision: DecisionRecord | None) -> str:
+    """Why a case waits for a supervisor, in words (a Message; the reason codes and the
+    technician's own reason stay as recorded)."""
     if decision is None:
-        return "no decision recorded"
+        return Message("no decision recorded")
     if decision.review_request:
         request = json.loads(decision.review_request)
-        return f"{request.get('by')} asks for {request.get('verdict')}: {request.get('reason')}"
+        return Message(
+            "{who} asks for {verdict}: {reason}",
+            who=str(request.get("by")),
+            verdict=code_named(request.get("verdict")),
+            reason=str(request.get("reason")),
+        )
     codes = [r.get("code", "") for r in json.loads(decision.decision).get("reasons", [])]
-    return f"{decision.verdict}: " + ", ".join(codes)
+    return Message("{verdict}: {reasons}", verdict=code_named(decision.verdict), reasons=", ".join(codes))
 
 
 def _copy_figures(session: Session, case: Case, record: DecisionRecord, product_line: str) -> None:

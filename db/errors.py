@@ -1,7 +1,9 @@
 """The one error the case records raise: a message that says what to do, for one line on screen.
 
 db stands below the application and imports nothing of it; the application counts this
-error among its own one-line errors (workbench.errors registers it).
+error among its own one-line errors (workbench.errors registers it). The message (the first
+argument) is a policy.message.Message: as a string the English text, and with its template and
+values what the counter needs to say it in the session's language (workbench.words.language.say).
 """
 
 

@@ -21,6 +21,7 @@ from db.models import (
     row_id,
 )
 from db.records import Records, sha256_hex
+from policy.message import Message
 
 DIAGNOSIS_TESTS = ("self_test", "read_test")
 
@@ -35,7 +36,7 @@ class EvidenceRecords(Records):
         items = [(key, bool(found), note or "") for key, found, note in items]
 
         def work(session: Session) -> None:
-            case = self._case_taking(session, number, "the inspection", seen)
+            case = self._case_taking(session, number, Message("the inspection"), seen)
             now = clock.utcnow()
             existing = {i.key: i for i in session.exec(select(InspectionItem).where(InspectionItem.case_id == case.id))}
             for key, found, note in items:
@@ -52,11 +53,11 @@ class EvidenceRecords(Records):
                 {"items": [{"key": k, "finding": f, "note": n} for k, f, n in items]},
             )
 
-        self._write("record the inspection", work)
+        self._write(Message("record the inspection"), work)
 
     def record_smart(self, number: str, readout: dict[str, Any], raw_output: bytes, *, seen: Seen | None = None) -> int:
         def work(session: Session) -> int:
-            case = self._case_taking(session, number, "the SMART readout", seen)
+            case = self._case_taking(session, number, Message("the SMART readout"), seen)
             snapshot = SmartSnapshot(
                 case_id=row_id(case),
                 taken_at=clock.utcnow(),
@@ -83,20 +84,20 @@ class EvidenceRecords(Records):
             )
             return row_id(snapshot)
 
-        return self._write("record the SMART readout", work)
+        return self._write(Message("record the SMART readout"), work)
 
     def set_aside_readouts(self, number: str, reason: str, *, seen: Seen | None = None) -> list[int]:
         """The technician found the drive unreadable: earlier readouts of the case stay as
         evidence, set aside (who, why) so that nothing decides on them."""
 
         def work(session: Session) -> list[int]:
-            case = self._case_taking(session, number, "setting the readouts aside", seen)
+            case = self._case_taking(session, number, Message("setting the readouts aside"), seen)
             ids = [row_id(s) for s in session.exec(select(SmartSnapshot).where(SmartSnapshot.case_id == case.id))]
             self._touch(case, session)
             self._audit(session, number, "smart_set_aside", {"snapshots": ids, "reason": reason})
             return ids
 
-        return self._write("set the readouts aside", work)
+        return self._write(Message("set the readouts aside"), work)
 
     def record_diagnosis_test(
         self,
@@ -112,10 +113,14 @@ class EvidenceRecords(Records):
         """A test run on the claimed drive (`kind` "self_test" or "read_test"), with what it found
         and smartctl's own output as evidence. Returns the test's id."""
         if kind not in DIAGNOSIS_TESTS:
-            raise StoreError(f"diagnosis test: {kind!r} is not one of {', '.join(DIAGNOSIS_TESTS)}")
+            raise StoreError(
+                Message(
+                    "diagnosis test: {kind} is not one of {kinds}", kind=repr(kind), kinds=", ".join(DIAGNOSIS_TESTS)
+                )
+            )
 
         def work(session: Session) -> int:
-            case = self._case_taking(session, number, "the diagnosis", seen)
+            case = self._case_taking(session, number, Message("the diagnosis"), seen)
             test = DiagnosisTest(
                 case_id=row_id(case),
                 recorded_at=clock.utcnow(),
@@ -143,13 +148,13 @@ class EvidenceRecords(Records):
             )
             return row_id(test)
 
-        return self._write("record the diagnosis test", work)
+        return self._write(Message("record the diagnosis test"), work)
 
     def record_findings(self, number: str, findings: Sequence[dict[str, Any]], *, seen: Seen | None = None) -> None:
         """A run of the counterfeit checks (check, severity, message, evidence, confirmed)."""
 
         def work(session: Session) -> None:
-            case = self._case_taking(session, number, "the counterfeit findings", seen)
+            case = self._case_taking(session, number, Message("the counterfeit findings"), seen)
             batch = (
                 session.exec(
                     select(func.max(CounterfeitFinding.batch)).where(CounterfeitFinding.case_id == case.id)
@@ -185,4 +190,4 @@ class EvidenceRecords(Records):
                 },
             )
 
-        self._write("record the counterfeit findings", work)
+        self._write(Message("record the counterfeit findings"), work)

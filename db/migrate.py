@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db.connection import explain, sqlite_path
 from db.errors import StoreError
+from policy.message import Message
 
 UPGRADE_LOCK = 0x4E65746163  # an arbitrary key of the workbench's own ("Netac")
 
@@ -30,7 +31,7 @@ def _config() -> Config:
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     if head is None:
-        raise StoreError("the workbench's database migrations are missing: reinstall the workbench")
+        raise StoreError(Message("the workbench's database migrations are missing: reinstall the workbench"))
     return head
 
 
@@ -76,10 +77,16 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> Path | None:
                 connection.rollback()
                 _outside_transaction(connection, "PRAGMA foreign_keys = ON")
                 if broken:
-                    raise StoreError(f"the upgrade left {len(broken)} rows without their case; restore {backup}")
+                    raise StoreError(
+                        Message(
+                            "the upgrade left {rows} rows without their case; restore {backup}",
+                            rows=len(broken),
+                            backup=str(backup),
+                        )
+                    )
         return backup
     except DBAPIError as exc:
-        raise explain(exc, "open the case database") from None
+        raise explain(exc, Message("open the case database")) from None
 
 
 def _backup(url: str, revision: str | None) -> Path | None:
@@ -98,8 +105,13 @@ def _backup(url: str, revision: str | None) -> Path | None:
     free = shutil.disk_usage(path.parent).free
     if free < needed:
         raise StoreError(
-            f"cannot upgrade the case database {path}: the backup and the upgrade need about "
-            f"{_megabytes(needed)} free beside it and there are {_megabytes(free)}; free some space and start again"
+            Message(
+                "cannot upgrade the case database {path}: the backup and the upgrade need about "
+                "{needed} free beside it and there are {free}; free some space and start again",
+                path=str(path),
+                needed=_megabytes(needed),
+                free=_megabytes(free),
+            )
         )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
@@ -117,13 +129,21 @@ def _backup(url: str, revision: str | None) -> Path | None:
             source.close()
         if verdict != ("ok",):
             raise StoreError(
-                f"cannot upgrade the case database {path}: its copy fails SQLite's integrity check "
-                f"({verdict[0] if verdict else 'no answer'}); the file is damaged: restore an earlier backup"
+                Message(
+                    "cannot upgrade the case database {path}: its copy fails SQLite's integrity check "
+                    "({answer}); the file is damaged: restore an earlier backup",
+                    path=str(path),
+                    answer=str(verdict[0]) if verdict else Message("no answer"),
+                )
             )
     except (sqlite3.Error, OSError) as exc:
         target.unlink(missing_ok=True)
         raise StoreError(
-            f"cannot upgrade the case database {path}: its backup failed ({exc}); nothing was changed"
+            Message(
+                "cannot upgrade the case database {path}: its backup failed ({error}); nothing was changed",
+                path=str(path),
+                error=str(exc),
+            )
         ) from None
     except StoreError:
         target.unlink(missing_ok=True)
@@ -139,5 +159,5 @@ def _outside_transaction(connection: Connection, sql: str) -> None:
     """SQLite takes some PRAGMAs only outside a transaction: straight to the driver, past SQLAlchemy's BEGIN."""
     driver = connection.connection.dbapi_connection
     if driver is None:
-        raise StoreError("the case database connection was closed during the upgrade")
+        raise StoreError(Message("the case database connection was closed during the upgrade"))
     driver.execute(sql)

@@ -44,6 +44,7 @@ from db.views import (
     TicketView,
     summary_of,
 )
+from policy.message import Message
 from policy.serials import canonical_serial
 
 
@@ -143,7 +144,7 @@ class CaseReading(Records):
                 shipment=shipment_number(session, case),
             )
 
-        return self._read("read the case", work)
+        return self._read(Message("read the case"), work)
 
     def list_cases(
         self,
@@ -158,7 +159,7 @@ class CaseReading(Records):
     ) -> list[CaseSummary]:
         """Cases, newest first, filtered (db.listing.CaseFilter says how)."""
         which = CaseFilter(status, technician, serial, verdict, since, until)
-        return self._read("list the cases", lambda s: list(self._listed(s, which, limit, self.LISTING_CHUNK)))
+        return self._read(Message("list the cases"), lambda s: list(self._listed(s, which, limit, self.LISTING_CHUNK)))
 
     def stream_cases(
         self, which: CaseFilter, *, limit: int | None = None, chunk: int = LISTING_CHUNK
@@ -169,7 +170,7 @@ class CaseReading(Records):
             try:
                 yield from self._listed(session, which, limit, chunk)
             except DatabaseError as exc:
-                raise explain(exc, "list the cases") from None
+                raise explain(exc, Message("list the cases")) from None
 
     def _listed(self, session: Session, which: CaseFilter, limit: int | None, chunk: int) -> Iterator[CaseSummary]:
         """The cases of one query, fetched `chunk` at a time as they are taken: memory stays flat."""
@@ -189,7 +190,7 @@ class CaseReading(Records):
     def count_cases(self, which: CaseFilter) -> int:
         """How many cases `which` takes."""
         query = select(func.count()).select_from(Case).where(*which.conditions(self.zone))
-        return self._read("count the cases", lambda s: s.exec(query).one())
+        return self._read(Message("count the cases"), lambda s: s.exec(query).one())
 
     def list_drafts(self, technician: str | None = None) -> list[CaseSummary]:
         """Interrupted cases to resume, the most recently touched first."""
@@ -197,7 +198,7 @@ class CaseReading(Records):
         if technician:
             query = query.where(Case.technician == technician)
         query = query.order_by(col(Case.updated_at).desc())
-        return self._read("list the drafts", lambda s: [summary_of(c) for c in s.exec(query)])
+        return self._read(Message("list the drafts"), lambda s: [summary_of(c) for c in s.exec(query)])
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
         """Search as the counter does: a case number, a serial, or the start of a customer's name."""
@@ -220,7 +221,7 @@ class CaseReading(Records):
             ordered = sorted(found.values(), key=lambda c: (c.created_at, c.id), reverse=True)
             return [summary_of(c) for c in ordered[:limit]]
 
-        return self._read("search the cases", work)
+        return self._read(Message("search the cases"), work)
 
     def history(self, serial: str) -> list[CaseSummary]:
         """Every case on one serial, oldest first, with the drive that replaced it if one did."""
@@ -236,7 +237,7 @@ class CaseReading(Records):
                 summary_of(c, replaced_by=replaced.get(row_id(c)), shipment=shipment_number(session, c)) for c in cases
             ]
 
-        return self._read("read the serial's history", work)
+        return self._read(Message("read the serial's history"), work)
 
     def prior_claims(self, serial: str, exclude: str | None = None) -> list[CaseSummary]:
         return [c for c in self.history(serial) if c.number != exclude] if serial else []
@@ -244,11 +245,15 @@ class CaseReading(Records):
     def report(self, since: date, until: date) -> StationFigures:
         """The station's figures for the cases opened on the days `since`..`until` (station time)."""
         if until < since:
-            raise StoreError(f"report: --to {until.isoformat()} is before --from {since.isoformat()}")
+            raise StoreError(
+                Message(
+                    "report: --to {until} is before --from {since}", until=until.isoformat(), since=since.isoformat()
+                )
+            )
         return self._read(
-            "compute the station's figures", lambda s: station_figures(s.connection(), since, until, self.zone)
+            Message("compute the station's figures"), lambda s: station_figures(s.connection(), since, until, self.zone)
         )
 
     def verify_audit(self, anchors: tuple[str, ...] = ()) -> AuditReport:
         """The trail intact, bound to the records, and holding every anchor (`entry:hash`) given."""
-        return self._read("verify the audit trail", lambda session: verify_chain(session, anchors))
+        return self._read(Message("verify the audit trail"), lambda session: verify_chain(session, anchors))

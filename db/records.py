@@ -16,7 +16,7 @@ from db.audit import append_entry, lock_head
 from db.audit_rows import case_digest
 from db.connection import retrying
 from db.errors import StaleCase, StoreError
-from db.lifecycle import BEFORE_DECISION, Seen
+from db.lifecycle import BEFORE_DECISION, Seen, code_words
 from db.models import (
     AuditEntry,
     Case,
@@ -24,6 +24,7 @@ from db.models import (
     Shipment,
     case_copies,
 )
+from policy.message import Message
 
 T = TypeVar("T")
 
@@ -32,7 +33,10 @@ class Records:
     """The records of a station: one way to open a session (a write queues on the audit head and is
     retried while another process writes; a read never waits) and one error path (StoreError);
     every write appends its audit entry in the same transaction, and each case write first asks
-    whether the case takes it now (a case's life, enforced here whichever screen or command writes)."""
+    whether the case takes it now (a case's life, enforced here whichever screen or command writes).
+
+    What the records say to a person (an error's message, `what` a write or read does, `doing`) is a
+    policy.message.Message: English as a string, and the counter says it in its own language."""
 
     def __init__(self, engine: Engine, *, station_id: str, technician: str, zone: tzinfo | None = None) -> None:
         self.engine = engine
@@ -74,7 +78,9 @@ class Records:
 
     def record_station_event(self, action: str, detail: dict[str, Any]) -> None:
         """Something done to the station rather than to a case (e.g. its policy file changed), in the audit trail."""
-        self._write(f"record {action}", lambda session: self._audit(session, None, action, detail))
+        self._write(
+            Message("record {action}", action=action), lambda session: self._audit(session, None, action, detail)
+        )
 
     def _touch(self, case: Case, session: Session) -> None:
         case.updated_at = clock.utcnow()
@@ -83,7 +89,7 @@ class Records:
     def _case(self, session: Session, number: str) -> Case:
         case = session.exec(select(Case).where(Case.number == number)).first()
         if case is None:
-            raise StoreError(f"case {number}: no such case")
+            raise StoreError(Message("case {number}: no such case", number=number))
         return case
 
     def _case_taking(
@@ -91,17 +97,29 @@ class Records:
     ) -> Case:
         """The case, if it takes this write now: in one of `states`, and (for a session that
         says what it saw) decided no differently since. The records enforce a case's life
-        here, whichever screen or command writes."""
+        here, whichever screen or command writes. `doing` names the write (a Message: "the decision")."""
         case = self._case(session, number)
         latest = latest_decision(session, case)
         if seen is not None and (latest.id if latest else None) != seen.decision:
             raise StaleCase(
                 number,
-                f"case {number} changed in another session since you opened it: {self._what_became(session, case)}; "
-                f"{doing} was not recorded",
+                Message(
+                    "case {number} changed in another session since you opened it: {what}; {doing} was not recorded",
+                    number=number,
+                    what=self._what_became(session, case),
+                    doing=doing,
+                ),
             )
         if case.status not in states:
-            raise StaleCase(number, f"case {number} is {self._what_became(session, case)}: {doing} is no longer taken")
+            raise StaleCase(
+                number,
+                Message(
+                    "case {number} is {what}: {doing} is no longer taken",
+                    number=number,
+                    what=self._what_became(session, case),
+                    doing=doing,
+                ),
+            )
         return case
 
     def _what_became(self, session: Session, case: Case) -> str:
@@ -110,14 +128,20 @@ class Records:
         latest = latest_decision(session, case)
         if case.status in ("decided", "review") and latest is not None:
             who = latest.override_by or latest.technician
+            at = self._clock(latest.decided_at)
+            if case.status == "review":
+                return Message("sent to review by {who} at {at}", who=who, at=at)
             verdict = latest.override_verdict or latest.verdict
-            state = "sent to review" if case.status == "review" else f"decided {verdict.replace('_', ' ')}"
-            return f"{state} by {who} at {self._clock(latest.decided_at)}"
+            return Message("decided {verdict} by {who} at {at}", verdict=code_words(verdict), who=who, at=at)
         entry = session.exec(
             select(AuditEntry).where(AuditEntry.case_number == case.number).order_by(col(AuditEntry.id).desc())
         ).first()
-        state = case.status.replace("_", " ")
-        return f"{state} (last changed by {entry.actor} at {self._clock(entry.at)})" if entry else state
+        state = code_words(case.status)
+        if entry is None:
+            return state
+        return Message(
+            "{state} (last changed by {who} at {at})", state=state, who=entry.actor, at=self._clock(entry.at)
+        )
 
     def _clock(self, at: datetime) -> str:
         """A recorded time on the station's clock, to the minute."""

@@ -43,6 +43,7 @@ from db.views import (
     SnapshotView,
     TicketView,
 )
+from policy.message import Message
 
 STATUSES = STATES
 
@@ -74,16 +75,23 @@ def open_store(
             # A database file is never empty: this one was cut off. Taken as new, its case
             # numbers would start again at 000001 and collide with customers' tickets.
             raise StoreError(
-                f"the case database {path} is empty (0 bytes): it is damaged, not new; restore the latest "
-                "backup (the .bak files beside it), or remove the file to start a new database"
+                Message(
+                    "the case database {path} is empty (0 bytes): it is damaged, not new; restore the latest "
+                    "backup (the .bak files beside it), or remove the file to start a new database",
+                    path=str(path),
+                )
             )
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
         if not writable and read_only:
             return _read_only_store(url, path, station_id=station_id, technician=technician, zone=zone)
         if not writable:
             raise StoreError(
-                f"the case database {path} is read-only for {technician}: nothing could be saved; "
-                "ask the station manager to fix its permissions (file and folder)"
+                Message(
+                    "the case database {path} is read-only for {user}: nothing could be saved; "
+                    "ask the station manager to fix its permissions (file and folder)",
+                    path=str(path),
+                    user=technician,
+                )
             )
     # A new database holds customers' names and phones: only its owner reads it (0600; SQLite
     # gives its -wal and -shm files the same mode). A station's shared file is made by
@@ -93,12 +101,16 @@ def open_store(
         engine = make_engine(url, replicated=replicated)
         upgrade(engine, url)
     except DBAPIError as exc:
-        raise explain(exc, "open the case database") from None
+        raise explain(exc, Message("open the case database")) from None
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # a URL SQLAlchemy cannot use
         shown = url if len(url) <= 80 else url[:80] + "…"
         raise StoreError(
-            f"the case database URL {shown!r} is not usable ({type(exc).__name__}): set "
-            "[database] url or WORKBENCH_DATABASE_URL to e.g. sqlite:////var/lib/netac-workbench/cases.db"
+            Message(
+                "the case database URL {url} is not usable ({error}): set "
+                "[database] url or WORKBENCH_DATABASE_URL to e.g. sqlite:////var/lib/netac-workbench/cases.db",
+                url=repr(shown),
+                error=type(exc).__name__,
+            )
         ) from None
     finally:
         if private is not None:
@@ -112,12 +124,17 @@ def _read_only_store(url: str, path: Path, *, station_id: str, technician: str, 
         engine = make_engine(url, read_only=True)
         revision = current_revision(engine)
     except (DBAPIError, sqlite3.Error) as exc:
-        raise explain(exc, "open the case database (read-only)") from None
+        raise explain(exc, Message("open the case database (read-only)")) from None
     if revision != head_revision():
         raise StoreError(
-            f"the case database {path} is at revision {revision} and this workbench reads "
-            f"{head_revision()}: it needs an upgrade, which a read-only copy cannot take "
-            "(open it once with write access, or read it with the workbench that wrote it)"
+            Message(
+                "the case database {path} is at revision {revision} and this workbench reads "
+                "{head}: it needs an upgrade, which a read-only copy cannot take "
+                "(open it once with write access, or read it with the workbench that wrote it)",
+                path=str(path),
+                revision=str(revision),
+                head=head_revision(),
+            )
         )
     return CaseStore(engine, station_id=station_id, technician=technician, zone=zone)
 

@@ -6,12 +6,14 @@ from sqlmodel import Session
 
 from db import clock
 from db.errors import StoreError
+from db.lifecycle import code_named
 from db.models import (
     Case,
     Ticket,
     row_id,
 )
 from db.records import Records, sha256_hex
+from policy.message import Message
 
 TICKET_STATUSES = ("queued", "printed", "failed")
 
@@ -36,20 +38,26 @@ class TicketRecords(Records):
             )
             return row_id(ticket)
 
-        return self._write("issue the ticket", work)
+        return self._write(Message("issue the ticket"), work)
 
     def mark_ticket(self, ticket_id: int, status: str, error: str | None = None) -> None:
         """One print attempt's outcome: printed, failed (stays in the queue) or queued."""
         if status not in TICKET_STATUSES:
-            raise StoreError(f"ticket status: {status!r} is not one of {', '.join(TICKET_STATUSES)}")
+            raise StoreError(
+                Message(
+                    "ticket status: {status} is not one of {statuses}",
+                    status=repr(status),
+                    statuses=", ".join(TICKET_STATUSES),
+                )
+            )
 
         def work(session: Session) -> None:
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:
-                raise StoreError(f"ticket {ticket_id}: no such ticket")
+                raise StoreError(Message("ticket {ticket}: no such ticket", ticket=ticket_id))
             case = session.get(Case, ticket.case_id)
             if case is None:
-                raise StoreError(f"ticket {ticket_id}: its case is missing from the records")
+                raise StoreError(Message("ticket {ticket}: its case is missing from the records", ticket=ticket_id))
             if status != "queued":
                 ticket.attempts += 1
             ticket.status = status
@@ -65,7 +73,7 @@ class TicketRecords(Records):
                 {"ticket": ticket_id, "printer": ticket.printer, "attempt": ticket.attempts, "error": error},
             )
 
-        self._write("record the print", work)
+        self._write(Message("record the print"), work)
 
     def ticket_given(self, number: str) -> str:
         """The decided case's ticket is in the customer's hands: a not covered or refused drive
@@ -75,11 +83,17 @@ class TicketRecords(Records):
         def work(session: Session) -> str:
             case = self._case(session, number)
             if case.status != "decided":
-                raise StoreError(f"case {number}: only a decided case's ticket is given (it is {case.status})")
+                raise StoreError(
+                    Message(
+                        "case {number}: only a decided case's ticket is given (it is {state})",
+                        number=number,
+                        state=code_named(case.status),
+                    )
+                )
             if case.verdict != "covered":
                 case.status = "ready"
             self._touch(case, session)
             self._audit(session, number, "ticket_given", {"state": case.status})
             return case.status
 
-        return self._write("record the ticket as given", work)
+        return self._write(Message("record the ticket as given"), work)
