@@ -44,8 +44,7 @@ class TeachDialog(ModalScreen[Taught | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="teach-dialog"):
             yield Label(_("Teach a product line its identity"), classes="section-title", markup=False)
-            # Translators: what separates the product lines named in the note (NV7000-Q, N600S).
-            lines = _(", ").join(self.station.lines_to_teach()) or _("none")
+            lines = ", ".join(self.station.lines_to_teach()) or _("none")  # the lines' names: data
             yield Static(
                 _(
                     "From a drive known genuine: Netac's stock or a sealed retail box. Lines whose identity is "
