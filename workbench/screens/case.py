@@ -15,7 +15,7 @@ from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
 from workbench.words.case_text import after_decision_lines
-from workbench.words.language import _, say
+from workbench.words.language import _, spoken
 from workbench.words.text import strip_control
 from workbench.words.vocabulary import VERDICT_WORDS, state_words
 
@@ -72,7 +72,7 @@ class CaseScreen(WorkbenchScreen):
         try:
             view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.query_one("#case-state", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, view)
@@ -192,7 +192,7 @@ class CaseScreen(WorkbenchScreen):
             change()
             view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False, timeout=15)
             self.app.call_from_thread(self._load)
             return

@@ -14,7 +14,7 @@ from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
 from workbench.words.case_text import case_lines
-from workbench.words.language import _, say
+from workbench.words.language import _, say, spoken
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import CaseView
@@ -49,7 +49,7 @@ class HistoryScreen(WorkbenchScreen):
         try:
             view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.query_one("#history", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, view)
@@ -93,7 +93,7 @@ class HistoryScreen(WorkbenchScreen):
         try:
             outcome = self.station.reprint(self.number)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         self.app.call_from_thread(

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.words.language import _, say
+from workbench.words.language import _, say, spoken
 
 if TYPE_CHECKING:
     from workbench.screens.teach import Taught
@@ -38,7 +38,7 @@ class PolicyScreen(WorkbenchScreen):
         try:
             text = "\n".join(self.station.policy_lines())
         except ONE_LINE_ERRORS as exc:
-            text = _("The policy cannot be read: {problem}").format(problem=say(exc.args[0]) if exc.args else str(exc))
+            text = _("The policy cannot be read: {problem}").format(problem=spoken(exc))
         self.app.call_from_thread(self.query_one("#policy", Static).update, text)
 
     def action_teach(self) -> None:
@@ -65,7 +65,7 @@ class PolicyScreen(WorkbenchScreen):
         try:
             changes = self.station.teach_identity(taught.line, taught.readout, taught.facts)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         # Translators: what separates the changes in "Station policy changed: ...; ...".

@@ -15,7 +15,7 @@ from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.words.language import _, say, shown_date
+from workbench.words.language import _, shown_date, spoken
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import StationFigures
@@ -71,7 +71,7 @@ class ReportScreen(WorkbenchScreen):
         try:
             figures = self.station.report(since, until)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.query_one("#report", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, figures)

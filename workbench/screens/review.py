@@ -14,7 +14,7 @@ from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
 from workbench.screens.verdict import VerdictDialog
 from workbench.words.case_text import case_lines, why_it_waits
-from workbench.words.language import _, say
+from workbench.words.language import _, spoken
 
 
 class ReviewScreen(WorkbenchScreen):
@@ -50,7 +50,7 @@ class ReviewScreen(WorkbenchScreen):
             view = self.station.case(self.number)
             text = "\n".join(why_it_waits(view) + ["", _("The whole record:")] + case_lines(view))
         except ONE_LINE_ERRORS as exc:
-            text = say(exc.args[0]) if exc.args else str(exc)
+            text = spoken(exc)
         self.app.call_from_thread(self.query_one("#review-case", Static).update, text)
 
     def action_verdict(self) -> None:
@@ -75,7 +75,7 @@ class ReviewScreen(WorkbenchScreen):
         try:
             self.station.resolve_review(self.number, verdict.verdict, verdict.reason)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False, timeout=15)
             return
         self.app.call_from_thread(self._to_ticket)

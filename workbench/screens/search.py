@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.words.language import N_, _, ngettext, say, shown_date
+from workbench.words.language import N_, _, ngettext, shown_date, spoken
 from workbench.words.text import plain
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class SearchScreen(WorkbenchScreen):
         try:
             found = self.station.find(text)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.query_one("#search-status", Static).update, problem)
             return
         self.app.call_from_thread(self._show, found)

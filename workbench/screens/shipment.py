@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.words.language import _, ngettext, say, shown_date
+from workbench.words.language import _, ngettext, shown_date, spoken
 from workbench.words.text import pad, plain
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class ShipmentScreen(WorkbenchScreen):
             drives = self.station.awaiting_shipment()
             shipments = self.station.shipments()
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.query_one("#packing-list", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, drives, shipments)
@@ -120,7 +120,7 @@ class ShipmentScreen(WorkbenchScreen):
             shipment = self.station.create_shipment(numbers, reference)
             drives, shipments = self.station.awaiting_shipment(), self.station.shipments()
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False, timeout=15)
             return
         self.app.call_from_thread(self._packed, shipment.number, packing_list_lines(shipment), drives, shipments)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.widgets import Tick
-from workbench.words.language import _, say
+from workbench.words.language import _, say, spoken
 from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class TeachDialog(ModalScreen[Taught | None]):
         try:
             drives = [(f"{d.device} {d.description}", d.device) for d in self.station.drives() if not d.own_disk]
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         self.app.call_from_thread(self.query_one("#device", Select).set_options, drives)
@@ -109,7 +109,7 @@ class TeachDialog(ModalScreen[Taught | None]):
             readout = self.station.read_drive(device)
             name, proposals = self.station.identity_proposals(line, readout)
         except ONE_LINE_ERRORS as exc:
-            problem = say(exc.args[0]) if exc.args else str(exc)
+            problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         self.app.call_from_thread(self._propose, name, readout, proposals)

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.words.language import _, say
+from workbench.words.language import _, say, spoken
 from workbench.words.vocabulary import state_words
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class TicketScreen(StepScreen):
         try:
             outcome = self.flow.print_ticket()  # issues the ticket first when there is none
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._failed, say(exc.args[0]) if exc.args else str(exc))
+            self.app.call_from_thread(self._failed, spoken(exc))
             return
         self.app.call_from_thread(self._done, outcome)
 
