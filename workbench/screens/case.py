@@ -9,11 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
 from workbench.words.case_text import after_decision_lines
+from workbench.words.language import _, spoken
 from workbench.words.text import strip_control
 from workbench.words.vocabulary import VERDICT_WORDS, state_words
 
@@ -58,8 +60,8 @@ class CaseScreen(WorkbenchScreen):
         yield Header()
         with VerticalScroll():
             yield Static(self.notice, id="case-notice", classes="problems", markup=False)
-            yield Static("Reading the case…", id="case-state", markup=False)
-        yield Footer()
+            yield Static(_("Reading the case…"), id="case-state", markup=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#case-notice").display = bool(self.notice)
@@ -70,17 +72,21 @@ class CaseScreen(WorkbenchScreen):
         try:
             view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.query_one("#case-state", Static).update, str(exc))
+            problem = spoken(exc)
+            self.app.call_from_thread(self.query_one("#case-state", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, view)
 
     def _shown(self, view: CaseView) -> None:
         self.view = view
         s = view.summary
+        verdict = s.verdict or ""
         lines = [
-            f"Case {s.number}: {state_words(s.status, s.verdict).upper()}",
-            f"{VERDICT_WORDS.get(s.verdict or '', s.verdict or 'not decided')}",
-            f"Customer {s.customer_name}; drive {s.model} {view.fields.get('capacity_gb', '?')} GB, serial {s.serial}",
+            _("Case {number}: {state}").format(number=s.number, state=_(state_words(s.status, s.verdict)).upper()),
+            _(VERDICT_WORDS[verdict]) if verdict in VERDICT_WORDS else verdict or _("not decided"),
+            _("Customer {customer}; drive {model} {capacity} GB, serial {serial}").format(
+                customer=s.customer_name, model=s.model, capacity=view.fields.get("capacity_gb", "?"), serial=s.serial
+            ),
             *after_decision_lines(view),
             "",
             self._next_words(),
@@ -91,16 +97,17 @@ class CaseScreen(WorkbenchScreen):
     def _next_words(self) -> str:
         offered = self._offered()
         words = {
-            "repair": "r: it goes for repair",
-            "wait_stock": "w: waiting for replacement stock",
-            "replace": "x: scan the replacement drive",
-            "repaired": "d: repair done, ready for pickup",
-            "ready": "k: ready for pickup",
-            "hand_back": "b: the customer collects",
+            "repair": _("r: it goes for repair"),
+            "wait_stock": _("w: waiting for replacement stock"),
+            "replace": _("x: scan the replacement drive"),
+            "repaired": _("d: repair done, ready for pickup"),
+            "ready": _("k: ready for pickup"),
+            "hand_back": _("b: the customer collects"),
         }
         if not offered:
-            return "Nothing more to do at the counter for this case."
-        return "Next: " + "; ".join(words[a] for a in offered) + "."
+            return _("Nothing more to do at the counter for this case.")
+        # Translators: what separates the things a case can do next ("r: ...; w: ...").
+        return _("Next: {actions}.").format(actions=_("; ").join(words[a] for a in offered))
 
     def _offered(self) -> tuple[str, ...]:
         if self.view is None:
@@ -176,7 +183,7 @@ class CaseScreen(WorkbenchScreen):
         self.workbench.show_history(self.number)
 
     def _change(self, change: Callable[[], None]) -> None:
-        self.query_one("#case-state", Static).update("Saving…")
+        self.query_one("#case-state", Static).update(_("Saving…"))
         self._changer(change)
 
     @work(thread=True, exclusive=True, group="case")
@@ -185,11 +192,13 @@ class CaseScreen(WorkbenchScreen):
             change()
             view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=15)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False, timeout=15)
             self.app.call_from_thread(self._load)
             return
         self.app.call_from_thread(self._changed, view)
 
     def _changed(self, view: CaseView) -> None:
-        self.notify(f"Case {self.number}: {state_words(view.summary.status, view.summary.verdict)}.", markup=False)
+        state = _(state_words(view.summary.status, view.summary.verdict))
+        self.notify(_("Case {number}: {state}.").format(number=self.number, state=state), markup=False)
         self._shown(view)

@@ -18,23 +18,33 @@ class WorkbenchCommands(Provider):
     def _commands(self):
         app = cast("Counter", self.app)
         commands = [
-            ("New claim", "start a claim at intake", app.start_claim),
-            ("Home", "today's cases and drafts", partial(_go_home, app)),
-            ("Search cases", "by serial, case number or customer", partial(_search, app)),
-            ("Station figures", "the report for Netac over a period", partial(_push, app, "report")),
-            ("Shipments to Netac", "pack failed drives, packing lists", partial(_push, app, "shipment")),
+            (_("New claim"), _("start a claim at intake"), app.start_claim),
+            (_("Home"), _("today's cases and drafts"), partial(_go_home, app)),
+            (_("Search cases"), _("by serial, case number or customer"), partial(_search, app)),
+            (_("Station figures"), _("the report for Netac over a period"), partial(_push, app, "report")),
+            (_("Shipments to Netac"), _("pack failed drives, packing lists"), partial(_push, app, "shipment")),
         ]
         for code, name in LANGUAGES.items():
             if code != language():  # the session's words, switched without a restart; drafts kept
-                commands.append((f"{_('Language')}: {name}", _("this session speaks it"), partial(_speak, app, code)))
+                commands.append(
+                    (_("Language: {name}").format(name=name), _("this session speaks it"), partial(_speak, app, code))
+                )
         if app.flow is not None and app.flow.step != "ticket":  # not yet decided
             commands.append(
-                ("Withdraw this claim", "discard it, with a reason; its number is not reused", partial(_withdraw, app))
+                (
+                    _("Withdraw this claim"),
+                    _("discard it, with a reason; its number is not reused"),
+                    partial(_withdraw, app),
+                )
             )
         if app.flow is not None:
             for step in STEPS[: STEPS.index(app.flow.step) + 1]:
                 commands.append(
-                    (f"Go to step: {STEP_TITLES[step]}", "within the open claim", partial(_go_step, app, step))
+                    (
+                        _("Go to step: {step}").format(step=_(STEP_TITLES[step])),
+                        _("within the open claim"),
+                        partial(_go_step, app, step),
+                    )
                 )
         return commands
 
@@ -73,9 +83,9 @@ def _withdraw(app: Counter) -> None:
 
     def withdrawn(done: bool | None) -> None:
         if done and app.flow is flow:
-            app.finish_claim(f"Claim {flow.number or '(not yet saved)'} withdrawn.")
+            app.finish_claim(_("Claim {number} withdrawn.").format(number=flow.number or _("(not yet saved)")))
 
-    app.push_screen(WithdrawDialog(flow.number or "(not yet saved)", flow.withdraw), withdrawn)
+    app.push_screen(WithdrawDialog(flow.number or _("(not yet saved)"), flow.withdraw), withdrawn)
 
 
 def _push(app: Counter, screen: str) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from workbench.screens.record_dialog import RecordDialog
 from workbench.screens.widgets import Tick
+from workbench.words.language import _
 
 
 @dataclass(frozen=True)
@@ -33,21 +34,21 @@ class HandBackDialog(RecordDialog[HandBack]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hand-back-dialog", classes="dialog"):
-            yield Label("Hand-back", classes="section-title", markup=False)
+            yield Label(_("Hand-back"), classes="section-title", markup=False)
             with Horizontal(classes="row"):
-                yield Label("Collected by", classes="field-label", markup=False)
+                yield Label(_("Collected by"), classes="field-label", markup=False)
                 yield Input(value=self.customer, id="collected-by", max_length=200)
-            yield Tick("ID checked (the collector's identity document)", id="id-checked")
+            yield Tick(_("ID checked (the collector's identity document)"), id="id-checked")
             with Horizontal(classes="row", id="id-check-reason-row"):
-                yield Label("Why not checked", classes="field-label", markup=False)
-                yield Input(placeholder="needed when the ID is not checked", id="id-check-reason", max_length=400)
+                yield Label(_("Why not checked"), classes="field-label", markup=False)
+                yield Input(placeholder=_("needed when the ID is not checked"), id="id-check-reason", max_length=400)
             if self.replaced:
-                yield Static("Scan the serial label of the replacement going out.", classes="note", markup=False)
+                yield Static(_("Scan the serial label of the replacement going out."), classes="note", markup=False)
                 with Horizontal(classes="row"):
-                    yield Label("Drive going out", classes="field-label", markup=False)
-                    yield Input(placeholder="scan its serial", id="drive-out", max_length=200)
+                    yield Label(_("Drive going out"), classes="field-label", markup=False)
+                    yield Input(placeholder=_("scan its serial"), id="drive-out", max_length=200)
             yield Static("", id="dialog-problem", classes="problems", markup=False)
-            yield Static("Ctrl+S records the hand-back; Escape cancels.", classes="note", markup=False)
+            yield Static(_("Ctrl+S records the hand-back; Escape cancels."), classes="note", markup=False)
 
     @on(Input.Submitted, "#drive-out")
     def _scanned(self) -> None:
@@ -60,18 +61,18 @@ class HandBackDialog(RecordDialog[HandBack]):
     def value(self) -> HandBack | None:
         collected_by = self.query_one("#collected-by", Input).value.strip()
         if not collected_by:
-            self.problem("collected by: name who collects the drive")
+            self.problem(_("collected by: name who collects the drive"))
             self.query_one("#collected-by", Input).focus()
             return None
         id_checked = self.query_one("#id-checked", Tick).value
         reason = "" if id_checked else self.query_one("#id-check-reason", Input).value.strip()
         if not id_checked and not reason:
-            self.problem("why not checked: say why the collector's ID was not checked, or tick ID checked")
+            self.problem(_("why not checked: say why the collector's ID was not checked, or tick ID checked"))
             self.query_one("#id-check-reason", Input).focus()
             return None
         drive = self.query_one("#drive-out", Input).value.strip() if self.replaced else ""
         if self.replaced and not drive:
-            self.problem("drive going out: scan the replacement's serial")
+            self.problem(_("drive going out: scan the replacement's serial"))
             self.query_one("#drive-out", Input).focus()
             return None
         return HandBack(collected_by, id_checked, drive, reason)

@@ -8,11 +8,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
 from workbench.words.case_text import case_lines
+from workbench.words.language import _, say, spoken
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import CaseView
@@ -35,7 +37,7 @@ class HistoryScreen(WorkbenchScreen):
         yield Header()
         with VerticalScroll():
             yield Static("", id="history", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     view: CaseView | None = None
 
@@ -47,7 +49,8 @@ class HistoryScreen(WorkbenchScreen):
         try:
             view = self.station.case(self.number)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.query_one("#history", Static).update, str(exc))
+            problem = spoken(exc)
+            self.app.call_from_thread(self.query_one("#history", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, view)
 
@@ -60,27 +63,27 @@ class HistoryScreen(WorkbenchScreen):
             self.app.pop_screen()
             self.workbench.resume_claim(self.number)
         else:
-            self.notify("Only a draft can be resumed.", markup=False)
+            self.notify(_("Only a draft can be resumed."), markup=False)
 
     def action_counter(self) -> None:
         """A decided case goes on where the counter left it: repair, replacement, hand-back."""
         if self.view is None or self.view.summary.status in ("draft", "review", "withdrawn"):
-            self.notify("Only a decided case goes on at the counter.", markup=False)
+            self.notify(_("Only a decided case goes on at the counter."), markup=False)
             return
         self.workbench.show_case(self.number)
 
     def action_reprint(self) -> None:
         if self.view is None or self.view.decision is None:
-            self.notify("This case is not decided: no ticket yet.", markup=False)
+            self.notify(_("This case is not decided: no ticket yet."), markup=False)
             return
-        self.notify("Printing…", markup=False)
+        self.notify(_("Printing…"), markup=False)
         self._reprint()
 
     def action_show_qr(self) -> None:
         from workbench.screens.ticket_qr import TicketQrScreen
 
         if self.view is None or not self.view.tickets:
-            self.notify("This case has no ticket yet.", markup=False)
+            self.notify(_("This case has no ticket yet."), markup=False)
             return
         self.app.push_screen(TicketQrScreen(self.number, self.view.tickets[-1].payload))
 
@@ -90,9 +93,10 @@ class HistoryScreen(WorkbenchScreen):
         try:
             outcome = self.station.reprint(self.number)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         self.app.call_from_thread(
-            self.notify, outcome.message, severity="information" if outcome.printed else "warning", markup=False
+            self.notify, say(outcome.message), severity="information" if outcome.printed else "warning", markup=False
         )
         self.app.call_from_thread(self._show)

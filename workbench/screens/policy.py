@@ -9,10 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
+from workbench.words.language import _, say, spoken
 
 if TYPE_CHECKING:
     from workbench.screens.teach import Taught
@@ -24,8 +26,8 @@ class PolicyScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static("Reading the policy…", id="policy", markup=False)
-        yield Footer()
+            yield Static(_("Reading the policy…"), id="policy", markup=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()
@@ -36,7 +38,7 @@ class PolicyScreen(WorkbenchScreen):
         try:
             text = "\n".join(self.station.policy_lines())
         except ONE_LINE_ERRORS as exc:
-            text = f"The policy cannot be read: {exc}"
+            text = _("The policy cannot be read: {problem}").format(problem=spoken(exc))
         self.app.call_from_thread(self.query_one("#policy", Static).update, text)
 
     def action_teach(self) -> None:
@@ -44,7 +46,9 @@ class PolicyScreen(WorkbenchScreen):
 
         if not self.station.is_supervisor:
             self.notify(
-                f"Teaching a line its identity is a supervisor's action; you are {self.station.technician}.",
+                _("Teaching a line its identity is a supervisor's action; you are {technician}.").format(
+                    technician=self.station.technician
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -61,9 +65,10 @@ class PolicyScreen(WorkbenchScreen):
         try:
             changes = self.station.teach_identity(taught.line, taught.readout, taught.facts)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
-        self.app.call_from_thread(
-            self.notify, "Station policy changed: " + "; ".join(changes), markup=False, timeout=10
-        )
+        # Translators: what separates the changes in "Station policy changed: ...; ...".
+        changed = _("Station policy changed: {changes}").format(changes=_("; ").join(say(c) for c in changes))
+        self.app.call_from_thread(self.notify, changed, markup=False, timeout=10)
         self._show()

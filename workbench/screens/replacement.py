@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from workbench.screens.record_dialog import RecordDialog
+from workbench.words.language import _
 
 
 @dataclass(frozen=True)
@@ -32,24 +33,26 @@ class ReplacementDialog(RecordDialog[ReplacementDrive]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="replacement-dialog", classes="dialog"):
-            yield Label("Replacement drive", classes="section-title", markup=False)
+            yield Label(_("Replacement drive"), classes="section-title", markup=False)
             yield Static(
-                "Scan the serial of the drive the customer receives. The claimed model and capacity "
-                "are filled in; another one needs a supervisor and a reason.",
+                _(
+                    "Scan the serial of the drive the customer receives. The claimed model and capacity "
+                    "are filled in; another one needs a supervisor and a reason."
+                ),
                 classes="note",
                 markup=False,
             )
             for label, field_id, value, placeholder in (
-                ("Serial", "replacement-serial", "", "scan the label"),
-                ("Model", "replacement-model", self.model, ""),
-                ("Capacity (GB)", "replacement-capacity", self.capacity_gb, ""),
-                ("Substitution reason", "substitution-reason", "", "only for another model or capacity"),
+                (_("Serial"), "replacement-serial", "", _("scan the label")),
+                (_("Model"), "replacement-model", self.model, ""),
+                (_("Capacity (GB)"), "replacement-capacity", self.capacity_gb, ""),
+                (_("Substitution reason"), "substitution-reason", "", _("only for another model or capacity")),
             ):
                 with Horizontal(classes="row"):
                     yield Label(label, classes="field-label", markup=False)
                     yield Input(value=value, placeholder=placeholder, id=field_id, max_length=200)
             yield Static("", id="dialog-problem", classes="problems", markup=False)
-            yield Static("Enter or Ctrl+S records it; Escape cancels.", classes="note", markup=False)
+            yield Static(_("Enter or Ctrl+S records it; Escape cancels."), classes="note", markup=False)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -60,7 +63,7 @@ class ReplacementDialog(RecordDialog[ReplacementDrive]):
             return self.query_one(f"#{field_id}", Input).value.strip()
 
         if not typed("replacement-serial"):
-            self.problem("replacement serial: scan the replacement drive's serial")
+            self.problem(_("replacement serial: scan the replacement drive's serial"))
             self.query_one("#replacement-serial", Input).focus()
             return None
         return ReplacementDrive(

@@ -9,11 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
+from workbench.words.language import _, shown_date, spoken
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import StationFigures
@@ -26,18 +28,18 @@ class ReportScreen(WorkbenchScreen):
         today = counter_date.today()
         yield Header()
         with Horizontal(classes="row"):
-            yield Label("From", classes="field-label", markup=False)
+            yield Label(_("From"), classes="field-label", markup=False)
             yield Input(today.replace(day=1).isoformat(), id="report-from", max_length=10)
-            yield Label("To", classes="field-label", markup=False)
+            yield Label(_("To"), classes="field-label", markup=False)
             yield Input(today.isoformat(), id="report-to", max_length=10)
         with VerticalScroll(id="report-body"):
             yield Static("", id="report", markup=False)
         yield Static(
-            "Enter computes. For Netac: workbench report --from DAY --to DAY --format csv",
+            _("Enter computes. For Netac: workbench report --from DAY --to DAY --format csv"),
             classes="note",
             markup=False,
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_report()
@@ -45,18 +47,23 @@ class ReportScreen(WorkbenchScreen):
     @on(Input.Submitted)
     def action_report(self) -> None:
         days = []
-        for field_id, name in (("#report-from", "from"), ("#report-to", "to")):
+        for field_id, not_a_day in (
+            ("#report-from", _("from: {text} is not a day (YYYY-MM-DD)")),
+            ("#report-to", _("to: {text} is not a day (YYYY-MM-DD)")),
+        ):
             text = self.query_one(field_id, Input).value.strip()
             try:
                 days.append(date.fromisoformat(text))
             except ValueError:
-                self.query_one("#report", Static).update(f"{name}: {text!r} is not a day (YYYY-MM-DD)")
+                self.query_one("#report", Static).update(not_a_day.format(text=repr(text)))
                 return
         since, until = days
         if since > until:
-            self.query_one("#report", Static).update(f"from: {since} is after to {until}")
+            self.query_one("#report", Static).update(
+                _("from: {since} is after to {until}").format(since=shown_date(since), until=shown_date(until))
+            )
             return
-        self.query_one("#report", Static).update("Computing…")
+        self.query_one("#report", Static).update(_("Computing…"))
         self._compute(since, until)
 
     @work(thread=True, exclusive=True, group="report")
@@ -64,7 +71,8 @@ class ReportScreen(WorkbenchScreen):
         try:
             figures = self.station.report(since, until)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.query_one("#report", Static).update, str(exc))
+            problem = spoken(exc)
+            self.app.call_from_thread(self.query_one("#report", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, figures)
 

@@ -6,13 +6,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from workbench.door.case_flow import REVIEW_VERDICTS, Override
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
 from workbench.screens.verdict import VerdictDialog
 from workbench.words.case_text import case_lines, why_it_waits
+from workbench.words.language import _, spoken
 
 
 class ReviewScreen(WorkbenchScreen):
@@ -28,14 +30,16 @@ class ReviewScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            f"Review of case {self.number}: read the reasons and the evidence, then v records "
-            "your verdict with its reason.",
+            _(
+                "Review of case {number}: read the reasons and the evidence, then v records "
+                "your verdict with its reason."
+            ).format(number=self.number),
             classes="note",
             markup=False,
         )
         with VerticalScroll():
-            yield Static("Reading the case…", id="review-case", markup=False)
-        yield Footer()
+            yield Static(_("Reading the case…"), id="review-case", markup=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._read()
@@ -44,17 +48,19 @@ class ReviewScreen(WorkbenchScreen):
     def _read(self) -> None:
         try:
             view = self.station.case(self.number)
-            text = "\n".join(why_it_waits(view) + ["", "The whole record:"] + case_lines(view))
+            text = "\n".join(why_it_waits(view) + ["", _("The whole record:")] + case_lines(view))
         except ONE_LINE_ERRORS as exc:
-            text = str(exc)
+            text = spoken(exc)
         self.app.call_from_thread(self.query_one("#review-case", Static).update, text)
 
     def action_verdict(self) -> None:
         self.app.push_screen(
             VerdictDialog(
-                f"Verdict on case {self.number}",
-                f"Recorded as {self.station.technician}'s; the engine's verdict "
-                "stays beside it. The case then goes on to its ticket.",
+                _("Verdict on case {number}").format(number=self.number),
+                _(
+                    "Recorded as {technician}'s; the engine's verdict "
+                    "stays beside it. The case then goes on to its ticket."
+                ).format(technician=self.station.technician),
                 REVIEW_VERDICTS,
             ),
             self._decided,
@@ -69,7 +75,8 @@ class ReviewScreen(WorkbenchScreen):
         try:
             self.station.resolve_review(self.number, verdict.verdict, verdict.reason)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=15)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False, timeout=15)
             return
         self.app.call_from_thread(self._to_ticket)
 

@@ -7,14 +7,33 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
+from workbench.words.language import N_, _, ngettext, shown_date, spoken
 from workbench.words.text import plain
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import CaseSummary
+
+# The table shows a case's status and verdict as the records keep them (db.lifecycle.STATES, the
+# contract's verdicts): in English the code itself; another language says what each means.
+SHOWN_CODES = (
+    N_("draft"),
+    N_("review"),
+    N_("decided"),
+    N_("awaiting_repair"),
+    N_("awaiting_stock"),
+    N_("ready"),
+    N_("handed_back"),
+    N_("withdrawn"),
+    N_("covered"),
+    N_("not_covered"),
+    N_("refused"),
+    N_("needs_review"),
+)
 
 
 class SearchScreen(WorkbenchScreen):
@@ -22,19 +41,19 @@ class SearchScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="serial, case number or customer name; Enter searches", id="query", max_length=200)
+        yield Input(placeholder=_("serial, case number or customer name; Enter searches"), id="query", max_length=200)
         table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Case", "Created", "Status", "Verdict", "Serial", "Customer")
+        table.add_columns(_("Case"), _("Created"), _("Status"), _("Verdict"), _("Serial"), _("Customer"))
         yield table
         yield Static("", id="search-status", classes="note", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
 
     @on(Input.Submitted, "#query")
     def _search(self, event: Input.Submitted) -> None:
-        self.query_one("#search-status", Static).update("Searching…")
+        self.query_one("#search-status", Static).update(_("Searching…"))
         self._find(event.value)
 
     @work(thread=True, exclusive=True, group="search")
@@ -42,7 +61,8 @@ class SearchScreen(WorkbenchScreen):
         try:
             found = self.station.find(text)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.query_one("#search-status", Static).update, str(exc))
+            problem = spoken(exc)
+            self.app.call_from_thread(self.query_one("#search-status", Static).update, problem)
             return
         self.app.call_from_thread(self._show, found)
 
@@ -52,15 +72,19 @@ class SearchScreen(WorkbenchScreen):
         for c in found:
             table.add_row(
                 plain(c.number),
-                plain(f"{c.created_at:%Y-%m-%d}"),
-                plain(c.status),
-                plain(c.verdict or "-"),
+                plain(shown_date(c.created_at.date())),
+                plain(_(c.status) if c.status else ""),
+                plain(_(c.verdict) if c.verdict else "-"),
                 plain(c.serial),
                 plain(c.customer_name),
                 key=c.number,
             )
         self.query_one("#search-status", Static).update(
-            f"{len(found)} case(s). Enter on a row shows the case." if found else "Nothing found."
+            ngettext(
+                "{n} case(s). Enter on a row shows the case.", "{n} case(s). Enter on a row shows the case.", len(found)
+            ).format(n=len(found))
+            if found
+            else _("Nothing found.")
         )
         if found:
             table.focus()

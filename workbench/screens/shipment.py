@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
-from workbench.words.text import plain
+from workbench.screens.footer import KeysFooter
+from workbench.words.language import _, ngettext, shown_date, spoken
+from workbench.words.text import pad, plain
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import ShipmentView, ShippedDrive
@@ -31,16 +34,20 @@ class ShipmentScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Failed drives at the station (Space marks the ones in the parcel)", classes="section-title")
+        yield Static(
+            _("Failed drives at the station (Space marks the ones in the parcel)"),
+            classes="section-title",
+            markup=False,
+        )
         drives: DataTable[Any] = DataTable(id="pending", cursor_type="row", zebra_stripes=True)
-        drives.add_columns("In", "Case", "Model", "GB", "Failed serial", "Replaced by")
+        drives.add_columns(_("In"), _("Case"), _("Model"), _("GB"), _("Failed serial"), _("Replaced by"))
         yield drives
         with Horizontal(classes="row"):
-            yield Label("Carrier reference", classes="field-label", markup=False)
-            yield Input(placeholder="tracking number (optional)", id="reference", max_length=200)
+            yield Label(_("Carrier reference"), classes="field-label", markup=False)
+            yield Input(placeholder=_("tracking number (optional)"), id="reference", max_length=200)
         with VerticalScroll():
-            yield Static("Reading the drives…", id="packing-list", markup=False)
-        yield Footer()
+            yield Static(_("Reading the drives…"), id="packing-list", markup=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -51,7 +58,8 @@ class ShipmentScreen(WorkbenchScreen):
             drives = self.station.awaiting_shipment()
             shipments = self.station.shipments()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.query_one("#packing-list", Static).update, str(exc))
+            problem = spoken(exc)
+            self.app.call_from_thread(self.query_one("#packing-list", Static).update, problem)
             return
         self.app.call_from_thread(self._shown, drives, shipments)
 
@@ -69,10 +77,21 @@ class ShipmentScreen(WorkbenchScreen):
                 plain(d.replaced_by),
                 key=d.case_number,
             )
-        earlier = [f"{s.number}  {s.created_at:%Y-%m-%d}  {len(s.drives)} drive(s)" for s in shipments[:5]]
+        days = {s.number: shown_date(s.created_at.date()) for s in shipments[:5]}
+        width = max((cell_len(day) for day in days.values()), default=0)  # a long date in Chinese is wider
+        earlier = [
+            ngettext("{shipment}  {day}  {n} drive(s)", "{shipment}  {day}  {n} drive(s)", len(s.drives)).format(
+                shipment=s.number, day=pad(days[s.number], width), n=len(s.drives)
+            )
+            for s in shipments[:5]
+        ]
+        waiting = (
+            ngettext("{n} drive(s) to send.", "{n} drive(s) to send.", len(drives)).format(n=len(drives))
+            if drives
+            else _("No failed drive waits to be sent.")
+        )
         self.query_one("#packing-list", Static).update(
-            (f"{len(drives)} drive(s) to send." if drives else "No failed drive waits to be sent.")
-            + ("\nEarlier shipments:\n" + "\n".join(earlier) if earlier else "")
+            waiting + ("\n" + _("Earlier shipments:") + "\n" + "\n".join(earlier) if earlier else "")
         )
         table.focus()
 
@@ -87,7 +106,7 @@ class ShipmentScreen(WorkbenchScreen):
 
     def action_pack(self) -> None:
         if not self.marked:
-            self.notify("Mark the drives in the parcel first (Space).", markup=False)
+            self.notify(_("Mark the drives in the parcel first (Space)."), markup=False)
             return
         table = self.query_one("#pending", DataTable)
         in_order = [str(row.key.value) for row in table.ordered_rows if str(row.key.value) in self.marked]
@@ -101,7 +120,8 @@ class ShipmentScreen(WorkbenchScreen):
             shipment = self.station.create_shipment(numbers, reference)
             drives, shipments = self.station.awaiting_shipment(), self.station.shipments()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=15)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False, timeout=15)
             return
         self.app.call_from_thread(self._packed, shipment.number, packing_list_lines(shipment), drives, shipments)
 
@@ -109,4 +129,4 @@ class ShipmentScreen(WorkbenchScreen):
         self.marked.clear()
         self._shown(drives, shipments)
         self.query_one("#packing-list", Static).update("\n".join(lines))
-        self.notify(f"Shipment {number} packed: its packing list is below.", markup=False)
+        self.notify(_("Shipment {number} packed: its packing list is below.").format(number=number), markup=False)

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.widgets import Tick
+from workbench.words.language import _, say, spoken
 from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
@@ -42,20 +43,23 @@ class TeachDialog(ModalScreen[Taught | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="teach-dialog"):
-            yield Label("Teach a product line its identity", classes="section-title")
+            yield Label(_("Teach a product line its identity"), classes="section-title", markup=False)
+            lines = ", ".join(self.station.lines_to_teach()) or _("none")  # the lines' names: data
             yield Static(
-                "From a drive known genuine: Netac's stock or a sealed retail box. Lines whose identity is "
-                "not all on record: " + (", ".join(self.station.lines_to_teach()) or "none"),
+                _(
+                    "From a drive known genuine: Netac's stock or a sealed retail box. Lines whose identity is "
+                    "not all on record: {lines}"
+                ).format(lines=lines),
                 classes="note",
                 markup=False,
             )
-            yield Input(placeholder="Line, e.g. NV7000-Q", id="line", max_length=40)
-            yield Select[str]([], prompt="The genuine drive (looking…)", id="device")
+            yield Input(placeholder=_("Line, e.g. NV7000-Q"), id="line", max_length=40)
+            yield Select[str]([], prompt=_("The genuine drive (looking…)"), id="device")
             yield Input(
-                placeholder="Source (required), e.g. sealed retail unit, receipt 4711", id="source", max_length=300
+                placeholder=_("Source (required), e.g. sealed retail unit, receipt 4711"), id="source", max_length=300
             )
             yield Vertical(id="facts")
-            yield Button("Read the drive (Ctrl+S)", id="confirm", variant="warning")
+            yield Button(_("Read the drive (Ctrl+S)"), id="confirm", variant="warning")
 
     def on_mount(self) -> None:
         self._drives()
@@ -65,7 +69,8 @@ class TeachDialog(ModalScreen[Taught | None]):
         try:
             drives = [(f"{d.device} {d.description}", d.device) for d in self.station.drives() if not d.own_disk]
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         self.app.call_from_thread(self.query_one("#device", Select).set_options, drives)
 
@@ -78,12 +83,12 @@ class TeachDialog(ModalScreen[Taught | None]):
     def action_confirm(self) -> None:
         source = self.query_one("#source", Input).value.strip()
         if not source:
-            self.notify("source: say where the genuine drive comes from", severity="error", markup=False)
+            self.notify(_("source: say where the genuine drive comes from"), severity="error", markup=False)
             return
         if self.proposed is None:
             device = self.query_one("#device", Select).value
             if not isinstance(device, str):
-                self.notify("drive: choose the genuine drive", severity="error", markup=False)
+                self.notify(_("drive: choose the genuine drive"), severity="error", markup=False)
                 return
             self._read(self.query_one("#line", Input).value.strip(), device)
             return
@@ -94,7 +99,7 @@ class TeachDialog(ModalScreen[Taught | None]):
             if self.query_one(f"#tick-{fact.fact}", Tick).value
         ]
         if not facts:
-            self.notify("Tick each fact to record; none is ticked.", severity="warning", markup=False)
+            self.notify(_("Tick each fact to record; none is ticked."), severity="warning", markup=False)
             return
         self.dismiss(Taught(line, readout, facts))
 
@@ -104,7 +109,8 @@ class TeachDialog(ModalScreen[Taught | None]):
             readout = self.station.read_drive(device)
             name, proposals = self.station.identity_proposals(line, readout)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            problem = spoken(exc)
+            self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
             return
         self.app.call_from_thread(self._propose, name, readout, proposals)
 
@@ -112,10 +118,13 @@ class TeachDialog(ModalScreen[Taught | None]):
         self.proposed = (line, readout, proposals)
         box = self.query_one("#facts", Vertical)
         for fact in proposals:
-            box.mount(Tick(f"{fact.name} (the drive: {strip_control(fact.read)})", id=f"tick-{fact.fact}"))
+            read = strip_control(fact.read)
+            box.mount(
+                Tick(_("{fact} (the drive: {read})").format(fact=say(fact.name), read=read), id=f"tick-{fact.fact}")
+            )
             box.mount(Input(fact.value, id=f"value-{fact.fact}", max_length=200))
         if not proposals:
-            box.mount(Static("The drive shows none of the facts the line lacks.", markup=False))
-        self.query_one("#confirm", Button).label = "Record the ticked facts (Ctrl+S)"
+            box.mount(Static(_("The drive shows none of the facts the line lacks."), markup=False))
+        self.query_one("#confirm", Button).label = _("Record the ticked facts (Ctrl+S)")
         self.query_one("#line", Input).disabled = True
         self.query_one("#device", Select).disabled = True

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
+from workbench.words.language import _, say, spoken
 from workbench.words.vocabulary import state_words
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class TicketScreen(StepScreen):
     ]
 
     def body(self) -> ComposeResult:
-        yield Static("Signing and printing the ticket…", id="print-status", markup=False)
+        yield Static(_("Signing and printing the ticket…"), id="print-status", markup=False)
         yield Static("", id="ticket-words", markup=False)
 
     def on_mount(self) -> None:
@@ -44,7 +45,7 @@ class TicketScreen(StepScreen):
 
     def _print(self) -> None:
         self._printing = True
-        self.query_one("#print-status", Static).update("Printing…")
+        self.query_one("#print-status", Static).update(_("Printing…"))
         self._print_worker()
 
     @work(thread=True, exclusive=True, group="ticket")
@@ -52,22 +53,27 @@ class TicketScreen(StepScreen):
         try:
             outcome = self.flow.print_ticket()  # issues the ticket first when there is none
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, spoken(exc))
             return
         self.app.call_from_thread(self._done, outcome)
 
     def _failed(self, message: str) -> None:
         self._printing = False
-        self.query_one("#print-status", Static).update(f"No ticket: {message}")
+        self.query_one("#print-status", Static).update(_("No ticket: {problem}").format(problem=message))
 
     def _done(self, outcome: TicketOutcome) -> None:
         self._printing = False
         self._qr_text = outcome.qr_text
-        state = "Printed" if outcome.printed else "NOT printed"
-        self.query_one("#print-status", Static).update(
-            f"{state}: {outcome.message}. p prints again; v shows "
-            "the QR to scan from the screen; Ctrl+N finishes the case."
-        )
+        if outcome.printed:
+            status = _(
+                "Printed: {outcome}. p prints again; v shows the QR to scan from the screen; Ctrl+N finishes the case."
+            )
+        else:
+            status = _(
+                "NOT printed: {outcome}. p prints again; v shows the QR to scan from the screen; "
+                "Ctrl+N finishes the case."
+            )
+        self.query_one("#print-status", Static).update(status.format(outcome=say(outcome.message)))
         self.query_one("#ticket-words", Static).update("\n".join(outcome.content.lines))
 
     def action_show_qr(self) -> None:
@@ -88,7 +94,8 @@ class TicketScreen(StepScreen):
         self._write(give, "")
 
     def _given(self, state: str) -> None:
-        self.workbench.finish_claim(f"Case {self.flow.number}: {state_words(state, 'covered')}.")
+        words = _(state_words(state, "covered"))
+        self.workbench.finish_claim(_("Case {number}: {state}.").format(number=self.flow.number, state=words))
 
     def action_back(self) -> None:
         # A decided case is not re-decided by going back: the ticket is issued already. Leaving

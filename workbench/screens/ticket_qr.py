@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
+from workbench.words.language import _
 
 
 class TicketQrScreen(WorkbenchScreen):
@@ -21,7 +23,7 @@ class TicketQrScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="qr-whole", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self) -> None:
         self._draw()
@@ -36,8 +38,10 @@ class TicketQrScreen(WorkbenchScreen):
         qr.set_class(drawing is None, "too-small")
         if drawing is None:
             qr.update(
-                f"Case {self.number}: the ticket's QR needs more than {lines} lines. "
-                "Enlarge the terminal, or scan the printed ticket."
+                _(
+                    "Case {number}: the ticket's QR needs more than {lines} lines. "
+                    "Enlarge the terminal, or scan the printed ticket."
+                ).format(number=self.number, lines=lines)
             )
         else:
             qr.update("\n".join(drawing))

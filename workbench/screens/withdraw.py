@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from workbench.screens.record_dialog import RecordDialog
+from workbench.words.language import _
 
 
 class WithdrawDialog(RecordDialog[str]):
@@ -22,16 +23,20 @@ class WithdrawDialog(RecordDialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="withdraw-dialog", classes="dialog"):
-            yield Label(f"Withdraw claim {self.number}", classes="section-title", markup=False)
+            yield Label(_("Withdraw claim {number}").format(number=self.number), classes="section-title", markup=False)
             yield Static(
-                "The case stays in the records as withdrawn, with your login and the reason; "
-                "its number is not used again.",
+                _(
+                    "The case stays in the records as withdrawn, with your login and the reason; "
+                    "its number is not used again."
+                ),
                 classes="note",
                 markup=False,
             )
-            yield Input(placeholder="Reason (required), e.g. opened by mistake", id="withdraw-reason", max_length=500)
+            yield Input(
+                placeholder=_("Reason (required), e.g. opened by mistake"), id="withdraw-reason", max_length=500
+            )
             yield Static("", id="dialog-problem", classes="problems", markup=False)
-            yield Static("Enter withdraws it; Escape keeps the claim.", classes="note", markup=False)
+            yield Static(_("Enter withdraws it; Escape keeps the claim."), classes="note", markup=False)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -40,6 +45,6 @@ class WithdrawDialog(RecordDialog[str]):
     def value(self) -> str | None:
         reason = self.query_one("#withdraw-reason", Input).value.strip()
         if not reason:
-            self.problem("reason: say why the claim is withdrawn")
+            self.problem(_("reason: say why the claim is withdrawn"))
             return None
         return reason
