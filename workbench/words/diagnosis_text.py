@@ -40,7 +40,7 @@ def summary_line(fault: str, tried: list[str] | list[TestRecord], note: str = ""
     tests tried (TestRecord.words, made in the session's language), or the TestRecords."""
     lines = [t.words if isinstance(t, TestRecord) else t for t in tried]
     if fault == "confirmed":
-        done = "; ".join(lines)
+        done = _joined(lines, N_("{tests}; {test}"))
         return _("Fault confirmed: {evidence}").format(evidence=done or note or _("the failure shows on the drive"))
     if fault == "not_found":
         return _("No fault found after {tests}: the drive is returned to you").format(tests=_tests_named(lines))
@@ -49,11 +49,14 @@ def summary_line(fault: str, tried: list[str] | list[TestRecord], note: str = ""
 
 def _tests_named(lines: list[str]) -> str:
     names = list(dict.fromkeys(_test_named(line) for line in lines))
-    if not names:
-        return _("the tests")
-    said = names[0]
-    for name in names[1:]:
-        said = _("{tests} and {test}").format(tests=said, test=name)
+    return _joined(names, N_("{tests} and {test}")) or _("the tests")
+
+
+def _joined(items: list[str], template: str) -> str:
+    """`items` joined one by one with `template` (marked for the catalog) in the session's language."""
+    said = items[0] if items else ""
+    for item in items[1:]:
+        said = _(template).format(tests=said, test=item)
     return said
 
 

@@ -28,7 +28,8 @@ def policy_lines(policy: Policy, products: list[Product] | None = None) -> list[
     lines = [title.format(id=policy.id, file=where(policy.origin), issue=policy.issue, sha256=policy.sha256)]
     if policy.notice:
         lines.append(_("REFUSED: {notice}").format(notice=strip_control(say(policy.notice))))
-    lines.append(f"{pad(_('line'), 10)} {right('GB', 6)} {right('TBW (TB)', 9)} {right(_('years'), 5)}  {_('source')}")
+    line_head, years_head, source_head = _("line"), _("years"), _("source")
+    lines.append(f"{pad(line_head, 10)} {right('GB', 6)} {right('TBW (TB)', 9)} {right(years_head, 5)}  {source_head}")
     for p in shown:
         missing = [name for name in ("tbw_tb", "warranty_years") if name in p.unsourced]
         source = p.figure_source or "-"

@@ -64,8 +64,9 @@ def report_lines(figures: StationFigures) -> list[str]:
         _("Claims per product line and capacity:"),
     ]
     most = max((p.claims for p in f.by_product), default=0)
+    no_model = _("(no model)")
     for p in f.by_product:
-        name = f"{p.product_line or _('(no model)')} {p.capacity_gb or '?'} GB"
+        name = f"{p.product_line or no_model} {p.capacity_gb or '?'} GB"
         out.append(f"  {_name(name)} {right(shown_number(p.claims), 9)}  {bar(p.claims, most)}")
     for title, counts in (
         (_("Verdicts:"), f.verdicts),
@@ -95,7 +96,7 @@ def report_lines(figures: StationFigures) -> list[str]:
         _("No fault found (the diagnosis found the drive working), per product line:"),
     ]
     out += [
-        f"  {_name(n.product_line or _('(no model)'))} "
+        f"  {_name(n.product_line or no_model)} "
         + _("{count} of {decided} decided").format(
             count=right(shown_number(n.no_fault), 9), decided=right(shown_number(n.decided), 9)
         )
