@@ -5,16 +5,17 @@ wrong (a field, a file, a device), never as a traceback. The case records raise 
 (db.errors.StoreError: db stands below the application and imports nothing of it);
 `ONE_LINE_ERRORS` is both, for the places that report them.
 
-A WorkbenchError reads (str) in the session's language: the workbench raises its own with words
-already translated (`_()`); a `policy.message.Message` given instead (words from below the counter,
-e.g. a ClaimInputError's problem) stays in `args` as it is (English, with its template) and is
-said when the error is read (workbench.words.language.say). An InputError's field that is a key
-for machines (a claim JSON key, `section.key`, an option) is given as it is; one that is a
-person's word is given translated. `field: problem` keeps its ASCII ": " in every language.
+Languages: the workbench raises its own errors with words already in the session's language
+(`_()`); words from below the counter (a ClaimInputError's problem, a PolicyFileError) come as a
+`policy.message.Message`, kept as the error's first argument: `str(error)` is then the English
+(what a record or a log keeps) and `workbench.words.language.spoken(error)` the session's words.
+An InputError's field that is a key for machines (a claim JSON key, `section.key`, an option) is
+given as it is; one that is a person's word is given translated. `field: problem` keeps its
+ASCII ": " in every language.
 """
 
 from db.errors import StaleCase, StoreError
-from workbench.words.language import say
+from policy.message import Message
 
 
 class WorkbenchError(Exception):
@@ -27,9 +28,6 @@ class WorkbenchError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def __str__(self) -> str:
-        return say(self.args[0]) if len(self.args) == 1 else super().__str__()
-
 
 class InputError(WorkbenchError):
     """Invalid input from the user or a calling system: `field: what is wrong`."""
@@ -38,16 +36,13 @@ class InputError(WorkbenchError):
 
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
-        self._problem = problem
-        super().__init__(f"{field}: {problem}")
-
-    @property
-    def problem(self) -> str:
-        """What is wrong, in the session's language."""
-        return say(self._problem)
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.problem}"
+        self.problem = problem
+        # A problem from below the counter stays a Message, so spoken(error) says it.
+        super().__init__(
+            Message("{field}: {problem}", field=field, problem=problem)
+            if isinstance(problem, Message)
+            else f"{field}: {problem}"
+        )
 
 
 class ConfigError(InputError):

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 from workbench.door import counter_date
 from workbench.door.station import StationCore
 
-# policy.line_identity.FACT_NAMES' words, marked here for the catalog (messages show them with `_()`).
-_FACT_WORDS = (N_("model string"), N_("firmware family"), N_("controller"), N_("serial format"))
-
 # What the audit keeps of the genuine drive a line's identity was taught from.
 _DRIVE_WORDS = (
     "device",
@@ -116,11 +113,11 @@ class StationPolicy(StationCore):
             if fact.fact in FACT_NAMES and fact.fact not in missing:
                 raise InputError(
                     fact.fact,
-                    _("{line} has its {fact} on record already").format(line=name, fact=_(FACT_NAMES[fact.fact])),
+                    _("{line} has its {fact} on record already").format(line=name, fact=say(FACT_NAMES[fact.fact])),
                 )
             if fact.fact in reads and not reads[fact.fact]:
                 raise InputError(
-                    fact.fact, _("the drive does not show its {fact}").format(fact=_(FACT_NAMES[fact.fact]))
+                    fact.fact, _("the drive does not show its {fact}").format(fact=say(FACT_NAMES[fact.fact]))
                 )
         # What each fact rests on is what the drive reported, whatever the caller says.
         facts = [replace(fact, read=reads.get(fact.fact) or fact.read) for fact in facts]

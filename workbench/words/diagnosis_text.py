@@ -4,6 +4,7 @@ case and a reprinted ticket read the same as the day it was diagnosed (in the se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,16 @@ def _test_named(line: str) -> str:
     return f"a {line.split(':', 1)[0].lower()}"
 
 
+def _stored(result: Mapping[str, Any], name: str) -> str:
+    """A recorded test's text in the session's language: from the template the record keeps under
+    "said" (workbench.inspection.said), else (a record kept before it had one) its English."""
+    entries = result.get("said")
+    entry = entries.get(name) if isinstance(entries, Mapping) else None
+    if isinstance(entry, Mapping) and isinstance(entry.get("template"), str):
+        return say(entry)
+    return say(result.get(name))
+
+
 def _line(test: str, result: str) -> str:
     return _("{test}: {result}").format(test=test, result=result)
 
@@ -82,7 +93,7 @@ def recorded_test(kind: str, outcome: str, result: dict[str, Any]) -> TestRecord
         elif outcome in SELF_TEST_WORDS:
             message = _(SELF_TEST_WORDS[outcome])
         else:
-            message = (say(result.get("message")) or outcome).rstrip(".")
+            message = (_stored(result, "message") or outcome).rstrip(".")
         return TestRecord(
             kind,
             outcome,
@@ -108,7 +119,7 @@ def recorded_test(kind: str, outcome: str, result: dict[str, Any]) -> TestRecord
     else:
         said = _(READ_TEST_WORDS[outcome]) if outcome in READ_TEST_WORDS else outcome
         words = _("{outcome} ({problem})").format(
-            outcome=said, problem=say(result.get("problem")) or _("stopped before the end")
+            outcome=said, problem=_stored(result, "problem") or _("stopped before the end")
         )
     return TestRecord(
         kind,
