@@ -13,26 +13,35 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+from workbench.words.language import N_, _
 from workbench.words.text import strip_control
 
 SERIAL = re.compile(r"[A-Za-z0-9-]+")
 
-# Each field's name as the technician knows it, for messages that name the field.
+# Each field's name as the technician knows it, for messages that name the field (marked for
+# the catalog: shown with `field_name(key)`). The keys are the draft's JSON keys: never translated.
 FIELD_NAMES = {
-    "customer_name": "customer",
-    "customer_contact": "contact",
-    "model": "model",
-    "capacity_gb": "capacity (GB)",
-    "serial": "serial",
-    "purchase_date": "purchase date",
-    "manufacture_date": "manufacturing date",
-    "failure_description": "failure description",
-    "data_acknowledged": "data acknowledgement",
-    "claim_date": "claim date",
-    "counterfeit": "counterfeit conclusion",
-    "host_bytes_written": "bytes written",
-    "fault": "diagnosis",
+    "customer_name": N_("customer"),
+    "customer_contact": N_("contact"),
+    "model": N_("model"),
+    "capacity_gb": N_("capacity (GB)"),
+    "serial": N_("serial"),
+    "purchase_date": N_("purchase date"),
+    "manufacture_date": N_("manufacturing date"),
+    "failure_description": N_("failure description"),
+    "data_acknowledged": N_("data acknowledgement"),
+    "claim_date": N_("claim date"),
+    "counterfeit": N_("counterfeit conclusion"),
+    "host_bytes_written": N_("bytes written"),
+    "fault": N_("diagnosis"),
 }
+
+
+def field_name(key: str) -> str:
+    """A field's name as the technician knows it, in the session's language (a key without one as it is)."""
+    return _(FIELD_NAMES[key]) if key in FIELD_NAMES else key
+
+
 # The technician's conclusion of the diagnosis, as the contract spells it.
 FAULTS = ("confirmed", "not_found", "untested")
 
@@ -43,7 +52,7 @@ class FieldProblem:
     problem: str
 
     def __str__(self) -> str:
-        return f"{FIELD_NAMES.get(self.field, self.field)}: {self.problem}"
+        return f"{field_name(self.field)}: {self.problem}"
 
 
 @dataclass(frozen=True)
@@ -159,12 +168,15 @@ class ClaimDraft:
         problems = []
         for name in ("customer_name", "model", "capacity_gb", "serial", "failure_description"):
             if not getattr(self, name).strip():
-                problems.append(FieldProblem(name, "is required"))
+                problems.append(FieldProblem(name, _("is required")))
         if self.serial and not SERIAL.fullmatch(self.serial):
-            problems.append(FieldProblem("serial", "only letters, digits and '-' (as on the label)"))
+            problems.append(FieldProblem("serial", _("only letters, digits and '-' (as on the label)")))
         if self.capacity_gb and not self.capacity:
             problems.append(
-                FieldProblem("capacity_gb", f"{self.capacity_gb!r} is not a capacity in GB such as 512 or 1000")
+                FieldProblem(
+                    "capacity_gb",
+                    _("{value} is not a capacity in GB such as 512 or 1000").format(value=repr(self.capacity_gb)),
+                )
             )
         for name in ("purchase_date", "manufacture_date"):
             text = getattr(self, name).strip()
@@ -173,12 +185,15 @@ class ClaimDraft:
                 if problem:
                     problems.append(FieldProblem(name, problem))
         if self.proof_of_purchase and not self.purchase_date.strip():
-            problems.append(FieldProblem("purchase_date", "is required when a proof of purchase is presented"))
+            problems.append(FieldProblem("purchase_date", _("is required when a proof of purchase is presented")))
         if not self.data_acknowledged:
             problems.append(
                 FieldProblem(
                     "data_acknowledged",
-                    "the customer must acknowledge that their data is their own responsibility (policy, other terms 2)",
+                    _(
+                        "the customer must acknowledge that their data is their own responsibility "
+                        "(policy, other terms 2)"
+                    ),
                 )
             )
         return problems
@@ -202,14 +217,15 @@ class ClaimDraft:
 
 
 def date_problem(text: str, today: date) -> str | None:
+    """What is wrong with a date as typed, in the session's language, or None."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return f"{text!r} is not a date in the form YYYY-MM-DD"
+        return _("{value} is not a date in the form YYYY-MM-DD").format(value=repr(text))
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        return f"{text} is not a calendar date"
+        return _("{date} is not a calendar date").format(date=text)
     if value > today:
-        return f"{text} is in the future"
+        return _("{date} is in the future").format(date=text)
     return None
 
 

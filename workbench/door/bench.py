@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from policy import canonical_serial
 from workbench.errors import ONE_LINE_ERRORS, InputError
+from workbench.words.language import _
 
 if TYPE_CHECKING:
     from workbench.inspection.smart import DriveInfo, SmartReadout
@@ -54,7 +55,10 @@ class Bench(StationCore):
         """How often a running self-test is asked how far it is ([smart] self_test_poll_seconds)."""
         seconds = self.config.section("smart").get("self_test_poll_seconds", object, 5)
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 600:
-            raise InputError("smart.self_test_poll_seconds", f"{seconds!r} is not a number of seconds from 0 to 600")
+            raise InputError(
+                "smart.self_test_poll_seconds",
+                _("{value} is not a number of seconds from 0 to 600").format(value=repr(seconds)),
+            )
         return float(seconds)
 
     def drive_watch(self, stop: threading.Event) -> Iterator[None]:
@@ -66,7 +70,7 @@ class Bench(StationCore):
             return
         from workbench.inspection.bench_drives import DriveWatcher
 
-        for _ in DriveWatcher().changes(stop):
+        for _change in DriveWatcher().changes(stop):
             yield None
 
     def read_drive(self, device: str, device_type: str | None = None) -> SmartReadout:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.errors import InputError, WorkbenchError
 from workbench.words.diagnosis_text import TestRecord, recorded_test
+from workbench.words.language import N_, _, ngettext, say, shown_number
 
 if TYPE_CHECKING:
     from db.lifecycle import Seen
@@ -34,12 +35,18 @@ if TYPE_CHECKING:
 # said) and the words to show.
 Progress = Callable[[int | None, str], None]
 
-# The technician's conclusions, as the contract spells them, and in the counter's words.
+# The technician's conclusions, as the contract spells them, and in the counter's words
+# (marked for the catalog: a screen shows `conclusion_words(key)`, or `_()` on a value).
 CONCLUSIONS = {
-    "confirmed": "Fault confirmed: the failure shows on the drive",
-    "not_found": "No fault found: the drive works",
-    "untested": "Could not be tested",
+    "confirmed": N_("Fault confirmed: the failure shows on the drive"),
+    "not_found": N_("No fault found: the drive works"),
+    "untested": N_("Could not be tested"),
 }
+
+
+def conclusion_words(fault: str) -> str:
+    """A conclusion (a key of CONCLUSIONS) in the session's language."""
+    return _(CONCLUSIONS[fault]) if fault in CONCLUSIONS else fault
 
 
 class Bench(Protocol):
@@ -99,7 +106,7 @@ class Diagnosis:
         self-test, one that vanished mid-test: what was gathered stays as evidence)."""
         from workbench.inspection.selftest import SelfTestProgress, SelfTestResult, start_selftest
 
-        readout = self._readout("self-test")
+        readout = self._readout(N_("self-test"))
         reader, timeout = self.flow.station.smartctl()
         test = start_selftest(reader, readout.device, kind, device_type=readout.device_type or None, timeout=timeout)
         while not isinstance(test, SelfTestResult):
@@ -109,9 +116,7 @@ class Diagnosis:
             if isinstance(state, SelfTestResult):
                 return self.record_self_test(state)
             assert isinstance(state, SelfTestProgress)
-            done = "waiting for the drive to report" if state.percent_done is None else f"{state.percent_done} % done"
-            left = "" if state.seconds_left is None else f", about {_duration(state.seconds_left)} left"
-            progress(state.percent_done, f"Self-test running in the drive: {done}{left}.")
+            progress(state.percent_done, _self_test_progress(state.percent_done, state.seconds_left))
         return self.record_self_test(test)
 
     def record_self_test(self, result: SelfTestResult) -> TestRecord:
@@ -143,8 +148,15 @@ class Diagnosis:
                 state = test.step()
                 progress(
                     round(state.fraction * 100),
-                    f"Read test (read-only): {state.fraction:.0%} read, {state.mb_per_s:,.0f} MB/s, "
-                    f"{len(state.unreadable)} unreadable range(s) so far.",
+                    ngettext(
+                        "Read test (read-only): {percent} read, {speed} MB/s, {count} unreadable range(s) so far.",
+                        "Read test (read-only): {percent} read, {speed} MB/s, {count} unreadable range(s) so far.",
+                        len(state.unreadable),
+                    ).format(
+                        percent=f"{state.fraction:.0%}",
+                        speed=shown_number(state.mb_per_s, 0),
+                        count=len(state.unreadable),
+                    ),
                 )
             return self.record_read_test(test)
 
@@ -152,14 +164,20 @@ class Diagnosis:
         from workbench.inspection.bench_drives import find_disk, list_disks
         from workbench.inspection.read_test import ReadTest
 
-        readout = self._readout("read test")
+        readout = self._readout(N_("read test"))
         if self.flow.station.training:
-            raise WorkbenchError("read test: the training bench's drives are recordings; there is nothing to read")
+            raise WorkbenchError(_("read test: the training bench's drives are recordings; there is nothing to read"))
         disk = find_disk(list_disks(), readout.device)
         if disk is None:
-            raise WorkbenchError(f"read test: {readout.device} is not on this computer's list of disks now")
+            raise WorkbenchError(
+                _("read test: {device} is not on this computer's list of disks now").format(device=readout.device)
+            )
         if disk.own_disk:
-            raise WorkbenchError(f"read test: {disk.device} is this computer's disk ({disk.own_reason})")
+            raise WorkbenchError(
+                _("read test: {device} is this computer's disk ({why})").format(
+                    device=disk.device, why=say(disk.own_reason)
+                )
+            )
         return ReadTest(disk.device, whole=whole)
 
     def record_read_test(self, test: ReadTest) -> TestRecord:
@@ -176,54 +194,87 @@ class Diagnosis:
 
     def evidence_of_fault(self) -> list[str]:
         """What points at the drive itself, in words: SMART's findings and the tests' outcomes."""
-        words = [f.sentence for f in self.findings or () if f.points_at_drive]
+        words = [say(f.sentence) for f in self.findings or () if f.points_at_drive]
         words += [t.words for t in self.tests if t.confirms_fault]
         if self.flow.claim.drive is not None and self.flow.claim.drive.unreadable:
-            words.append(f"the drive could not be read at the bench ({self.flow.claim.drive.unreadable})")
+            words.append(
+                _("the drive could not be read at the bench ({reason})").format(reason=self.flow.claim.drive.unreadable)
+            )
         return words
 
     def problem(self, fault: str, note: str) -> str | None:
         """Why this conclusion cannot stand as it is (one line naming the field), or None."""
+        found = self._problem(fault, note)
+        return None if found is None else f"{found[0]}: {found[1]}"
+
+    def _problem(self, fault: str, note: str) -> tuple[str, str] | None:
+        """The field (in the person's words) and what is wrong with it, or None."""
         note = note.strip()
         if fault not in CONCLUSIONS:
-            return "diagnosis: choose fault confirmed, no fault found or could not be tested"
+            return _("diagnosis"), _("choose fault confirmed, no fault found or could not be tested")
         evidence = self.evidence_of_fault()
         if fault == "confirmed" and not evidence and not note:
-            return (
-                "diagnosis note: nothing recorded shows the fault; say how the customer's symptom "
+            return _("diagnosis note"), _(
+                "nothing recorded shows the fault; say how the customer's symptom "
                 "was reproduced, or run a self-test or a read test"
             )
         if fault == "not_found":
             if not any(t.tried for t in self.tests):
-                return "diagnosis: no fault found needs a test first (s short self-test, t read test)"
+                return _("diagnosis"), _("no fault found needs a test first (s short self-test, t read test)")
             if evidence and not note:
-                return f"diagnosis note: the evidence shows a fault ({evidence[0]}); say why it is not the drive's"
+                return _("diagnosis note"), _(
+                    "the evidence shows a fault ({evidence}); say why it is not the drive's"
+                ).format(evidence=evidence[0])
         if fault == "untested" and not note:
-            return "diagnosis note: say why the drive could not be tested"
+            return _("diagnosis note"), _("say why the drive could not be tested")
         return None
 
     def conclude(self, fault: str, note: str) -> None:
         """The technician's conclusion into the claim (saved with the draft)."""
-        problem = self.problem(fault, note)
+        problem = self._problem(fault, note)
         if problem is not None:
-            field, _, why = problem.partition(": ")
-            raise InputError(field, why)
+            raise InputError(*problem)
         self.flow.update(fault=fault, fault_note=note.strip())
 
     def _case(self) -> str:
         if self.flow.number is None:  # the flow saves the claim before its diagnosis step
-            raise WorkbenchError("diagnosis: the claim is not saved yet, so there is no case to record the test in")
+            raise WorkbenchError(_("diagnosis: the claim is not saved yet, so there is no case to record the test in"))
         return self.flow.number
 
     def _readout(self, what: str) -> Any:
+        """`what`: the test, as marked for the catalog (N_)."""
         readout = self.flow.latest_readout()
         if readout is None:
-            raise WorkbenchError(f"{what}: the drive was not read at the SMART step, so there is no drive to test")
+            raise WorkbenchError(
+                _("{test}: the drive was not read at the SMART step, so there is no drive to test").format(test=_(what))
+            )
         if self.flow.claim.drive is not None and self.flow.claim.drive.unreadable:
-            raise WorkbenchError(f"{what}: the drive is recorded as unreadable; read it again at the SMART step first")
+            raise WorkbenchError(
+                _("{test}: the drive is recorded as unreadable; read it again at the SMART step first").format(
+                    test=_(what)
+                )
+            )
         return readout
 
 
 def _duration(seconds: float) -> str:
     minutes = round(seconds / 60)
-    return f"{minutes} min" if minutes >= 1 else f"{max(1, round(seconds))} s"
+    if minutes >= 1:
+        return ngettext("{n} min", "{n} min", minutes).format(n=minutes)
+    n = max(1, round(seconds))
+    return ngettext("{n} s", "{n} s", n).format(n=n)
+
+
+def _self_test_progress(percent: int | None, seconds_left: float | None) -> str:
+    """A running self-test's line: how far it is, and about how long it has left, when the drive says."""
+    if percent is None and seconds_left is None:
+        return _("Self-test running in the drive: waiting for the drive to report.")
+    if percent is None:
+        return _("Self-test running in the drive: waiting for the drive to report, about {left} left.").format(
+            left=_duration(seconds_left or 0)
+        )
+    if seconds_left is None:
+        return _("Self-test running in the drive: {percent} % done.").format(percent=percent)
+    return _("Self-test running in the drive: {percent} % done, about {left} left.").format(
+        percent=percent, left=_duration(seconds_left)
+    )

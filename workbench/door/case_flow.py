@@ -26,6 +26,8 @@ from workbench.door.case_diagnosis import Diagnosis
 from workbench.door.station import NotASupervisor
 from workbench.door.station_policy import StationPolicy
 from workbench.errors import InputError, WorkbenchError
+from workbench.words.case_text import PRODUCT_CATALOG
+from workbench.words.language import N_, _
 from workbench.words.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ class Station(StationPolicy, Bench):
     def withdraw(self, number: str, reason: str) -> None:
         """Discard a draft or withdraw a claim before its decision (the number is not reused)."""
         if not reason.strip():
-            raise InputError("reason", "say why the claim is withdrawn")
+            raise InputError(_("reason"), _("say why the claim is withdrawn"))
         self.store.withdraw(number, reason)
 
     def after_decision(self) -> list[CaseSummary]:
@@ -87,13 +89,16 @@ class Station(StationPolicy, Bench):
         # The intake's rule: one canonical spelling, whatever separators the scanner added.
         serial, model, reason = canonical_serial(serial), model.strip(), substitution_reason.strip()
         if not serial:
-            raise InputError("replacement serial", "scan the replacement drive's serial")
+            raise InputError(_("replacement serial"), _("scan the replacement drive's serial"))
         capacity = capacity_gb.strip()
         if not capacity.isdigit() or len(capacity) > 7:
-            raise InputError("replacement capacity (GB)", "a whole number of GB, as on the label")
+            raise InputError(_("replacement capacity (GB)"), _("a whole number of GB, as on the label"))
         product = self.policy.catalog.lookup(model, int(capacity))
         if product is None:
-            raise InputError("replacement model", f"{model} {capacity} GB is not in the catalog")
+            raise InputError(
+                _("replacement model"),
+                _("{model} {capacity} GB is not in the catalog").format(model=model, capacity=capacity),
+            )
         view = self.case(number)
         claimed_capacity = str(view.fields.get("capacity_gb") or "").strip()
         claimed = (
@@ -105,14 +110,19 @@ class Station(StationPolicy, Bench):
         if not same:
             if not reason:
                 raise InputError(
-                    "substitution reason",
-                    f"the claim was for {view.fields.get('model')} {claimed_capacity} GB: another model or "
-                    "capacity needs a supervisor and a reason",
+                    _("substitution reason"),
+                    _(
+                        "the claim was for {model} {capacity} GB: another model or "
+                        "capacity needs a supervisor and a reason"
+                    ).format(model=view.fields.get("model"), capacity=claimed_capacity),
                 )
-            self.require_supervisor("replace with another model or capacity")
+            self.require_supervisor(N_("replace with another model or capacity"))
         pattern = product.identity.serial_pattern if product.identity else None
         if pattern and not re.fullmatch(pattern, serial):
-            raise InputError("replacement serial", f"{serial} does not have the format of the {product.line} line")
+            raise InputError(
+                _("replacement serial"),
+                _("{serial} does not have the format of the {line} line").format(serial=serial, line=product.line),
+            )
         self.store.record_replacement(number, serial, model, int(capacity), None if same else reason)
 
     def record_hand_back(
@@ -127,9 +137,9 @@ class Station(StationPolicy, Bench):
     ) -> None:
         """`id_check_reason`: why the collector's ID was not checked (needed then)."""
         if not collected_by.strip():
-            raise InputError("collected by", "name who collected the drive")
+            raise InputError(_("collected by"), _("name who collected the drive"))
         if not id_checked and not id_check_reason.strip():
-            raise InputError("ID check reason", "say why the collector's identity document was not checked")
+            raise InputError(_("ID check reason"), _("say why the collector's identity document was not checked"))
         self.store.record_hand_back(
             number, collected_by, id_checked, drive_serial, by_ticket=by_ticket, id_check_reason=id_check_reason
         )
@@ -168,9 +178,14 @@ class Station(StationPolicy, Bench):
 
     def resolve_review(self, number: str, verdict: str, reason: str) -> None:
         """A supervisor records the verdict of a case in the review queue; it goes on to its ticket."""
-        self.require_supervisor("resolve a review")
+        self.require_supervisor(N_("resolve a review"))
         if verdict not in REVIEW_VERDICTS:
-            raise WorkbenchError(f"verdict: {verdict!r} is not one of {', '.join(REVIEW_VERDICTS)}", exit_code=2)
+            raise WorkbenchError(
+                _("verdict: {verdict} is not one of {verdicts}").format(
+                    verdict=repr(verdict), verdicts=", ".join(REVIEW_VERDICTS)
+                ),
+                exit_code=2,
+            )
         self.store.resolve_review(number, verdict, reason)
 
     def reprint(self, number: str) -> TicketOutcome:
@@ -308,14 +323,14 @@ class CaseFlow:
         product = self.product
         if product is None:
             return []
-        names = {"warranty_years": "warranty years", "tbw_tb": "TBW"}
-        return [word for key, word in names.items() if key in product.unsourced]
+        names = {"warranty_years": N_("warranty years"), "tbw_tb": N_("TBW")}
+        return [_(word) for key, word in names.items() if key in product.unsourced]
 
     def enter_figure(self, tbw_tb: str, warranty_years: str, source: str) -> list[str]:
         """A supervisor's figure for this claim's product (see Station.enter_figure)."""
         product = self.product
         if product is None:
-            raise WorkbenchError("the claim's model and capacity are not in the catalog")
+            raise WorkbenchError(_("the claim's model and capacity are not in the catalog"))
         return self.station.enter_figure(product.line, str(product.capacity_gb), tbw_tb, warranty_years, source)
 
     def tbw_check(self, written: int | None) -> TbwCheck:
@@ -326,8 +341,8 @@ class CaseFlow:
     def set_inspection(self, items: list[tuple[str, bool, str]]) -> None:
         """The checklist as it stands (key, found, note), into the draft."""
         self.update(
-            inspection={key: found for key, found, _ in items},
-            inspection_notes={key: note for key, _, note in items if note},
+            inspection={key: found for key, found, _note in items},
+            inspection_notes={key: note for key, _found, note in items if note},
         )
 
     def record_inspection(self, items: list[tuple[str, bool, str]]) -> None:
@@ -432,11 +447,11 @@ class CaseFlow:
         on to its ticket, False when it waits for a supervisor.
         """
         if override is not None:
-            self.station.require_supervisor("override the verdict")
+            self.station.require_supervisor(N_("override the verdict"))
         self.save("decision")
         recorded = decision.to_dict()
         recorded["reasons"] = [
-            {**row, "clause": reason.clause.ref if reason.clause else "product catalog"}
+            {**row, "clause": reason.clause.ref if reason.clause else PRODUCT_CATALOG}
             for row, reason in zip(recorded["reasons"], decision.reasons, strict=True)
         ]
         decision_id = self.station.store.record_decision(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import InputError
+from workbench.words.language import _
 
 if TYPE_CHECKING:
     from db.store import CaseStore
@@ -30,7 +31,9 @@ def write_atomically(target: Path, content: str, field: str = "--output") -> Non
             os.unlink(tmp)
             raise
     except OSError as exc:
-        raise InputError(field, f"{target}: cannot be written ({exc.strerror})") from None
+        raise InputError(
+            field, _("{path}: cannot be written ({reason})").format(path=target, reason=exc.strerror)
+        ) from None
 
 
 def audit_policy_change(

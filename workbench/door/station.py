@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from policy import Policy
 from workbench.config import StationConfig
 from workbench.errors import WorkbenchError
+from workbench.words.language import _
 
 if TYPE_CHECKING:
     from db.store import CaseStore
@@ -62,6 +63,7 @@ class StationCore:
         return self.config.acting_supervisor
 
     def require_supervisor(self, action: str) -> None:
+        """`action`: what only a supervisor may do, in English marked for the catalog (N_)."""
         if not self.is_supervisor:
             raise NotASupervisor(self.technician, action)
 
@@ -76,7 +78,7 @@ class StationCore:
 
     def title(self) -> str:
         """Who and where, for the screen's header (the training bench says so in its title)."""
-        where = "practice only" if self.training else self.config.station_name
+        where = _("practice only") if self.training else self.config.station_name
         return f"{where} ({self.config.station_id}) · {self.config.technician}"
 
 
@@ -85,7 +87,9 @@ class NotASupervisor(WorkbenchError):
 
     def __init__(self, technician: str, action: str) -> None:
         super().__init__(
-            f"{action}: only a supervisor may do this, and {technician} is not one "
-            "(the station's [station] supervisors or the netac-supervisors group); "
-            "ask a supervisor, or request a review with your reason"
+            _(
+                "{action}: only a supervisor may do this, and {technician} is not one "
+                "(the station's [station] supervisors or the netac-supervisors group); "
+                "ask a supervisor, or request a review with your reason"
+            ).format(action=_(action), technician=technician)
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy import Policy, canonical_serial
 from workbench.errors import InputError, WorkbenchError
+from workbench.words.language import N_, _, ngettext, say, shown_number
 
 if TYPE_CHECKING:
     from policy import Clause, Exclusion
@@ -54,7 +55,7 @@ class StationPolicy(StationCore):
         and audited, and claims are decided under it from now on. Returns what it changed."""
         from policy.station_copy import figure_row, station_copy, station_rows, with_row
 
-        self.require_supervisor("enter a figure into the station's policy")
+        self.require_supervisor(N_("enter a figure into the station's policy"))
         cell = {"line": line, "capacity_gb": capacity_gb, "tbw_tb": tbw_tb, "warranty_years": warranty_years}
 
         def change(base: str, origin: str) -> tuple[str, Policy]:
@@ -63,7 +64,7 @@ class StationPolicy(StationCore):
                 base, rows, f"entered at the counter by {self.technician} on {counter_date.today().isoformat()}", origin
             )
 
-        return self._change_station_copy(change, "a missing figure", figures=1)
+        return self._change_station_copy(change, N_("a missing figure"), figures=1)
 
     def identity_proposals(self, line: str, readout: SmartReadout) -> tuple[str, list[IdentityFact]]:
         """What a drive known genuine (from Netac's stock, a sealed retail box) proposes for the
@@ -84,7 +85,7 @@ class StationPolicy(StationCore):
         )
         missing = self.identity_missing(name)
         if not missing:
-            raise InputError("line", f"{name}'s identity is all on record: nothing to teach")
+            raise InputError(_("line"), _("{line}'s identity is all on record: nothing to teach").format(line=name))
         return name, [fact for fact in proposed if fact.fact in missing]
 
     def teach_identity(self, line: str, readout: SmartReadout, facts: list[IdentityFact]) -> list[str]:
@@ -98,8 +99,8 @@ class StationPolicy(StationCore):
 
         from policy.line_identity import FACT_NAMES, teach
 
-        self.require_supervisor("teach a product line its identity")
-        self._refuse_on_chain("a line's identity")
+        self.require_supervisor(N_("teach a product line its identity"))
+        self._refuse_on_chain(N_("a line's identity"))
         name = self._genuine_drive_line(line, readout)
         reads = {
             "model_patterns": readout.model,
@@ -110,16 +111,21 @@ class StationPolicy(StationCore):
         missing = self.identity_missing(name)
         for fact in facts:
             if fact.fact in FACT_NAMES and fact.fact not in missing:
-                raise InputError(fact.fact, f"{name} has its {FACT_NAMES[fact.fact]} on record already")
+                raise InputError(
+                    fact.fact,
+                    _("{line} has its {fact} on record already").format(line=name, fact=say(FACT_NAMES[fact.fact])),
+                )
             if fact.fact in reads and not reads[fact.fact]:
-                raise InputError(fact.fact, f"the drive does not show its {FACT_NAMES[fact.fact]}")
+                raise InputError(
+                    fact.fact, _("the drive does not show its {fact}").format(fact=say(FACT_NAMES[fact.fact]))
+                )
         # What each fact rests on is what the drive reported, whatever the caller says.
         facts = [replace(fact, read=reads.get(fact.fact) or fact.read) for fact in facts]
         note = f"taught at the counter by {self.technician} on {counter_date.today().isoformat()}"
         drive = {key: getattr(readout, key) for key in _DRIVE_WORDS}
         return self._change_station_copy(
             lambda base, origin: teach(base, name, facts, note, origin),
-            "a line's identity",
+            N_("a line's identity"),
             figures=0,
             identity={"line": name, "facts": {f.fact: {"value": f.value, "source": f.source} for f in facts}},
             drive=drive,
@@ -135,23 +141,36 @@ class StationPolicy(StationCore):
         name = lines.get(normalise_model(line))
         if name is None:
             raise InputError(
-                "line", f"{strip_control(line)[:40]!r} is not a line of the catalog ({', '.join(lines.values())})"
+                _("line"),
+                _("{line} is not a line of the catalog ({lines})").format(
+                    line=repr(strip_control(line)[:40]), lines=", ".join(lines.values())
+                ),
             )
         capacities = self.policy.catalog.capacities(name)
         size = readout.capacity_bytes or 0
         if not any(CAPACITY_MATCH[0] <= size / (gb * 1e9) <= CAPACITY_MATCH[1] for gb in capacities):
             raise InputError(
-                "drive",
-                f"{readout.device} reports {size / 1e9:,.1f} GB, none of {name}'s capacities "
-                f"({', '.join(str(gb) for gb in capacities)} GB): is it a drive of that line?",
+                _("drive"),
+                _(
+                    "{device} reports {size} GB, none of {line}'s capacities "
+                    "({capacities} GB): is it a drive of that line?"
+                ).format(
+                    device=readout.device,
+                    size=shown_number(size / 1e9, 1),
+                    line=name,
+                    capacities=", ".join(str(gb) for gb in capacities),
+                ),
             )
         return name
 
     def _refuse_on_chain(self, what: str) -> None:
+        """`what`: the change refused, in English marked for the catalog (N_)."""
         if self.config.section("policy").get("public_key", str, ""):
             raise WorkbenchError(
-                f"this station decides under its head office's signed policy: {what} "
-                "comes in the head office's next signed file, not from the counter"
+                _(
+                    "this station decides under its head office's signed policy: {what} "
+                    "comes in the head office's next signed file, not from the counter"
+                ).format(what=_(what))
             )
 
     def lines_to_teach(self) -> list[str]:
@@ -183,10 +202,11 @@ class StationPolicy(StationCore):
             base = target.read_text(encoding="utf-8") if target.is_file() else bundled_bytes().decode("utf-8")
             content, new = change(base, str(target))
         except PolicyFileError as exc:  # names the field
-            field, _, problem = str(exc).partition(": ")
-            raise InputError(field, problem) from None
+            raise InputError(*_field_and_problem(exc)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError("policy.file", f"{target}: cannot be read ({exc})") from None
+            raise InputError(
+                "policy.file", _("{path}: cannot be read ({reason})").format(path=target, reason=exc)
+            ) from None
         changes = diff(current, new)
         write_atomically(target, content, "policy.file")
         audit_policy_change(self.store, target, current.sha256, new.sha256, **audit)
@@ -199,12 +219,29 @@ class StationPolicy(StationCore):
         from workbench.words.policy_text import unsourced_products_count
 
         if self.policy.notice:
-            return "Policy file REFUSED or missing, the last good copy decides: p shows why."
+            return _("Policy file REFUSED or missing, the last good copy decides: p shows why.")
         waiting = unsourced_products_count(self.policy)
-        return f"{waiting} products lack a sourced TBW or warranty: claims go to review (p)" if waiting else ""
+        if not waiting:
+            return ""
+        return ngettext(
+            "{count} products lack a sourced TBW or warranty: claims go to review (p)",
+            "{count} products lack a sourced TBW or warranty: claims go to review (p)",
+            waiting,
+        ).format(count=waiting)
 
     def clause_ref(self, key: str) -> str:
         return self.clause(key).ref
 
     def clause(self, key: str) -> Clause:
         return self.policy.clauses[key]
+
+
+def _field_and_problem(exc: Exception) -> tuple[str, str]:
+    """A PolicyFileError's `field: problem` (the field a key of the file, as it is), the problem in
+    the session's language."""
+    english = str(exc)
+    field, _sep, problem = english.partition(": ")
+    said = say(exc.args[0]) if exc.args else english
+    if said != english:
+        problem = said[len(field) :].lstrip(":： ") if said.startswith(field) else said
+    return field, problem

@@ -1,24 +1,54 @@
-"""A case's record as text: the case history screen and `workbench cases show` print the same."""
+"""A case's record as text: the case history screen and `workbench cases show` print the same.
+
+Our words are in the session's language; the record's own codes (verdicts, reason codes,
+steps, inspection keys, ticket states, audit actions) and what people and drives wrote stay as
+the record holds them. A reason's text is said from its template (workbench.words.language.say)."""
 
 from __future__ import annotations
 
-from workbench.words.text import strip_control
+from typing import Any
+
+from rich.cells import cell_len
+
+from workbench.words.language import N_, _, ngettext, say, shown_time
+from workbench.words.text import pad, strip_control
 from workbench.words.vocabulary import state_words
+
+# The clause recorded for a reason the product catalog gives (no clause of Netac's): stored in
+# English with the decision, shown with `clause_words(ref)`.
+PRODUCT_CATALOG = N_("product catalog")
+
+
+def clause_words(ref: str) -> str:
+    """A reason's recorded clause reference as a person reads it: Netac's reference as it is, or
+    ours ("product catalog") in the session's language."""
+    return _(PRODUCT_CATALOG) if ref == PRODUCT_CATALOG else ref
+
+
+def reason_line(reason: dict[str, Any]) -> str:
+    """A recorded reason: its code, its text in the session's language, and the clause it cites."""
+    clause = reason.get("clause")
+    return f"  {reason.get('code')}: {say(reason)}" + (f" [{clause_words(clause)}]" if clause else "")
 
 
 def why_it_waits(view) -> list[str]:
     """A case in the review queue: the engine's verdict and reasons, and any technician's request."""
     d = view.decision
     if d is None:
-        return ["No decision recorded."]
-    out = [f"The engine's verdict: {d.verdict} (decided by {d.technician}, policy {d.policy_id})"]
-    out += [
-        f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
-        for r in d.decision.get("reasons", [])
+        return [_("No decision recorded.")]
+    out = [
+        _("The engine's verdict: {verdict} (decided by {technician}, policy {policy})").format(
+            verdict=d.verdict, technician=d.technician, policy=d.policy_id
+        )
     ]
+    out += [reason_line(r) for r in d.decision.get("reasons", [])]
     if d.review_request:
         r = d.review_request
-        out.append(f"{r.get('by')} asks for {r.get('verdict')}: {r.get('reason')}")
+        out.append(
+            _("{by} asks for {verdict}: {reason}").format(
+                by=r.get("by"), verdict=r.get("verdict"), reason=r.get("reason")
+            )
+        )
     return [strip_control(line) for line in out]
 
 
@@ -26,10 +56,15 @@ def case_lines(view) -> list[str]:
     """A case's whole record as lines of plain text (people's and drives' strings cleaned)."""
     s = view.summary
     out = [
-        f"Case {s.number}: {state_words(s.status, s.verdict)}, step {s.step}, technician {s.technician}, "
-        f"opened {s.created_at:%Y-%m-%d %H:%M} UTC",
+        _("Case {number}: {state}, step {step}, technician {technician}, opened {opened} UTC").format(
+            number=s.number,
+            state=state_words(s.status, s.verdict),
+            step=s.step,
+            technician=s.technician,
+            opened=shown_time(s.created_at),
+        ),
         "",
-        "Claim:",
+        _("Claim:"),
     ]
     out += [
         f"  {key}: {value}"
@@ -37,9 +72,11 @@ def case_lines(view) -> list[str]:
         if key not in ("inspection", "inspection_notes", "drive")
     ]
     if view.inspection:
-        out += ["", "Inspection:"]
+        found, clear = _("FOUND"), _("no")
+        width = max(cell_len(found), cell_len(clear))
+        out += ["", _("Inspection:")]
         out += [
-            f"  {'FOUND' if i.finding else 'no   '} {i.key}" + (f" — {i.note}" if i.note else "")
+            f"  {pad(found if i.finding else clear, width)} {i.key}" + (f" — {i.note}" if i.note else "")
             for i in view.inspection
         ]
     set_aside = {
@@ -52,33 +89,58 @@ def case_lines(view) -> list[str]:
         r = snap.readout
         out += [
             "",
-            f"SMART {snap.taken_at:%Y-%m-%d %H:%M}: {r.get('model')} {r.get('serial')} fw {r.get('firmware')}, "
-            f"health {r.get('health')}, written {snap.host_bytes_written}",
+            _("SMART {taken}: {model} {serial} fw {firmware}, health {health}, written {written}").format(
+                taken=shown_time(snap.taken_at),
+                model=r.get("model"),
+                serial=r.get("serial"),
+                firmware=r.get("firmware"),
+                health=r.get("health"),
+                written=snap.host_bytes_written,
+            ),
         ]
         if snap.id in set_aside:
-            out.append(f"  SET ASIDE (drive recorded as unreadable by {set_aside[snap.id]})")
+            out.append("  " + _("SET ASIDE (drive recorded as unreadable by {who})").format(who=set_aside[snap.id]))
     if view.findings:
-        out += ["", "Counterfeit checks:"] + [f"  {f.severity:<6} {f.check}: {f.message}" for f in view.findings]
+        out += ["", _("Counterfeit checks:")] + [
+            f"  {f.severity:<6} {f.check}: {say(f.message)}" for f in view.findings
+        ]
     for d in view.decisions:
         out += [
             "",
-            f"Decision {d.decided_at:%Y-%m-%d %H:%M} by {d.technician}: {d.verdict} ({d.policy_id})",
-            f"  policy file sha256 {d.policy_sha256 or 'not recorded (decided before revision 0004)'}",
+            _("Decision {at} by {technician}: {verdict} ({policy})").format(
+                at=shown_time(d.decided_at), technician=d.technician, verdict=d.verdict, policy=d.policy_id
+            ),
+            "  "
+            + (
+                _("policy file sha256 {sha256}").format(sha256=d.policy_sha256)
+                if d.policy_sha256
+                else _("policy file sha256 not recorded (decided before revision 0004)")
+            ),
         ]
-        out += [
-            f"  {r['code']}: {r['text']}" + (f" [{r['clause']}]" if r.get("clause") else "")
-            for r in d.decision.get("reasons", [])
-        ]
+        out += [reason_line(r) for r in d.decision.get("reasons", [])]
         if d.override_verdict:
-            out.append(f"  OVERRIDE by {d.override_by}: {d.override_verdict} — {d.override_reason}")
+            out.append(
+                "  "
+                + _("OVERRIDE by {by}: {verdict} — {reason}").format(
+                    by=d.override_by, verdict=d.override_verdict, reason=d.override_reason
+                )
+            )
     for t in view.tickets:
-        out += [
-            "",
-            f"Ticket {t.id}: {t.status}, {t.attempts} attempt(s) on {t.printer}"
-            + (f"; last error: {t.last_error}" if t.last_error else ""),
-        ]
+        if t.last_error:
+            line = ngettext(
+                "Ticket {id}: {status}, {attempts} attempt(s) on {printer}; last error: {error}",
+                "Ticket {id}: {status}, {attempts} attempt(s) on {printer}; last error: {error}",
+                t.attempts,
+            )
+        else:
+            line = ngettext(
+                "Ticket {id}: {status}, {attempts} attempt(s) on {printer}",
+                "Ticket {id}: {status}, {attempts} attempt(s) on {printer}",
+                t.attempts,
+            )
+        out += ["", line.format(id=t.id, status=t.status, attempts=t.attempts, printer=t.printer, error=t.last_error)]
     out += after_decision_lines(view)
-    out += ["", "Audit trail:"] + [f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}" for a in view.audit]
+    out += ["", _("Audit trail:")] + [f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}" for a in view.audit]
     return [strip_control(line) for line in out]
 
 
@@ -89,19 +151,40 @@ def after_decision_lines(view) -> list[str]:
     if r is not None:
         out += [
             "",
-            f"Replaced {r.recorded_at:%Y-%m-%d %H:%M} by {r.technician}: {r.model} {r.capacity_gb} GB, serial {r.serial}",
+            _("Replaced {at} by {technician}: {model} {capacity} GB, serial {serial}").format(
+                at=shown_time(r.recorded_at),
+                technician=r.technician,
+                model=r.model,
+                capacity=r.capacity_gb,
+                serial=r.serial,
+            ),
         ]
         if r.substitution_reason:
-            out.append(f"  SUBSTITUTION allowed by {r.substitution_by}: {r.substitution_reason}")
+            out.append(
+                "  "
+                + _("SUBSTITUTION allowed by {by}: {reason}").format(by=r.substitution_by, reason=r.substitution_reason)
+            )
     h = view.hand_back
     if h is not None:
-        checked = "ID checked" if h.id_checked else f"ID NOT checked: {h.id_check_reason or 'no reason recorded'}"
-        how = ", ticket scanned" if h.by_ticket else ""
+        checked = (
+            _("ID checked")
+            if h.id_checked
+            else _("ID NOT checked: {reason}").format(reason=h.id_check_reason or _("no reason recorded"))
+        )
+        if h.by_ticket:
+            line = _("Handed back {at} by {technician} to {collector} ({check}, ticket scanned): drive {serial}")
+        else:
+            line = _("Handed back {at} by {technician} to {collector} ({check}): drive {serial}")
         out += [
             "",
-            f"Handed back {h.at:%Y-%m-%d %H:%M} by {h.technician} to {h.collected_by} ({checked}{how}): "
-            f"drive {h.drive_serial}",
+            line.format(
+                at=shown_time(h.at),
+                technician=h.technician,
+                collector=h.collected_by,
+                check=checked,
+                serial=h.drive_serial,
+            ),
         ]
     if view.shipment:
-        out += ["", f"Failed drive sent to Netac in shipment {view.shipment}"]
+        out += ["", _("Failed drive sent to Netac in shipment {shipment}").format(shipment=view.shipment)]
     return [strip_control(line) for line in out]

@@ -5,25 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.words.text import strip_control
+from workbench.words.language import N_, _, ngettext, shown_date, shown_number, shown_time
+from workbench.words.policy_text import right
+from workbench.words.text import pad, strip_control
 
 if TYPE_CHECKING:
     from db.report import Spread, StationFigures
     from db.store import ShipmentView, ShippedDrive
 
 BAR_WIDTH = 20  # fits beside a label in 80 columns
+NAME_WIDTH = 28  # the cells of a name (a product line, a code, a supervisor) before its figures
+LABEL_WIDTH = 17  # the cells of a label before its figure ("TBW used:")
+
+# A figure's unit, as the report writes a value with it.
+UNITS = {"": "{value}", "%": "{value}%", " h": N_("{value} h"), " d": N_("{value} d")}
 
 
 def _number(value: float | None, unit: str = "", digits: int = 1) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}{unit}"
+    if value is None:
+        return "-"
+    return _(UNITS[unit]).format(value=shown_number(value, digits))
 
 
 def _spread(spread: Spread, unit: str = "", digits: int = 1, scale: float = 1.0) -> str:
     if spread.count == 0:
-        return "no case has it"
+        return _("no case has it")
     median = None if spread.median is None else spread.median * scale
     p90 = None if spread.p90 is None else spread.p90 * scale
-    return f"median {_number(median, unit, digits)}, p90 {_number(p90, unit, digits)} (of {spread.count:,} cases)"
+    return ngettext(
+        "median {median}, p90 {p90} (of {count} cases)", "median {median}, p90 {p90} (of {count} cases)", spread.count
+    ).format(median=_number(median, unit, digits), p90=_number(p90, unit, digits), count=shown_number(spread.count))
+
+
+def _name(text: str) -> str:
+    """A name cut and padded to NAME_WIDTH cells (never in the middle of a character)."""
+    from rich.cells import set_cell_size
+
+    return set_cell_size(strip_control(text), NAME_WIDTH)
 
 
 def bar(count: int, most: int) -> str:
@@ -33,47 +51,68 @@ def bar(count: int, most: int) -> str:
 
 
 def report_lines(figures: StationFigures) -> list[str]:
-    """The report as lines of at most 80 columns, with bars for the counts."""
+    """The report as lines of at most 80 columns (terminal cells), with bars for the counts."""
     f = figures
     out = [
-        f"Station figures, cases opened {f.since.isoformat()} to {f.until.isoformat()} (station time)",
-        f"Claims: {f.claims:,} (withdrawn, not counted: {f.withdrawn:,})",
+        _("Station figures, cases opened {since} to {until} (station time)").format(
+            since=shown_date(f.since), until=shown_date(f.until)
+        ),
+        _("Claims: {claims} (withdrawn, not counted: {withdrawn})").format(
+            claims=shown_number(f.claims), withdrawn=shown_number(f.withdrawn)
+        ),
         "",
-        "Claims per product line and capacity:",
+        _("Claims per product line and capacity:"),
     ]
     most = max((p.claims for p in f.by_product), default=0)
+    no_model = _("(no model)")
     for p in f.by_product:
-        name = f"{p.product_line or '(no model)'} {p.capacity_gb or '?'} GB"
-        out.append(f"  {strip_control(name)[:28]:<28} {p.claims:>9,}  {bar(p.claims, most)}")
-    for title, counts in (("Verdicts:", f.verdicts), ("Reason codes (a case may give several):", f.reasons)):
+        name = f"{p.product_line or no_model} {p.capacity_gb or '?'} GB"
+        out.append(f"  {_name(name)} {right(shown_number(p.claims), 9)}  {bar(p.claims, most)}")
+    for title, counts in (
+        (_("Verdicts:"), f.verdicts),
+        (_("Reason codes (a case may give several):"), f.reasons),
+    ):
         out += ["", title]
         most = max(counts.values(), default=0)
-        out += [f"  {strip_control(key)[:28]:<28} {count:>9,}  {bar(count, most)}" for key, count in counts.items()]
+        out += [f"  {_name(key)} {right(shown_number(count), 9)}  {bar(count, most)}" for key, count in counts.items()]
         if not counts:
-            out.append("  none")
+            out.append("  " + _("none"))
     share = f.tbw_over_80_share
     out += [
         "",
-        "At failure (as the drive reported when the case was decided):",
-        f"  TBW used:        {_spread(f.tbw_used, '%', 1, 100.0)}",
-        f"  over 80% of TBW: {f.tbw_over_80:,} cases ({_number(None if share is None else share * 100, '%')})",
-        f"  power-on hours:  {_spread(f.power_on_hours, ' h', 0)}",
-        f"Days from intake to hand-back: {_spread(f.days_to_hand_back, ' d')}",
-        f"Hand-backs without an ID check: {f.hand_backs_unchecked:,} of {f.days_to_hand_back.count:,}",
+        _("At failure (as the drive reported when the case was decided):"),
+        "  " + pad(_("TBW used:"), LABEL_WIDTH) + _spread(f.tbw_used, "%", 1, 100.0),
+        "  "
+        + pad(_("over 80% of TBW:"), LABEL_WIDTH)
+        + ngettext("{count} cases ({share})", "{count} cases ({share})", f.tbw_over_80).format(
+            count=shown_number(f.tbw_over_80), share=_number(None if share is None else share * 100, "%")
+        ),
+        "  " + pad(_("power-on hours:"), LABEL_WIDTH) + _spread(f.power_on_hours, " h", 0),
+        _("Days from intake to hand-back: {spread}").format(spread=_spread(f.days_to_hand_back, " d")),
+        _("Hand-backs without an ID check: {count} of {total}").format(
+            count=shown_number(f.hand_backs_unchecked), total=shown_number(f.days_to_hand_back.count)
+        ),
         "",
-        "No fault found (the diagnosis found the drive working), per product line:",
+        _("No fault found (the diagnosis found the drive working), per product line:"),
     ]
     out += [
-        f"  {strip_control(n.product_line or '(no model)')[:28]:<28} {n.no_fault:>9,} of {n.decided:>9,} decided"
-        f"  {_number(None if n.share is None else n.share * 100, '%')}"
+        f"  {_name(n.product_line or no_model)} "
+        + _("{count} of {decided} decided").format(
+            count=right(shown_number(n.no_fault), 9), decided=right(shown_number(n.decided), 9)
+        )
+        + f"  {_number(None if n.share is None else n.share * 100, '%')}"
         for n in f.no_fault_found
-    ] or ["  no decided claim"]
-    out += ["", "Supervisors:"]
+    ] or ["  " + _("no decided claim")]
+    out += ["", _("Supervisors:")]
     people = sorted(set(f.overrides) | set(f.reviews))
     out += [
-        f"  {strip_control(name)[:28]:<28} overrides {f.overrides.get(name, 0):>6,}  reviews {f.reviews.get(name, 0):>6,}"
+        f"  {_name(name)} "
+        + _("overrides {overrides}  reviews {reviews}").format(
+            overrides=right(shown_number(f.overrides.get(name, 0)), 6),
+            reviews=right(shown_number(f.reviews.get(name, 0)), 6),
+        )
         for name in people
-    ] or ["  no override or review"]
+    ] or ["  " + _("no override or review")]
     return out
 
 
@@ -135,7 +174,13 @@ REPORT_COLUMNS = ("figure", "product_line", "capacity_gb", "item", "value")
 def drive_line(drive: ShippedDrive) -> str:
     capacity = f"{drive.capacity_gb} GB" if drive.capacity_gb else "? GB"
     return strip_control(
-        f"{drive.case_number}  {drive.model:<10} {capacity:>8}  {drive.serial:<20} replaced by {drive.replaced_by}"
+        _("{case}  {model} {capacity}  {serial} replaced by {replacement}").format(
+            case=drive.case_number,
+            model=pad(drive.model, 10),
+            capacity=right(capacity, 8),
+            serial=pad(drive.serial, 20),
+            replacement=drive.replaced_by,
+        )
     )
 
 
@@ -143,11 +188,13 @@ def packing_list_lines(shipment: ShipmentView) -> list[str]:
     """What goes in the parcel, for the printer and for Netac's goods-in."""
     s = shipment
     out = [
-        f"Packing list {s.number}: failed drives returned to Netac",
-        f"Station {s.station}, packed {s.created_at:%Y-%m-%d %H:%M} UTC by {s.technician}",
+        _("Packing list {number}: failed drives returned to Netac").format(number=s.number),
+        _("Station {station}, packed {time} UTC by {technician}").format(
+            station=s.station, time=shown_time(s.created_at), technician=s.technician
+        ),
     ]
     if s.reference:
-        out.append(f"Carrier reference: {s.reference}")
-    out += ["", f"{len(s.drives)} drive(s):"]
+        out.append(_("Carrier reference: {reference}").format(reference=s.reference))
+    out += ["", ngettext("{count} drive(s):", "{count} drive(s):", len(s.drives)).format(count=len(s.drives))]
     out += [f"  {drive_line(d)}" + (f"  ({d.reasons})" if d.reasons else "") for d in s.drives]
     return [strip_control(line) for line in out]

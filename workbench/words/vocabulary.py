@@ -1,59 +1,84 @@
 """The counter's words for the steps of a claim and for verdicts: one place for the flow,
-the screens, the ticket and the command line."""
+the screens, the ticket and the command line.
+
+The tables are marked for the catalog (N_) where they are defined and hold the English words;
+a screen, the ticket or a command shows them in the session's language with `step_title(step)`,
+`verdict_words(verdict)`, `next_steps(verdict)` and `state_words(status, verdict)` (or `_()` on
+a table's value). The keys are the records' codes: never translated."""
 
 from __future__ import annotations
+
+from workbench.words.language import N_, _
 
 # The steps in the order a technician meets them. The drive is read before the
 # counterfeit checks because they compare the label with what the drive reports; a genuine
 # drive is then diagnosed: the warranty serves a drive that really fails.
 STEPS = ("intake", "inspection", "smart", "counterfeit", "diagnosis", "decision", "ticket")
 STEP_TITLES = {
-    "intake": "Intake",
-    "inspection": "Physical inspection",
-    "smart": "SMART readout",
-    "counterfeit": "Counterfeit checks",
-    "diagnosis": "Diagnosis",
-    "decision": "Decision",
-    "ticket": "Ticket",
+    "intake": N_("Intake"),
+    "inspection": N_("Physical inspection"),
+    "smart": N_("SMART readout"),
+    "counterfeit": N_("Counterfeit checks"),
+    "diagnosis": N_("Diagnosis"),
+    "decision": N_("Decision"),
+    "ticket": N_("Ticket"),
 }
 
 # The contract's verdicts (policy.assess gives one of them), in words: the same on the
 # screen and on the customer's ticket.
 VERDICT_WORDS = {
-    "covered": "COVERED: repair or replace under warranty",
-    "not_covered": "NOT COVERED under the warranty policy",
-    "refused": "REFUSED: not a genuine Netac product",
-    "needs_review": "NEEDS REVIEW before a decision",
+    "covered": N_("COVERED: repair or replace under warranty"),
+    "not_covered": N_("NOT COVERED under the warranty policy"),
+    "refused": N_("REFUSED: not a genuine Netac product"),
+    "needs_review": N_("NEEDS REVIEW before a decision"),
 }
 VERDICTS = tuple(VERDICT_WORDS)
 
 # What happens next, as the ticket tells the customer.
 NEXT_STEPS = {
-    "covered": "Netac repairs or replaces the drive free of charge. Keep this ticket; we will contact "
-    "you when the drive is ready.",
-    "not_covered": "The drive is returned to you. You may ask for a paid repair or quotation at the counter.",
-    "refused": "Service is refused under the policy. The drive is returned to you.",
-    "needs_review": "The station or Netac will review the claim and contact you; keep this ticket.",
+    "covered": N_(
+        "Netac repairs or replaces the drive free of charge. Keep this ticket; we will contact "
+        "you when the drive is ready."
+    ),
+    "not_covered": N_("The drive is returned to you. You may ask for a paid repair or quotation at the counter."),
+    "refused": N_("Service is refused under the policy. The drive is returned to you."),
+    "needs_review": N_("The station or Netac will review the claim and contact you; keep this ticket."),
 }
 
 # The states of a case (db.lifecycle.STATES) in the counter's words.
 STATE_WORDS = {
-    "draft": "draft",
-    "review": "waiting for a supervisor",
-    "decided": "decided",
-    "awaiting_repair": "awaiting repair",
-    "awaiting_stock": "awaiting replacement stock",
-    "ready": "ready for pickup",
-    "handed_back": "handed back",
-    "withdrawn": "withdrawn",
+    "draft": N_("draft"),
+    "review": N_("waiting for a supervisor"),
+    "decided": N_("decided"),
+    "awaiting_repair": N_("awaiting repair"),
+    "awaiting_stock": N_("awaiting replacement stock"),
+    "ready": N_("ready for pickup"),
+    "handed_back": N_("handed back"),
+    "withdrawn": N_("withdrawn"),
 }
 
 
+def step_title(step: str) -> str:
+    """A step's title in the session's language (an unknown step's code as it is)."""
+    return _(STEP_TITLES[step]) if step in STEP_TITLES else step
+
+
+def verdict_words(verdict: str) -> str:
+    """A verdict in words (screen and ticket), in the session's language; an unknown code as it is."""
+    return _(VERDICT_WORDS[verdict]) if verdict in VERDICT_WORDS else verdict
+
+
+def next_steps(verdict: str) -> str:
+    """What happens next for the customer, in the session's language ("" for an unknown verdict)."""
+    return _(NEXT_STEPS[verdict]) if verdict in NEXT_STEPS else ""
+
+
 def state_words(status: str, verdict: str | None = None) -> str:
-    """A case's state as the counter says it; a covered case just decided waits for the choice."""
+    """A case's state as the counter says it, in the session's language; a covered case just
+    decided waits for the choice."""
     if status == "decided" and verdict == "covered":
-        return "decided: repair or replace"
-    return STATE_WORDS.get(status, status)
+        return _("decided: repair or replace")
+    return _(STATE_WORDS[status]) if status in STATE_WORDS else status
 
 
 def step_after(step: str) -> str:
