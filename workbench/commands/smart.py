@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         )
     readout = read_drive(reader, args.device, timeout, device_type=args.device_type)
     if args.json:
-        json.dump(readout.to_dict(), sys.stdout, indent=2)
+        # As it always was: the templates kept for the counter's languages ("said") are the records' business.
+        json.dump({k: v for k, v in readout.to_dict().items() if k != "said"}, sys.stdout, indent=2)
         print()
     else:
         _print_readout(readout)
