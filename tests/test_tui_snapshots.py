@@ -13,11 +13,15 @@ from workbench.screens.intake import IntakeScreen
 from workbench.screens.smart import SmartScreen
 from workbench.screens.ticket import TicketScreen
 from workbench.screens.too_small import TooSmallScreen
+from workbench.words.language import _, shown_number
+
+# The waits below read no words: the same ways reach each screen in every language (test_tui_chinese).
 
 
 async def to_home(pilot):
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
-    await wait_for(pilot, lambda: "draft(s)" in str(pilot.app.screen.query_one("#home-status").render()))
+    status = pilot.app.screen.query_one("#home-status")
+    await wait_for(pilot, lambda: str(status.render()) not in ("", _("Opening the case records…")))
 
 
 async def to_intake(pilot):
@@ -103,7 +107,7 @@ async def to_ticket(pilot):
     await to_decision(pilot)
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TicketScreen))
-    await wait_for(pilot, lambda: "queued" in str(pilot.app.screen.query_one("#print-status").render()))
+    await wait_for(pilot, lambda: str(pilot.app.screen.query_one("#ticket-words").render()) != "")
 
 
 async def to_ticket_qr(pilot):
@@ -148,7 +152,15 @@ async def to_report(pilot):
     await to_home(pilot)
     decided_claim(pilot.app.station)
     await pilot.press("f")
-    await wait_for(pilot, lambda: "Claims: 1" in screen_text(pilot.app))
+    await wait_for(
+        pilot,
+        lambda: (
+            _("Claims: {claims} (withdrawn, not counted: {withdrawn})").format(
+                claims=shown_number(1), withdrawn=shown_number(0)
+            )
+            in screen_text(pilot.app)
+        ),
+    )
 
 
 # The after-the-decision screens need a covered case: the station has Netac's NV7000 figures.
