@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Tick
+from workbench.words.language import _
 
 # What the technician sees first on the bench; then the rest in the policy's order.
 BENCH_ORDER = (
@@ -28,7 +29,7 @@ class InspectionScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         yield Static(
-            "Space ticks what you find, a note says what you saw; its clause is below.", classes="note", markup=False
+            _("Space ticks what you find, a note says what you saw; its clause is below."), classes="note", markup=False
         )
         found = self.flow.claim.inspection
         notes = self.flow.claim.inspection_notes
@@ -43,7 +44,7 @@ class InspectionScreen(StepScreen):
                 )
                 yield Input(
                     notes.get(exclusion.key, ""),
-                    placeholder="note",
+                    placeholder=_("note"),
                     id=f"note-{exclusion.key}",
                     classes="inspection-note",
                     max_length=500,

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
+from workbench.screens.widgets import said
+from workbench.words.language import _
 
 T = TypeVar("T")
 
@@ -50,7 +52,7 @@ class RecordDialog(ModalScreen[bool], Generic[T]):
         if value is None:
             return
         self._saving = True
-        self.problem("Saving…")
+        self.problem(_("Saving…"))
         self._save(value)
 
     @work(thread=True, exclusive=True, group="dialog")
@@ -58,7 +60,7 @@ class RecordDialog(ModalScreen[bool], Generic[T]):
         try:
             self.record(value)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            self.app.call_from_thread(self._refused, said(exc))
             return
         self.app.call_from_thread(self.dismiss, True)
 

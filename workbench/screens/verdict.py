@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from workbench.door.case_flow import Override
+from workbench.words.language import _
 from workbench.words.vocabulary import VERDICT_WORDS
 
 
@@ -27,9 +28,9 @@ class VerdictDialog(ModalScreen[Override | None]):
         with Vertical(id="override-dialog"):
             yield Label(self.title_text, classes="section-title", markup=False)
             yield Static(self.explanation, classes="note", markup=False)
-            yield Select([(VERDICT_WORDS[v], v) for v in self.verdicts], prompt="New verdict", id="new-verdict")
-            yield Input(placeholder="Reason (required)", id="reason", max_length=500)
-            yield Button("Record (Ctrl+S)", id="confirm", variant="warning")
+            yield Select([(_(VERDICT_WORDS[v]), v) for v in self.verdicts], prompt=_("New verdict"), id="new-verdict")
+            yield Input(placeholder=_("Reason (required)"), id="reason", max_length=500)
+            yield Button(_("Record (Ctrl+S)"), id="confirm", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_confirm()
@@ -41,9 +42,9 @@ class VerdictDialog(ModalScreen[Override | None]):
         verdict = self.query_one("#new-verdict", Select).value
         reason = self.query_one("#reason", Input).value.strip()
         if verdict is Select.BLANK:
-            self.notify("new verdict: choose one", severity="error", markup=False)
+            self.notify(_("new verdict: choose one"), severity="error", markup=False)
             return
         if not reason:
-            self.notify("reason: a change of verdict needs a reason", severity="error", markup=False)
+            self.notify(_("reason: a change of verdict needs a reason"), severity="error", markup=False)
             return
         self.dismiss(Override(str(verdict), reason))
