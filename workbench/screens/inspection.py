@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Tick
+from workbench.screens.widgets import Tick, clause_text, words
 from workbench.words.language import _
 
 # What the technician sees first on the bench; then the rest in the policy's order.
@@ -38,7 +38,7 @@ class InspectionScreen(StepScreen):
         for exclusion in _bench_order(self.station.exclusions()):
             with Horizontal(classes="row"):
                 yield Tick(
-                    f"{exclusion.label} ({exclusion.number})",
+                    f"{words(exclusion.label)} ({exclusion.number})",
                     bool(found.get(exclusion.key)),
                     id=f"found-{exclusion.key}",
                 )
@@ -56,7 +56,7 @@ class InspectionScreen(StepScreen):
         for exclusion in self.station.exclusions():
             if exclusion.key == key:
                 self.query_one("#clause", Static).update(
-                    f"{exclusion.check}. {exclusion.clause.ref}: {exclusion.clause.text}"
+                    f"{words(exclusion.check)}. {exclusion.clause.ref}: {clause_text(exclusion.clause)}"
                 )
 
     @on(Checkbox.Changed)

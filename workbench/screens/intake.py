@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
 from workbench.claim_draft import FIELD_NAMES, FieldProblem
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Tick, words
+from workbench.screens.widgets import Tick, clause_text, words
 from workbench.words.language import _
 
 
@@ -115,7 +115,7 @@ class IntakeScreen(StepScreen):
             claim.data_acknowledged,
             id="data_acknowledged",
         )
-        yield Static(backup.text, id="data-clause", classes="note", markup=False)
+        yield Static(clause_text(backup), id="data-clause", classes="note", markup=False)
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:

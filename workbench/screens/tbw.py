@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -39,7 +40,8 @@ class TbwGauge(Vertical):
         text.update(
             said.format(
                 share=f"{check.used_fraction:.1%}",
-                written=shown_number(Decimal(check.written_bytes) / 10**12, 3),
+                # Decimal, exact to the byte (shown_number formats it as it does a float).
+                written=shown_number(cast(float, Decimal(check.written_bytes) / 10**12), 3),
                 limit=shown_number(check.limit_bytes / 1e12, 0),
                 bytes=shown_number(check.written_bytes),
             )

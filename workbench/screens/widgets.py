@@ -7,7 +7,7 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Checkbox, ProgressBar, RadioButton
 
-from workbench.words.language import N_, _, say
+from workbench.words.language import N_, _, language, say
 
 
 class Tick(Checkbox):
@@ -75,3 +75,12 @@ def listed(items: list[str], pair: str) -> str:
     for item in said[1:]:
         joined = pair.format(first=joined, second=item)
     return joined
+
+
+def clause_text(clause: object) -> str:
+    """Netac's clause for the session's language: Netac's own translation where the policy file
+    carries one (policy's Clause.text_in), else the clause as Netac wrote it. Never translated here."""
+    text_in = getattr(clause, "text_in", None)
+    if callable(text_in):
+        return str(text_in(language())[0])
+    return str(getattr(clause, "text", ""))
