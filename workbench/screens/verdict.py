@@ -41,7 +41,9 @@ class VerdictDialog(ModalScreen[Override | None]):
     def action_confirm(self) -> None:
         verdict = self.query_one("#new-verdict", Select).value
         reason = self.query_one("#reason", Input).value.strip()
-        if verdict is Select.BLANK:
+        # None chosen is Select.NULL (Textual 8's Select.BLANK is False: it never matched, and a
+        # change of verdict to "Select.NULL" was recorded).
+        if verdict not in self.verdicts:
             self.notify(_("new verdict: choose one"), severity="error", markup=False)
             return
         if not reason:
