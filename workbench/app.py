@@ -22,8 +22,7 @@ from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import Counter, WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
-from workbench.screens.widgets import said
-from workbench.words.language import N_, _, set_language
+from workbench.words.language import N_, _, set_language, spoken
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -165,7 +164,7 @@ class WorkbenchApp(App):
         try:
             flow = self.station.resume(number)  # reads the case: off the UI thread
         except ONE_LINE_ERRORS as exc:
-            self.call_from_thread(self.notify, said(exc), severity="error", markup=False)
+            self.call_from_thread(self.notify, spoken(exc), severity="error", markup=False)
             return
         self.call_from_thread(self._resumed, flow)
 
@@ -212,8 +211,8 @@ class WorkbenchApp(App):
         written; the case opens as the records now hold it, saying what happened."""
         if self.flow is not None:
             self.flow.closed = True  # no save still due may write into it
-        self.finish_claim(said(stale))
-        self.show_case(stale.number, notice=said(stale))
+        self.finish_claim(spoken(stale))
+        self.show_case(stale.number, notice=spoken(stale))
 
     def show_case(self, number: str, *, by_ticket: bool = False, notice: str = "") -> None:
         """A decided case at the counter: its state and the moves it allows (`by_ticket`: opened

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Choice, said, words
-from workbench.words.language import N_, _
+from workbench.screens.widgets import Choice, words
+from workbench.words.language import N_, _, spoken
 from workbench.words.text import plain
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class CounterfeitScreen(StepScreen):
         except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(
                 self.query_one("#checks-note", Static).update,
-                _("The checks could not run: {problem}").format(problem=said(exc)),
+                _("The checks could not run: {problem}").format(problem=spoken(exc)),
             )
             return
         self.app.call_from_thread(self._show_findings, findings)

@@ -17,8 +17,8 @@ from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.screens.verdict import VerdictDialog
-from workbench.screens.widgets import listed, said, verdict_code_words, words
-from workbench.words.language import N_, _, shown_date
+from workbench.screens.widgets import listed, verdict_code_words, words
+from workbench.words.language import N_, _, shown_date, spoken
 from workbench.words.text import plain
 from workbench.words.vocabulary import VERDICT_WORDS, VERDICTS
 
@@ -75,7 +75,7 @@ class DecisionScreen(StepScreen):
             self.decision = None
             self.query_one("#verdict", Static).update(
                 _("The claim cannot be decided: {problem}. Press Escape to go back and correct it.").format(
-                    problem=said(exc)
+                    problem=spoken(exc)
                 )
             )
             return
@@ -140,7 +140,7 @@ class DecisionScreen(StepScreen):
             changes = self.flow.enter_figure(entered.tbw_tb, entered.warranty_years, entered.source)
             self.flow.decide()  # reads the new copy here, not on the UI thread
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, said(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, spoken(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._decided_again, changes)
 

@@ -16,8 +16,8 @@ from textual.widgets import Input, ProgressBar, RadioSet, Static
 from workbench.door.case_diagnosis import CONCLUSIONS
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Choice, Gauge, said, words
-from workbench.words.language import _
+from workbench.screens.widgets import Choice, Gauge, words
+from workbench.words.language import _, spoken
 from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class DiagnosisScreen(StepScreen):
             findings = self.flow.diagnosis.load()
         except ONE_LINE_ERRORS as exc:
             self.app.call_from_thread(
-                self._status, _("The evidence could not be read: {problem}").format(problem=said(exc))
+                self._status, _("The evidence could not be read: {problem}").format(problem=spoken(exc))
             )
             return
         self.app.call_from_thread(self._show_evidence, findings)
@@ -131,7 +131,7 @@ class DiagnosisScreen(StepScreen):
             else:
                 diagnosis.run_read_test(bool(choice), progress, self._stop)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._test_done, said(exc))
+            self.app.call_from_thread(self._test_done, spoken(exc))
             return
         self.app.call_from_thread(self._test_done, None)
 

@@ -15,8 +15,8 @@ from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.screens.widgets import said, verdict_code_words, words
-from workbench.words.language import _
+from workbench.screens.widgets import verdict_code_words, words
+from workbench.words.language import _, spoken
 from workbench.words.text import plain, strip_control
 from workbench.words.vocabulary import STEP_TITLES, state_words
 
@@ -87,16 +87,18 @@ class HomeScreen(WorkbenchScreen):
             review = self.station.review_queue()
             after = self.station.after_decision()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._status, _("Case records unavailable: {problem}").format(problem=said(exc)))
+            self.app.call_from_thread(
+                self._status, _("Case records unavailable: {problem}").format(problem=spoken(exc))
+            )
             return
         try:
             notice = words(self.station.policy_notice())
         except ONE_LINE_ERRORS as exc:
-            notice = _("Policy unavailable: {problem}").format(problem=said(exc))
+            notice = _("Policy unavailable: {problem}").format(problem=spoken(exc))
         try:
             replica = words(self.station.replica_notice())
         except ONE_LINE_ERRORS as exc:
-            replica = _("Replica unknown: {problem}").format(problem=said(exc))
+            replica = _("Replica unknown: {problem}").format(problem=spoken(exc))
         warnings = [
             _("Configuration: {problem}").format(problem=words(line)) for line in self.station.configuration_warnings
         ]
@@ -302,7 +304,7 @@ class HomeScreen(WorkbenchScreen):
         try:
             verification, view = self.station.case_for_ticket(text)
         except ONE_LINE_ERRORS as exc:  # not a ticket's text at all, or its facts altered
-            problem = words(exc.problem) if isinstance(exc, InputError) else said(exc)
+            problem = words(exc.problem) if isinstance(exc, InputError) else spoken(exc)
             self.app.call_from_thread(
                 self._ticket_refused, _("Ticket NOT GENUINE: {problem}. Nothing opened.").format(problem=problem)
             )

@@ -32,9 +32,7 @@ class FieldInput(Input):
             ).format(count=self.max_length)
         else:
             why = self.refused()
-        self.notify(
-            _("{field}: {problem}").format(field=name, problem=why), severity="warning", markup=False, timeout=4
-        )
+        self.notify(_("{name}: {problem}").format(name=name, problem=why), severity="warning", markup=False, timeout=4)
 
     def refused(self) -> str:
         return _("digits only") if self.type == "integer" else _("that key is not taken here")
@@ -199,4 +197,4 @@ def _field_name(key: str) -> str:
 
 def _problem_words(problem: FieldProblem) -> str:
     """What stops the form, naming the field: `str(problem)` in the session's language."""
-    return _("{field}: {problem}").format(field=_field_name(problem.field), problem=words(problem.problem))
+    return _("{name}: {problem}").format(name=_field_name(problem.field), problem=words(problem.problem))

@@ -13,8 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
-from workbench.screens.widgets import said
-from workbench.words.language import _
+from workbench.words.language import _, spoken
 
 T = TypeVar("T")
 
@@ -60,7 +59,7 @@ class RecordDialog(ModalScreen[bool], Generic[T]):
         try:
             self.record(value)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._refused, said(exc))
+            self.app.call_from_thread(self._refused, spoken(exc))
             return
         self.app.call_from_thread(self.dismiss, True)
 

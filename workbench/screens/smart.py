@@ -17,8 +17,8 @@ from textual.widgets import DataTable, LoadingIndicator, Static
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
-from workbench.screens.widgets import said, words
-from workbench.words.language import N_, _, shown_number
+from workbench.screens.widgets import words
+from workbench.words.language import N_, _, shown_number, spoken
 from workbench.words.text import pad, plain, strip_control
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class SmartScreen(StepScreen):
         try:
             drives = self.station.drives()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._no_drives, said(exc), scan)
+            self.app.call_from_thread(self._no_drives, spoken(exc), scan)
             return
         self.app.call_from_thread(self._show_drives, drives, scan)
 
@@ -210,7 +210,7 @@ class SmartScreen(StepScreen):
     def _read_failed(self, device: str, exc: WorkbenchError) -> None:
         self._reading = False
         self.query_one("#reading").display = False
-        self._failure, self._failure_words = str(exc), said(exc)
+        self._failure, self._failure_words = str(exc), spoken(exc)
         self._status(
             _("{problem}\nPress Enter to try again, or u to go on without SMART (TBW unverified).").format(
                 problem=self._failure_words

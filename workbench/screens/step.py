@@ -16,8 +16,7 @@ from workbench.door.case_flow import CaseFlow
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.screens.widgets import said
-from workbench.words.language import _
+from workbench.words.language import _, spoken
 from workbench.words.vocabulary import STEP_TITLES, STEPS, step_after, step_before
 
 
@@ -166,7 +165,7 @@ class StepScreen(WorkbenchScreen):
             self.app.call_from_thread(self._written, lambda: self.workbench.show_case_as_it_stands(stale), None)
             return
         except ONE_LINE_ERRORS as exc:  # e.g. read-only, or busy past the retries: the input stays on screen
-            message = failed.format(problem=said(exc)) if failed else said(exc)
+            message = failed.format(problem=spoken(exc)) if failed else spoken(exc)
             self.app.call_from_thread(self._written, None, message)
             return
         self.app.call_from_thread(self._written, then if callable(then) else None, None)

@@ -48,11 +48,6 @@ def words(text: object) -> str:
     return _(shown) if shown and shown == text else shown
 
 
-def said(error: BaseException) -> str:
-    """An error from below the screens in the session's language (see `words`)."""
-    return words(error.args[0]) if error.args else str(error)
-
-
 # A verdict's code (the contract's) where a list or a line shows it: the code itself in English,
 # the verdict in a word in another language (the records keep the code).
 VERDICT_CODES = {
