@@ -56,7 +56,9 @@ class InspectionScreen(StepScreen):
         for exclusion in self.station.exclusions():
             if exclusion.key == key:
                 self.query_one("#clause", Static).update(
-                    f"{words(exclusion.check)}. {exclusion.clause.ref}: {clause_text(exclusion.clause)}"
+                    _("{check}. {clause}: {text}").format(
+                        check=words(exclusion.check), clause=exclusion.clause.ref, text=clause_text(exclusion.clause)
+                    )
                 )
 
     @on(Checkbox.Changed)

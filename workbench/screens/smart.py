@@ -18,7 +18,7 @@ from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.screens.widgets import words
-from workbench.words.language import N_, _, shown_number, spoken
+from workbench.words.language import N_, _, say, shown_number, spoken
 from workbench.words.text import pad, plain, strip_control
 
 if TYPE_CHECKING:
@@ -260,6 +260,12 @@ class SmartScreen(StepScreen):
                 return "—"
             return unit.format(value=shown_number(value)) if isinstance(value, int) else strip_control(str(value))
 
+        def ours(name: str) -> str | None:
+            """The readout's own words (not the drive's), in the session's language: from the
+            template the readout keeps of them ("said"), else as they are."""
+            entry = (r.get("said") or {}).get(name)
+            return say(entry) if isinstance(entry, dict) else None if r.get(name) is None else words(r[name])
+
         written = r.get("host_bytes_written")
         # The labels of the left column, padded by terminal cells (a Han character takes two).
         heads = [_("Model"), _("Serial"), _("Capacity"), _("Power-on"), _("Written")]
@@ -268,7 +274,7 @@ class SmartScreen(StepScreen):
         firmware, health, temp, used, media_errors = _("Firmware"), _("Health"), _("Temp"), _("Used"), _("Media errors")
         bytes_unit, hours_unit, degrees, percent = _("{value} bytes"), _("{value} h"), "{value} °C", "{value} %"
         lines = [
-            f"{model}{show(r.get('model'))}   {firmware} {show(r.get('firmware'))}   {show(r.get('interface'))}",
+            f"{model}{show(r.get('model'))}   {firmware} {show(r.get('firmware'))}   {show(ours('interface'))}",
             f"{serial}{show(r.get('serial'))}",
             f"{capacity}{show(r.get('capacity_bytes'), bytes_unit)}   {health} {show(r.get('health'))}",
             f"{power_on}{show(r.get('power_on_hours'), hours_unit)}   "
@@ -276,7 +282,7 @@ class SmartScreen(StepScreen):
             f"{used} {show(r.get('percentage_used'), percent)}   "
             f"{media_errors} {show(r.get('media_errors'))}",
             f"{written_head}{show(written, bytes_unit)}",
-            " " * width + words(strip_control(str(r.get("bytes_written_basis") or ""))),
+            " " * width + strip_control(ours("bytes_written_basis") or ""),
         ]
         self.query_one("#readout", Static).update("\n".join(lines))
         gauge = self.query_one(TbwGauge)

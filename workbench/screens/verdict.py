@@ -30,6 +30,9 @@ class VerdictDialog(ModalScreen[Override | None]):
             yield Static(self.explanation, classes="note", markup=False)
             yield Select([(_(VERDICT_WORDS[v]), v) for v in self.verdicts], prompt=_("New verdict"), id="new-verdict")
             yield Input(placeholder=_("Reason (required)"), id="reason", max_length=500)
+            # Translators: an odd number of cells, 15 or more (a Han character takes two): the button is
+            # then an odd width, and the list of verdicts that opens over it is drawn whole (Textual
+            # drops a wide character that straddles the edge of a widget under an overlay).
             yield Button(_("Record (Ctrl+S)"), id="confirm", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
