@@ -3,6 +3,8 @@ have no colour (NO_COLOR, a monochrome console), and a newcomer should not have 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual import events
 from textual.content import Content
 from textual.widgets import Checkbox, ProgressBar, RadioButton
@@ -72,10 +74,13 @@ def listed(items: list[str], pair: str) -> str:
     return joined
 
 
-def clause_text(clause: object) -> str:
+class Clause(Protocol):
+    """A clause of Netac's policy (policy.Clause), as far as a screen reads it."""
+
+    def text_in(self, code: str) -> tuple[str, bool]: ...
+
+
+def clause_text(clause: Clause) -> str:
     """Netac's clause for the session's language: Netac's own translation where the policy file
-    carries one (policy's Clause.text_in), else the clause as Netac wrote it. Never translated here."""
-    text_in = getattr(clause, "text_in", None)
-    if callable(text_in):
-        return str(text_in(language())[0])
-    return str(getattr(clause, "text", ""))
+    carries one, else the clause as Netac wrote it. Never translated here."""
+    return clause.text_in(language())[0]
