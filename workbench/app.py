@@ -22,7 +22,7 @@ from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import Counter, WorkbenchScreen
 from workbench.screens.commands import WorkbenchCommands
 from workbench.screens.too_small import TooSmallScreen, too_small
-from workbench.words.language import N_, _, set_language
+from workbench.words.language import N_, _, set_language, spoken
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -156,7 +156,7 @@ class WorkbenchApp(App):
             raise
 
     def resume_claim(self, number: str) -> None:
-        self.notify(f"Opening case {number}…", markup=False, timeout=2)
+        self.notify(_("Opening case {case}…").format(case=number), markup=False, timeout=2)
         self._resume(number)
 
     @work(thread=True, exclusive=True, group="resume")
@@ -164,7 +164,7 @@ class WorkbenchApp(App):
         try:
             flow = self.station.resume(number)  # reads the case: off the UI thread
         except ONE_LINE_ERRORS as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.call_from_thread(self.notify, spoken(exc), severity="error", markup=False)
             return
         self.call_from_thread(self._resumed, flow)
 
@@ -211,8 +211,8 @@ class WorkbenchApp(App):
         written; the case opens as the records now hold it, saying what happened."""
         if self.flow is not None:
             self.flow.closed = True  # no save still due may write into it
-        self.finish_claim(str(stale))
-        self.show_case(stale.number, notice=str(stale))
+        self.finish_claim(spoken(stale))
+        self.show_case(stale.number, notice=spoken(stale))
 
     def show_case(self, number: str, *, by_ticket: bool = False, notice: str = "") -> None:
         """A decided case at the counter: its state and the moves it allows (`by_ticket`: opened
@@ -294,12 +294,17 @@ class WorkbenchApp(App):
             with log.open("a", encoding="utf-8") as handle:
                 handle.write(f"--- {datetime.now(UTC).isoformat()}\n")
                 handle.write("".join(traceback.format_exception(error)) if error else "unknown error\n")
-            where = f"details in {log}"
+            line = _("workbench: unexpected error ({error}); details in {log}.").format(
+                error=type(error).__name__, log=log
+            )
         except OSError:
-            where = "the details could not be logged"
-        number = f" Case {self.flow.number} is kept as a draft." if self.flow and self.flow.number else ""
+            line = _("workbench: unexpected error ({error}); the details could not be logged.").format(
+                error=type(error).__name__
+            )
+        if self.flow and self.flow.number:
+            line += " " + _("Case {case} is kept as a draft.").format(case=self.flow.number)
         # Text, not a markup string: the path and the error's name are not markup.
-        self._exit_renderables.append(Text(f"workbench: unexpected error ({type(error).__name__}); {where}.{number}"))
+        self._exit_renderables.append(Text(line))
         self._close_messages_no_wait()
 
 

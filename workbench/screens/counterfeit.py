@@ -12,13 +12,25 @@ from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static
 
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Choice
+from workbench.screens.widgets import Choice, words
+from workbench.words.language import N_, _, spoken
 from workbench.words.text import plain
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import Finding
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "pass": "green"}
+# A finding's severity and its check (the codes the records keep) as the table shows them.
+SEVERITY_WORDS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"), "pass": N_("pass")}
+CHECK_WORDS = {
+    "drive": N_("drive"),
+    "model": N_("model"),
+    "serial": N_("serial"),
+    "capacity": N_("capacity"),
+    "identity": N_("identity"),
+    "serial_format": N_("serial_format"),
+    "prior_claims": N_("prior_claims"),
+}
 
 
 class CounterfeitScreen(StepScreen):
@@ -31,21 +43,21 @@ class CounterfeitScreen(StepScreen):
     def body(self) -> ComposeResult:
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         # Widths that fit 80 columns with both scroll bars; a finding wraps onto more lines.
-        table.add_column("Check", width=13)
-        table.add_column("Result", width=6)
-        table.add_column("Finding", width=49)
+        table.add_column(_("Check"), width=13)
+        table.add_column(_("Result"), width=6)
+        table.add_column(_("Finding"), width=49)
         yield table
         yield Static(
-            "Running the checks (the case records are read for earlier claims)…",
+            _("Running the checks (the case records are read for earlier claims)…"),
             id="checks-note",
             classes="note",
             markup=False,
         )
         decided = self.flow.claim.counterfeit
         with RadioSet(id="conclusion"):
-            yield Choice("Genuine: the findings are explained", value=decided is False)
+            yield Choice(_("Genuine: the findings are explained"), value=decided is False)
             yield Choice(
-                "Not genuine: refuse service (policy, other terms 3)",
+                _("Not genuine: refuse service (policy, other terms 3)"),
                 value=bool(decided),
                 disabled=True,
                 id="not-genuine",
@@ -53,7 +65,7 @@ class CounterfeitScreen(StepScreen):
         yield Input(
             self.flow.claim.counterfeit_note,
             id="counterfeit_note",
-            placeholder="what you checked (required when a high finding is set aside)",
+            placeholder=_("what you checked (required when a high finding is set aside)"),
             max_length=500,
         )
 
@@ -65,7 +77,10 @@ class CounterfeitScreen(StepScreen):
         try:
             findings = self.flow.counterfeit_findings()  # reads the records: off the UI thread
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.query_one("#checks-note", Static).update, f"The checks could not run: {exc}")
+            self.app.call_from_thread(
+                self.query_one("#checks-note", Static).update,
+                _("The checks could not run: {problem}").format(problem=spoken(exc)),
+            )
             return
         self.app.call_from_thread(self._show_findings, findings)
 
@@ -75,18 +90,21 @@ class CounterfeitScreen(StepScreen):
         table = self.query_one("#findings", DataTable)
         for f in findings:
             table.add_row(
-                plain(f.check), Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.message), height=None
+                plain(_(CHECK_WORDS[f.check]) if f.check in CHECK_WORDS else f.check),
+                Text(_(SEVERITY_WORDS[f.severity]), style=SEVERITY_STYLE[f.severity]),
+                plain(words(f.message)),
+                height=None,
             )
         self.query_one("#not-genuine", RadioButton).disabled = not self.can_refuse
         self.query_one("#checks-note", Static).update(
-            "A high finding is evidence the drive is not genuine; medium and low are doubts to look at by hand."
+            _("A high finding is evidence the drive is not genuine; medium and low are doubts to look at by hand.")
             if self.can_refuse
-            else "No high finding: the drive can only be concluded genuine here; look at any doubt above by hand."
+            else _("No high finding: the drive can only be concluded genuine here; look at any doubt above by hand.")
         )
 
     def busy(self) -> bool:
         if self.findings is None:
-            self.notify("The checks are still running.", markup=False)
+            self.notify(_("The checks are still running."), markup=False)
         return self.findings is None
 
     @on(Input.Changed, "#counterfeit_note")
@@ -104,10 +122,10 @@ class CounterfeitScreen(StepScreen):
         conclusion = self._conclusion()
         note = self.query_one("#counterfeit_note", Input).value.strip()
         if conclusion is None:
-            self.problem("counterfeit conclusion: choose genuine or not genuine")
+            self.problem(_("counterfeit conclusion: choose genuine or not genuine"))
             return None
         if not conclusion and self.can_refuse and not note:
-            self.problem("counterfeit note: say what you checked to set aside the high finding")
+            self.problem(_("counterfeit note: say what you checked to set aside the high finding"))
             return None
         findings = self.findings or []
 

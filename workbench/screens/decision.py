@@ -17,12 +17,23 @@ from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.screens.verdict import VerdictDialog
+from workbench.screens.widgets import listed, verdict_code_words, words
+from workbench.words.language import N_, _, shown_date, spoken
 from workbench.words.text import plain
 from workbench.words.vocabulary import VERDICT_WORDS, VERDICTS
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import Decision
     from workbench.screens.figure import EnteredFigure
+
+
+# The warranty period by what started it (policy's Warranty.basis), and the basis in a word.
+PERIODS = {
+    "purchase": N_("{years} years from the purchase date {start}, last day {last_day}"),
+    "manufacture": N_("{years} years from the manufacture date {start}, last day {last_day}"),
+}
+PERIOD = N_("{years} years from the {basis} date {start}, last day {last_day}")
+BASES = {"purchase": N_("purchase"), "manufacture": N_("manufacture")}
 
 
 class DecisionScreen(StepScreen):
@@ -35,8 +46,8 @@ class DecisionScreen(StepScreen):
         yield TbwGauge(id="tbw")
         table: DataTable[Any] = DataTable(id="reasons", cursor_type="row", zebra_stripes=True)
         # Each reason's words and its clause side by side within 80 columns, wrapped.
-        table.add_column("Why", width=46)
-        table.add_column("Policy clause", width=24)
+        table.add_column(_("Why"), width=46)
+        table.add_column(_("Policy clause"), width=24)
         yield table
         yield Static("", id="override", markup=False)
         yield Static("", id="missing-figure", classes="note", markup=False)
@@ -48,9 +59,13 @@ class DecisionScreen(StepScreen):
 
     def _decide(self) -> None:
         missing = self.flow.missing_figures()
+        figures = listed(missing, _("{first} or {second}"))
         self.query_one("#missing-figure", Static).update(
-            f"No sourced {' or '.join(missing)} for this product in the policy: "
-            + ("f enters Netac's figures." if self.station.is_supervisor else "a supervisor enters them (f).")
+            (
+                _("No sourced {figures} for this product in the policy: f enters Netac's figures.")
+                if self.station.is_supervisor
+                else _("No sourced {figures} for this product in the policy: a supervisor enters them (f).")
+            ).format(figures=figures)
             if missing
             else ""
         )
@@ -59,30 +74,39 @@ class DecisionScreen(StepScreen):
         except ClaimInputError as exc:
             self.decision = None
             self.query_one("#verdict", Static).update(
-                f"The claim cannot be decided: {exc}. Press Escape to go back and correct it."
+                _("The claim cannot be decided: {problem}. Press Escape to go back and correct it.").format(
+                    problem=spoken(exc)
+                )
             )
             return
         d = self.decision
-        self.query_one("#verdict", Static).update(Text(VERDICT_WORDS[d.verdict], style="bold"))
+        self.query_one("#verdict", Static).update(Text(_(VERDICT_WORDS[d.verdict]), style="bold"))
         w = d.warranty
-        period = (
-            f"{w.years} years from the {w.basis} date {w.start}, last day {w.last_day}"
-            if w.last_day
-            else f"start {w.start or 'unknown'} ({w.basis or 'no date'}); period not in the catalog"
+        if w.last_day:
+            period = _(PERIODS.get(w.basis or "", PERIOD))
+        else:
+            period = _("start {start} ({basis}); period not in the catalog")
+        period = period.format(
+            years=w.years,
+            basis=_(BASES[w.basis]) if w.basis in BASES else w.basis or _("no date"),
+            start=shown_date(w.start) if w.start else _("unknown"),
+            last_day=shown_date(w.last_day),
         )
-        self.query_one("#warranty", Static).update(f"Warranty: {period}. Policy {d.policy_id}.")
-        self.query_one(TbwGauge).show(d.tbw, "no limit in the catalog, or SMART unread")
+        self.query_one("#warranty", Static).update(
+            _("Warranty: {period}. Policy {policy}.").format(period=period, policy=d.policy_id)
+        )
+        self.query_one(TbwGauge).show(d.tbw, _("no limit in the catalog, or SMART unread"))
         table = self.query_one("#reasons", DataTable)
         table.clear()
         for reason in d.reasons:
             table.add_row(
-                plain(reason.text),
-                _clause(reason.clause.ref if reason.clause else "product catalog", reason.code),
+                plain(words(reason.text)),
+                _clause(reason.clause.ref if reason.clause else _("product catalog"), reason.code),
                 height=None,
             )
         if not d.reasons:
             table.add_row(
-                plain("Within the warranty period and the TBW limit; no exclusion found."),
+                plain(_("Within the warranty period and the TBW limit; no exclusion found.")),
                 _clause(self.station.clause_ref("warranty_service"), "covered"),
                 height=None,
             )
@@ -92,12 +116,13 @@ class DecisionScreen(StepScreen):
 
         missing, product = self.flow.missing_figures(), self.flow.product
         if not missing or product is None:
-            self.notify("The policy has this product's figures with their sources.", markup=False)
+            self.notify(_("The policy has this product's figures with their sources."), markup=False)
             return
         if not self.station.is_supervisor:
             self.notify(
-                f"Entering a figure into the station's policy is a supervisor's action; you are "
-                f"{self.station.technician}.",
+                _("Entering a figure into the station's policy is a supervisor's action; you are {login}.").format(
+                    login=self.station.technician
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -115,13 +140,17 @@ class DecisionScreen(StepScreen):
             changes = self.flow.enter_figure(entered.tbw_tb, entered.warranty_years, entered.source)
             self.flow.decide()  # reads the new copy here, not on the UI thread
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, spoken(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._decided_again, changes)
 
     def _decided_again(self, changes: list[str]) -> None:
         self.notify(
-            "Station policy changed: " + "; ".join(changes) + ". The claim is decided again.", markup=False, timeout=10
+            _("Station policy changed: {changes}. The claim is decided again.").format(
+                changes=listed(changes, _("{first}; {second}"))
+            ),
+            markup=False,
+            timeout=10,
         )
         self._decide()
 
@@ -131,15 +160,16 @@ class DecisionScreen(StepScreen):
         others = tuple(v for v in VERDICTS if v != self.decision.verdict)
         if self.station.is_supervisor:
             dialog = VerdictDialog(
-                f"Override as supervisor {self.station.technician}",
-                "The engine's verdict stays recorded beside yours.",
+                _("Override as supervisor {login}").format(login=self.station.technician),
+                _("The engine's verdict stays recorded beside yours."),
                 others,
             )
         else:
             dialog = VerdictDialog(
-                "Ask a supervisor to change the verdict",
-                f"You are {self.station.technician}, not a supervisor: the case goes to the "
-                "supervisors' review queue with your reason.",
+                _("Ask a supervisor to change the verdict"),
+                _(
+                    "You are {login}, not a supervisor: the case goes to the supervisors' review queue with your reason."
+                ).format(login=self.station.technician),
                 others,
             )
         self.app.push_screen(dialog, self._changed)
@@ -149,27 +179,30 @@ class DecisionScreen(StepScreen):
             return
         if self.station.is_supervisor:
             self.override, self.request = change, None
-            text = f"Override by you ({self.station.technician}): {change.verdict} — {change.reason}"
+            text = _("Override by you ({login}): {verdict} — {reason}").format(
+                login=self.station.technician, verdict=verdict_code_words(change.verdict), reason=change.reason
+            )
         else:
             self.override, self.request = None, change
-            text = (
-                f"Review requested: {change.verdict} — {change.reason}. Ctrl+N sends the case to the "
-                "supervisors' queue."
+            text = _("Review requested: {verdict} — {reason}. Ctrl+N sends the case to the supervisors' queue.").format(
+                verdict=verdict_code_words(change.verdict), reason=change.reason
             )
         self.query_one("#override", Static).update(text)
 
     def leave(self) -> Callable[[], bool] | None:
         decision, override, request = self.decision, self.override, self.request
         if decision is None:
-            self.problem("The claim cannot be decided yet: go back (Escape) and correct it.")
+            self.problem(_("The claim cannot be decided yet: go back (Escape) and correct it."))
             return None
         return lambda: self.flow.record_decision(decision, override, request)
 
     def waits(self) -> None:
         # Waiting for a supervisor: no ticket before their verdict.
         self.notify(
-            f"Case {self.flow.number} is in the supervisors' review queue; it goes on to its ticket "
-            "when a supervisor records the verdict.",
+            _(
+                "Case {case} is in the supervisors' review queue; it goes on to its ticket "
+                "when a supervisor records the verdict."
+            ).format(case=self.flow.number),
             markup=False,
             timeout=10,
         )

@@ -16,7 +16,8 @@ from textual.widgets import Input, ProgressBar, RadioSet, Static
 from workbench.door.case_diagnosis import CONCLUSIONS
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Choice, Gauge
+from workbench.screens.widgets import Choice, Gauge, words
+from workbench.words.language import _, spoken
 from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
@@ -36,18 +37,18 @@ class DiagnosisScreen(StepScreen):
     ]
 
     def body(self) -> ComposeResult:
-        yield Static("Reading the evidence…", id="evidence", markup=False)
+        yield Static(_("Reading the evidence…"), id="evidence", markup=False)
         yield Static("", id="tests", markup=False)
         yield Gauge(total=100, show_eta=False, id="test-progress")
         yield Static("", id="test-status", markup=False)
         fault = self.flow.claim.fault if self.flow.claim.fault != "untested" or self.flow.claim.fault_note else None
         with RadioSet(id="conclusion"):
-            for key, words in CONCLUSIONS.items():
-                yield Choice(words, value=key == fault)
+            for key, conclusion in CONCLUSIONS.items():
+                yield Choice(_(conclusion), value=key == fault)
         yield Input(
             self.flow.claim.fault_note,
             id="fault_note",
-            placeholder="what was tried, the symptom reproduced, or why it could not be tested",
+            placeholder=_("what was tried, the symptom reproduced, or why it could not be tested"),
             max_length=500,
         )
 
@@ -64,28 +65,34 @@ class DiagnosisScreen(StepScreen):
         try:
             findings = self.flow.diagnosis.load()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._status, f"The evidence could not be read: {exc}")
+            self.app.call_from_thread(
+                self._status, _("The evidence could not be read: {problem}").format(problem=spoken(exc))
+            )
             return
         self.app.call_from_thread(self._show_evidence, findings)
 
     def _show_evidence(self, findings: list[Any]) -> None:
         drive = self.flow.claim.drive
         if drive is None or drive.unreadable:
-            head = f"The drive could not be read at the SMART step: {drive.unreadable if drive else 'not read'}."
+            head = _("The drive could not be read at the SMART step: {reason}.").format(
+                reason=words(drive.unreadable) if drive else _("not read")
+            )
         else:
-            head = f"Drive {drive.device}: {drive.model}, serial {drive.serial}, SMART health {drive.health or '—'}."
+            head = _("Drive {device}: {model}, serial {serial}, SMART health {health}.").format(
+                device=drive.device, model=drive.model, serial=drive.serial, health=drive.health or "—"
+            )
         lines = [head]
-        lines += [f"{'✖' if f.points_at_drive else '·'} {f.sentence}" for f in findings]
+        lines += [f"{'✖' if f.points_at_drive else '·'} {words(f.sentence)}" for f in findings]
         if drive is not None and not drive.unreadable and not any(f.points_at_drive for f in findings):
-            lines.append("Nothing in SMART points at the drive: run a test before concluding (s, e, t, w).")
+            lines.append(_("Nothing in SMART points at the drive: run a test before concluding (s, e, t, w)."))
         self.query_one("#evidence", Static).update(strip_control("\n".join(lines), keep_newlines=True))
         self._show_tests()
 
     def _show_tests(self) -> None:
         tests: list[TestRecord] = self.flow.diagnosis.tests
-        lines = [f"{'✖' if t.confirms_fault else '✔' if t.tried else '·'} {t.words}" for t in tests]
+        lines = [f"{'✖' if t.confirms_fault else '✔' if t.tried else '·'} {words(t.words)}" for t in tests]
         self.query_one("#tests", Static).update(
-            strip_control("\n".join(lines), keep_newlines=True) or "No test run yet: s short self-test, t read test."
+            strip_control("\n".join(lines), keep_newlines=True) or _("No test run yet: s short self-test, t read test.")
         )
 
     def _status(self, text: str) -> None:
@@ -94,15 +101,19 @@ class DiagnosisScreen(StepScreen):
     # -- the tests: one at a time, in a worker; Escape stops it ---------------------------------
 
     def action_self_test(self, kind: str) -> None:
-        words = "extended" if kind == "long" else "short"
-        self._run("self_test", f"Starting the drive's {words} self-test…", kind)
+        starting = (
+            _("Starting the drive's extended self-test…")
+            if kind == "long"
+            else _("Starting the drive's short self-test…")
+        )
+        self._run("self_test", starting, kind)
 
     def action_read_test(self, whole: bool) -> None:
-        self._run("read_test", "Opening the drive for reading only…", whole)
+        self._run("read_test", _("Opening the drive for reading only…"), whole)
 
     def _run(self, test: str, starting: str, choice: str | bool) -> None:
         if self._test_running is not None:
-            self.notify("A test is running: wait for it, or Escape to stop it.", markup=False)
+            self.notify(_("A test is running: wait for it, or Escape to stop it."), markup=False)
             return
         self._test_running = test
         self._stop.clear()
@@ -120,7 +131,7 @@ class DiagnosisScreen(StepScreen):
             else:
                 diagnosis.run_read_test(bool(choice), progress, self._stop)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._test_done, str(exc))
+            self.app.call_from_thread(self._test_done, spoken(exc))
             return
         self.app.call_from_thread(self._test_done, None)
 
@@ -135,24 +146,24 @@ class DiagnosisScreen(StepScreen):
 
         return report
 
-    def _progress(self, percent: int | None, words: str) -> None:
+    def _progress(self, percent: int | None, progress: str) -> None:
         bar = self.query_one("#test-progress", ProgressBar)
         bar.display = True
         bar.update(progress=percent or 0)
-        self._status(f"{words} Escape stops it.")
+        self._status(_("{progress} Escape stops it.").format(progress=words(progress)))
 
     def _test_done(self, problem: str | None) -> None:
         self._test_running = None
         self.query_one("#test-progress").display = False
-        last = self.flow.diagnosis.tests[-1].words if self.flow.diagnosis.tests else ""
-        self._status(problem or f"{last}: conclude below, then Ctrl+N.")
+        last = words(self.flow.diagnosis.tests[-1].words) if self.flow.diagnosis.tests else ""
+        self._status(problem or _("{test}: conclude below, then Ctrl+N.").format(test=last))
         self._show_tests()
 
     def busy(self) -> bool:
         if self._test_running is not None:
-            self.notify("A test is running: wait for it, or Escape to stop it.", markup=False)
+            self.notify(_("A test is running: wait for it, or Escape to stop it."), markup=False)
         elif self.flow.diagnosis.findings is None:
-            self.notify("The evidence is still being read.", markup=False)
+            self.notify(_("The evidence is still being read."), markup=False)
         return self._test_running is not None or self.flow.diagnosis.findings is None
 
     def action_back(self) -> None:
@@ -162,17 +173,17 @@ class DiagnosisScreen(StepScreen):
             return
         from workbench.screens.ask import Ask
 
-        what = "the drive's self-test" if self._test_running == "self_test" else "the read test"
+        self_test = self._test_running == "self_test"
 
         def answered(stop: bool | None) -> None:
             if stop and self._test_running is not None:
-                self._status(f"Stopping {what}…")
+                self._status(_("Stopping the drive's self-test…") if self_test else _("Stopping the read test…"))
                 self._stop.set()
 
         self.app.push_screen(
             Ask(
-                f"Stop {what}?",
-                "What it found so far is recorded as evidence. Enter stops it; Escape lets it run.",
+                _("Stop the drive's self-test?") if self_test else _("Stop the read test?"),
+                _("What it found so far is recorded as evidence. Enter stops it; Escape lets it run."),
                 dialog_id="stop-test-dialog",
             ),
             answered,
@@ -198,7 +209,7 @@ class DiagnosisScreen(StepScreen):
         fault, note = self._conclusion(), self.query_one("#fault_note", Input).value
         problem = self.flow.diagnosis.problem(fault, note)
         if problem is not None:
-            self.problem(problem)
+            self.problem(words(problem))
             return None
         self.flow.diagnosis.conclude(fault, note)
         return super().leave()

@@ -10,6 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from workbench.screens.widgets import listed
+from workbench.words.language import _
+
 
 class EnteredFigure(NamedTuple):
     tbw_tb: str
@@ -30,21 +33,25 @@ class FigureDialog(ModalScreen[EnteredFigure | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="figure-dialog"):
-            yield Label(f"Netac's figures for {self.product}", classes="section-title", markup=False)
+            yield Label(
+                _("Netac's figures for {product}").format(product=self.product), classes="section-title", markup=False
+            )
             yield Static(
-                f"Unsourced: {', '.join(self.missing)}. Enter them from Netac's current table; "
-                "the station's policy copy is written, checked and audited.",
+                _(
+                    "Unsourced: {figures}. Enter them from Netac's current table; "
+                    "the station's policy copy is written, checked and audited."
+                ).format(figures=listed(self.missing, _("{first}, {second}"))),
                 classes="note",
                 markup=False,
             )
-            yield Input(placeholder="TBW in TB, e.g. 1400", id="tbw_tb", max_length=12)
-            yield Input(placeholder="Warranty years, e.g. 5", id="warranty_years", max_length=3)
+            yield Input(placeholder=_("TBW in TB, e.g. 1400"), id="tbw_tb", max_length=12)
+            yield Input(placeholder=_("Warranty years, e.g. 5"), id="warranty_years", max_length=3)
             yield Input(
-                placeholder="Source (required), e.g. Netac warranty table, e-mail 2026-11-20",
+                placeholder=_("Source (required), e.g. Netac warranty table, e-mail 2026-11-20"),
                 id="source",
                 max_length=300,
             )
-            yield Button("Record (Ctrl+S)", id="confirm", variant="warning")
+            yield Button(_("Record (Ctrl+S)"), id="confirm", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_confirm()
@@ -57,6 +64,6 @@ class FigureDialog(ModalScreen[EnteredFigure | None]):
             name: self.query_one(f"#{name}", Input).value.strip() for name in ("tbw_tb", "warranty_years", "source")
         }
         if not value["source"]:
-            self.notify("source: no source, no figure", severity="error", markup=False)
+            self.notify(_("source: no source, no figure"), severity="error", markup=False)
             return
         self.dismiss(EnteredFigure(**value))

@@ -9,11 +9,14 @@ from typing import Any
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
+from workbench.screens.footer import KeysFooter
+from workbench.screens.widgets import verdict_code_words, words
+from workbench.words.language import _, spoken
 from workbench.words.text import plain, strip_control
 from workbench.words.vocabulary import STEP_TITLES, state_words
 
@@ -45,24 +48,26 @@ class HomeScreen(WorkbenchScreen):
         yield notice
         yield Static("", id="review-title", classes="section-title", markup=False)
         review: DataTable[Any] = DataTable(id="review", cursor_type="row", zebra_stripes=True)
-        review.add_columns("Case", "Customer", "Why it waits")
+        review.add_columns(_("Case"), _("Customer"), _("Why it waits"))
         yield review
         yield Static(
-            "Interrupted drafts (r resumes the highlighted one, x withdraws it)", classes="section-title", markup=False
+            _("Interrupted drafts (r resumes the highlighted one, x withdraws it)"),
+            classes="section-title",
+            markup=False,
         )
         drafts: DataTable[Any] = DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
-        drafts.add_columns("Case", "Step", "Serial", "Model", "Customer", "Technician")
+        drafts.add_columns(_("Case"), _("Step"), _("Serial"), _("Model"), _("Customer"), _("Technician"))
         yield drafts
         yield Static("", id="after-title", classes="section-title", markup=False)
         after: DataTable[Any] = DataTable(id="after", cursor_type="row", zebra_stripes=True)
-        after.add_columns("Case", "State", "Serial", "Customer")
+        after.add_columns(_("Case"), _("State"), _("Serial"), _("Customer"))
         yield after
-        yield Static("Today's cases (h shows the whole case)", classes="section-title", markup=False)
+        yield Static(_("Today's cases (h shows the whole case)"), classes="section-title", markup=False)
         today: DataTable[Any] = DataTable(id="today", cursor_type="row", zebra_stripes=True)
-        today.add_columns("Case", "State", "Verdict", "Serial", "Model", "Customer")
+        today.add_columns(_("Case"), _("State"), _("Verdict"), _("Serial"), _("Model"), _("Customer"))
         yield today
-        yield Static("Opening the case records…", id="home-status", classes="note", markup=False)
-        yield Footer()
+        yield Static(_("Opening the case records…"), id="home-status", classes="note", markup=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_cases()
@@ -82,17 +87,21 @@ class HomeScreen(WorkbenchScreen):
             review = self.station.review_queue()
             after = self.station.after_decision()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._status, f"Case records unavailable: {exc}")
+            self.app.call_from_thread(
+                self._status, _("Case records unavailable: {problem}").format(problem=spoken(exc))
+            )
             return
         try:
-            notice = self.station.policy_notice()
+            notice = words(self.station.policy_notice())
         except ONE_LINE_ERRORS as exc:
-            notice = f"Policy unavailable: {exc}"
+            notice = _("Policy unavailable: {problem}").format(problem=spoken(exc))
         try:
-            replica = self.station.replica_notice()
+            replica = words(self.station.replica_notice())
         except ONE_LINE_ERRORS as exc:
-            replica = f"Replica unknown: {exc}"
-        warnings = [f"Configuration: {line}" for line in self.station.configuration_warnings]
+            replica = _("Replica unknown: {problem}").format(problem=spoken(exc))
+        warnings = [
+            _("Configuration: {problem}").format(problem=words(line)) for line in self.station.configuration_warnings
+        ]
         self.app.call_from_thread(self._policy_notice, "\n".join(filter(None, [*warnings, replica, notice])))
         self.app.call_from_thread(self._show, drafts, today, review, after)
 
@@ -110,13 +119,16 @@ class HomeScreen(WorkbenchScreen):
         waiting.clear()
         for item in review:
             waiting.add_row(
-                plain(item.summary.number), plain(item.summary.customer_name), plain(item.why), key=item.summary.number
+                plain(item.summary.number),
+                plain(item.summary.customer_name),
+                plain(words(item.why)),
+                key=item.summary.number,
             )
         title = self.query_one("#review-title", Static)
         title.update(
-            f"Waiting for a supervisor: {len(review)} (Enter reviews the case)"
+            _("Waiting for a supervisor: {count} (Enter reviews the case)").format(count=len(review))
             if self.station.is_supervisor
-            else f"Your cases waiting for a supervisor: {len(review)} (Enter shows the case)"
+            else _("Your cases waiting for a supervisor: {count} (Enter shows the case)").format(count=len(review))
         )
         waiting.display = title.display = bool(review)
         table = self.query_one("#drafts", DataTable)
@@ -124,7 +136,7 @@ class HomeScreen(WorkbenchScreen):
         for c in drafts:
             table.add_row(
                 plain(c.number),
-                plain(STEP_TITLES.get(c.step, c.step)),
+                plain(_(STEP_TITLES[c.step]) if c.step in STEP_TITLES else c.step),
                 plain(c.serial),
                 plain(c.model),
                 plain(c.customer_name),
@@ -136,32 +148,42 @@ class HomeScreen(WorkbenchScreen):
         for c in after:
             open_cases.add_row(
                 plain(c.number),
-                plain(state_words(c.status, c.verdict)),
+                plain(words(state_words(c.status, c.verdict))),
                 plain(c.serial),
                 plain(c.customer_name),
                 key=c.number,
             )
         after_title = self.query_one("#after-title", Static)
-        after_title.update(f"Decided, not yet collected: {len(after)} (Enter opens; scan a ticket to hand back)")
+        after_title.update(
+            _("Decided, not yet collected: {count} (Enter opens; scan a ticket to hand back)").format(count=len(after))
+        )
         open_cases.display = after_title.display = bool(after)
         listing = self.query_one("#today", DataTable)
         listing.clear()
         for c in today:
             listing.add_row(
                 plain(c.number),
-                plain(state_words(c.status, c.verdict)),
-                plain(c.verdict or "-"),
+                plain(words(state_words(c.status, c.verdict))),
+                plain(verdict_code_words(c.verdict) if c.verdict else "-"),
                 plain(c.serial),
                 plain(c.model),
                 plain(c.customer_name),
                 key=c.number,
             )
         mine = [c for c in drafts if c.technician == self.station.technician]
-        self._status(
-            (f"{self._outcome} " if self._outcome else "")
-            + f"{len(drafts)} draft(s), {len(today)} case(s) today. n starts a new claim."
-            + (f" You left {mine[0].number} at {STEP_TITLES.get(mine[0].step)}: r resumes it." if mine else "")
-        )
+        parts = [
+            _("{drafts} draft(s), {today} case(s) today. n starts a new claim.").format(
+                drafts=len(drafts), today=len(today)
+            )
+        ]
+        if mine:
+            left = STEP_TITLES.get(mine[0].step)
+            parts.append(
+                _("You left {case} at {step}: r resumes it.").format(
+                    case=mine[0].number, step=_(left) if left else str(left)
+                )
+            )
+        self._status(" ".join([self._outcome, *parts] if self._outcome else parts))
         if review and self.station.is_supervisor:
             waiting.focus()
         else:
@@ -179,7 +201,7 @@ class HomeScreen(WorkbenchScreen):
     def action_resume(self) -> None:
         number = self._selected("#drafts")
         if number is None:
-            self.notify("No draft to resume.", markup=False)
+            self.notify(_("No draft to resume."), markup=False)
             return
         self.workbench.resume_claim(number)
 
@@ -223,12 +245,12 @@ class HomeScreen(WorkbenchScreen):
 
         number = self._selected("#drafts")
         if number is None:
-            self.notify("No draft to withdraw.", markup=False)
+            self.notify(_("No draft to withdraw."), markup=False)
             return
 
         def withdrawn(done: bool | None) -> None:
             if done:
-                self.refresh_cases(f"Claim {number} withdrawn.")
+                self.refresh_cases(_("Claim {case} withdrawn.").format(case=number))
 
         self.app.push_screen(WithdrawDialog(number, lambda reason: self.station.withdraw(number, reason)), withdrawn)
 
@@ -261,16 +283,20 @@ class HomeScreen(WorkbenchScreen):
             self._scan = ""  # and the N is the ticket's first character
         if event.key == "escape":
             self._scan = None
-            self._status("Ticket scan stopped.")
+            self._status(_("Ticket scan stopped."))
         elif event.key == "enter":
             text, self._scan = self._scan, None
-            self._status("Checking the ticket…")
+            self._status(_("Checking the ticket…"))
             self._open_ticket(text)
         elif event.key == "backspace":
             self._scan = self._scan[:-1]
         elif event.character and event.is_printable and len(self._scan) < SCAN_LIMIT:
             self._scan += event.character
-            self._status(f"Reading a ticket: {len(self._scan)} characters (Enter opens its case, Escape stops)")
+            self._status(
+                _("Reading a ticket: {count} characters (Enter opens its case, Escape stops)").format(
+                    count=len(self._scan)
+                )
+            )
         return True
 
     @work(thread=True, exclusive=True, group="ticket-scan")
@@ -278,15 +304,19 @@ class HomeScreen(WorkbenchScreen):
         try:
             verification, view = self.station.case_for_ticket(text)
         except ONE_LINE_ERRORS as exc:  # not a ticket's text at all, or its facts altered
-            problem = exc.problem if isinstance(exc, InputError) else str(exc)
-            self.app.call_from_thread(self._ticket_refused, f"Ticket NOT GENUINE: {problem}. Nothing opened.")
-            return
-        if view is None:
+            problem = words(exc.problem) if isinstance(exc, InputError) else spoken(exc)
             self.app.call_from_thread(
-                self._ticket_refused, f"Ticket {verification.verdict_word}: {verification.message}. Nothing opened."
+                self._ticket_refused, _("Ticket NOT GENUINE: {problem}. Nothing opened.").format(problem=problem)
             )
             return
-        notice = "" if verification.good else f"Ticket {verification.verdict_word}: {verification.message}"
+        verdict, message = words(verification.verdict_word), words(verification.message)
+        if view is None:
+            self.app.call_from_thread(
+                self._ticket_refused,
+                _("Ticket {verdict}: {message}. Nothing opened.").format(verdict=verdict, message=message),
+            )
+            return
+        notice = "" if verification.good else _("Ticket {verdict}: {message}").format(verdict=verdict, message=message)
         self.app.call_from_thread(self._ticket_opened, view.number, notice)
 
     def _ticket_refused(self, message: str) -> None:
@@ -294,7 +324,7 @@ class HomeScreen(WorkbenchScreen):
         self.notify(strip_control(message), severity="error", markup=False, timeout=10)
 
     def _ticket_opened(self, number: str, notice: str) -> None:
-        self._status(f"Ticket of case {number}: opened.")
+        self._status(_("Ticket of case {case}: opened.").format(case=number))
         self.workbench.show_case(number, by_ticket=True, notice=notice)
 
     def action_search(self) -> None:

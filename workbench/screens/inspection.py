@@ -10,7 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Tick
+from workbench.screens.widgets import Tick, clause_text, words
+from workbench.words.language import _
 
 # What the technician sees first on the bench; then the rest in the policy's order.
 BENCH_ORDER = (
@@ -28,7 +29,7 @@ class InspectionScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         yield Static(
-            "Space ticks what you find, a note says what you saw; its clause is below.", classes="note", markup=False
+            _("Space ticks what you find, a note says what you saw; its clause is below."), classes="note", markup=False
         )
         found = self.flow.claim.inspection
         notes = self.flow.claim.inspection_notes
@@ -37,13 +38,13 @@ class InspectionScreen(StepScreen):
         for exclusion in _bench_order(self.station.exclusions()):
             with Horizontal(classes="row"):
                 yield Tick(
-                    f"{exclusion.label} ({exclusion.number})",
+                    f"{words(exclusion.label)} ({exclusion.number})",
                     bool(found.get(exclusion.key)),
                     id=f"found-{exclusion.key}",
                 )
                 yield Input(
                     notes.get(exclusion.key, ""),
-                    placeholder="note",
+                    placeholder=_("note"),
                     id=f"note-{exclusion.key}",
                     classes="inspection-note",
                     max_length=500,
@@ -55,7 +56,9 @@ class InspectionScreen(StepScreen):
         for exclusion in self.station.exclusions():
             if exclusion.key == key:
                 self.query_one("#clause", Static).update(
-                    f"{exclusion.check}. {exclusion.clause.ref}: {exclusion.clause.text}"
+                    _("{check}. {clause}: {text}").format(
+                        check=words(exclusion.check), clause=exclusion.clause.ref, text=clause_text(exclusion.clause)
+                    )
                 )
 
     @on(Checkbox.Changed)

@@ -12,9 +12,10 @@ from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
-from workbench.claim_draft import FIELD_NAMES
+from workbench.claim_draft import FIELD_NAMES, FieldProblem
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Tick
+from workbench.screens.widgets import Tick, clause_text, words
+from workbench.words.language import _
 
 
 class FieldInput(Input):
@@ -22,23 +23,26 @@ class FieldInput(Input):
     without a word when the field is full or the key is not allowed)."""
 
     def restricted(self) -> None:
-        name = FIELD_NAMES.get(self.id or "", "this field")
+        name = _field_name(self.id or "") if self.id in FIELD_NAMES else _("this field")
         if self.max_length and len(self.value) >= self.max_length:
-            form = " (YYYY-MM-DD)" if "date" in (self.id or "") else ""
-            why = f"is full at {self.max_length} characters{form}: Backspace corrects it"
+            why = (
+                _("is full at {count} characters (YYYY-MM-DD): Backspace corrects it")
+                if "date" in (self.id or "")
+                else _("is full at {count} characters: Backspace corrects it")
+            ).format(count=self.max_length)
         else:
             why = self.refused()
-        self.notify(f"{name}: {why}", severity="warning", markup=False, timeout=4)
+        self.notify(_("{name}: {problem}").format(name=name, problem=why), severity="warning", markup=False, timeout=4)
 
     def refused(self) -> str:
-        return "digits only" if self.type == "integer" else "that key is not taken here"
+        return _("digits only") if self.type == "integer" else _("that key is not taken here")
 
 
 class SerialInput(FieldInput):
     """The serial: typed by hand or by a barcode scanner, which ends with Enter."""
 
     def refused(self) -> str:
-        return "only letters, digits and '-' (as printed on the label)"
+        return _("only letters, digits and '-' (as printed on the label)")
 
 
 class IntakeScreen(StepScreen):
@@ -52,17 +56,17 @@ class IntakeScreen(StepScreen):
         claim = self.flow.claim
         lines = self.station.catalog_lines()
         yield from _row(
-            "customer_name", FieldInput(claim.customer_name, placeholder="Name", id="customer_name", max_length=200)
+            "customer_name", FieldInput(claim.customer_name, placeholder=_("Name"), id="customer_name", max_length=200)
         )
         yield from _row(
             "customer_contact",
-            FieldInput(claim.customer_contact, placeholder="Phone or e-mail", id="customer_contact", max_length=200),
+            FieldInput(claim.customer_contact, placeholder=_("Phone or e-mail"), id="customer_contact", max_length=200),
         )
         yield from _row(
             "model",
             FieldInput(
                 claim.model,
-                placeholder="e.g. NV7000, N600S",
+                placeholder=_("e.g. NV7000, N600S"),
                 id="model",
                 suggester=SuggestFromList(lines, case_sensitive=False),
                 max_length=64,
@@ -71,43 +75,45 @@ class IntakeScreen(StepScreen):
         yield from _row(
             "capacity_gb",
             FieldInput(
-                claim.capacity_gb, placeholder="e.g. 512, 1000, 2000", id="capacity_gb", type="integer", max_length=6
+                claim.capacity_gb, placeholder=_("e.g. 512, 1000, 2000"), id="capacity_gb", type="integer", max_length=6
             ),
         )
         yield from _row(
             "serial",
             SerialInput(
                 claim.serial,
-                placeholder="scan or type the label's serial",
+                placeholder=_("scan or type the label's serial"),
                 id="serial",
                 restrict=r"[A-Za-z0-9-]*",
                 max_length=64,
             ),
         )
         with Horizontal(classes="row"):
-            yield Label("Proof of purchase", classes="field-label")
+            yield Label(_("Proof of purchase"), classes="field-label")
             yield Switch(claim.proof_of_purchase, id="proof_of_purchase")
             yield Static("", id="proof-words", markup=False)
         yield from _row(
             "purchase_date",
-            FieldInput(claim.purchase_date, placeholder="YYYY-MM-DD on the receipt", id="purchase_date", max_length=10),
+            FieldInput(
+                claim.purchase_date, placeholder=_("YYYY-MM-DD on the receipt"), id="purchase_date", max_length=10
+            ),
         )
         yield from _row(
             "manufacture_date",
             FieldInput(
-                claim.manufacture_date, placeholder="YYYY-MM-DD from the label", id="manufacture_date", max_length=10
+                claim.manufacture_date, placeholder=_("YYYY-MM-DD from the label"), id="manufacture_date", max_length=10
             ),
         )
-        yield Label("Failure description (as the customer tells it)", classes="field-label wide")
+        yield Label(_("Failure description (as the customer tells it)"), classes="field-label wide")
         yield TextArea(claim.failure_description, id="failure_description", tab_behavior="focus", soft_wrap=True)
         # Short enough for 80 columns; the clause the customer agrees to is read out from below it.
         backup = self.station.clause("data_backup")
         yield Tick(
-            f"Customer has a backup; their data is their own · {backup.ref}",
+            _("Customer has a backup; their data is their own · {clause}").format(clause=backup.ref),
             claim.data_acknowledged,
             id="data_acknowledged",
         )
-        yield Static(backup.text, id="data-clause", classes="note", markup=False)
+        yield Static(clause_text(backup), id="data-clause", classes="note", markup=False)
         yield Static("", id="intake-problems", markup=False)
 
     def on_mount(self) -> None:
@@ -157,26 +163,38 @@ class IntakeScreen(StepScreen):
         self.query_one("#purchase_date", Input).disabled = not proof
         # The switch's state in words: colour alone does not tell a newcomer (or NO_COLOR) which is on.
         self.query_one("#proof-words", Static).update(
-            "YES: the purchase date starts the warranty" if proof else "NO: the manufacturing date starts the warranty"
+            _("YES: the purchase date starts the warranty")
+            if proof
+            else _("NO: the manufacturing date starts the warranty")
         )
 
     def leave(self) -> Callable[[], bool] | None:
         self.keep_input()
         problems = self.flow.intake_problems()
         box = self.query_one("#intake-problems", Static)
-        box.update("\n".join(str(p) for p in problems))
+        box.update("\n".join(_problem_words(p) for p in problems))
         if problems:
             first = problems[0]
             target = self.query(f"#{first.field}")
             if target:
                 target.first().focus()
-            self.problem(str(first))
+            self.problem(_problem_words(first))
             return None
         return super().leave()
 
 
 def _row(key: str, widget: Input) -> ComposeResult:
     with Horizontal(classes="row"):
-        name = FIELD_NAMES[key]
+        name = _field_name(key)
         yield Label(name[:1].upper() + name[1:], classes="field-label")  # "Capacity (GB)", not "(gb)"
         yield widget
+
+
+def _field_name(key: str) -> str:
+    """A field's name in the session's language (the claim record's FIELD_NAMES, in English)."""
+    return _(FIELD_NAMES[key]) if key in FIELD_NAMES else key
+
+
+def _problem_words(problem: FieldProblem) -> str:
+    """What stops the form, naming the field: `str(problem)` in the session's language."""
+    return _("{name}: {problem}").format(name=_field_name(problem.field), problem=words(problem.problem))

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from workbench.errors import ONE_LINE_ERRORS
+from workbench.words.language import _, spoken
 
 T = TypeVar("T")
 
@@ -50,7 +51,7 @@ class RecordDialog(ModalScreen[bool], Generic[T]):
         if value is None:
             return
         self._saving = True
-        self.problem("Saving…")
+        self.problem(_("Saving…"))
         self._save(value)
 
     @work(thread=True, exclusive=True, group="dialog")
@@ -58,7 +59,7 @@ class RecordDialog(ModalScreen[bool], Generic[T]):
         try:
             self.record(value)
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            self.app.call_from_thread(self._refused, spoken(exc))
             return
         self.app.call_from_thread(self.dismiss, True)
 

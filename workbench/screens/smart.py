@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +17,16 @@ from textual.widgets import DataTable, LoadingIndicator, Static
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
-from workbench.words.text import plain, strip_control
+from workbench.screens.widgets import words
+from workbench.words.language import N_, _, say, shown_number, spoken
+from workbench.words.text import pad, plain, strip_control
 
 if TYPE_CHECKING:
     from workbench.door.bench import DriveInfo, SmartReadout
+
+
+# Why a drive is recorded unreadable when its reading gave no reason of its own.
+UNREADABLE = N_("the drive could not be read at the bench")
 
 
 class SmartScreen(StepScreen):
@@ -31,9 +38,9 @@ class SmartScreen(StepScreen):
     ]
 
     def body(self) -> ComposeResult:
-        yield Static("Drives on the bench (Enter reads the highlighted one):", classes="note", markup=False)
+        yield Static(_("Drives on the bench (Enter reads the highlighted one):"), classes="note", markup=False)
         table: DataTable[Any] = DataTable(id="drives", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Device", "Type", "What smartctl sees")
+        table.add_columns(_("Device"), _("Type"), _("What smartctl sees"))
         yield table
         yield LoadingIndicator(id="reading")
         yield Static("", id="smart-status", markup=False)
@@ -44,7 +51,8 @@ class SmartScreen(StepScreen):
         self._reading = False
         self._drives: dict[str, DriveInfo] = {}
         self._scan = 0  # the number of the latest drive scan
-        self._failure: str | None = None  # why the last read failed
+        self._failure: str | None = None  # why the last read failed (English: it is recorded)
+        self._failure_words = ""  # the same in the session's language
         self._recorded_here = False  # a reading or "unreadable" recorded on this screen
         self.query_one("#reading").display = False
         self.query_one(TbwGauge).display = False  # until the drive is read
@@ -66,7 +74,7 @@ class SmartScreen(StepScreen):
 
     def busy(self) -> bool:
         if self._reading:
-            self.notify("The drive is still being read.", markup=False)
+            self.notify(_("The drive is still being read."), markup=False)
         return self._reading
 
     def _status(self, text: str) -> None:
@@ -75,7 +83,7 @@ class SmartScreen(StepScreen):
     # -- listing -------------------------------------------------------------------------
 
     def action_list_drives(self) -> None:
-        self._status("Looking for drives…")
+        self._status(_("Looking for drives…"))
         # A thread cannot be cancelled: a scan still running when the technician switches
         # benches must not overwrite the newer list, so each scan carries its number.
         self._scan += 1
@@ -86,7 +94,7 @@ class SmartScreen(StepScreen):
         try:
             drives = self.station.drives()
         except ONE_LINE_ERRORS as exc:
-            self.app.call_from_thread(self._no_drives, str(exc), scan)
+            self.app.call_from_thread(self._no_drives, spoken(exc), scan)
             return
         self.app.call_from_thread(self._show_drives, drives, scan)
 
@@ -97,20 +105,30 @@ class SmartScreen(StepScreen):
         highlighted = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
         table.clear()
         for drive in drives:
-            what = drive.description + (f" — cannot open: {drive.problem}" if drive.problem else "")
+            what = (
+                _("{description} — cannot open: {problem}").format(
+                    description=drive.description, problem=words(drive.problem)
+                )
+                if drive.problem
+                else drive.description
+            )
             if drive.own_disk:
-                what = f"this computer's disk ({drive.own_disk})"
+                what = _("this computer's disk ({why})").format(why=words(drive.own_disk))
             table.add_row(plain(drive.device), plain(drive.device_type), plain(what), key=drive.device)
         self._drives = {d.device: d for d in drives}
         if highlighted in self._drives:  # a drive plugged in or out: the one highlighted stays so
             table.move_cursor(row=table.get_row_index(highlighted))
         if drives:
             serial = self.flow.claim.serial
-            self._status(f"{len(drives)} drive(s). Looking for the claimed drive, serial {serial}…")
+            self._status(
+                _("{count} drive(s). Looking for the claimed drive, serial {serial}…").format(
+                    count=len(drives), serial=serial
+                )
+            )
             table.focus()
             self._find_claimed(drives, scan)
         else:
-            self._no_drives("smartctl found no drive on the bench.", scan)
+            self._no_drives(_("smartctl found no drive on the bench."), scan)
 
     @work(thread=True, group="smart-scan")
     def _find_claimed(self, drives: list[DriveInfo], scan: int) -> None:
@@ -126,12 +144,18 @@ class SmartScreen(StepScreen):
         table = self.query_one("#drives", DataTable)
         if device is None:
             self._status(
-                f"{len(self._drives)} drive(s); none has the claimed serial {self.flow.claim.serial}. "
-                "Highlight the claimed drive and press Enter, or u if it cannot be read."
+                _(
+                    "{count} drive(s); none has the claimed serial {serial}. "
+                    "Highlight the claimed drive and press Enter, or u if it cannot be read."
+                ).format(count=len(self._drives), serial=self.flow.claim.serial)
             )
             return
         table.move_cursor(row=table.get_row_index(device))
-        self._status(f"{device} has the claimed serial {self.flow.claim.serial}: Enter reads it into the claim.")
+        self._status(
+            _("{device} has the claimed serial {serial}: Enter reads it into the claim.").format(
+                device=device, serial=self.flow.claim.serial
+            )
+        )
 
     def _no_drives(self, why: str, scan: int) -> None:
         if scan != self._scan:
@@ -139,7 +163,11 @@ class SmartScreen(StepScreen):
         self._drives = {}
         # The training bench is not offered here: a real claim is never read from a recording
         # (practice runs in its own world: `workbench --training`).
-        self._status(f"{why} Attach the drive and press l, or u if it cannot be read. Practice: workbench --training.")
+        self._status(
+            _("{why} Attach the drive and press l, or u if it cannot be read. Practice: workbench --training.").format(
+                why=why
+            )
+        )
 
     # -- reading -------------------------------------------------------------------------
 
@@ -150,7 +178,7 @@ class SmartScreen(StepScreen):
     def action_read(self) -> None:
         table = self.query_one("#drives", DataTable)
         if table.row_count == 0:
-            self.notify("No drive to read: attach it and press l to rescan.", markup=False)
+            self.notify(_("No drive to read: attach it and press l to rescan."), markup=False)
             return
         self._read(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
@@ -159,11 +187,15 @@ class SmartScreen(StepScreen):
             return
         drive = self._drives.get(device)
         if drive is not None and drive.own_disk:
-            self.problem(f"{device} is this computer's disk ({drive.own_disk}): it cannot be read into a claim.")
+            self.problem(
+                _("{device} is this computer's disk ({why}): it cannot be read into a claim.").format(
+                    device=device, why=words(drive.own_disk)
+                )
+            )
             return
         self._reading = True
         self.query_one("#reading").display = True
-        self._status(f"Reading {device}… (up to the configured timeout)")
+        self._status(_("Reading {device}… (up to the configured timeout)").format(device=device))
         self._read_worker(device, self._drives.get(device))
 
     @work(thread=True, group="smart-read")
@@ -178,26 +210,33 @@ class SmartScreen(StepScreen):
     def _read_failed(self, device: str, exc: WorkbenchError) -> None:
         self._reading = False
         self.query_one("#reading").display = False
-        self._failure = str(exc)
-        self._status(f"{exc}\nPress Enter to try again, or u to go on without SMART (TBW unverified).")
+        self._failure, self._failure_words = str(exc), spoken(exc)
+        self._status(
+            _("{problem}\nPress Enter to try again, or u to go on without SMART (TBW unverified).").format(
+                problem=self._failure_words
+            )
+        )
 
     def _read_done(self, readout) -> None:
         self._reading = False
         self.query_one("#reading").display = False
-        self._status(f"Read {readout.device}: recording it with smartctl's own output as evidence…")
+        self._status(
+            _("Read {device}: recording it with smartctl's own output as evidence…").format(device=readout.device)
+        )
 
         def record() -> Callable[[], None]:
             self.flow.record_smart(readout)
             self.flow.save()
             return lambda: self._recorded(readout)
 
-        self._write(record, "the readout was not recorded")
+        self._write(record, _("the readout was not recorded: {problem}"))
 
     def _recorded(self, readout: SmartReadout) -> None:
         self._recorded_here = True
         self._status(
-            f"Read {readout.device}: recorded with smartctl's own output as evidence. "
-            "Ctrl+N for the counterfeit checks."
+            _(
+                "Read {device}: recorded with smartctl's own output as evidence. Ctrl+N for the counterfeit checks."
+            ).format(device=readout.device)
         )
         self._show_readout(readout.to_dict())
 
@@ -216,50 +255,72 @@ class SmartScreen(StepScreen):
             self._show_readout(readout.to_dict())
 
     def _show_readout(self, r: dict) -> None:
-        def show(value, unit=""):
-            return "—" if value is None else f"{value:,}{unit}" if isinstance(value, int) else strip_control(str(value))
+        def show(value, unit="{value}"):
+            if value is None:
+                return "—"
+            return unit.format(value=shown_number(value)) if isinstance(value, int) else strip_control(str(value))
+
+        def ours(name: str) -> str | None:
+            """The readout's own words (not the drive's), in the session's language: from the
+            template the readout keeps of them ("said"), else as they are."""
+            entry = (r.get("said") or {}).get(name)
+            return say(entry) if isinstance(entry, dict) else None if r.get(name) is None else words(r[name])
 
         written = r.get("host_bytes_written")
+        # The labels of the left column, padded by terminal cells (a Han character takes two).
+        heads = [_("Model"), _("Serial"), _("Capacity"), _("Power-on"), _("Written")]
+        width = max(cell_len(head) for head in heads) + 3
+        model, serial, capacity, power_on, written_head = (pad(head, width) for head in heads)
+        firmware, health, temp, used, media_errors = _("Firmware"), _("Health"), _("Temp"), _("Used"), _("Media errors")
+        bytes_unit, hours_unit, degrees, percent = _("{value} bytes"), _("{value} h"), "{value} °C", "{value} %"
         lines = [
-            f"Model      {show(r.get('model'))}   Firmware {show(r.get('firmware'))}   {show(r.get('interface'))}",
-            f"Serial     {show(r.get('serial'))}",
-            f"Capacity   {show(r.get('capacity_bytes'), ' bytes')}   Health {show(r.get('health'))}",
-            f"Power-on   {show(r.get('power_on_hours'), ' h')}   Temp {show(r.get('temperature_c'), ' °C')}   "
-            f"Used {show(r.get('percentage_used'), ' %')}   Media errors {show(r.get('media_errors'))}",
-            f"Written    {show(written, ' bytes')}",
-            f"           {strip_control(str(r.get('bytes_written_basis') or ''))}",
+            f"{model}{show(r.get('model'))}   {firmware} {show(r.get('firmware'))}   {show(ours('interface'))}",
+            f"{serial}{show(r.get('serial'))}",
+            f"{capacity}{show(r.get('capacity_bytes'), bytes_unit)}   {health} {show(r.get('health'))}",
+            f"{power_on}{show(r.get('power_on_hours'), hours_unit)}   "
+            f"{temp} {show(r.get('temperature_c'), degrees)}   "
+            f"{used} {show(r.get('percentage_used'), percent)}   "
+            f"{media_errors} {show(r.get('media_errors'))}",
+            f"{written_head}{show(written, bytes_unit)}",
+            " " * width + strip_control(ours("bytes_written_basis") or ""),
         ]
         self.query_one("#readout", Static).update("\n".join(lines))
         gauge = self.query_one(TbwGauge)
         gauge.display = True
         gauge.show(
             self.flow.tbw_check(written),
-            "bytes written unknown" if written is None else "the catalog has no sourced TBW limit for this product",
+            _("bytes written unknown")
+            if written is None
+            else _("the catalog has no sourced TBW limit for this product"),
         )
 
     # -- leaving -------------------------------------------------------------------------
 
     def action_unreadable(self) -> None:
-        reason = self._failure or "the drive could not be read at the bench"
+        # Recorded in English (the case's records); said in the session's language.
+        reason = self._failure or UNREADABLE
+        shown = self._failure_words or _(UNREADABLE)
 
         def record() -> Callable[[], None]:
             self.flow.record_unreadable(reason)  # sets aside any reading taken before
             self.flow.save()
-            return lambda: self._unreadable(reason)
+            return lambda: self._unreadable(shown)
 
-        self._write(record, "not recorded as unreadable")
+        self._write(record, _("not recorded as unreadable: {problem}"))
 
     def _unreadable(self, reason: str) -> None:
         self._recorded_here = True
         self.query_one("#readout", Static).update("")
         self.query_one(TbwGauge).display = False
         self._status(
-            f"Recorded as unreadable ({reason}); any earlier reading is set aside and kept as evidence. "
-            "The TBW is unverified. Ctrl+N to go on."
+            _(
+                "Recorded as unreadable ({reason}); any earlier reading is set aside and kept as evidence. "
+                "The TBW is unverified. Ctrl+N to go on."
+            ).format(reason=reason)
         )
 
     def leave(self) -> Callable[[], bool] | None:
         if self.flow.claim.drive is None:
-            self.problem("SMART: read the claimed drive (Enter), or press u if it cannot be read.")
+            self.problem(_("SMART: read the claimed drive (Enter), or press u if it cannot be read."))
             return None
         return super().leave()

@@ -16,6 +16,7 @@ from workbench.door.case_flow import CaseFlow
 from workbench.errors import ONE_LINE_ERRORS, StaleCase
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
+from workbench.words.language import _, spoken
 from workbench.words.vocabulary import STEP_TITLES, STEPS, step_after, step_before
 
 
@@ -100,7 +101,7 @@ class StepScreen(WorkbenchScreen):
                 pass
             return
         self.keep_input()
-        self._write(self.flow.save, "draft not saved")
+        self._write(self.flow.save, _("draft not saved: {problem}"))
 
     def save_draft_now(self) -> None:
         """The same, waiting for it: the app is about to end (hang-up, Ctrl+Q)."""
@@ -147,7 +148,8 @@ class StepScreen(WorkbenchScreen):
         self._write(go, "")
 
     def _write(self, work: Callable[[], object], failed: str) -> None:
-        """Run a database write in a worker; a callable it returns is then run on the UI thread."""
+        """Run a database write in a worker; a callable it returns is then run on the UI thread.
+        `failed` says what failed, in the session's words, with the error in its {problem} field."""
         self._writes += 1
         if self._writes == 1:
             self._waiting_since = time.monotonic()
@@ -163,7 +165,7 @@ class StepScreen(WorkbenchScreen):
             self.app.call_from_thread(self._written, lambda: self.workbench.show_case_as_it_stands(stale), None)
             return
         except ONE_LINE_ERRORS as exc:  # e.g. read-only, or busy past the retries: the input stays on screen
-            message = f"{failed}: {exc}" if failed else str(exc)
+            message = failed.format(problem=spoken(exc)) if failed else spoken(exc)
             self.app.call_from_thread(self._written, None, message)
             return
         self.app.call_from_thread(self._written, then if callable(then) else None, None)
@@ -185,7 +187,11 @@ class StepScreen(WorkbenchScreen):
     def _show_waiting(self) -> None:
         waited = time.monotonic() - self._waiting_since
         if waited >= 1.0:
-            self._show_title(f"{self._title_text()} · saving… the database is busy, {waited:.0f} s")
+            self._show_title(
+                _("{title} · saving… the database is busy, {seconds} s").format(
+                    title=self._title_text(), seconds=f"{waited:.0f}"
+                )
+            )
 
     _shown_title = ""
 
@@ -196,7 +202,9 @@ class StepScreen(WorkbenchScreen):
 
     def _title_text(self) -> str:
         index = STEPS.index(self.STEP) + 1
-        return f"Step {index}/{len(STEPS)} · {STEP_TITLES[self.STEP]} · {self.flow.number or 'new case'}"
+        return _("Step {index}/{count} · {step} · {case}").format(
+            index=index, count=len(STEPS), step=_(STEP_TITLES[self.STEP]), case=self.flow.number or _("new case")
+        )
 
 
 def _goes_on() -> bool:

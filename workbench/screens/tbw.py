@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
 from workbench.screens.widgets import Gauge
+from workbench.words.language import _, shown_number
 
 
 class TbwGauge(Vertical):
@@ -26,12 +28,21 @@ class TbwGauge(Vertical):
         text = self.query_one(Static)
         if check.used_fraction is None:
             bar.display = False
-            text.update(f"TBW: not compared ({unknown}).")
+            text.update(_("TBW: not compared ({why}).").format(why=unknown))
             return
         bar.display = True
         bar.update(total=check.limit_bytes, progress=min(check.written_bytes, check.limit_bytes))
+        said = (
+            _("TBW used {share}: {written} of {limit} TB ({bytes} bytes) — EXCEEDED")
+            if check.exceeded
+            else _("TBW used {share}: {written} of {limit} TB ({bytes} bytes)")
+        )
         text.update(
-            f"TBW used {check.used_fraction:.1%}: {Decimal(check.written_bytes) / 10**12:,.3f} of "
-            f"{check.limit_bytes / 1e12:,.0f} TB ({check.written_bytes:,} bytes)"
-            + (" — EXCEEDED" if check.exceeded else "")
+            said.format(
+                share=f"{check.used_fraction:.1%}",
+                # Decimal, exact to the byte (shown_number formats it as it does a float).
+                written=shown_number(cast(float, Decimal(check.written_bytes) / 10**12), 3),
+                limit=shown_number(check.limit_bytes / 1e12, 0),
+                bytes=shown_number(check.written_bytes),
+            )
         )

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from workbench.words.language import _
+
 # The size every screen of the workbench is laid out for (and checked at, in the snapshots).
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -29,8 +31,12 @@ class TooSmallScreen(Screen[None]):
 
     def _say(self, width: int, height: int) -> None:
         self.query_one("#too-small-message", Static).update(
-            f"Terminal too small: needs {MIN_WIDTH}x{MIN_HEIGHT}.\n"
-            f"This one is {width}x{height}: make the window larger.\n"
-            "What was on screen comes back as it was.\n"
-            "Ctrl+Q keeps any draft and quits."
+            "\n".join(
+                (
+                    _("Terminal too small: needs {width}x{height}.").format(width=MIN_WIDTH, height=MIN_HEIGHT),
+                    _("This one is {width}x{height}: make the window larger.").format(width=width, height=height),
+                    _("What was on screen comes back as it was."),
+                    _("Ctrl+Q keeps any draft and quits."),
+                )
+            )
         )

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from workbench.door.case_flow import Override
+from workbench.words.language import _
 from workbench.words.vocabulary import VERDICT_WORDS
 
 
@@ -27,9 +28,12 @@ class VerdictDialog(ModalScreen[Override | None]):
         with Vertical(id="override-dialog"):
             yield Label(self.title_text, classes="section-title", markup=False)
             yield Static(self.explanation, classes="note", markup=False)
-            yield Select([(VERDICT_WORDS[v], v) for v in self.verdicts], prompt="New verdict", id="new-verdict")
-            yield Input(placeholder="Reason (required)", id="reason", max_length=500)
-            yield Button("Record (Ctrl+S)", id="confirm", variant="warning")
+            yield Select([(_(VERDICT_WORDS[v]), v) for v in self.verdicts], prompt=_("New verdict"), id="new-verdict")
+            yield Input(placeholder=_("Reason (required)"), id="reason", max_length=500)
+            # Translators: an odd number of cells, 15 or more (a Han character takes two): the button is
+            # then an odd width, and the list of verdicts that opens over it is drawn whole (Textual
+            # drops a wide character that straddles the edge of a widget under an overlay).
+            yield Button(_("Record (Ctrl+S)"), id="confirm", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_confirm()
@@ -40,10 +44,12 @@ class VerdictDialog(ModalScreen[Override | None]):
     def action_confirm(self) -> None:
         verdict = self.query_one("#new-verdict", Select).value
         reason = self.query_one("#reason", Input).value.strip()
-        if verdict is Select.BLANK:
-            self.notify("new verdict: choose one", severity="error", markup=False)
+        # None chosen is Select.NULL (Textual 8's Select.BLANK is False: it never matched, and a
+        # change of verdict to "Select.NULL" was recorded).
+        if verdict not in self.verdicts:
+            self.notify(_("new verdict: choose one"), severity="error", markup=False)
             return
         if not reason:
-            self.notify("reason: a change of verdict needs a reason", severity="error", markup=False)
+            self.notify(_("reason: a change of verdict needs a reason"), severity="error", markup=False)
             return
         self.dismiss(Override(str(verdict), reason))

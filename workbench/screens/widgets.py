@@ -3,9 +3,13 @@ have no colour (NO_COLOR, a monochrome console), and a newcomer should not have 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual import events
 from textual.content import Content
 from textual.widgets import Checkbox, ProgressBar, RadioButton
+
+from workbench.words.language import N_, _, language, say
 
 
 class Tick(Checkbox):
@@ -36,3 +40,47 @@ class Gauge(ProgressBar):
     def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]  # Textual passes the event to a handler that takes it
         event.prevent_default()  # not ProgressBar.on_mount: its one-second timer
         self.update()
+
+
+def words(text: object) -> str:
+    """Words from below the screens (a reason, a notice, a problem) in the session's language: a
+    policy.message.Message said in it; an English text the catalog has (marked where it is
+    defined), translated; anything else as it is. Never for data: names, serials, smartctl's output."""
+    shown = say(text)
+    return _(shown) if shown and shown == text else shown
+
+
+# A verdict's code (the contract's) where a list or a line shows it: the code itself in English,
+# the verdict in a word in another language (the records keep the code).
+VERDICT_CODES = {
+    "covered": N_("covered"),
+    "not_covered": N_("not_covered"),
+    "refused": N_("refused"),
+    "needs_review": N_("needs_review"),
+}
+
+
+def verdict_code_words(code: str) -> str:
+    return _(VERDICT_CODES[code]) if code in VERDICT_CODES else code
+
+
+def listed(items: list[str], pair: str) -> str:
+    """Words from below (e.g. the figures a product lacks) in the session's language, joined two
+    at a time by `pair` (its {first} and {second}: "{first} or {second}", translated)."""
+    said = [words(item) for item in items]
+    joined = said[0] if said else ""
+    for item in said[1:]:
+        joined = pair.format(first=joined, second=item)
+    return joined
+
+
+class Clause(Protocol):
+    """A clause of Netac's policy (policy.Clause), as far as a screen reads it."""
+
+    def text_in(self, code: str) -> tuple[str, bool]: ...
+
+
+def clause_text(clause: Clause) -> str:
+    """Netac's clause for the session's language: Netac's own translation where the policy file
+    carries one, else the clause as Netac wrote it. Never translated here."""
+    return clause.text_in(language())[0]
