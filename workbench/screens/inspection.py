@@ -10,7 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Tick, clause_text, words
+from workbench.screens.widgets import Tick, words
+from workbench.words.clause_text import clause_text
 from workbench.words.language import _
 
 # What the technician sees first on the bench; then the rest in the policy's order.

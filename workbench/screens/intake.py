@@ -14,7 +14,8 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
 from workbench.claim_draft import FIELD_NAMES, FieldProblem
 from workbench.screens.step import StepScreen
-from workbench.screens.widgets import Tick, clause_text, words
+from workbench.screens.widgets import Tick, words
+from workbench.words.clause_text import clause_text
 from workbench.words.language import _
 
 

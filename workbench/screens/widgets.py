@@ -3,13 +3,11 @@ have no colour (NO_COLOR, a monochrome console), and a newcomer should not have 
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from textual import events
 from textual.content import Content
 from textual.widgets import Checkbox, ProgressBar, RadioButton
 
-from workbench.words.language import N_, _, language, say
+from workbench.words.language import N_, _, say
 
 
 class Tick(Checkbox):
@@ -72,15 +70,3 @@ def listed(items: list[str], pair: str) -> str:
     for item in said[1:]:
         joined = pair.format(first=joined, second=item)
     return joined
-
-
-class Clause(Protocol):
-    """A clause of Netac's policy (policy.Clause), as far as a screen reads it."""
-
-    def text_in(self, code: str) -> tuple[str, bool]: ...
-
-
-def clause_text(clause: Clause) -> str:
-    """Netac's clause for the session's language: Netac's own translation where the policy file
-    carries one, else the clause as Netac wrote it. Never translated here."""
-    return clause.text_in(language())[0]

@@ -8,8 +8,15 @@ the words are Netac's, not a translation of ours.
 
 from __future__ import annotations
 
-from policy.document import Clause
+from typing import Protocol
+
 from workbench.words.language import ENGLISH, _, language
+
+
+class Clause(Protocol):
+    """A clause of Netac's policy (policy.document.Clause), as far as the counter reads it."""
+
+    def text_in(self, code: str) -> tuple[str, bool]: ...
 
 
 def clause_text(clause: Clause) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from workbench.words.language import N_, _, ngettext, say
+from workbench.words.clause_text import clause_text
 from workbench.words.text import pad, strip_control
 
 if TYPE_CHECKING:
@@ -65,13 +66,13 @@ def clause_lines(policy: Policy) -> list[str]:
     that the bundled policy's words stand in for it."""
     lines = [_("Clauses, as Netac words them:")]
     for key, clause in policy.clauses.items():
-        lines.append(strip_control(f"[{clause.ref}] {clause.text}"))
+        lines.append(strip_control(f"[{clause.ref}] {clause_text(clause)}"))
         if key in policy.clauses_from_bundled:
             lines.append(
                 "  "
                 + _("(clauses.{key} is not in this file: the bundled policy's clause stands in for it)").format(key=key)
             )
-    lines += [strip_control(f"[{e.clause.ref}] {e.text}") for e in policy.exclusions]
+    lines += [strip_control(f"[{e.clause.ref}] {clause_text(e.clause)}") for e in policy.exclusions]
     return lines
 
 
