@@ -116,6 +116,12 @@ async def drive_chosen(pilot, row: int | None = None) -> None:
     """At the SMART step: the bench listed and searched for the claimed serial; then the drive at
     `row` chosen with the arrow keys (None: the one the search highlighted), and Enter."""
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#drives").row_count == 13)
-    await wait_for(pilot, lambda: "claimed serial" in str(pilot.app.screen.query_one("#smart-status").render()))
+    # Searched: the status names the claimed serial, and no longer says it is looking (in any language).
+    from workbench.words.language import _
+
+    serial = pilot.app.flow.claim.serial
+    looking = _("{count} drive(s). Looking for the claimed drive, serial {serial}…").format(count=13, serial=serial)
+    status = pilot.app.screen.query_one("#smart-status")
+    await wait_for(pilot, lambda: serial in str(status.render()) and str(status.render()) != looking)
     keys = [] if row is None else ["up"] * 13 + ["down"] * row
     await pilot.press(*keys, "enter")

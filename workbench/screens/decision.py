@@ -17,10 +17,10 @@ from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.tbw import TbwGauge
 from workbench.screens.verdict import VerdictDialog
-from workbench.screens.widgets import listed, verdict_code_words, words
+from workbench.screens.widgets import listed, words
 from workbench.words.language import N_, _, shown_date, spoken
 from workbench.words.text import plain
-from workbench.words.vocabulary import VERDICT_WORDS, VERDICTS
+from workbench.words.vocabulary import VERDICT_WORDS, VERDICTS, code_words
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import Decision
@@ -180,12 +180,12 @@ class DecisionScreen(StepScreen):
         if self.station.is_supervisor:
             self.override, self.request = change, None
             text = _("Override by you ({login}): {verdict} — {reason}").format(
-                login=self.station.technician, verdict=verdict_code_words(change.verdict), reason=change.reason
+                login=self.station.technician, verdict=code_words(change.verdict), reason=change.reason
             )
         else:
             self.override, self.request = None, change
             text = _("Review requested: {verdict} — {reason}. Ctrl+N sends the case to the supervisors' queue.").format(
-                verdict=verdict_code_words(change.verdict), reason=change.reason
+                verdict=code_words(change.verdict), reason=change.reason
             )
         self.query_one("#override", Static).update(text)
 

@@ -15,10 +15,10 @@ from workbench.door import counter_date
 from workbench.errors import ONE_LINE_ERRORS, InputError
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.screens.widgets import verdict_code_words, words
+from workbench.screens.widgets import words
 from workbench.words.language import _, spoken
 from workbench.words.text import plain, strip_control
-from workbench.words.vocabulary import STEP_TITLES, state_words
+from workbench.words.vocabulary import STEP_TITLES, code_words, state_words
 
 SCAN_LIMIT = 4_000  # characters: a ticket's QR text is far shorter
 
@@ -164,7 +164,7 @@ class HomeScreen(WorkbenchScreen):
             listing.add_row(
                 plain(c.number),
                 plain(words(state_words(c.status, c.verdict))),
-                plain(verdict_code_words(c.verdict) if c.verdict else "-"),
+                plain(code_words(c.verdict) if c.verdict else "-"),
                 plain(c.serial),
                 plain(c.model),
                 plain(c.customer_name),

@@ -12,28 +12,12 @@ from textual.widgets import DataTable, Header, Input, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.base import WorkbenchScreen
 from workbench.screens.footer import KeysFooter
-from workbench.words.language import N_, _, ngettext, shown_date, spoken
+from workbench.words.language import _, ngettext, shown_date, spoken
 from workbench.words.text import plain
+from workbench.words.vocabulary import code_words
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import CaseSummary
-
-# The table shows a case's status and verdict as the records keep them (db.lifecycle.STATES, the
-# contract's verdicts): in English the code itself; another language says what each means.
-SHOWN_CODES = (
-    N_("draft"),
-    N_("review"),
-    N_("decided"),
-    N_("awaiting_repair"),
-    N_("awaiting_stock"),
-    N_("ready"),
-    N_("handed_back"),
-    N_("withdrawn"),
-    N_("covered"),
-    N_("not_covered"),
-    N_("refused"),
-    N_("needs_review"),
-)
 
 
 class SearchScreen(WorkbenchScreen):
@@ -73,8 +57,8 @@ class SearchScreen(WorkbenchScreen):
             table.add_row(
                 plain(c.number),
                 plain(shown_date(c.created_at.date())),
-                plain(_(c.status) if c.status else ""),
-                plain(_(c.verdict) if c.verdict else "-"),
+                plain(code_words(c.status) if c.status else ""),
+                plain(code_words(c.verdict) if c.verdict else "-"),
                 plain(c.serial),
                 plain(c.customer_name),
                 key=c.number,

@@ -7,7 +7,7 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Checkbox, ProgressBar, RadioButton
 
-from workbench.words.language import N_, _, say
+from workbench.words.language import _, say
 
 
 class Tick(Checkbox):
@@ -50,18 +50,6 @@ def words(text: object) -> str:
 
 # A verdict's code (the contract's) where a list or a line shows it: the code itself in English,
 # the verdict in a word in another language (the records keep the code).
-VERDICT_CODES = {
-    "covered": N_("covered"),
-    "not_covered": N_("not_covered"),
-    "refused": N_("refused"),
-    "needs_review": N_("needs_review"),
-}
-
-
-def verdict_code_words(code: str) -> str:
-    return _(VERDICT_CODES[code]) if code in VERDICT_CODES else code
-
-
 def listed(items: list[str], pair: str) -> str:
     """Words from below (e.g. the figures a product lacks) in the session's language, joined two
     at a time by `pair` (its {first} and {second}: "{first} or {second}", translated)."""

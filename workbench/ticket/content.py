@@ -13,22 +13,9 @@ from rich.cells import cell_len
 from workbench.claim_draft import ClaimDraft
 from workbench.words.clause_text import clause_text
 from workbench.words.diagnosis_text import recorded_test, summary_line
-from workbench.words.language import N_, _, say, shown_date
+from workbench.words.language import _, say, shown_date
 from workbench.words.text import strip_control
-from workbench.words.vocabulary import NEXT_STEPS, VERDICT_WORDS
-
-# A verdict named inside a sentence (a supervisor's change): English shows the code as the
-# records hold it; a translation says the verdict in words.
-VERDICT_NAMES = {
-    # Translators: a verdict code named in "Supervisor ... changed {old} to {new}"; say the verdict.
-    "covered": N_("covered"),
-    # Translators: a verdict code named in "Supervisor ... changed {old} to {new}"; say the verdict.
-    "not_covered": N_("not_covered"),
-    # Translators: a verdict code named in "Supervisor ... changed {old} to {new}"; say the verdict.
-    "refused": N_("refused"),
-    # Translators: a verdict code named in "Supervisor ... changed {old} to {new}"; say the verdict.
-    "needs_review": N_("needs_review"),
-}
+from workbench.words.vocabulary import NEXT_STEPS, VERDICT_WORDS, code_words
 
 
 @dataclass(frozen=True)
@@ -64,8 +51,8 @@ def ticket_content(view, policy, station_name: str, zone: tzinfo | None = None) 
         lines.append(
             _("(Supervisor {supervisor} changed {old} to {new}: {reason})").format(
                 supervisor=strip_control(decision.override_by or ""),
-                old=verdict_name(decision.verdict),
-                new=verdict_name(verdict),
+                old=code_words(decision.verdict),
+                new=code_words(verdict),
                 reason=strip_control(decision.override_reason or ""),
             )
         )
@@ -94,11 +81,6 @@ def ticket_content(view, policy, station_name: str, zone: tzinfo | None = None) 
         else _("Policy {policy}. Verify this ticket: workbench ticket verify.").format(policy=decision.policy_id),
     ]
     return TicketContent(title=_("Netac warranty service ticket"), lines=tuple(lines))
-
-
-def verdict_name(code: str) -> str:
-    """A verdict inside a sentence: its code in English, its word in a translation."""
-    return _(VERDICT_NAMES[code]) if code in VERDICT_NAMES else code
 
 
 def clause_ref(policy, code: str) -> str:

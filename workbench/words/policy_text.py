@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.words.language import N_, _, ngettext, say
 from workbench.words.clause_text import clause_text
+from workbench.words.language import N_, _, ngettext, say
 from workbench.words.text import pad, strip_control
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from workbench.words.language import N_, _, ngettext, shown_date, shown_number, shown_time
 from workbench.words.policy_text import right
 from workbench.words.text import pad, strip_control
+from workbench.words.vocabulary import code_words
 
 if TYPE_CHECKING:
     from db.report import Spread, StationFigures
@@ -68,13 +69,19 @@ def report_lines(figures: StationFigures) -> list[str]:
     for p in f.by_product:
         name = f"{p.product_line or no_model} {p.capacity_gb or '?'} GB"
         out.append(f"  {_name(name)} {right(shown_number(p.claims), 9)}  {bar(p.claims, most)}")
-    for title, counts in (
-        (_("Verdicts:"), f.verdicts),
-        (_("Reason codes (a case may give several):"), f.reasons),
+    # Verdicts as the session names them short (code_words); reason codes are codes in every
+    # language (their heading says so).
+    verdict = code_words
+    for title, counts, named in (
+        (_("Verdicts:"), f.verdicts, verdict),
+        (_("Reason codes (a case may give several):"), f.reasons, lambda code: code),
     ):
         out += ["", title]
         most = max(counts.values(), default=0)
-        out += [f"  {_name(key)} {right(shown_number(count), 9)}  {bar(count, most)}" for key, count in counts.items()]
+        out += [
+            f"  {_name(named(key))} {right(shown_number(count), 9)}  {bar(count, most)}"
+            for key, count in counts.items()
+        ]
         if not counts:
             out.append("  " + _("none"))
     share = f.tbw_over_80_share

@@ -34,6 +34,31 @@ VERDICT_WORDS = {
 }
 VERDICTS = tuple(VERDICT_WORDS)
 
+# A state or a verdict by its code where the counter names it short (lists, the station's figures,
+# a change of verdict inside a sentence): in English the code as the records hold it (what
+# `workbench assess` says); another language says what it means. The catalog's ids are the codes.
+CODES = (
+    # Translators: a case's state or a verdict, as its code; say what it means in a word or two.
+    N_("draft"),
+    N_("review"),
+    N_("decided"),
+    N_("awaiting_repair"),
+    N_("awaiting_stock"),
+    N_("ready"),
+    N_("handed_back"),
+    N_("withdrawn"),
+    N_("covered"),
+    N_("not_covered"),
+    N_("refused"),
+    N_("needs_review"),
+)
+
+
+def code_words(code: str) -> str:
+    """A state or verdict code as the session says it short (English: the code itself)."""
+    return _(code) if code in CODES else code
+
+
 # What happens next, as the ticket tells the customer.
 NEXT_STEPS = {
     "covered": N_(
