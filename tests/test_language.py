@@ -187,3 +187,21 @@ def test_a_clause_is_netacs_translation_or_netacs_english_marked_so():
         assert clause_text(english_only) == "Warranty label torn or removed.（朗科英文原文）"
     finally:
         set_language(ENGLISH)
+
+
+async def test_textuals_own_palette_commands_are_said_in_the_sessions_language(bench, chinese):
+    """Textual's system commands come from App.get_system_commands in English; the app says them
+    from the catalog. When Textual changes a title, the list in app.py no longer covers it: this fails."""
+    from workbench.app import TEXTUAL_COMMANDS
+
+    app = bench()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.id != "_default")
+        from textual.app import App
+
+        english = [c for c in App.get_system_commands(app, app.screen)]
+        assert english and all(c.title in TEXTUAL_COMMANDS and c.help in TEXTUAL_COMMANDS for c in english)
+        said = list(app.get_system_commands(app.screen))
+        assert [c.title for c in said] == [_(c.title) for c in english] and all(HAN.search(c.title) for c in said)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: "搜索命令" in screen_text(app))

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.driver import Driver
 from textual.widgets import Input, TextArea
 
@@ -25,10 +26,31 @@ from workbench.screens.too_small import TooSmallScreen, too_small
 from workbench.words.language import N_, _, set_language, spoken
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
     from textual.widget import AwaitMount
 
     from workbench.screens.step import StepScreen
 
+
+# Textual's own palette commands (App.get_system_commands, Textual 8.2.8), for the catalog: the
+# palette says them in the session's language (tests/test_language.py keeps the list whole).
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 STEP_SETTLES_S = 0.1  # long enough for a step's passes, short enough not to be noticed
 
@@ -137,8 +159,15 @@ class WorkbenchApp(App):
             self.pop_screen()
 
     def action_command_palette(self) -> None:
-        if not isinstance(self.screen, TooSmallScreen):  # nothing is reached from under the notice
-            super().action_command_palette()
+        # Nothing is reached from under the too-small notice. Textual's palette in the session's
+        # language: its placeholder is an argument, its own commands come from get_system_commands.
+        if isinstance(self.screen, TooSmallScreen) or not self.use_command_palette or CommandPalette.is_open(self):
+            return
+        self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     def show_home(self) -> AwaitMount:
         from workbench.screens.home import HomeScreen
