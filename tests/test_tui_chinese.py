@@ -100,3 +100,34 @@ async def test_each_screen_is_whole_and_chinese_at_80x24(bench, chinese, reach, 
         left = english_left(shown, app.station.policy)
         assert not left, f"English left on the screen: {left}\n{shown}"
         assert not cut_text(app), "\n".join(cut_text(app))
+
+
+@pytest.mark.parametrize("reach", REACH, ids=lambda f: f.__name__[3:])
+def test_screen_at_80x24_in_chinese(snap_compare, bench, chinese, reach, monkeypatch):
+    """The English snapshots' screens, in Chinese (tests/__snapshots__/test_tui_chinese)."""
+    import time
+    from types import SimpleNamespace
+
+    import workbench.inspection.smartctl
+
+    # A steady clock for smartctl's runs keeps the ticket's audit anchor the same (as in English).
+    monkeypatch.setattr(workbench.inspection.smartctl, "time", SimpleNamespace(monotonic=lambda: 0.0, sleep=time.sleep))
+
+    async def run_before(pilot) -> None:
+        await reach(pilot)
+        await pilot.pause(0.2)
+
+    app = bench(station_lines=getattr(reach, "station_lines", ""))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_terminal_too_small_in_chinese(snap_compare, bench, chinese):
+    from tests.tui_helpers import wait_for
+    from workbench.screens.too_small import TooSmallScreen
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TooSmallScreen))
+        await pilot.pause(0.2)
+        assert "80x24" in screen_text(pilot.app) and not english_left(screen_text(pilot.app))
+
+    assert snap_compare(bench(), terminal_size=(60, 20), run_before=run_before)
