@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from workbench.errors import InputError, WorkbenchError
 from workbench.words.diagnosis_text import TestRecord, recorded_test
 from workbench.words.language import N_, _, ngettext, say, shown_number
+from workbench.words.vocabulary import CONCLUSIONS
 
 if TYPE_CHECKING:
     from db.lifecycle import Seen
@@ -34,19 +35,6 @@ if TYPE_CHECKING:
 # A running test tells the screen how far it is: percent done (None while the drive has not
 # said) and the words to show.
 Progress = Callable[[int | None, str], None]
-
-# The technician's conclusions, as the contract spells them, and in the counter's words
-# (marked for the catalog: a screen shows `conclusion_words(key)`, or `_()` on a value).
-CONCLUSIONS = {
-    "confirmed": N_("Fault confirmed: the failure shows on the drive"),
-    "not_found": N_("No fault found: the drive works"),
-    "untested": N_("Could not be tested"),
-}
-
-
-def conclusion_words(fault: str) -> str:
-    """A conclusion (a key of CONCLUSIONS) in the session's language."""
-    return _(CONCLUSIONS[fault]) if fault in CONCLUSIONS else fault
 
 
 class Bench(Protocol):

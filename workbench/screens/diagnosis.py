@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, ProgressBar, RadioSet, Static
 
-from workbench.door.case_diagnosis import CONCLUSIONS
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Choice, Gauge, words
 from workbench.words.language import _, spoken
 from workbench.words.text import strip_control
+from workbench.words.vocabulary import CONCLUSIONS
 
 if TYPE_CHECKING:
     from workbench.door.case_diagnosis import TestRecord

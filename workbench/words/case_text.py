@@ -10,9 +10,10 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from workbench.words.language import N_, _, ngettext, say, shown_time
+from workbench.claim_draft import field_name
+from workbench.words.language import ENGLISH, N_, _, language, ngettext, say, shown_time
 from workbench.words.text import pad, strip_control
-from workbench.words.vocabulary import state_words
+from workbench.words.vocabulary import conclusion_words, state_words, step_title
 
 # The clause recorded for a reason the product catalog gives (no clause of Netac's): stored in
 # English with the decision, shown with `clause_words(ref)`.
@@ -52,6 +53,18 @@ def why_it_waits(view) -> list[str]:
     return [strip_control(line) for line in out]
 
 
+def _field_line(key: str, value: object) -> str:
+    """A recorded field: in English as the record holds it (`capacity_gb: 2000`), which the
+    command line has always printed; in another language by its name and in words."""
+    if language() == ENGLISH:
+        return f"  {key}: {value}"
+    if isinstance(value, bool):
+        value = _("yes") if value else _("no")
+    elif key == "fault" and isinstance(value, str):
+        value = conclusion_words(value)
+    return f"  {field_name(key)}: {value}"
+
+
 def case_lines(view) -> list[str]:
     """A case's whole record as lines of plain text (people's and drives' strings cleaned)."""
     s = view.summary
@@ -59,7 +72,7 @@ def case_lines(view) -> list[str]:
         _("Case {number}: {state}, step {step}, technician {technician}, opened {opened} UTC").format(
             number=s.number,
             state=state_words(s.status, s.verdict),
-            step=s.step,
+            step=s.step if language() == ENGLISH else step_title(s.step),
             technician=s.technician,
             opened=shown_time(s.created_at),
         ),
@@ -67,7 +80,7 @@ def case_lines(view) -> list[str]:
         _("Claim:"),
     ]
     out += [
-        f"  {key}: {value}"
+        _field_line(key, value)
         for key, value in sorted(view.fields.items())
         if key not in ("inspection", "inspection_notes", "drive")
     ]

@@ -112,3 +112,17 @@ def step_after(step: str) -> str:
 
 def step_before(step: str) -> str:
     return STEPS[STEPS.index(step) - 1]
+
+
+# The technician's conclusions, as the contract spells them, and in the counter's words
+# (marked for the catalog: shown as `conclusion_words(key)`).
+CONCLUSIONS = {
+    "confirmed": N_("Fault confirmed: the failure shows on the drive"),
+    "not_found": N_("No fault found: the drive works"),
+    "untested": N_("Could not be tested"),
+}
+
+
+def conclusion_words(fault: str) -> str:
+    """A conclusion (a key of CONCLUSIONS) in the session's language."""
+    return _(CONCLUSIONS[fault]) if fault in CONCLUSIONS else fault
