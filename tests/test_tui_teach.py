@@ -54,3 +54,19 @@ async def test_a_technician_is_told_teaching_is_a_supervisors_action(bench):
             "Teaching a line its identity is a supervisor's action; you are ana."
         ]
         assert app.station.identity_missing("NV7000-Q")  # nothing taught
+
+
+async def test_the_drive_list_shows_what_smartctl_says_as_it_says_it(bench, monkeypatch):
+    """A drive's description ("/dev/sda [SAT], ATA device") is data: "[SAT]" is not markup."""
+    from textual.widgets import Select
+
+    monkeypatch.setattr(workbench.config, "login_user", lambda: "chen")
+    app = bench(NEW_LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_policy(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TeachDialog))
+        await app.workers.wait_for_complete()
+        select = app.screen.query_one("#device", Select)
+        shown = [str(prompt) for prompt, _ in select._options]
+        assert "/dev/sda /dev/sda [SAT], ATA device" in shown

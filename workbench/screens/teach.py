@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from workbench.errors import ONE_LINE_ERRORS
 from workbench.screens.widgets import Tick
 from workbench.words.language import _, say, spoken
-from workbench.words.text import strip_control
+from workbench.words.text import plain, strip_control
 
 if TYPE_CHECKING:
     from workbench.door.case_flow import SmartReadout, Station
@@ -67,7 +67,8 @@ class TeachDialog(ModalScreen[Taught | None]):
     @work(thread=True, exclusive=True, group="teach")
     def _drives(self) -> None:
         try:
-            drives = [(f"{d.device} {d.description}", d.device) for d in self.station.drives() if not d.own_disk]
+            # What smartctl says of a drive is data, never markup ("[SAT]" would vanish as a tag).
+            drives = [(plain(f"{d.device} {d.description}"), d.device) for d in self.station.drives() if not d.own_disk]
         except ONE_LINE_ERRORS as exc:
             problem = spoken(exc)
             self.app.call_from_thread(self.notify, problem, severity="error", markup=False)
@@ -120,7 +121,10 @@ class TeachDialog(ModalScreen[Taught | None]):
         for fact in proposals:
             read = strip_control(fact.read)
             box.mount(
-                Tick(_("{fact} (the drive: {read})").format(fact=say(fact.name), read=read), id=f"tick-{fact.fact}")
+                Tick(
+                    plain(_("{fact} (the drive: {read})").format(fact=say(fact.name), read=read)),
+                    id=f"tick-{fact.fact}",
+                )
             )
             box.mount(Input(fact.value, id=f"value-{fact.fact}", max_length=200))
         if not proposals:
