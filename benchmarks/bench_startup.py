@@ -192,10 +192,43 @@ INTAKE = [
 ]
 
 
-def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int, list[tuple[str, int]], float]:
+# What each step shows that no earlier step did, in each language the counter speaks (the same
+# claim typed the same way; LANGUAGE chooses the language).
+MARKERS = {
+    "en": {
+        "home": "New claim",
+        "intake": "Step 1/7",
+        "inspection": "Physical inspection",
+        "claimed": "has the claimed serial",
+        "health": "Health PASSED",
+        "counterfeit": "Counterfeit",
+        "diagnosis": "SMART health",
+        "decision": "Step 6/7",
+        "review": "NEEDS REVIEW",
+        "ticket": "queued",
+    },
+    "zh_CN": {
+        "home": "新建保修申请",
+        "intake": "第 1/7 步",
+        "inspection": "第 2/7 步",
+        "claimed": "的序列号是申请的",
+        "health": "健康状态 PASSED",
+        "counterfeit": "第 4/7 步",
+        "diagnosis": "，健康状态",
+        "decision": "第 6/7 步",
+        "review": "待复核",
+        "ticket": "第 7/7 步",
+    },
+}
+
+
+def scripted_claim(
+    env: dict[str, str], rate: float | None = None, language: str = "en"
+) -> tuple[int, list[tuple[str, int]], float]:
     """The whole claim: bytes written, each step's first paint (bytes from Ctrl+N until the
     step is drawn and quiet), and the wall time; `rate` throttles the link (bytes/s)."""
-    terminal = Terminal([sys.executable, "-m", "workbench", "--training"], env, rate)
+    mark = {step: text.encode() for step, text in MARKERS[language].items()}
+    terminal = Terminal([sys.executable, "-m", "workbench", "--training"], {**env, "LANGUAGE": language}, rate)
     paints: list[tuple[str, int]] = []
 
     def next_step(keys: bytes, marker: bytes, name: str) -> None:
@@ -206,36 +239,36 @@ def scripted_claim(env: dict[str, str], rate: float | None = None) -> tuple[int,
         paints.append((name, len(terminal.output) - before))
 
     try:
-        terminal.read_until(b"New claim")
-        next_step(b"n", b"Step 1/7", "intake")
+        terminal.read_until(mark["home"])
+        next_step(b"n", mark["intake"], "intake")
         for keys in INTAKE[:-1]:
             terminal.type(keys, 0.2)
-        next_step(NEXT, b"Physical inspection", "inspection")
+        next_step(NEXT, mark["inspection"], "inspection")
         for keys in (b" ", TAB, b"corner lifted"):
             terminal.type(keys, 0.2)
         next_step(NEXT, b"nvme1", "SMART readout")
-        terminal.read_until(b"has the claimed serial")  # the NV7000 at /dev/nvme0, found by its serial
+        terminal.read_until(mark["claimed"])  # the NV7000 at /dev/nvme0, found by its serial
         terminal.type(ENTER)
-        terminal.read_until(b"Health PASSED")
-        next_step(NEXT, b"Counterfeit", "counterfeit checks")
+        terminal.read_until(mark["health"])
+        next_step(NEXT, mark["counterfeit"], "counterfeit checks")
         terminal.type(ENTER, 0.3)
-        next_step(NEXT, b"SMART health", "diagnosis")
+        next_step(NEXT, mark["diagnosis"], "diagnosis")
         terminal.type(ENTER, 0.3)  # fault confirmed: the customer's symptom, seen at the bench
         for keys in (TAB, b"reproduced"):
             terminal.type(keys, 0.2)
         paints_from = len(terminal.output)
-        next_step(NEXT, b"Step 6/7", "decision")
+        next_step(NEXT, mark["decision"], "decision")
         decided = len(terminal.output)
         # The verdict depends on the catalog's sourced figures: a case needing review goes
         # to the review queue and home, a decided one on to its ticket.
-        if b"NEEDS REVIEW" in terminal.output[paints_from:]:
+        if mark["review"] in terminal.output[paints_from:]:
             os.write(terminal.fd, NEXT)
-            terminal.read_until(b"New claim", since=decided)
+            terminal.read_until(mark["home"], since=decided)
         else:
-            next_step(NEXT, b"queued", "ticket")
+            next_step(NEXT, mark["ticket"], "ticket")
             given = len(terminal.output)
             os.write(terminal.fd, NEXT)  # the ticket given: home again
-            terminal.read_until(b"New claim", since=given)
+            terminal.read_until(mark["home"], since=given)
         return len(terminal.output), paints, time.perf_counter() - terminal.started
     finally:
         terminal.close()
@@ -314,6 +347,11 @@ def main() -> None:
             f"\nterminal output for a whole scripted claim: {sent:,} bytes ({sent / 1024:.1f} KiB, target <= 64 KiB);"
             f" at 64 kbit/s that is {sent * 8 / 64000:.1f} s of link time"
         )
+        chinese, zh_paints, zh_wall = scripted_claim(environment_for_rerun(folder, "chinese"), language="zh_CN")
+        print(
+            f"the same claim in Simplified Chinese (LANGUAGE=zh_CN): {chinese:,} bytes ({chinese / 1024:.1f} KiB,"
+            f" {chinese / sent:.2f}x English); first paints: " + ", ".join(f"{name} {n:,}" for name, n in zh_paints)
+        )
         slow_sent, _, slow_wall = scripted_claim(environment_for_rerun(folder), rate=64000 / 8)
         print(
             f"the same claim through a link throttled to 64 kbit/s: {slow_wall:.1f} s wall time "
@@ -322,9 +360,9 @@ def main() -> None:
         print(NOTES)
 
 
-def environment_for_rerun(folder: Path) -> dict[str, str]:
+def environment_for_rerun(folder: Path, name: str = "throttled") -> dict[str, str]:
     """A fresh database, so the second claim meets no earlier claim on the same serial."""
-    fresh = folder / "throttled"
+    fresh = folder / name
     fresh.mkdir()
     return environment(fresh)
 
