@@ -66,3 +66,13 @@ def test_no_real_station_may_call_itself_train(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     with pytest.raises(ConfigError, match="station.id.*training bench's own id"):
         load_config()
+
+
+def test_a_resumed_practice_claim_keeps_its_reading(bench):
+    """The training bench's evidence carries a note ("recording") beside the readout's fields: a
+    claim resumed in a new session still has its reading (the SMART step shows it)."""
+    training = bench(training=True).station
+    flow = decided_claim(training)
+    resumed = training.resume(flow.number)
+    readout = resumed.latest_readout()
+    assert readout is not None and readout.serial == flow.claim.drive.serial

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -378,11 +378,14 @@ class CaseFlow:
         snapshots = self.station.store.get_case(self.number).snapshots
         if not snapshots:
             return None
-        data = {k: v for k, v in snapshots[-1].readout.items() if k != "calls"}
+        # The readout's own fields; what the evidence adds beside them (the smartctl calls, the
+        # training bench's "recording" note) is not the readout's.
+        names = {f.name for f in fields(SmartReadout)}
+        data = {k: v for k, v in snapshots[-1].readout.items() if k in names}
         data["messages"] = tuple(data.get("messages") or ())
         try:
             return SmartReadout(**data)
-        except TypeError:  # recorded by a version with other fields
+        except TypeError:  # recorded by a version that lacked one of today's fields
             return None
 
     def record_unreadable(self, reason: str) -> None:
