@@ -172,6 +172,7 @@ class EvidenceRecords(Records):
                     evidence=json.dumps(f.get("evidence") or {}, sort_keys=True, default=str),
                     confirmed=f.get("confirmed"),
                     recorded_at=now,
+                    said=json.dumps(f.get("said") or {}, sort_keys=True, default=str),
                 )
                 for f in findings
             ]

@@ -141,6 +141,8 @@ class CounterfeitFinding(SQLModel, table=True):
     evidence: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     confirmed: bool | None = None  # the technician's answer to a medium/low finding
     recorded_at: datetime
+    # The message's template and values ({"message": {"template", "values"}}): its words in any language.
+    said: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
 
 
 class DecisionRecord(SQLModel, table=True):

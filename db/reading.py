@@ -83,7 +83,9 @@ class CaseReading(Records):
                     for t in rows(DiagnosisTest, DiagnosisTest.id)
                 ),
                 findings=tuple(
-                    FindingView(f.check, f.severity, f.message, json.loads(f.evidence), f.confirmed, f.batch)
+                    FindingView(
+                        f.check, f.severity, f.message, json.loads(f.evidence), f.confirmed, f.batch, json.loads(f.said)
+                    )
                     for f in findings
                     if f.batch == latest
                 ),

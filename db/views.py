@@ -66,6 +66,7 @@ class FindingView:
     evidence: dict[str, Any]
     confirmed: bool | None
     batch: int
+    said: dict[str, Any] = field(default_factory=dict)  # the message's template and values, if kept
 
 
 @dataclass(frozen=True)

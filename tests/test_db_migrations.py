@@ -149,6 +149,31 @@ def test_revision_0009_keeps_hand_backs_and_gives_them_no_id_check_reason(tmp_pa
         )
 
     store = new_store(tmp_path)
-    assert current_revision(store.engine) == head_revision() == "0009"
+    assert current_revision(store.engine) == head_revision()
     h = store.get_case("SZ01-2026-000001").hand_back
     assert (h.collected_by, h.id_checked, h.id_check_reason) == ("Li", False, None)
+
+
+def test_revision_0010_keeps_findings_and_gives_them_no_template(tmp_path):
+    """A finding recorded at 0009 reads in its English: it keeps no template ({})."""
+    path = tmp_path / "cases.db"
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    upgrade(engine, url, target="0009")
+    engine.dispose()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO case_record (number, station, year, seq, status, step, technician, created_at, updated_at, "
+            "fields, serial, customer_name, customer_key, model, verdict, product_line, reasons) VALUES "
+            "('SZ01-2026-000001', 'SZ01', 2026, 1, 'draft', 'counterfeit', 'ana', '2026-03-01 10:00:00.000000', "
+            "'2026-03-01 10:00:00.000000', '{}', 'RN1', 'Li', 'li', 'NV7000', NULL, 'NV7000', '')"
+        )
+        db.execute(
+            'INSERT INTO counterfeit_finding (case_id, batch, "check", severity, message, evidence, recorded_at) '
+            "VALUES (1, 1, 'serial_format', 'high', 'The serial does not match.', '{}', '2026-03-01 10:00:00.000000')"
+        )
+
+    store = new_store(tmp_path)
+    assert current_revision(store.engine) == head_revision() == "0010"
+    [finding] = store.get_case("SZ01-2026-000001").findings
+    assert (finding.message, finding.said) == ("The serial does not match.", {})

@@ -205,3 +205,25 @@ async def test_textuals_own_palette_commands_are_said_in_the_sessions_language(b
         assert [c.title for c in said] == [_(c.title) for c in english] and all(HAN.search(c.title) for c in said)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: "搜索命令" in screen_text(app))
+
+
+def test_a_case_recorded_in_english_reads_in_chinese(bench):
+    """Reasons and counterfeit findings keep their templates in the records: a case decided in an
+    English session reads in Chinese, while the records keep the English."""
+    from tests.after_helpers import NV7000_FIGURES, decided_claim
+    from workbench.words.case_text import case_lines
+
+    station = bench(station_lines=NV7000_FIGURES).station
+    flow = decided_claim(station)
+    view = station.case(flow.number)
+    assert view.findings and all(f.said.get("message") for f in view.findings)
+    english = case_lines(view)
+    set_language(CHINESE)
+    try:
+        chinese = case_lines(view)
+    finally:
+        set_language(ENGLISH)
+    findings_at = english.index("Counterfeit checks:")
+    said = chinese[findings_at + 1 : findings_at + 1 + len(view.findings)]
+    assert all(HAN.search(line) for line in said), said
+    assert [f.message for f in station.case(flow.number).findings] == [f.message for f in view.findings]

@@ -115,7 +115,7 @@ def case_lines(view) -> list[str]:
             out.append("  " + _("SET ASIDE (drive recorded as unreadable by {who})").format(who=set_aside[snap.id]))
     if view.findings:
         out += ["", _("Counterfeit checks:")] + [
-            f"  {f.severity:<6} {f.check}: {say(f.message)}" for f in view.findings
+            f"  {f.severity:<6} {f.check}: {say(f.said.get('message') or f.message)}" for f in view.findings
         ]
     for d in view.decisions:
         out += [
