@@ -12,11 +12,12 @@ from textual.containers import Horizontal
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Static, Switch, TextArea
 
-from workbench.claim_draft import FIELD_NAMES, FieldProblem
+from workbench.claim_draft import FieldProblem
 from workbench.screens.step import StepScreen
 from workbench.screens.widgets import Tick, words
 from workbench.words.clause_text import clause_text
 from workbench.words.language import _
+from workbench.words.vocabulary import FIELD_NAMES, field_name
 
 
 class FieldInput(Input):
@@ -24,7 +25,7 @@ class FieldInput(Input):
     without a word when the field is full or the key is not allowed)."""
 
     def restricted(self) -> None:
-        name = _field_name(self.id or "") if self.id in FIELD_NAMES else _("this field")
+        name = field_name(self.id) if self.id in FIELD_NAMES else _("this field")
         if self.max_length and len(self.value) >= self.max_length:
             why = (
                 _("is full at {count} characters (YYYY-MM-DD): Backspace corrects it")
@@ -186,16 +187,11 @@ class IntakeScreen(StepScreen):
 
 def _row(key: str, widget: Input) -> ComposeResult:
     with Horizontal(classes="row"):
-        name = _field_name(key)
+        name = field_name(key)
         yield Label(name[:1].upper() + name[1:], classes="field-label")  # "Capacity (GB)", not "(gb)"
         yield widget
 
 
-def _field_name(key: str) -> str:
-    """A field's name in the session's language (the claim record's FIELD_NAMES, in English)."""
-    return _(FIELD_NAMES[key]) if key in FIELD_NAMES else key
-
-
 def _problem_words(problem: FieldProblem) -> str:
     """What stops the form, naming the field: `str(problem)` in the session's language."""
-    return _("{name}: {problem}").format(name=_field_name(problem.field), problem=words(problem.problem))
+    return _("{name}: {problem}").format(name=field_name(problem.field), problem=words(problem.problem))

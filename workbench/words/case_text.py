@@ -10,10 +10,9 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from workbench.claim_draft import field_name
 from workbench.words.language import ENGLISH, N_, _, language, ngettext, say, shown_time
 from workbench.words.text import pad, strip_control
-from workbench.words.vocabulary import conclusion_words, state_words, step_title
+from workbench.words.vocabulary import conclusion_words, field_name, state_words, step_title
 
 # The clause recorded for a reason the product catalog gives (no clause of Netac's): stored in
 # English with the decision, shown with `clause_words(ref)`.

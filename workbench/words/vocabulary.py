@@ -126,3 +126,27 @@ CONCLUSIONS = {
 def conclusion_words(fault: str) -> str:
     """A conclusion (a key of CONCLUSIONS) in the session's language."""
     return _(CONCLUSIONS[fault]) if fault in CONCLUSIONS else fault
+
+
+# Each field's name as the technician knows it, for messages that name the field (marked for
+# the catalog: shown with `field_name(key)`). The keys are the draft's JSON keys: never translated.
+FIELD_NAMES = {
+    "customer_name": N_("customer"),
+    "customer_contact": N_("contact"),
+    "model": N_("model"),
+    "capacity_gb": N_("capacity (GB)"),
+    "serial": N_("serial"),
+    "purchase_date": N_("purchase date"),
+    "manufacture_date": N_("manufacturing date"),
+    "failure_description": N_("failure description"),
+    "data_acknowledged": N_("data acknowledgement"),
+    "claim_date": N_("claim date"),
+    "counterfeit": N_("counterfeit conclusion"),
+    "host_bytes_written": N_("bytes written"),
+    "fault": N_("diagnosis"),
+}
+
+
+def field_name(key: str) -> str:
+    """A field's name as the technician knows it, in the session's language (a key without one as it is)."""
+    return _(FIELD_NAMES[key]) if key in FIELD_NAMES else key
