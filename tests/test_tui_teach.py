@@ -33,6 +33,7 @@ async def test_a_supervisor_teaches_a_new_line_its_identity_from_the_policy_scre
         dialog.query_one("#source").value = GENUINE
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: dialog.proposed is not None)
+        await wait_for(pilot, lambda: "Record the ticked facts (Ctrl+S)" in screen_text(app))  # the button whole
         for fact in ("model_patterns", "firmware_patterns", "controller"):
             dialog.query_one(f"#tick-{fact}").value = True  # the serial format is left out
         await pilot.press("ctrl+s")

@@ -129,6 +129,8 @@ class TeachDialog(ModalScreen[Taught | None]):
             box.mount(Input(fact.value, id=f"value-{fact.fact}", max_length=200))
         if not proposals:
             box.mount(Static(_("The drive shows none of the facts the line lacks."), markup=False))
-        self.query_one("#confirm", Button).label = _("Record the ticked facts (Ctrl+S)")
+        button = self.query_one("#confirm", Button)
+        button.label = _("Record the ticked facts (Ctrl+S)")
+        button.refresh(layout=True)  # a longer label: Textual 8 keeps the button's width from the first one
         self.query_one("#line", Input).disabled = True
         self.query_one("#device", Select).disabled = True
