@@ -101,3 +101,13 @@ async def test_the_palette_leaves_the_step_without_waiting_for_a_busy_database(b
         # The write goes through once the lock is free; then the intake, in place of the inspection.
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen) and not inspection.children, timeout=30)
         assert app.station.store.get_case(app.flow.number).summary.step == "intake"
+
+
+async def test_the_whole_case_shows_each_of_its_keys_whole_at_80_columns(bench):
+    from tests.after_helpers import NV7000_FIGURES
+    from tests.test_tui_chinese import to_history
+
+    app = bench(station_lines=NV7000_FIGURES)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_history(pilot)
+        assert "c At the counter" in screen_text(app).splitlines()[-1]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class HistoryScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "resume", "Resume draft"),
+        Binding("r", "resume", "Resume"),  # short: the five keys fit 80 columns whole
         Binding("p", "reprint", "Print ticket"),
         Binding("v", "show_qr", "Ticket QR"),
         Binding("c", "counter", "At the counter"),
