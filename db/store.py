@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -53,6 +54,25 @@ class CaseStore(CaseRecords, EvidenceRecords, DecisionRecords, TicketRecords, Af
     the records: one object per station and login (open_store, open_station_store)."""
 
 
+# SQLite makes a new database's file on the first connection and writes its first page once the
+# schema is created under the write lock: a station starting at the same moment as another sees
+# an empty file for that instant. An empty file older than this was cut off, not being created.
+CREATING_S = 3.0
+
+
+def _empty_once_created(path: Path) -> bool:
+    """Whether the file is empty and not a database another process is creating right now (an
+    empty file made in the last CREATING_S seconds is given that long to gain its first page)."""
+    deadline = time.monotonic() + CREATING_S
+    while True:
+        status = path.stat()
+        if status.st_size > 0:
+            return False
+        if time.time() - status.st_mtime > CREATING_S or time.monotonic() > deadline:
+            return True
+        time.sleep(0.05)
+
+
 def open_store(
     url: str,
     *,
@@ -71,7 +91,7 @@ def open_store(
     """
     path = sqlite_path(url)
     if path is not None and path.exists():
-        if path.is_file() and path.stat().st_size == 0:
+        if path.is_file() and _empty_once_created(path):
             # A database file is never empty: this one was cut off. Taken as new, its case
             # numbers would start again at 000001 and collide with customers' tickets.
             raise StoreError(

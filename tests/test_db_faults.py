@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -138,11 +139,46 @@ def test_a_read_only_database_of_an_older_revision_says_it_needs_an_upgrade(shar
 def test_an_empty_database_file_is_damaged_not_new(tmp_path):
     """Probe L18: a file cut to 0 bytes would restart the numbering at 000001."""
     (tmp_path / "cases.db").write_bytes(b"")
+    os.utime(tmp_path / "cases.db", (time.time() - 60, time.time() - 60))  # cut off a minute ago
     for args in (("cases", "list"), ("audit", "verify")):
         result = _cli(tmp_path / "cases.db", *args)
         assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
         assert "is empty (0 bytes): it is damaged, not new" in result.stderr
     assert (tmp_path / "cases.db").stat().st_size == 0
+
+
+def test_an_empty_file_another_station_is_creating_is_waited_for(tmp_path):
+    """Four stations starting on a new file at once: one sees the file SQLite has just made, still
+    empty, while another creates the schema. It waits for it (a CI run found the refusal)."""
+    import threading
+
+    path = tmp_path / "cases.db"
+    path.write_bytes(b"")  # made just now, as by another station's first connection
+
+    def create() -> None:  # that station, past its own check (the file did not exist then), creates the schema
+        from db.connection import make_engine
+        from db.migrate import upgrade
+
+        time.sleep(0.5)
+        engine = make_engine(sqlite_url(path))
+        upgrade(engine, sqlite_url(path))
+        engine.dispose()
+
+    creator = threading.Thread(target=create)
+    creator.start()
+    store = new_store(tmp_path)  # does not refuse the file as damaged
+    creator.join()
+    assert store.list_cases() == [] and path.stat().st_size > 0
+
+
+def test_an_empty_file_that_stays_empty_is_refused_after_the_wait(tmp_path):
+    from db.store import CREATING_S
+
+    (tmp_path / "cases.db").write_bytes(b"")
+    started = time.monotonic()
+    with pytest.raises(StoreError, match=r"is empty \(0 bytes\): it is damaged, not new"):
+        new_store(tmp_path)
+    assert time.monotonic() - started < CREATING_S + 2
 
 
 def test_a_damaged_data_page_is_named_without_its_raw_bytes(tmp_path):
