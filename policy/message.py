@@ -32,6 +32,20 @@ class Message(str):
         """The template and its values, for a record that will be shown again later in any language."""
         return {"template": self.template, "values": {k: _plain(v) for k, v in self.values.items()}}
 
+    @classmethod
+    def from_dict(cls, entry: object) -> Message | None:
+        """The Message a record kept with `to_dict()`, nested ones too; None for anything else (or
+        a template its values no longer fill)."""
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("template"), str):
+            return None
+        values = entry.get("values")
+        values = values if isinstance(values, Mapping) else {}
+        inner = {k: (cls.from_dict(v) or v) if isinstance(v, Mapping) else v for k, v in values.items()}
+        try:
+            return cls(entry["template"], **inner)
+        except (KeyError, IndexError, ValueError):
+            return None
+
 
 def _rebuild(template: str, values: dict[str, Any]) -> Message:
     return Message(template, **values)

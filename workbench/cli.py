@@ -12,10 +12,9 @@ import importlib
 import os
 import sys
 
-from workbench.commands import said
 from workbench.errors import ONE_LINE_ERRORS, WorkbenchError
 from workbench.words import argparse_words
-from workbench.words.language import _, set_language
+from workbench.words.language import _, set_language, spoken
 from workbench.words.text import shown
 
 COMMANDS: dict[str, str] = {
@@ -98,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         # The one boundary for errors: what a person, a file or the database put in a message
         # reaches the terminal cleaned, on one line, and cut to a sane length; words from below
         # the counter (a Message from the policy or the records) in the session's language.
-        print(f"workbench: {shown(said(exc), 400)}", file=sys.stderr)
+        print(f"workbench: {shown(spoken(exc), 400)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -32,7 +32,7 @@ import platformdirs
 
 from policy.message import Message
 from workbench.errors import ConfigError
-from workbench.words.language import _, say
+from workbench.words.language import _, say, spoken
 from workbench.words.text import strip_control
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class StationConfig:
         try:
             return public_key_from_text(key_text, "not an Ed25519 public key")
         except PolicyFileError as exc:
-            raise ConfigError("policy.public_key", _said(exc)) from None
+            raise ConfigError("policy.public_key", spoken(exc)) from None
 
     def load_policy(self):
         """The policy claims are decided under: the station's own copy or the bundled one.
@@ -244,7 +244,7 @@ class StationConfig:
         try:
             return load_policy(path) if path is None or key is None else _signed_policy(path, key)
         except PolicyFileError as exc:
-            raise ConfigError("policy.file", _said(exc)) from None
+            raise ConfigError("policy.file", spoken(exc)) from None
 
     def signed_issue(self, path: Path) -> int | None:
         """The head office's issue number of the policy file at `path` when this station would
@@ -632,11 +632,6 @@ def _listed(names: list[str]) -> str:
 def _text(path: Path) -> str:
     """A path in a line for a person: shown as text, never terminal control."""
     return strip_control(str(path))
-
-
-def _said(exc: BaseException) -> str:
-    """An error from the policy in the session's language (a Message), else as it is."""
-    return say(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)
 
 
 def _same_file(a: Path, b: Path) -> bool:

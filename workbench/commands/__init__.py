@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from policy.message import Message
-from workbench.words.language import _, say
+from workbench.words.language import _
 
 
 def day(text: str) -> date:
@@ -22,9 +21,3 @@ def day(text: str) -> date:
 def csv_safe(row: dict) -> dict:
     # A spreadsheet runs a cell starting with = + - @ as a formula: quote it as text.
     return {k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()}
-
-
-def said(exc: BaseException) -> str:
-    """An exception's words in the session's language: those from below the counter (a Message
-    from the policy or the records) said in it, any other as it is."""
-    return say(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)

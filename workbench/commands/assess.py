@@ -6,9 +6,8 @@ import argparse
 import json
 import sys
 
-from workbench.commands import said
 from workbench.errors import InputError
-from workbench.words.language import N_, _, say
+from workbench.words.language import N_, _, say, spoken
 
 DESCRIPTION = N_(
     """Decide a warranty claim under the Netac policy: JSON in, JSON out.
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             policy = load_policy(args.policy)
         except PolicyFileError as exc:
-            raise InputError("--policy", said(exc)) from None
+            raise InputError("--policy", spoken(exc)) from None
     else:
         policy = load_config().load_policy()
         if policy.notice:  # the station's file was refused: say so, decide under the last good one

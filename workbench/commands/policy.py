@@ -7,9 +7,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from workbench.commands import said
 from workbench.errors import InputError, WorkbenchError
-from workbench.words.language import N_, _, say
+from workbench.words.language import N_, _, say, spoken
 
 DESCRIPTION = N_(
     """The warranty policy the station decides under: see it, check a file, compare two, enter Netac's table.
@@ -114,7 +113,7 @@ def _load(name: str):
     try:
         return load_policy(None if name == "bundled" else name)
     except PolicyFileError as exc:  # names the file and the key already
-        raise WorkbenchError(said(exc), exit_code=2) from None
+        raise WorkbenchError(spoken(exc), exit_code=2) from None
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -150,7 +149,7 @@ def _check(args: argparse.Namespace) -> int:
         try:
             issue = load_config().signed_issue(Path(args.file))
         except PolicyFileError as exc:
-            raise WorkbenchError(said(exc), exit_code=2) from None
+            raise WorkbenchError(spoken(exc), exit_code=2) from None
     facts = {
         "file": args.file,
         "id": policy.id,
@@ -223,7 +222,7 @@ def _import(args: argparse.Namespace) -> int:
             base, rows, f"imported from {Path(args.csv).name} on {date.today().isoformat()}", str(target)
         )
     except PolicyFileError as exc:  # names the file, the row and the column already
-        raise WorkbenchError(said(exc), exit_code=2) from None
+        raise WorkbenchError(spoken(exc), exit_code=2) from None
     changes = diff(current, new)
     print(_("Against the policy in use ({origin}):").format(origin=say(where(current.origin))))
     print("\n".join(f"  {say(line)}" for line in changes) if changes else "  " + _("no differences"))
@@ -341,7 +340,7 @@ def _sign(args: argparse.Namespace) -> int:
         key = private_key_from_pem(pem, args.key)
         parse_policy(raw, args.file)  # only a file a station can load is worth signing
     except PolicyFileError as exc:
-        raise WorkbenchError(said(exc), exit_code=2) from None
+        raise WorkbenchError(spoken(exc), exit_code=2) from None
     issue = args.issue or max(stamped_issues(raw) + stamped_issues(before), default=0) + 1
     signed = sign_policy(raw, key, issue)
     write_atomically(target, signed.decode("utf-8"))

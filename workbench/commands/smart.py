@@ -8,9 +8,8 @@ import re
 import sys
 from decimal import Decimal
 
-from workbench.commands import said
 from workbench.errors import InputError
-from workbench.words.language import N_, _, say, shown_number
+from workbench.words.language import N_, _, say, shown_number, spoken
 from workbench.words.text import pad, strip_control
 
 DESCRIPTION = N_(
@@ -63,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         if denied:
             print(
                 "workbench: "
-                + said(
+                + spoken(
                     SmartPermissionDenied(
                         None, _("smartctl could not open {devices}").format(devices=", ".join(denied))
                     )

@@ -8,12 +8,11 @@ the session's language. Whatever the drive or smartctl said stays as it was, a v
 A result that goes to the case records as JSON (`to_dict()`) keeps the template of each of its
 texts under the key "said" (`said(...)`): `say(record["said"][name])` says a stored text again in
 any language, and a record kept before it had them says its English (`say(record[name])`).
-`spoken` turns a stored English text and its "said" entry back into the Message.
+`as_message` turns a stored English text and its "said" entry back into the Message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from policy.message import Message
@@ -31,22 +30,10 @@ def said(**texts: object) -> dict[str, Any]:
     return kept
 
 
-def spoken(text: Any, entry: object) -> Any:
+def as_message(text: Any, entry: object) -> Any:
     """`text` as its Message again when `entry` (its "said" entry) rebuilds exactly that English
     text; otherwise `text` as it is (a record kept before it had templates, a drive's own words)."""
     if not isinstance(text, str) or isinstance(text, Message):
         return text
-    message = _rebuilt(entry)
+    message = Message.from_dict(entry)
     return message if message is not None and message == text else text
-
-
-def _rebuilt(entry: object) -> Message | None:
-    if not isinstance(entry, Mapping) or not isinstance(entry.get("template"), str):
-        return None
-    values = entry.get("values")
-    values = values if isinstance(values, Mapping) else {}
-    inner = {k: (_rebuilt(v) or v) if isinstance(v, Mapping) else v for k, v in values.items()}
-    try:
-        return Message(entry["template"], **inner)
-    except (KeyError, IndexError, ValueError):
-        return None

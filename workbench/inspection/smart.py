@@ -36,7 +36,7 @@ from workbench.inspection.errors import (
     UnsupportedBridge,
     transcript,
 )
-from workbench.inspection.said import said, spoken
+from workbench.inspection.said import as_message, said
 from workbench.inspection.smartctl import DEFAULT_TIMEOUT, SmartctlCall, SmartctlReader
 from workbench.inspection.write_units import ata_write_unit, controller_from_pci
 from workbench.words.text import strip_control
@@ -105,10 +105,10 @@ class SmartReadout:
     def __post_init__(self) -> None:
         kept = self.said or {}
         for name in _SAID_FIELDS:
-            object.__setattr__(self, name, spoken(getattr(self, name), kept.get(name)))
+            object.__setattr__(self, name, as_message(getattr(self, name), kept.get(name)))
         entries = kept.get("messages")
         if isinstance(entries, list) and len(entries) == len(self.messages):
-            object.__setattr__(self, "messages", tuple(map(spoken, self.messages, entries)))
+            object.__setattr__(self, "messages", tuple(map(as_message, self.messages, entries)))
         object.__setattr__(self, "said", said(**{n: getattr(self, n) for n in (*_SAID_FIELDS, "messages")}))
 
     @property

@@ -12,7 +12,7 @@ from workbench.ticket.content import TicketContent, ticket_content
 from workbench.ticket.keys import station_key, trusted_keys, verify_signature
 from workbench.ticket.payload import TicketFacts, parse, signed_text
 from workbench.ticket.printers import NoPrinter, PrintError, print_ticket, printer_name
-from workbench.words.language import N_, _, say
+from workbench.words.language import N_, _, spoken
 from workbench.words.text import shown, strip_control
 
 # The first word a clerk reads of a verification (Verification.verdict_word), by its status.
@@ -82,10 +82,10 @@ def _attempt(store, config, ticket_id: int, content: TicketContent, qr_text: str
     try:
         done = print_ticket(config, content, qr_text)
     except NoPrinter as exc:  # stays queued, no attempt counted
-        return TicketOutcome(ticket_id, qr_text, content, False, _said(exc))
+        return TicketOutcome(ticket_id, qr_text, content, False, spoken(exc))
     except PrintError as exc:  # the record keeps the English words (its audit entry); the clerk reads theirs
         store.mark_ticket(ticket_id, "failed", str(exc))
-        message = _("{error} (queued: reprint from the case)").format(error=_said(exc))
+        message = _("{error} (queued: reprint from the case)").format(error=spoken(exc))
         return TicketOutcome(ticket_id, qr_text, content, False, message, failed=True)
     store.mark_ticket(ticket_id, "printed")
     return TicketOutcome(ticket_id, qr_text, content, True, done)
@@ -219,11 +219,6 @@ def verify_ticket(text: str, config: StationConfig, store=None) -> Verification:
         _("genuine ticket signed by station {station}; matches case {case}").format(station=station, case=case),
         record_matches=True,
     )
-
-
-def _said(exc: Exception) -> str:
-    """A printer's failure in the session's language (its English is what the record keeps)."""
-    return say(exc.args[0]) if exc.args else str(exc)
 
 
 def _values(facts: TicketFacts):
