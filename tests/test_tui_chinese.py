@@ -172,20 +172,7 @@ async def test_each_screen_is_whole_and_chinese_at_80x24(bench, chinese, reach, 
 @pytest.mark.parametrize("reach", REACH, ids=lambda f: f.__name__[3:])
 def test_screen_at_80x24_in_chinese(snap_compare, bench, chinese, reach, monkeypatch):
     """The English snapshots' screens, in Chinese (tests/__snapshots__/test_tui_chinese)."""
-    import time
-    from types import SimpleNamespace
-
-    import workbench.inspection.smartctl
-
-    # A steady clock for smartctl's runs keeps the ticket's audit anchor the same (as in English).
-    monkeypatch.setattr(workbench.inspection.smartctl, "time", SimpleNamespace(monotonic=lambda: 0.0, sleep=time.sleep))
-
-    async def run_before(pilot) -> None:
-        await reach(pilot)
-        await pilot.pause(0.2)
-
-    app = bench(station_lines=getattr(reach, "station_lines", ""))
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert english.snapshot_matches(snap_compare, bench, reach, monkeypatch)
 
 
 def test_terminal_too_small_in_chinese(snap_compare, bench, chinese):

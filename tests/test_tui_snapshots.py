@@ -188,6 +188,11 @@ to_case.station_lines = to_report.station_lines = NV7000_FIGURES
     ids=lambda f: f.__name__[3:],
 )
 def test_screen_at_80x24(snap_compare, bench, reach, monkeypatch):
+    assert snapshot_matches(snap_compare, bench, reach, monkeypatch)
+
+
+def snapshot_matches(snap_compare, bench, reach, monkeypatch) -> bool:
+    """The screen `reach` leads to, against its snapshot (test_tui_chinese takes it in Chinese)."""
     # How long each smartctl call took is evidence, hashed into the audit chain whose anchor
     # the ticket screen shows: a steady clock for smartctl's runs keeps that anchor the same.
     import time
@@ -202,7 +207,7 @@ def test_screen_at_80x24(snap_compare, bench, reach, monkeypatch):
         await pilot.pause(0.2)
 
     app = bench(station_lines=getattr(reach, "station_lines", ""))
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def words(text: str) -> str:
